@@ -1,0 +1,9 @@
+package io.parley.conversation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.CborSerializable;
+
+/** One timeline entry as members see it: the stored event plus its seq and conversation. */
+public record Entry(
+    String conv, long seq, String from, String cid, String kind, JsonNode body, long ts)
+    implements CborSerializable {}

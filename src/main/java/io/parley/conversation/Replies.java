@@ -1,0 +1,26 @@
+package io.parley.conversation;
+
+import io.parley.CborSerializable;
+import io.parley.protocol.ErrorCode;
+
+/** Replies of the conversation entity. A rejection never carries content. */
+public final class Replies {
+  private Replies() {}
+
+  public sealed interface PostReply extends CborSerializable {}
+
+  public sealed interface PageReply extends CborSerializable {}
+
+  public sealed interface SummaryReply extends CborSerializable {}
+
+  /** The entry is durable with this seq (or was already, for a retried cid). */
+  public record Posted(long seq, long ts) implements PostReply {}
+
+  /** History entries {@code from..to} (inclusive; empty when to < from) may be read. */
+  public record PageRange(long from, long to, boolean hasMore) implements PageReply {}
+
+  public record Summary(String conv, String kind, long lastSeq) implements SummaryReply {}
+
+  public record Rejected(ErrorCode code, String message)
+      implements PostReply, PageReply, SummaryReply {}
+}

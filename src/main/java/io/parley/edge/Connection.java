@@ -1,0 +1,99 @@
+package io.parley.edge;
+
+import io.parley.protocol.ClientFrame;
+import io.parley.protocol.Codec;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.ServerFrame;
+import io.parley.push.SessionMessage;
+import io.parley.user.Tokens;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * One client socket, whatever its transport: waits for {@code hello}, authenticates it, then
+ * hands over to a {@link Session}. Inbound frames arrive decoded and are acked one by one, so a
+ * client that floods the socket is slowed by TCP back-pressure, not buffered in a mailbox.
+ */
+public final class Connection {
+  private Connection() {}
+
+  public interface Command extends SessionMessage {}
+
+  /** Sent back to the inbound stream after each frame: ready for the next one. */
+  public enum Ack {
+    INSTANCE
+  }
+
+  public record StreamStarted(ActorRef<Ack> ackTo) implements Command {}
+
+  public record Inbound(ActorRef<Ack> ackTo, Codec.Decoded decoded) implements Command {}
+
+  public enum StreamClosed implements Command {
+    INSTANCE
+  }
+
+  enum HelloTimeout implements Command {
+    INSTANCE
+  }
+
+  /** What the connection writes to its socket: a frame, or a close after what was queued. */
+  public sealed interface Outbound {
+    record Frame(ServerFrame frame) implements Outbound {}
+
+    record Close(String reason) implements Outbound {}
+  }
+
+  public static Behavior<SessionMessage> create(
+      SessionDeps deps, ActorRef<Outbound> out, String transport) {
+    return Behaviors.withTimers(
+        timers -> {
+          timers.startSingleTimer(HelloTimeout.INSTANCE, deps.settings().helloTimeout());
+          return awaitingHello(deps, out, transport);
+        });
+  }
+
+  private static Behavior<SessionMessage> awaitingHello(
+      SessionDeps deps, ActorRef<Outbound> out, String transport) {
+    return Behaviors.receive(SessionMessage.class)
+        .onMessage(StreamStarted.class, m -> ack(m.ackTo()))
+        .onMessage(
+            Inbound.class,
+            m -> {
+              m.ackTo().tell(Ack.INSTANCE);
+              return onFrameBeforeHello(deps, out, transport, m.decoded());
+            })
+        .onMessageEquals(
+            HelloTimeout.INSTANCE,
+            () -> close(out, ErrorCode.UNAUTHORIZED, "no hello within the hello timeout"))
+        .onMessageEquals(StreamClosed.INSTANCE, Behaviors::stopped)
+        .build();
+  }
+
+  private static Behavior<SessionMessage> onFrameBeforeHello(
+      SessionDeps deps, ActorRef<Outbound> out, String transport, Codec.Decoded decoded) {
+    if (decoded.error() != null) {
+      out.tell(new Outbound.Frame(decoded.error()));
+      return Behaviors.same();
+    }
+    if (!(decoded.frame() instanceof ClientFrame.Hello hello)) {
+      return close(out, ErrorCode.UNAUTHORIZED, "send hello first");
+    }
+    Tokens tokens = deps.tokens();
+    Optional<String> user = tokens.verify(hello.token());
+    if (user.isEmpty()) return close(out, ErrorCode.UNAUTHORIZED, "invalid or expired token");
+    return Session.start(deps, out, transport, user.get(), hello);
+  }
+
+  static Behavior<SessionMessage> close(ActorRef<Outbound> out, ErrorCode code, String message) {
+    out.tell(new Outbound.Frame(ServerFrame.Error.of(null, code, message)));
+    out.tell(new Outbound.Close(message));
+    return Behaviors.stopped();
+  }
+
+  private static Behavior<SessionMessage> ack(ActorRef<Ack> ackTo) {
+    ackTo.tell(Ack.INSTANCE);
+    return Behaviors.same();
+  }
+}

@@ -1,0 +1,43 @@
+package io.parley.edge;
+
+import com.typesafe.config.Config;
+import io.parley.protocol.ClientFrame;
+import java.time.Duration;
+
+/** Edge settings from {@code parley.session}, {@code parley.limits} and {@code parley.ask-timeout}. */
+public record SessionSettings(
+    Duration helloTimeout,
+    Duration heartbeat,
+    Duration refresh,
+    int outboundBuffer,
+    int catchUpMax,
+    int maxFrameBytes,
+    int maxBodyBytes,
+    double sendRate,
+    int sendBurst,
+    int historyDefaultLimit,
+    int historyMaxLimit,
+    Duration askTimeout) {
+
+  public static SessionSettings from(Config config) {
+    Config s = config.getConfig("parley.session");
+    Config l = config.getConfig("parley.limits");
+    return new SessionSettings(
+        s.getDuration("hello-timeout"),
+        s.getDuration("heartbeat"),
+        s.getDuration("refresh"),
+        s.getInt("outbound-buffer"),
+        s.getInt("catch-up-max"),
+        l.getInt("max-frame-bytes"),
+        l.getInt("max-body-bytes"),
+        l.getDouble("send-rate"),
+        l.getInt("send-burst"),
+        l.getInt("history-default-limit"),
+        l.getInt("history-max-limit"),
+        config.getDuration("parley.ask-timeout"));
+  }
+
+  public ClientFrame.Limits frameLimits() {
+    return new ClientFrame.Limits(historyMaxLimit, maxBodyBytes);
+  }
+}

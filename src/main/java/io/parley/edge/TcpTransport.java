@@ -1,0 +1,38 @@
+package io.parley.edge;
+
+import io.parley.protocol.Codec;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Framing;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Raw TCP framing: each frame is a 4-byte big-endian length and that many bytes of UTF-8 JSON.
+ * A length above the frame limit cannot be skipped safely, so such a connection is closed.
+ */
+public final class TcpTransport {
+  private TcpTransport() {}
+
+  public static CompletionStage<Tcp.ServerBinding> bind(
+      ActorSystem<?> system, SessionDeps deps, String host, int port) {
+    Codec json = Codec.json(deps.settings().frameLimits());
+    int max = deps.settings().maxFrameBytes();
+    return Tcp.get(system)
+        .bind(host, port)
+        .to(
+            Sink.foreach(
+                connection -> {
+                  Flow<ByteString, ByteString, ?> session =
+                      Flow.of(ByteString.class)
+                          .map(bytes -> new SessionFlow.RawFrame(bytes.toArray()))
+                          .via(SessionFlow.create(system, deps, json, "tcp"))
+                          .map(ByteString::fromArrayUnsafe);
+                  connection.handleWith(
+                      Framing.simpleFramingProtocol(max).reversed().join(session), system);
+                }))
+        .run(system);
+  }
+}

@@ -1,0 +1,35 @@
+package io.parley.http;
+
+import io.parley.edge.WebSocketTransport;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** Everything an edge node serves over HTTP: the WebSocket endpoint and the REST API. */
+public final class Routes extends AllDirectives {
+  private final WebSocketTransport webSocket;
+  private final UserRoutes users;
+
+  public Routes(WebSocketTransport webSocket, UserRoutes users) {
+    this.webSocket = webSocket;
+    this.users = users;
+  }
+
+  public Route routes() {
+    return concat(
+        path(
+            "ws",
+            () ->
+                get(
+                    () ->
+                        extractWebSocketUpgrade(
+                            upgrade -> {
+                              String protocol =
+                                  WebSocketTransport.choose(upgrade.getRequestedProtocols());
+                              return complete(
+                                  protocol == null
+                                      ? upgrade.handleMessagesWith(webSocket.flow(null))
+                                      : upgrade.handleMessagesWith(webSocket.flow(protocol), protocol));
+                            }))),
+        pathPrefix("api", () -> pathPrefix("v1", users::routes)));
+  }
+}

@@ -1,0 +1,146 @@
+package io.parley.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.user.Passwords;
+import io.parley.user.Tokens;
+import io.parley.user.UserEntity;
+import io.parley.user.UserId;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * {@code POST /api/v1/users} (register) and {@code POST /api/v1/sessions} (log in). No business
+ * logic here: validation of the request, then the user entity decides.
+ */
+public final class UserRoutes extends AllDirectives {
+  private static final int MIN_PASSWORD = 8;
+  private static final int MAX_PASSWORD = 256;
+  private static final int MAX_NICKNAME = 64;
+
+  private final ClusterSharding sharding;
+  private final Passwords passwords;
+  private final Tokens tokens;
+  private final Duration askTimeout;
+  private final Executor hashing;
+  private final ObjectMapper json;
+  // Verified against when the user does not exist, so both failures take as long.
+  private final String decoyHash;
+
+  public UserRoutes(
+      ActorSystem<?> system, Passwords passwords, Tokens tokens, Duration askTimeout, ObjectMapper json) {
+    this.sharding = ClusterSharding.get(system);
+    this.passwords = passwords;
+    this.tokens = tokens;
+    this.askTimeout = askTimeout;
+    this.json = json;
+    this.hashing =
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("parley.auth.hash-dispatcher"));
+    this.decoyHash = passwords.hash("decoy-password-for-unknown-users");
+  }
+
+  public Route routes() {
+    return concat(
+        path("users", () -> post(() -> body(this::register))),
+        path("sessions", () -> post(() -> body(this::login))));
+  }
+
+  private Route body(java.util.function.Function<JsonNode, Route> handler) {
+    return entity(
+        Unmarshaller.entityToString(),
+        text -> {
+          JsonNode node;
+          try {
+            node = json.readTree(text);
+          } catch (Exception e) {
+            return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "body must be a JSON object");
+          }
+          if (node == null || !node.isObject())
+            return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "body must be a JSON object");
+          return handler.apply(node);
+        });
+  }
+
+  private Route register(JsonNode body) {
+    String user = text(body, "user");
+    String password = text(body, "password");
+    String nickname = body.hasNonNull("nickname") ? text(body, "nickname") : user;
+    if (!UserId.isValid(user))
+      return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "user must be 3-32 chars of [a-z0-9_.-]");
+    if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD)
+      return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "password must be 8-256 chars");
+    if (nickname == null || nickname.isBlank() || nickname.length() > MAX_NICKNAME)
+      return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "nickname must be 1-64 chars");
+    CompletionStage<UserEntity.RegisterReply> registered =
+        CompletableFuture.supplyAsync(() -> passwords.hash(password), hashing)
+            .thenCompose(
+                hash ->
+                    user(user)
+                        .<UserEntity.RegisterReply>ask(
+                            replyTo -> new UserEntity.Register(hash, nickname, replyTo), askTimeout));
+    return onSuccess(
+        registered,
+        reply -> {
+          if (reply == UserEntity.RegisterReply.TAKEN)
+            return Json.error(StatusCodes.CONFLICT, "conflict", "user id is taken");
+          ObjectNode out = json.createObjectNode().put("user", user).put("nickname", nickname);
+          return Json.complete(StatusCodes.CREATED, out);
+        });
+  }
+
+  private Route login(JsonNode body) {
+    String user = text(body, "user");
+    String password = text(body, "password");
+    if (!UserId.isValid(user) || password == null || password.length() > MAX_PASSWORD)
+      return Json.error(StatusCodes.UNAUTHORIZED, "unauthorized", "wrong user or password");
+    CompletionStage<Boolean> verified =
+        user(user)
+            .<UserEntity.Credentials>ask(UserEntity.GetCredentials::new, askTimeout)
+            .thenCompose(
+                creds ->
+                    CompletableFuture.supplyAsync(
+                        () ->
+                            creds.passwordHash() == null
+                                ? decoyVerify(password)
+                                : passwords.verify(password, creds.passwordHash()),
+                        hashing));
+    return onSuccess(
+        verified,
+        ok -> {
+          if (!ok) return Json.error(StatusCodes.UNAUTHORIZED, "unauthorized", "wrong user or password");
+          Tokens.Issued issued = tokens.issue(user);
+          ObjectNode out =
+              json.createObjectNode()
+                  .put("token", issued.token())
+                  .put("expires_at", issued.expiresAt().toEpochMilli())
+                  .put("user", user);
+          return Json.complete(StatusCodes.OK, out);
+        });
+  }
+
+  /** Spends the same time as a real check, then fails: unknown users look like wrong passwords. */
+  private boolean decoyVerify(String password) {
+    passwords.verify(password, decoyHash);
+    return false;
+  }
+
+  private EntityRef<UserEntity.Command> user(String id) {
+    return sharding.entityRefFor(UserEntity.ENTITY_KEY, id);
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    return v != null && v.isTextual() ? v.asText() : null;
+  }
+}

@@ -1,0 +1,129 @@
+package io.parley.node;
+
+import com.typesafe.config.Config;
+import io.parley.conversation.ConversationEntity;
+import io.parley.edge.SessionDeps;
+import io.parley.edge.SessionSettings;
+import io.parley.edge.TcpTransport;
+import io.parley.edge.WebSocketTransport;
+import io.parley.http.Routes;
+import io.parley.http.UserRoutes;
+import io.parley.protocol.Codec;
+import io.parley.storage.CassandraSettings;
+import io.parley.storage.Schema;
+import io.parley.storage.TimelineReader;
+import io.parley.user.Passwords;
+import io.parley.user.Tokens;
+import io.parley.user.UserEntity;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Parley node: an actor system in the cluster, the entities of its {@code core}
+ * role, and the sockets of its {@code edge} role. Used by {@link Main} and by tests.
+ */
+public final class Node implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ActorSystem<Void> system;
+  private final InetSocketAddress http;
+  private final InetSocketAddress tcp;
+
+  private Node(ActorSystem<Void> system, InetSocketAddress http, InetSocketAddress tcp) {
+    this.system = system;
+    this.http = http;
+    this.tcp = tcp;
+  }
+
+  /** Starts a node from a fully loaded config (see {@link ParleyConfig#load}). */
+  public static Node start(Config config, String systemName) throws Exception {
+    CassandraSettings cassandra = CassandraSettings.from(config);
+    if (cassandra.applySchema()) {
+      Schema.apply(cassandra, config.getDuration("parley.cassandra.connect-timeout"));
+    }
+    Tokens tokens = Tokens.from(config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
+    try {
+      if (config.getBoolean("parley.cluster.self-join")) {
+        Cluster cluster = Cluster.get(system);
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+      // On nodes without the core role these become sharding proxies.
+      ConversationEntity.init(system, ConversationEntity.Settings.from(config));
+      UserEntity.init(system, config.getInt("parley.user.snapshot-every"));
+      if (!ParleyConfig.hasRole(config, "edge")) return new Node(system, null, null);
+      return startEdge(system, config, tokens);
+    } catch (Exception | Error e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  private static Node startEdge(ActorSystem<Void> system, Config config, Tokens tokens)
+      throws Exception {
+    SessionSettings settings = SessionSettings.from(config);
+    SessionDeps deps =
+        new SessionDeps(settings, tokens, ClusterSharding.get(system), new TimelineReader(system));
+    String host = config.getString("parley.node.host");
+    UserRoutes users =
+        new UserRoutes(
+            system,
+            Passwords.from(config),
+            tokens,
+            settings.askTimeout(),
+            Codec.json(settings.frameLimits()).mapper());
+    Routes routes = new Routes(new WebSocketTransport(system, deps), users);
+    ServerBinding http =
+        await(
+            Http.get(system)
+                .newServerAt(host, config.getInt("parley.edge.http-port"))
+                .bind(routes.routes()));
+    Tcp.ServerBinding tcp =
+        await(TcpTransport.bind(system, deps, host, config.getInt("parley.edge.tcp-port")));
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceUnbind(),
+            "parley-unbind",
+            () -> http.unbind().thenCombine(tcp.unbind(), (a, b) -> Done.getInstance()));
+    return new Node(system, http.localAddress(), tcp.localAddress());
+  }
+
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** The bound HTTP address (WebSocket and REST), or null on a node without the edge role. */
+  public InetSocketAddress httpAddress() {
+    return http;
+  }
+
+  public InetSocketAddress tcpAddress() {
+    return tcp;
+  }
+
+  @Override
+  public void close() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    log.info("Node {} stopped", system.name());
+  }
+}

@@ -1,0 +1,95 @@
+package io.parley.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import java.io.IOException;
+
+/**
+ * Turns wire bytes into {@link ClientFrame}s and {@link ServerFrame}s. One codec per encoding
+ * (JSON or CBOR); the objects are the same, so the connection actor never knows which is in use.
+ * Thread-safe.
+ */
+public final class Codec {
+  private final ObjectMapper mapper;
+  private final ClientFrame.Limits limits;
+
+  private Codec(ObjectMapper mapper, ClientFrame.Limits limits) {
+    this.mapper =
+        mapper
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            // Unknown fields are ignored so that newer clients can talk to older servers.
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    this.limits = limits;
+  }
+
+  public static Codec json(ClientFrame.Limits limits) {
+    return new Codec(new ObjectMapper(), limits);
+  }
+
+  public static Codec cbor(ClientFrame.Limits limits) {
+    return new Codec(new ObjectMapper(new CBORFactory()), limits);
+  }
+
+  /** Outcome of decoding one inbound frame: exactly one of frame and error is set. */
+  public record Decoded(ClientFrame frame, ServerFrame.Error error) {}
+
+  public Decoded decode(byte[] bytes) {
+    JsonNode tree;
+    try {
+      tree = mapper.readTree(bytes);
+    } catch (IOException e) {
+      return failed(null, "frame is not valid " + encoding());
+    }
+    if (tree == null || !tree.isObject()) return failed(null, "a frame must be an object");
+    String rid = ridOf(tree);
+    JsonNode type = tree.get("type");
+    if (type == null || !type.isTextual()) return failed(rid, "a frame needs a string \"type\"");
+    JsonNode ridNode = tree.get("rid");
+    if (ridNode != null && !ridNode.isNull() && rid == null)
+      return failed(null, "rid must be a string of at most 64 chars");
+    try {
+      ClientFrame frame = mapper.treeToValue(tree, ClientFrame.class);
+      String problem = frame.validate(limits);
+      return problem == null ? new Decoded(frame, null) : failed(rid, problem);
+    } catch (InvalidTypeIdException e) {
+      return failed(rid, "unknown frame type \"" + type.asText() + "\"");
+    } catch (JsonProcessingException e) {
+      return failed(rid, "malformed " + type.asText() + " frame: " + e.getOriginalMessage());
+    }
+  }
+
+  public byte[] encode(ServerFrame frame) {
+    try {
+      return mapper.writeValueAsBytes(frame);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + frame.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** The mapper, for tests and tools that build or read frames as trees. */
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  private String encoding() {
+    return mapper.getFactory() instanceof CBORFactory ? "CBOR" : "JSON";
+  }
+
+  private static String ridOf(JsonNode tree) {
+    JsonNode rid = tree.get("rid");
+    if (rid == null || !rid.isTextual() || rid.asText().length() > ClientFrame.MAX_ID_CHARS)
+      return null;
+    return rid.asText();
+  }
+
+  private static Decoded failed(String rid, String message) {
+    return new Decoded(null, ServerFrame.Error.of(rid, ErrorCode.BAD_REQUEST, message));
+  }
+}

@@ -1,0 +1,49 @@
+package io.parley.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/** Frames the server sends (PROTOCOL.md). Null fields are left out on the wire. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ServerFrame.Welcome.class, name = "welcome"),
+  @JsonSubTypes.Type(value = ServerFrame.ConvState.class, name = "conv_state"),
+  @JsonSubTypes.Type(value = ServerFrame.Synced.class, name = "synced"),
+  @JsonSubTypes.Type(value = ServerFrame.Pong.class, name = "pong"),
+  @JsonSubTypes.Type(value = ServerFrame.Sent.class, name = "sent"),
+  @JsonSubTypes.Type(value = ServerFrame.Msg.class, name = "msg"),
+  @JsonSubTypes.Type(value = ServerFrame.HistoryPage.class, name = "history"),
+  @JsonSubTypes.Type(value = ServerFrame.Ok.class, name = "ok"),
+  @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error")
+})
+public sealed interface ServerFrame {
+
+  record Welcome(String user, String device, long heartbeatMs, long serverTime)
+      implements ServerFrame {}
+
+  record ConvState(
+      String conv, String kind, String title, long lastSeq, long readSeq, long unread)
+      implements ServerFrame {}
+
+  record Synced() implements ServerFrame {}
+
+  record Pong(String rid) implements ServerFrame {}
+
+  record Sent(String rid, String conv, String cid, long seq, long ts) implements ServerFrame {}
+
+  record Msg(String conv, long seq, String from, String cid, String kind, JsonNode body, long ts)
+      implements ServerFrame {}
+
+  record HistoryPage(String rid, String conv, List<Msg> messages, boolean hasMore)
+      implements ServerFrame {}
+
+  record Ok(String rid) implements ServerFrame {}
+
+  record Error(String rid, String code, String message) implements ServerFrame {
+    public static Error of(String rid, ErrorCode code, String message) {
+      return new Error(rid, code.wire(), message);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.parley.storage;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@code cassandra/schema.cql} (packaged as {@code parley/schema.cql}). Every statement is
+ * {@code IF NOT EXISTS}, so applying it again is harmless; nodes do it at start-up unless
+ * {@code parley.cassandra.apply-schema} is off (production applies it once, from a Job).
+ */
+public final class Schema {
+  private static final Logger log = LoggerFactory.getLogger(Schema.class);
+  private static final String RESOURCE = "parley/schema.cql";
+
+  private Schema() {}
+
+  public static List<String> statements(String replication) {
+    String text = read().replace("{replication}", replication);
+    StringBuilder withoutComments = new StringBuilder();
+    for (String line : text.split("\n")) {
+      if (!line.strip().startsWith("--")) withoutComments.append(line).append('\n');
+    }
+    return Arrays.stream(withoutComments.toString().split(";\\s*\n"))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  /** Waits until Cassandra answers (up to {@code timeout}), then applies every statement. */
+  public static void apply(CassandraSettings cassandra, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    try (CqlSession session = connect(cassandra, deadline)) {
+      for (String statement : statements(cassandra.replication())) {
+        session.execute(statement);
+      }
+      log.info("Schema applied to {}", cassandra.contactPoints());
+    }
+  }
+
+  private static CqlSession connect(CassandraSettings cassandra, Instant deadline) {
+    // DDL on a loaded 2-core box can take seconds per table: give it room.
+    DriverConfigLoader config =
+        DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(60))
+            .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(60))
+            .build();
+    while (true) {
+      try {
+        return CqlSession.builder()
+            .withConfigLoader(config)
+            .addContactPoints(
+                cassandra.contactPoints().stream()
+                    .map(Schema::address)
+                    .toList())
+            .withLocalDatacenter(cassandra.localDatacenter())
+            .build();
+      } catch (RuntimeException e) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException(
+              "Cassandra at "
+                  + cassandra.contactPoints()
+                  + " did not answer; start it (./parley cassandra) or set"
+                  + " PARLEY_CASSANDRA_CONTACT_POINTS",
+              e);
+        }
+        log.info("Waiting for Cassandra at {}: {}", cassandra.contactPoints(), e.getMessage());
+        sleepBeforeRetry();
+      }
+    }
+  }
+
+  private static void sleepBeforeRetry() {
+    try {
+      // A retry pause for an external service that is still booting, not test synchronisation.
+      Thread.sleep(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for Cassandra", e);
+    }
+  }
+
+  static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon < 0) return new InetSocketAddress(hostPort, 9042);
+    return new InetSocketAddress(
+        hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  private static String read() {
+    try (InputStream in = Schema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+      if (in == null) throw new IllegalStateException(RESOURCE + " is not on the classpath");
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.parley.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A real HTTP client for the REST API. */
+public final class Api {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final String base;
+
+  public Api(InetSocketAddress address) {
+    this.base = "http://" + address.getHostString() + ":" + address.getPort() + "/api/v1";
+  }
+
+  public record Response(int status, JsonNode body) {}
+
+  public Response post(String path, Map<String, String> body) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
+    return new Response(response.statusCode(), json);
+  }
+
+  public Response register(String user, String password) throws Exception {
+    return post("/users", Map.of("user", user, "password", password, "nickname", user));
+  }
+
+  /** Registers the user (password "password-" + user) and returns a fresh token. */
+  public String registerAndLogin(String user) throws Exception {
+    Response created = register(user, "password-" + user);
+    if (created.status() != 201) throw new AssertionError("register " + user + ": " + created);
+    Response session = post("/sessions", Map.of("user", user, "password", "password-" + user));
+    if (session.status() != 200) throw new AssertionError("login " + user + ": " + session);
+    return session.body().get("token").asText();
+  }
+}

@@ -1,0 +1,56 @@
+package io.parley.testing;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A real TCP client: 4-byte big-endian length + UTF-8 JSON frames. */
+public final class TcpClient extends TestClient {
+  private final Socket socket;
+  private final DataOutputStream out;
+
+  public TcpClient(InetSocketAddress address) throws IOException {
+    this.socket = new Socket(address.getHostString(), address.getPort());
+    this.out = new DataOutputStream(socket.getOutputStream());
+    Thread reader = new Thread(this::readLoop, "tcp-client-reader");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private void readLoop() {
+    try (DataInputStream in = new DataInputStream(socket.getInputStream())) {
+      while (true) {
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        received(JSON.readTree(frame));
+      }
+    } catch (EOFException e) {
+      closedWith(0);
+    } catch (IOException e) {
+      closedWith(-1);
+    }
+  }
+
+  @Override
+  protected void sendBytes(ObjectNode frame) throws Exception {
+    sendRaw(JSON.writeValueAsString(frame));
+  }
+
+  @Override
+  public synchronized void sendRaw(String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+    out.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

@@ -1,0 +1,114 @@
+package io.parley.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/** A real WebSocket client (the JDK's), speaking parley.v1.json or parley.v1.cbor. */
+public final class WsClient extends TestClient {
+  private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+
+  private final WebSocket socket;
+  private final boolean cbor;
+
+  private WsClient(InetSocketAddress address, String subprotocol) throws Exception {
+    this.cbor = "parley.v1.cbor".equals(subprotocol);
+    URI uri = URI.create("ws://" + address.getHostString() + ":" + address.getPort() + "/ws");
+    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+    if (subprotocol != null) builder.subprotocols(subprotocol);
+    this.socket = builder.buildAsync(uri, new Listener()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  public static WsClient json(InetSocketAddress address) throws Exception {
+    return new WsClient(address, "parley.v1.json");
+  }
+
+  public static WsClient cbor(InetSocketAddress address) throws Exception {
+    return new WsClient(address, "parley.v1.cbor");
+  }
+
+  public String subprotocol() {
+    return socket.getSubprotocol();
+  }
+
+  @Override
+  protected void sendBytes(ObjectNode frame) throws Exception {
+    if (cbor) {
+      socket.sendBinary(ByteBuffer.wrap(CBOR.writeValueAsBytes(frame)), true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } else {
+      sendRaw(JSON.writeValueAsString(frame));
+    }
+  }
+
+  @Override
+  public void sendRaw(String text) throws Exception {
+    socket.sendText(text, true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    socket.abort();
+  }
+
+  private final class Listener implements WebSocket.Listener {
+    private final StringBuilder text = new StringBuilder();
+    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        parse(() -> JSON.readTree(text.toString()));
+        text.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+      byte[] bytes = new byte[data.remaining()];
+      data.get(bytes);
+      binary.writeBytes(bytes);
+      if (last) {
+        byte[] all = binary.toByteArray();
+        parse(() -> CBOR.readTree(all));
+        binary.reset();
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closedWith(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      closedWith(-1);
+    }
+
+    private void parse(Parser parser) {
+      try {
+        received(parser.parse());
+      } catch (Exception e) {
+        throw new AssertionError("server sent an unreadable frame", e);
+      }
+    }
+  }
+
+  private interface Parser {
+    JsonNode parse() throws Exception;
+  }
+}
