@@ -86,10 +86,18 @@ public final class Connection {
     return Session.start(deps, out, transport, user.get(), hello);
   }
 
+  /**
+   * Writes the error, then closes the socket once it is written. The actor lives on until the
+   * stream has ended: stopping at once would cancel the stream and drop the error frame.
+   */
   static Behavior<SessionMessage> close(ActorRef<Outbound> out, ErrorCode code, String message) {
     out.tell(new Outbound.Frame(ServerFrame.Error.of(null, code, message)));
     out.tell(new Outbound.Close(message));
-    return Behaviors.stopped();
+    return Behaviors.receive(SessionMessage.class)
+        .onMessage(Inbound.class, m -> ack(m.ackTo()))
+        .onMessageEquals(StreamClosed.INSTANCE, Behaviors::stopped)
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
   }
 
   private static Behavior<SessionMessage> ack(ActorRef<Ack> ackTo) {

@@ -92,6 +92,15 @@ public abstract class TestClient implements AutoCloseable {
     return awaitReply(rid);
   }
 
+  /** Sends a text message and returns the seq of its {@code sent} reply (fails on anything else). */
+  public long sentSeq(String conv, String cid, String body) throws Exception {
+    JsonNode reply = sendText(conv, cid, body);
+    if (!"sent".equals(reply.path("type").asText())) {
+      throw new AssertionError("send " + cid + " to " + conv + " got " + reply);
+    }
+    return reply.get("seq").asLong();
+  }
+
   /** Waits until at least n msg frames of conv arrived; returns all of them in arrival order. */
   public synchronized List<JsonNode> awaitMsgs(String conv, int n) throws InterruptedException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();

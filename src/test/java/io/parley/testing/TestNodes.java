@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Real Parley nodes for tests, on the real Cassandra that {@code ./parley test} started (its
@@ -15,9 +17,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * so tests never collide with a running {@code ./parley run}.
  *
  * <p>As an extension it starts one node shared by every test class of the run; tests keep apart
- * by using their own user ids ({@link Ids}).
+ * by using their own user ids ({@link Ids}). Test methods get it as a {@link Node} parameter.
  */
-public final class TestNodes implements BeforeAllCallback {
+public final class TestNodes implements BeforeAllCallback, ParameterResolver {
   public static final String TOKEN_SECRET = "test-secret-test-secret-test-secret-0123456789";
   private static final AtomicInteger counter = new AtomicInteger();
 
@@ -34,17 +36,19 @@ public final class TestNodes implements BeforeAllCallback {
   public static Config config(Map<String, Object> overrides) {
     Config test =
         ConfigFactory.parseMap(
-                Map.of(
-                    "parley.node.remote-port", 0,
-                    "parley.edge.http-port", 0,
-                    "parley.edge.tcp-port", 0,
-                    "parley.cluster.self-join", true,
-                    "parley.cassandra.contact-points", cassandra(),
-                    "parley.auth.token-secret", TOKEN_SECRET,
+                Map.ofEntries(
+                    Map.entry("parley.node.remote-port", 0),
+                    Map.entry("parley.edge.http-port", 0),
+                    Map.entry("parley.edge.tcp-port", 0),
+                    Map.entry("parley.cluster.self-join", true),
+                    Map.entry("parley.cassandra.contact-points", cassandra()),
+                    Map.entry("parley.auth.token-secret", TOKEN_SECRET),
+                    // Tests fire hundreds of sends at once; RateLimitTest checks the real limit.
+                    Map.entry("parley.limits.send-rate", 100000),
+                    Map.entry("parley.limits.send-burst", 100000),
                     // A test ends a node by terminating it; the JVM must survive that.
-                    "pekko.coordinated-shutdown.exit-jvm", "off",
-                    "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off"))
-            .withFallback(ConfigFactory.parseMap(Map.of()));
+                    Map.entry("pekko.coordinated-shutdown.exit-jvm", "off"),
+                    Map.entry("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off")));
     return ParleyConfig.load(ConfigFactory.parseMap(overrides).withFallback(test));
   }
 
@@ -64,6 +68,17 @@ public final class TestNodes implements BeforeAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) {
     shared(context);
+  }
+
+  /** Injects the shared node into test methods and constructors that take a {@link Node}. */
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == Node.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return shared(context);
   }
 
   private static final class SharedNode implements ExtensionContext.Store.CloseableResource {

@@ -1,0 +1,64 @@
+package io.parley.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+  private final Codec json = Codec.json(new ClientFrame.Limits(200, 16384));
+  private final Codec cbor = Codec.cbor(new ClientFrame.Limits(200, 16384));
+
+  private Codec.Decoded decode(String text) {
+    return json.decode(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void decodesASend() {
+    var d = decode("{\"type\":\"send\",\"rid\":\"1\",\"conv\":\"d:a1a:b2b\",\"cid\":\"x\",\"body\":\"hi\",\"extra\":1}");
+    var send = assertInstanceOf(ClientFrame.Send.class, d.frame());
+    assertEquals("hi", send.body().asText());
+    assertEquals("1", send.rid());
+  }
+
+  @Test
+  void malformedUnknownAndInvalidFramesAreBadRequestsKeepingTheRid() {
+    assertEquals("bad_request", decode("{nope").error().code());
+    assertNull(decode("{nope").error().rid());
+    var unknown = decode("{\"type\":\"teleport\",\"rid\":\"r9\"}").error();
+    assertEquals("r9", unknown.rid());
+    assertTrue(unknown.message().contains("teleport"));
+    assertEquals("bad_request", decode("[1,2]").error().code());
+    assertEquals("bad_request", decode("{\"rid\":\"x\"}").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"send\",\"conv\":\"c\",\"cid\":\"\",\"body\":\"x\"}").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"send\",\"conv\":\"c\",\"cid\":\"a\",\"body\":{}}").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"history\",\"conv\":\"c\",\"limit\":500}").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"hello\",\"token\":\"t\",\"device\":\"bad device!\"}").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":\"x\"}").error().code());
+  }
+
+  @Test
+  void serverFramesUseSnakeCaseAndLeaveOutNulls() {
+    String text =
+        new String(
+            json.encode(new ServerFrame.ConvState("d:a:b", "direct", null, 5, 2, 3)),
+            StandardCharsets.UTF_8);
+    assertEquals(
+        "{\"type\":\"conv_state\",\"conv\":\"d:a:b\",\"kind\":\"direct\",\"last_seq\":5,\"read_seq\":2,\"unread\":3}",
+        text);
+  }
+
+  @Test
+  void cborCarriesTheSameObjects() throws Exception {
+    var msg = new ServerFrame.Msg("d:a:b", 7, "a", "c", "text", TextNode.valueOf("hi"), 42);
+    var tree = cbor.mapper().readTree(cbor.encode(msg));
+    assertEquals("msg", tree.get("type").asText());
+    assertEquals(7, tree.get("seq").asLong());
+    byte[] ping = cbor.mapper().writeValueAsBytes(java.util.Map.of("type", "ping", "rid", "p"));
+    assertInstanceOf(ClientFrame.Ping.class, cbor.decode(ping).frame());
+  }
+}
