@@ -1,0 +1,91 @@
+package io.parley.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parley.testing.Api;
+import io.parley.testing.Ids;
+import io.parley.testing.TestNodes;
+import io.parley.testing.WsClient;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./parley run} as a user runs it (against the test Cassandra, through
+ * PARLEY_CASSANDRA_CONTACT_POINTS, so it starts none): it prints where it listens, accepts a
+ * hello there, and stops cleanly on a signal.
+ */
+class LauncherTest {
+
+  @Test
+  void parleyRunServesClientsAndStopsOnSignal() throws Exception {
+    int http = freePort();
+    ProcessBuilder builder =
+        new ProcessBuilder("./parley", "run").directory(new File(".")).redirectErrorStream(true);
+    builder.environment().put("PARLEY_CASSANDRA_CONTACT_POINTS", TestNodes.cassandra());
+    builder.environment().put("PARLEY_HTTP_PORT", Integer.toString(http));
+    builder.environment().put("PARLEY_TCP_PORT", Integer.toString(freePort()));
+    builder.environment().put("PARLEY_REMOTE_PORT", Integer.toString(freePort()));
+    builder.environment().put("PARLEY_TOKEN_SECRET", TestNodes.TOKEN_SECRET);
+    Process process = builder.start();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    List<String> all = new ArrayList<>();
+    Thread reader = new Thread(() -> pump(process, lines), "parley-run-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      awaitLine(lines, all, "Parley node up", 180);
+      String ws = awaitLine(lines, all, "WebSocket", 10);
+      assertTrue(ws.contains("ws://127.0.0.1:" + http + "/ws"), ws);
+
+      InetSocketAddress address = new InetSocketAddress("127.0.0.1", http);
+      String user = Ids.user("runner");
+      String token = new Api(address).registerAndLogin(user);
+      try (WsClient client = WsClient.json(address)) {
+        assertEquals(user, client.hello(token, "cli", null).get("user").asText());
+      }
+    } finally {
+      process.destroy(); // SIGTERM, as Ctrl-C or a service manager would stop it
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "parley run stops within 60 s: " + all);
+    }
+  }
+
+  private static void pump(Process process, BlockingQueue<String> lines) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) lines.add(line);
+    } catch (IOException e) {
+      lines.add("<output closed: " + e.getMessage() + ">");
+    }
+  }
+
+  private static String awaitLine(BlockingQueue<String> lines, List<String> all, String text, int seconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (line == null) break;
+      all.add(line);
+      if (line.contains(text)) return line;
+    }
+    throw new AssertionError("no line with \"" + text + "\" within " + seconds + " s; output: " + all);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
