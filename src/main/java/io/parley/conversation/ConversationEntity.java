@@ -63,6 +63,9 @@ public final class ConversationEntity
 
   public record GetSummary(String user, ActorRef<SummaryReply> replyTo) implements Command {}
 
+  /** A member read up to seq: tell the other members (read receipts). Nothing is stored here. */
+  public record ForwardRead(String user, long seq) implements Command {}
+
   /** Outcome of asking the members' user entities to list this conversation; null = linked. */
   record MembersLinked(ErrorCode failure) implements Command {}
 
@@ -88,16 +91,23 @@ public final class ConversationEntity
   /** The entity's state; see {@link DedupWindow} for why it is mutable. */
   public static final class State {
     private long lastSeq;
+    private long firstTs;
+    private EntryAppended last;
     private final DedupWindow dedup;
 
-    State(long lastSeq, DedupWindow dedup) {
+    State(long lastSeq, long firstTs, EntryAppended last, DedupWindow dedup) {
       this.lastSeq = lastSeq;
+      this.firstTs = firstTs;
+      this.last = last;
       this.dedup = dedup;
     }
 
     State append(EntryAppended e) {
       lastSeq++;
-      dedup.remember(e.from(), e.cid(), lastSeq, e.ts());
+      if (lastSeq == 1) firstTs = e.ts();
+      last = e;
+      dedup.remember(new DedupWindow.Record(e.from(), e.cid(), lastSeq, e.ts(), e.kind(), false));
+      if (RECALL.equals(e.kind())) dedup.markRecalled(e.body().path("seq").asLong());
       return this;
     }
 
@@ -105,14 +115,30 @@ public final class ConversationEntity
       return lastSeq;
     }
 
+    /**
+     * The log's incarnation: derived from when seq 1 was written, so a log that was reset and
+     * written again gets another epoch, and clients can tell their cursors no longer apply.
+     */
+    String epoch() {
+      return firstTs == 0 ? "" : Long.toString(firstTs, 36);
+    }
+
     DedupWindow.Record sent(String from, String cid) {
       return dedup.find(from, cid);
+    }
+
+    DedupWindow dedup() {
+      return dedup;
     }
   }
 
   /** What a snapshot stores: an immutable copy, since the plugin serializes it later. */
-  public record Snapshot(long lastSeq, List<DedupWindow.Record> dedup)
+  public record Snapshot(
+      long lastSeq, long firstTs, EntryAppended last, List<DedupWindow.Record> dedup)
       implements CborSerializable {}
+
+  static final String TEXT = "text";
+  static final String RECALL = "recall";
 
   public static void init(ActorSystem<?> system, Settings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -155,7 +181,7 @@ public final class ConversationEntity
 
   @Override
   public State emptyState() {
-    return new State(0, new DedupWindow(settings.dedupWindow()));
+    return new State(0, 0, null, new DedupWindow(settings.dedupWindow()));
   }
 
   @Override
@@ -165,6 +191,7 @@ public final class ConversationEntity
         .onCommand(Post.class, this::onPost)
         .onCommand(Page.class, this::onPage)
         .onCommand(GetSummary.class, this::onSummary)
+        .onCommand(ForwardRead.class, this::onForwardRead)
         .onCommand(MembersLinked.class, this::onMembersLinked)
         .build();
   }
@@ -182,8 +209,13 @@ public final class ConversationEntity
       waitingPosts++;
       return Effect().stash();
     }
+    if (RECALL.equals(cmd.kind())) {
+      Rejected problem = Recalls.check(state, cmd);
+      if (problem != null) return Effect().reply(cmd.replyTo(), problem);
+    }
+    String kind = RECALL.equals(cmd.kind()) ? RECALL : TEXT;
     EntryAppended event =
-        new EntryAppended(cmd.from(), cmd.cid(), "text", cmd.body(), System.currentTimeMillis());
+        new EntryAppended(cmd.from(), cmd.cid(), kind, cmd.body(), System.currentTimeMillis());
     return Effect()
         .persist(event)
         .thenRun(s -> pushToMembers(s.lastSeq(), event))
@@ -207,8 +239,28 @@ public final class ConversationEntity
 
   private ReplyEffect<Event, State> onSummary(State state, GetSummary cmd) {
     if (!conv.hasMember(cmd.user())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
+    EntryAppended last = state.last;
+    Entry lastEntry =
+        last == null
+            ? null
+            : new Entry(conv.value(), state.lastSeq(), last.from(), last.cid(), last.kind(), last.body(), last.ts());
     return Effect()
-        .reply(cmd.replyTo(), new Summary(conv.value(), conv.kind().wire(), state.lastSeq()));
+        .reply(
+            cmd.replyTo(),
+            new Summary(conv.value(), conv.kind().wire(), state.lastSeq(), state.epoch(), lastEntry));
+  }
+
+  private ReplyEffect<Event, State> onForwardRead(State state, ForwardRead cmd) {
+    if (conv.hasMember(cmd.user())) {
+      for (String member : conv.members()) {
+        if (!member.equals(cmd.user())) {
+          sharding
+              .entityRefFor(UserEntity.ENTITY_KEY, member)
+              .tell(new UserEntity.ReadReceipt(conv.value(), cmd.user(), cmd.seq()));
+        }
+      }
+    }
+    return Effect().noReply();
   }
 
   private ReplyEffect<Event, State> onMembersLinked(State state, MembersLinked result) {
@@ -283,13 +335,14 @@ public final class ConversationEntity
     return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(State state) {
-        return new Snapshot(state.lastSeq, state.dedup.records());
+        return new Snapshot(state.lastSeq, state.firstTs, state.last, state.dedup.records());
       }
 
       @Override
       public State fromJournal(Object from) {
         Snapshot s = (Snapshot) from;
-        return new State(s.lastSeq(), DedupWindow.of(settings.dedupWindow(), s.dedup()));
+        return new State(
+            s.lastSeq(), s.firstTs(), s.last(), DedupWindow.of(settings.dedupWindow(), s.dedup()));
       }
     };
   }

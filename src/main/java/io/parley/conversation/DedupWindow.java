@@ -7,14 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The last N (sender, cid) pairs a conversation stored, with the seq and time each got, so that
- * a retried send returns its original {@code sent}. Mutable on purpose: copying a window of
- * thousands of entries for every message would dominate the entity's command path. Only the
- * entity's own thread touches it; snapshots take an immutable copy ({@link #records()}).
+ * The last N entries a conversation stored, by (sender, cid) and by seq: a retried send returns
+ * its original {@code sent}, and a recall can check who wrote the entry it withdraws. Mutable on
+ * purpose: copying a window of thousands of entries for every message would dominate the
+ * entity's command path. Only the entity's own thread touches it; snapshots take an immutable
+ * copy ({@link #records()}).
  */
 final class DedupWindow {
   private final int capacity;
   private final LinkedHashMap<String, Record> byKey;
+  private final Map<Long, Record> bySeq = new java.util.HashMap<>();
 
   DedupWindow(int capacity) {
     this.capacity = capacity;
@@ -22,20 +24,42 @@ final class DedupWindow {
         new LinkedHashMap<>(16, 0.75f, false) {
           @Override
           protected boolean removeEldestEntry(Map.Entry<String, Record> eldest) {
-            return size() > DedupWindow.this.capacity;
+            if (size() <= DedupWindow.this.capacity) return false;
+            bySeq.remove(eldest.getValue().seq());
+            return true;
           }
         };
   }
 
   /** What a stored send got, kept in the window and in snapshots. */
-  record Record(String from, String cid, long seq, long ts) implements CborSerializable {}
+  record Record(String from, String cid, long seq, long ts, String kind, boolean recalled)
+      implements CborSerializable {
+    Record withdrawn() {
+      return new Record(from, cid, seq, ts, kind, true);
+    }
+  }
 
   Record find(String from, String cid) {
     return byKey.get(key(from, cid));
   }
 
-  void remember(String from, String cid, long seq, long ts) {
-    byKey.put(key(from, cid), new Record(from, cid, seq, ts));
+  /** The entry with this seq, if it is still in the window. */
+  Record at(long seq) {
+    return bySeq.get(seq);
+  }
+
+  void remember(Record record) {
+    byKey.put(key(record.from(), record.cid()), record);
+    bySeq.put(record.seq(), record);
+  }
+
+  void markRecalled(long seq) {
+    Record r = bySeq.get(seq);
+    if (r != null) {
+      Record withdrawn = r.withdrawn();
+      byKey.replace(key(r.from(), r.cid()), withdrawn);
+      bySeq.put(seq, withdrawn);
+    }
   }
 
   List<Record> records() {
@@ -44,7 +68,7 @@ final class DedupWindow {
 
   static DedupWindow of(int capacity, List<Record> records) {
     DedupWindow window = new DedupWindow(capacity);
-    records.forEach(r -> window.remember(r.from(), r.cid(), r.seq(), r.ts()));
+    records.forEach(window::remember);
     return window;
   }
 

@@ -9,6 +9,7 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.user.UserEntity;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,22 +21,28 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * where needed, and maps the outcome to wire frames. Holds no state; callers pipe the results
  * back into their actor.
  */
-final class Requests {
+public final class Requests {
   private final SessionDeps deps;
 
-  Requests(SessionDeps deps) {
+  public Requests(SessionDeps deps) {
     this.deps = deps;
   }
 
-  /** Everything a session sends after welcome: conv_state per conversation, then catch-up. */
-  record Sync(List<ServerFrame.ConvState> states, List<Entry> catchUp) {}
+  /**
+   * What a session sends after welcome: one conv_state per conversation, then per conversation
+   * the entries after its cursor. {@code cursors} are the ones catch-up started from.
+   */
+  record Sync(
+      List<ServerFrame.ConvState> states,
+      Map<String, List<Entry>> catchUp,
+      Map<String, Long> cursors) {}
 
   CompletionStage<ServerFrame> send(String user, ClientFrame.Send f) {
-    var conv = ConversationId.parse(f.conv());
-    if (conv.isEmpty()) return completed(unknownConv(f.rid()));
+    if (ConversationId.parse(f.conv()).isEmpty()) return completed(unknownConv(f.rid()));
     return conversation(f.conv())
         .<Replies.PostReply>ask(
-            replyTo -> new ConversationEntity.Post(user, f.cid(), "text", f.body(), replyTo),
+            replyTo ->
+                new ConversationEntity.Post(user, f.cid(), f.isRecall() ? "recall" : "text", f.body(), replyTo),
             deps.settings().askTimeout())
         .thenApply(
             reply ->
@@ -44,7 +51,30 @@ final class Requests {
                     : rejected(f.rid(), reply));
   }
 
-  CompletionStage<ServerFrame> history(String user, ClientFrame.History f) {
+  /** One line of the recent-conversations list: its state and its last entry (null if none). */
+  public record ConversationView(ServerFrame.ConvState state, ServerFrame.Msg last) {}
+
+  /** The user's conversations, most recent first (by the time of their last entry). */
+  public CompletionStage<List<ConversationView>> conversations(String user) {
+    return deps.sharding()
+        .entityRefFor(UserEntity.ENTITY_KEY, user)
+        .<UserEntity.Conversations>ask(UserEntity.GetConversations::new, deps.settings().askTimeout())
+        .thenCompose(
+            convs ->
+                all(convs.reads().entrySet().stream()
+                        .map(read -> summary(user, read.getKey(), read.getValue()))
+                        .toList()))
+        .thenApply(
+            views ->
+                views.stream()
+                    .sorted(
+                        java.util.Comparator.comparingLong(
+                                (ConversationView v) -> v.last() == null ? 0 : v.last().ts())
+                            .reversed())
+                    .toList());
+  }
+
+  public CompletionStage<ServerFrame> history(String user, ClientFrame.History f) {
     if (ConversationId.parse(f.conv()).isEmpty()) return completed(unknownConv(f.rid()));
     int limit = f.limit() == null ? deps.settings().historyDefaultLimit() : f.limit();
     return page(user, f.conv(), f.before(), f.after(), limit)
@@ -62,44 +92,85 @@ final class Requests {
             });
   }
 
-  CompletionStage<Sync> sync(String user, Map<String, Long> cursors) {
-    CompletionStage<List<ServerFrame.ConvState>> states =
-        deps.sharding()
-            .entityRefFor(UserEntity.ENTITY_KEY, user)
-            .<UserEntity.Conversations>ask(
-                UserEntity.GetConversations::new, deps.settings().askTimeout())
-            .thenCompose(convs -> all(convs.convs().stream().map(c -> state(user, c)).toList()));
-    List<CompletableFuture<List<Entry>>> catchUps =
-        cursors.entrySet().stream()
-            .filter(c -> ConversationId.parse(c.getKey()).isPresent())
-            .map(c -> catchUp(user, c.getKey(), c.getValue()).toCompletableFuture())
-            .toList();
-    return states.thenCombine(
-        all(catchUps),
-        (s, entries) ->
-            new Sync(s, entries.stream().flatMap(List::stream).toList()));
+  CompletionStage<ServerFrame> read(String user, String device, ClientFrame.Read f) {
+    return deps.sharding()
+        .entityRefFor(UserEntity.ENTITY_KEY, user)
+        .<UserEntity.ReadReply>ask(
+            replyTo -> new UserEntity.MarkRead(f.conv(), f.seq(), device, replyTo),
+            deps.settings().askTimeout())
+        .thenApply(
+            reply ->
+                reply == UserEntity.ReadReply.DONE
+                    ? new ServerFrame.Ok(f.rid())
+                    : ServerFrame.Error.of(f.rid(), ErrorCode.FORBIDDEN, "not a member of this conversation"));
   }
 
-  private CompletionStage<ServerFrame.ConvState> state(String user, String conv) {
+  /**
+   * Catch-up starts, per conversation, from the client's cursor, else from this device's stored
+   * delivery cursor (so a device that sends no cursors still gets what it never acked).
+   */
+  CompletionStage<Sync> sync(String user, String device, Map<String, Long> clientCursors) {
+    return deps.sharding()
+        .entityRefFor(UserEntity.ENTITY_KEY, user)
+        .<UserEntity.DeviceState>ask(
+            replyTo -> new UserEntity.GetDeviceState(device, replyTo), deps.settings().askTimeout())
+        .thenCompose(
+            state -> {
+              Map<String, Long> cursors = new HashMap<>(state.delivered());
+              clientCursors.forEach(
+                  (conv, seq) -> {
+                    if (state.reads().containsKey(conv)) cursors.put(conv, seq);
+                  });
+              List<CompletionStage<ServerFrame.ConvState>> states =
+                  state.reads().entrySet().stream()
+                      .map(read -> convState(user, read.getKey(), read.getValue()))
+                      .toList();
+              return all(states)
+                  .thenCompose(
+                      convStates -> catchUp(convStates, cursors)
+                          .thenApply(entries -> new Sync(convStates, entries, cursors)));
+            });
+  }
+
+  private CompletionStage<Map<String, List<Entry>>> catchUp(
+      List<ServerFrame.ConvState> states, Map<String, Long> cursors) {
+    List<String> convs = new ArrayList<>();
+    List<CompletionStage<List<Entry>>> reads = new ArrayList<>();
+    for (ServerFrame.ConvState state : states) {
+      Long cursor = cursors.get(state.conv());
+      if (cursor == null || cursor >= state.lastSeq()) continue;
+      long to = Math.min(state.lastSeq(), cursor + deps.settings().catchUpMax());
+      convs.add(state.conv());
+      reads.add(deps.timeline().read(state.conv(), cursor + 1, to));
+    }
+    return all(reads)
+        .thenApply(
+            lists -> {
+              Map<String, List<Entry>> byConv = new HashMap<>();
+              for (int i = 0; i < convs.size(); i++) byConv.put(convs.get(i), lists.get(i));
+              return byConv;
+            });
+  }
+
+  private CompletionStage<ServerFrame.ConvState> convState(String user, String conv, long readSeq) {
+    return summary(user, conv, readSeq).thenApply(view -> view == null ? null : view.state());
+  }
+
+  /** unread = last_seq - read_seq (the read marker clamped to the timeline). */
+  private CompletionStage<ConversationView> summary(String user, String conv, long readSeq) {
     return conversation(conv)
         .<Replies.SummaryReply>ask(
             replyTo -> new ConversationEntity.GetSummary(user, replyTo),
             deps.settings().askTimeout())
         .thenApply(
-            reply ->
-                // Read markers arrive with the delivery issue; until then nothing counts as read.
-                reply instanceof Replies.Summary s
-                    ? new ServerFrame.ConvState(s.conv(), s.kind(), null, s.lastSeq(), 0, s.lastSeq())
-                    : null);
-  }
-
-  private CompletionStage<List<Entry>> catchUp(String user, String conv, long cursor) {
-    return page(user, conv, null, cursor, deps.settings().catchUpMax())
-        .thenCompose(
-            reply ->
-                reply instanceof Replies.PageRange range
-                    ? deps.timeline().read(conv, range.from(), range.to())
-                    : completed(List.<Entry>of()));
+            reply -> {
+              if (!(reply instanceof Replies.Summary s)) return null;
+              long read = Math.min(readSeq, s.lastSeq());
+              var state =
+                  new ServerFrame.ConvState(
+                      s.conv(), s.kind(), null, s.lastSeq(), read, s.lastSeq() - read, s.epoch());
+              return new ConversationView(state, s.lastEntry() == null ? null : Frames.msg(s.lastEntry()));
+            });
   }
 
   private CompletionStage<Replies.PageReply> page(
@@ -128,7 +199,7 @@ final class Requests {
   }
 
   /** All results in order, leaving out nulls; fails if any fails. */
-  private static <T> CompletionStage<List<T>> all(List<? extends CompletionStage<T>> stages) {
+  static <T> CompletionStage<List<T>> all(List<? extends CompletionStage<T>> stages) {
     List<CompletableFuture<T>> futures =
         stages.stream().map(CompletionStage::toCompletableFuture).toList();
     return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))

@@ -2,7 +2,6 @@ package io.parley.edge;
 
 import io.parley.conversation.Entry;
 import io.parley.edge.Connection.Ack;
-import io.parley.edge.Connection.Command;
 import io.parley.edge.Connection.Inbound;
 import io.parley.edge.Connection.Outbound;
 import io.parley.protocol.ClientFrame;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -24,27 +24,33 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * An authenticated device session. Per conversation it never writes a {@code msg} at or below a
- * seq it already wrote, so pushes that race the hello catch-up cannot overtake or repeat it:
- * pushes are held until the catch-up is written, then only newer ones go out.
+ * An authenticated device session. Live pushes are held until the hello catch-up is written,
+ * and every entry goes through {@link OrderedDelivery}, so per conversation this socket sees
+ * seqs in order, each once, never a live entry before the catch-up it follows.
  */
 final class Session extends AbstractBehavior<SessionMessage> {
 
-  enum Tick implements Command {
+  enum Tick implements Connection.Command {
     INSTANCE
   }
 
-  record Reply(ServerFrame frame) implements Command {}
+  enum FlushAcks implements Connection.Command {
+    INSTANCE
+  }
 
-  record Synced(Requests.Sync sync, Throwable failure) implements Command {}
+  record Reply(ServerFrame frame) implements Connection.Command {}
+
+  record Synced(Requests.Sync sync, Throwable failure) implements Connection.Command {}
+
+  record Filled(String conv, List<Entry> entries) implements Connection.Command {}
 
   static Behavior<SessionMessage> start(
       SessionDeps deps, ActorRef<Outbound> out, String transport, String user, ClientFrame.Hello hello) {
     return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(timers -> new Session(ctx, timers, deps, out, user, hello)));
+        ctx -> Behaviors.withTimers(timers -> new Session(ctx, timers, deps, out, user, hello)));
   }
 
   private final SessionDeps deps;
@@ -54,7 +60,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final Requests requests;
   private final RateLimiter sendLimit;
   private final ActorRef<Push> pushRef;
-  private final Map<String, Long> written = new HashMap<>();
+  private final OrderedDelivery delivery;
+  private final Map<String, Long> unflushedAcks = new HashMap<>();
   private List<Entry> heldPushes = new ArrayList<>();
   private long lastInboundNanos = System.nanoTime();
   private long lastRefreshNanos = System.nanoTime();
@@ -75,13 +82,14 @@ final class Session extends AbstractBehavior<SessionMessage> {
     SessionSettings s = deps.settings();
     this.sendLimit = new RateLimiter(s.sendRate(), s.sendBurst(), System.nanoTime());
     this.pushRef = ctx.getSelf().narrow();
+    this.delivery = new OrderedDelivery(e -> write(Frames.msg(e)), this::fill, s.catchUpMax());
     timers.cancelAll();
     timers.startTimerWithFixedDelay(Tick.INSTANCE, s.heartbeat().dividedBy(2));
+    timers.startTimerWithFixedDelay(FlushAcks.INSTANCE, s.ackFlush());
     attach();
     write(new ServerFrame.Welcome(user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
     Map<String, Long> cursors = hello.cursors() == null ? Map.of() : hello.cursors();
-    written.putAll(cursors);
-    ctx.pipeToSelf(requests.sync(user, cursors), Synced::new);
+    ctx.pipeToSelf(requests.sync(user, device, cursors), Synced::new);
   }
 
   @Override
@@ -90,9 +98,12 @@ final class Session extends AbstractBehavior<SessionMessage> {
         .onMessage(Inbound.class, this::onInbound)
         .onMessage(Connection.StreamStarted.class, m -> ack(m.ackTo()))
         .onMessage(Reply.class, m -> write(m.frame()))
-        .onMessage(Push.Delivery.class, this::onPush)
+        .onMessage(Push.Delivery.class, this::onDelivery)
+        .onMessage(Push.ReadMarker.class, this::onReadMarker)
         .onMessage(Synced.class, this::onSynced)
+        .onMessage(Filled.class, m -> filled(m))
         .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(FlushAcks.INSTANCE, this::flushAcks)
         .onMessageEquals(Connection.StreamClosed.INSTANCE, Behaviors::stopped)
         .onSignal(PostStop.class, s -> detach())
         .build();
@@ -106,8 +117,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     if (frame instanceof ClientFrame.Ping p) write(new ServerFrame.Pong(p.rid()));
     else if (frame instanceof ClientFrame.Send s) onSend(s);
     else if (frame instanceof ClientFrame.History h) pipe(requests.history(user, h), h.rid());
-    else if (frame instanceof ClientFrame.Ack a) ok(a.rid());
-    else if (frame instanceof ClientFrame.Read r) ok(r.rid());
+    else if (frame instanceof ClientFrame.Ack a) onAck(a);
+    else if (frame instanceof ClientFrame.Read r) pipe(requests.read(user, device, r), r.rid());
     else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
     return this;
   }
@@ -115,17 +126,36 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private void onSend(ClientFrame.Send s) {
     if (!sendLimit.tryAcquire(System.nanoTime())) {
       error(s.rid(), ErrorCode.RATE_LIMITED, "too many sends; retry later with the same cid");
-    } else if (s.body().asText().getBytes(StandardCharsets.UTF_8).length
-        > deps.settings().maxBodyBytes()) {
+    } else if (!s.isRecall()
+        && s.body().asText().getBytes(StandardCharsets.UTF_8).length > deps.settings().maxBodyBytes()) {
       error(s.rid(), ErrorCode.TOO_LARGE, "body exceeds " + deps.settings().maxBodyBytes() + " bytes");
     } else {
       pipe(requests.send(user, s), s.rid());
     }
   }
 
-  private Behavior<SessionMessage> onPush(Push.Delivery d) {
+  private void onAck(ClientFrame.Ack a) {
+    unflushedAcks.merge(a.conv(), a.seq(), Math::max);
+    if (a.rid() != null) write(new ServerFrame.Ok(a.rid()));
+  }
+
+  private Behavior<SessionMessage> flushAcks() {
+    if (!unflushedAcks.isEmpty()) {
+      userEntity().tell(new UserEntity.AdvanceCursors(device, Map.copyOf(unflushedAcks)));
+      unflushedAcks.clear();
+    }
+    return this;
+  }
+
+  private Behavior<SessionMessage> onDelivery(Push.Delivery d) {
     if (heldPushes != null) heldPushes.add(d.entry());
-    else writeEntry(d.entry());
+    else delivery.offer(d.entry());
+    return this;
+  }
+
+  private Behavior<SessionMessage> onReadMarker(Push.ReadMarker r) {
+    boolean ownReadHere = r.user().equals(user) && device.equals(r.device());
+    if (!ownReadHere) write(new ServerFrame.ReadMarker(r.conv(), r.user(), r.seq()));
     return this;
   }
 
@@ -133,26 +163,41 @@ final class Session extends AbstractBehavior<SessionMessage> {
     if (m.failure() != null) {
       error(null, ErrorCode.UNAVAILABLE, "could not load your conversations; reconnect");
     } else {
-      m.sync().states().forEach(this::write);
-      m.sync().catchUp().forEach(this::writeEntry);
+      Requests.Sync sync = m.sync();
+      sync.states().forEach(this::write);
+      sync.cursors().forEach(delivery::startFrom);
+      for (ServerFrame.ConvState state : sync.states()) {
+        sync.catchUp().getOrDefault(state.conv(), List.of()).forEach(delivery::offer);
+        Long cursor = sync.cursors().get(state.conv());
+        // Beyond catch-up-max the client pages with history; live entries go out as they come.
+        if (cursor != null && state.lastSeq() - cursor > deps.settings().catchUpMax()) {
+          delivery.forget(state.conv());
+        }
+      }
     }
     List<Entry> held = heldPushes;
     heldPushes = null;
-    held.forEach(this::writeEntry);
+    held.forEach(delivery::offer);
     return write(new ServerFrame.Synced());
   }
 
-  private void writeEntry(Entry e) {
-    Long last = written.get(e.conv());
-    if (last != null && e.seq() <= last) return;
-    written.put(e.conv(), e.seq());
-    write(Frames.msg(e));
+  private void fill(String conv, long from, long to) {
+    getContext()
+        .pipeToSelf(
+            deps.timeline().read(conv, from, to),
+            (entries, failure) -> new Filled(conv, failure == null ? entries : List.of()));
+  }
+
+  private Behavior<SessionMessage> filled(Filled m) {
+    delivery.filled(m.conv(), m.entries());
+    return this;
   }
 
   private Behavior<SessionMessage> onTick() {
     SessionSettings s = deps.settings();
     long now = System.nanoTime();
     if (now - lastInboundNanos > s.heartbeat().multipliedBy(2).toNanos()) {
+      flushAcks();
       return Connection.close(out, ErrorCode.BAD_REQUEST, "idle: no frame within 2 x heartbeat");
     }
     if (now - lastRefreshNanos >= s.refresh().toNanos()) {
@@ -167,15 +212,16 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> detach() {
+    flushAcks();
     userEntity().tell(new UserEntity.Detach(pushRef));
     return this;
   }
 
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<UserEntity.Command> userEntity() {
+  private EntityRef<UserEntity.Command> userEntity() {
     return deps.sharding().entityRefFor(UserEntity.ENTITY_KEY, user);
   }
 
-  private void pipe(java.util.concurrent.CompletionStage<ServerFrame> reply, String rid) {
+  private void pipe(CompletionStage<ServerFrame> reply, String rid) {
     getContext()
         .pipeToSelf(
             reply,
@@ -185,10 +231,6 @@ final class Session extends AbstractBehavior<SessionMessage> {
                         ? frame
                         : ServerFrame.Error.of(
                             rid, ErrorCode.UNAVAILABLE, "not answered in time; retry (same cid for sends)")));
-  }
-
-  private void ok(String rid) {
-    if (rid != null) write(new ServerFrame.Ok(rid));
   }
 
   private void error(String rid, ErrorCode code, String message) {

@@ -8,10 +8,12 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class Routes extends AllDirectives {
   private final WebSocketTransport webSocket;
   private final UserRoutes users;
+  private final ConversationRoutes conversations;
 
-  public Routes(WebSocketTransport webSocket, UserRoutes users) {
+  public Routes(WebSocketTransport webSocket, UserRoutes users, ConversationRoutes conversations) {
     this.webSocket = webSocket;
     this.users = users;
+    this.conversations = conversations;
   }
 
   public Route routes() {
@@ -30,6 +32,7 @@ public final class Routes extends AllDirectives {
                                       ? upgrade.handleMessagesWith(webSocket.flow(null))
                                       : upgrade.handleMessagesWith(webSocket.flow(protocol), protocol));
                             }))),
-        pathPrefix("api", () -> pathPrefix("v1", users::routes)));
+        pathPrefix(
+            "api", () -> pathPrefix("v1", () -> concat(users.routes(), conversations.routes()))));
   }
 }

@@ -2,10 +2,12 @@ package io.parley.node;
 
 import com.typesafe.config.Config;
 import io.parley.conversation.ConversationEntity;
+import io.parley.edge.Requests;
 import io.parley.edge.SessionDeps;
 import io.parley.edge.SessionSettings;
 import io.parley.edge.TcpTransport;
 import io.parley.edge.WebSocketTransport;
+import io.parley.http.ConversationRoutes;
 import io.parley.http.Routes;
 import io.parley.http.UserRoutes;
 import io.parley.protocol.Codec;
@@ -87,7 +89,14 @@ public final class Node implements AutoCloseable {
             tokens,
             settings.askTimeout(),
             Codec.json(settings.frameLimits()).mapper());
-    Routes routes = new Routes(new WebSocketTransport(system, deps), users);
+    ConversationRoutes conversations =
+        new ConversationRoutes(
+            new Requests(deps),
+            tokens,
+            Codec.json(settings.frameLimits()).mapper(),
+            settings.historyDefaultLimit(),
+            settings.historyMaxLimit());
+    Routes routes = new Routes(new WebSocketTransport(system, deps), users, conversations);
     ServerBinding http =
         await(
             Http.get(system)

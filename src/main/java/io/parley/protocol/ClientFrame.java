@@ -45,14 +45,25 @@ public sealed interface ClientFrame {
 
   record Send(String rid, String conv, String cid, String kind, JsonNode body)
       implements ClientFrame {
+    public boolean isRecall() {
+      return "recall".equals(kind);
+    }
+
     @Override
     public String validate(Limits limits) {
       if (conv == null || conv.isEmpty()) return "send needs a conv";
       if (cid == null || cid.isEmpty() || cid.length() > MAX_ID_CHARS)
         return "cid must be 1-64 chars";
-      if (kind != null && !kind.equals("text")) return "kind must be \"text\"";
-      if (body == null || !body.isTextual()) return "body must be a string";
-      return null;
+      if (kind == null || kind.equals("text")) {
+        return body != null && body.isTextual() ? null : "body must be a string";
+      }
+      if (kind.equals("recall")) {
+        JsonNode seq = body == null ? null : body.get("seq");
+        return seq != null && seq.canConvertToLong() && seq.asLong() >= 1
+            ? null
+            : "a recall's body must be {\"seq\": n} with n >= 1";
+      }
+      return "kind must be \"text\" or \"recall\"";
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Sent.class, name = "sent"),
   @JsonSubTypes.Type(value = ServerFrame.Msg.class, name = "msg"),
   @JsonSubTypes.Type(value = ServerFrame.HistoryPage.class, name = "history"),
+  @JsonSubTypes.Type(value = ServerFrame.ReadMarker.class, name = "read"),
   @JsonSubTypes.Type(value = ServerFrame.Ok.class, name = "ok"),
   @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error")
 })
@@ -23,9 +24,13 @@ public sealed interface ServerFrame {
   record Welcome(String user, String device, long heartbeatMs, long serverTime)
       implements ServerFrame {}
 
+  /** {@code epoch}: the log's incarnation (docs/protocol.md); "" while the log is empty. */
   record ConvState(
-      String conv, String kind, String title, long lastSeq, long readSeq, long unread)
+      String conv, String kind, String title, long lastSeq, long readSeq, long unread, String epoch)
       implements ServerFrame {}
+
+  /** {@code user} has read {@code conv} up to {@code seq}. */
+  record ReadMarker(String conv, String user, long seq) implements ServerFrame {}
 
   record Synced() implements ServerFrame {}
 

@@ -1,14 +1,11 @@
 package io.parley.user;
 
 import io.parley.CborSerializable;
+import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.Entry;
 import io.parley.push.Push;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -62,7 +59,29 @@ public final class UserEntity
 
   public record GetConversations(ActorRef<Conversations> replyTo) implements Command {}
 
-  public record Conversations(List<String> convs) implements CborSerializable {}
+  /** The user's conversations with the user's read marker in each (0 = nothing read). */
+  public record Conversations(Map<String, Long> reads) implements CborSerializable {}
+
+  /** What a device session needs on hello: conversations, read markers, its delivery cursors. */
+  public record GetDeviceState(String device, ActorRef<DeviceState> replyTo) implements Command {}
+
+  public record DeviceState(Map<String, Long> reads, Map<String, Long> delivered)
+      implements CborSerializable {}
+
+  /** The user read conv up to seq on device. Monotonic: a lower seq changes nothing. */
+  public record MarkRead(String conv, long seq, String device, ActorRef<ReadReply> replyTo)
+      implements Command {}
+
+  public enum ReadReply implements CborSerializable {
+    DONE,
+    NOT_A_MEMBER
+  }
+
+  /** Another member read conv up to seq. */
+  public record ReadReceipt(String conv, String user, long seq) implements Command {}
+
+  /** A device holds every entry up to the given seq, per conversation (coalesced acks). */
+  public record AdvanceCursors(String device, Map<String, Long> delivered) implements Command {}
 
   /** A device session is (still) connected; sent on connect and again every refresh period. */
   public record Attach(String device, ActorRef<Push> session) implements Command {}
@@ -77,47 +96,89 @@ public final class UserEntity
 
   public record ConversationLinked(String conv) implements Event {}
 
-  /** passwordHash is null until the account is registered. */
-  public record State(String passwordHash, String nickname, Set<String> conversations)
+  public record ReadMarked(String conv, long seq) implements Event {}
+
+  public record CursorsAdvanced(String device, Map<String, Long> delivered) implements Event {}
+
+  /**
+   * passwordHash is null until the account is registered. {@code reads} has a key for every
+   * conversation of the user (its read marker, 0 = nothing read); {@code delivered} holds each
+   * device's delivery cursors.
+   */
+  public record State(
+      String passwordHash,
+      String nickname,
+      Map<String, Long> reads,
+      Map<String, Map<String, Long>> delivered)
       implements CborSerializable {
-    static final State EMPTY = new State(null, null, Set.of());
+    static final State EMPTY = new State(null, null, Map.of(), Map.of());
 
     boolean registered() {
       return passwordHash != null;
     }
 
+    boolean isMember(String conv) {
+      return reads.containsKey(conv);
+    }
+
+    long readSeq(String conv) {
+      return reads.getOrDefault(conv, 0L);
+    }
+
     State register(Registered e) {
-      return new State(e.passwordHash(), e.nickname(), conversations);
+      return new State(e.passwordHash(), e.nickname(), reads, delivered);
     }
 
     State link(String conv) {
-      Set<String> convs = new HashSet<>(conversations);
-      convs.add(conv);
-      return new State(passwordHash, nickname, Set.copyOf(convs));
+      return new State(passwordHash, nickname, Maps.with(reads, conv, 0L), delivered);
+    }
+
+    State read(ReadMarked e) {
+      return new State(passwordHash, nickname, Maps.with(reads, e.conv(), e.seq()), delivered);
+    }
+
+    /** Only the cursors that move forward, or an empty map. */
+    Map<String, Long> advancing(String device, Map<String, Long> cursors) {
+      Map<String, Long> current = delivered.getOrDefault(device, Map.of());
+      Map<String, Long> moved = new HashMap<>();
+      cursors.forEach(
+          (conv, seq) -> {
+            if (isMember(conv) && seq > current.getOrDefault(conv, 0L)) moved.put(conv, seq);
+          });
+      return moved;
+    }
+
+    State advance(CursorsAdvanced e) {
+      Map<String, Long> device = new HashMap<>(delivered.getOrDefault(e.device(), Map.of()));
+      device.putAll(e.delivered());
+      return new State(passwordHash, nickname, reads, Maps.with(delivered, e.device(), Map.copyOf(device)));
     }
   }
 
   public static void init(ActorSystem<?> system, int snapshotEvery) {
-    sharding(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), snapshotEvery)).withRole("core"));
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(
+        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), snapshotEvery, sharding))
+            .withRole("core"));
   }
 
-  private static ClusterSharding sharding(ActorSystem<?> system) {
-    return ClusterSharding.get(system);
-  }
-
-  public static Behavior<Command> create(String userId, int snapshotEvery) {
-    return Behaviors.setup(ctx -> new UserEntity(ctx, userId, snapshotEvery));
+  public static Behavior<Command> create(String userId, int snapshotEvery, ClusterSharding sharding) {
+    return Behaviors.setup(ctx -> new UserEntity(ctx, userId, snapshotEvery, sharding));
   }
 
   private final ActorContext<Command> ctx;
+  private final String userId;
   private final int snapshotEvery;
+  private final ClusterSharding sharding;
   private final Map<ActorRef<Push>, String> sessions = new HashMap<>();
 
-  private UserEntity(ActorContext<Command> ctx, String userId, int snapshotEvery) {
+  private UserEntity(
+      ActorContext<Command> ctx, String userId, int snapshotEvery, ClusterSharding sharding) {
     super(PersistenceId.of(ENTITY_KEY.name(), userId));
     this.ctx = ctx;
+    this.userId = userId;
     this.snapshotEvery = snapshotEvery;
+    this.sharding = sharding;
   }
 
   @Override
@@ -136,9 +197,18 @@ public final class UserEntity
         .onCommand(LinkConversation.class, this::onLink)
         .onCommand(
             GetConversations.class,
+            (state, cmd) -> Effect().reply(cmd.replyTo(), new Conversations(state.reads())))
+        .onCommand(
+            GetDeviceState.class,
             (state, cmd) ->
                 Effect()
-                    .reply(cmd.replyTo(), new Conversations(new ArrayList<>(state.conversations()))))
+                    .reply(
+                        cmd.replyTo(),
+                        new DeviceState(
+                            state.reads(), state.delivered().getOrDefault(cmd.device(), Map.of()))))
+        .onCommand(MarkRead.class, this::onMarkRead)
+        .onCommand(ReadReceipt.class, this::onReadReceipt)
+        .onCommand(AdvanceCursors.class, this::onAdvanceCursors)
         .onCommand(Attach.class, this::onAttach)
         .onCommand(Detach.class, this::onDetach)
         .onCommand(Deliver.class, this::onDeliver)
@@ -154,8 +224,7 @@ public final class UserEntity
 
   private ReplyEffect<Event, State> onLink(State state, LinkConversation cmd) {
     if (!state.registered()) return Effect().reply(cmd.replyTo(), LinkReply.UNKNOWN_USER);
-    if (state.conversations().contains(cmd.conv()))
-      return Effect().reply(cmd.replyTo(), LinkReply.LINKED);
+    if (state.isMember(cmd.conv())) return Effect().reply(cmd.replyTo(), LinkReply.LINKED);
     return Effect()
         .persist(new ConversationLinked(cmd.conv()))
         .thenReply(cmd.replyTo(), s -> LinkReply.LINKED);
@@ -173,10 +242,44 @@ public final class UserEntity
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, State> onDeliver(State state, Deliver cmd) {
-    Push push = new Push.Delivery(cmd.entry());
-    sessions.keySet().forEach(session -> session.tell(push));
+  private ReplyEffect<Event, State> onMarkRead(State state, MarkRead cmd) {
+    if (!state.isMember(cmd.conv())) return Effect().reply(cmd.replyTo(), ReadReply.NOT_A_MEMBER);
+    if (cmd.seq() <= state.readSeq(cmd.conv())) return Effect().reply(cmd.replyTo(), ReadReply.DONE);
+    return Effect()
+        .persist(new ReadMarked(cmd.conv(), cmd.seq()))
+        .thenRun(
+            s -> {
+              push(new Push.ReadMarker(cmd.conv(), userId, cmd.seq(), cmd.device()));
+              sharding
+                  .entityRefFor(ConversationEntity.ENTITY_KEY, cmd.conv())
+                  .tell(new ConversationEntity.ForwardRead(userId, cmd.seq()));
+            })
+        .thenReply(cmd.replyTo(), s -> ReadReply.DONE);
+  }
+
+  private ReplyEffect<Event, State> onReadReceipt(State state, ReadReceipt cmd) {
+    push(new Push.ReadMarker(cmd.conv(), cmd.user(), cmd.seq(), null));
     return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onAdvanceCursors(State state, AdvanceCursors cmd) {
+    Map<String, Long> moved = state.advancing(cmd.device(), cmd.delivered());
+    if (moved.isEmpty()) return Effect().noReply();
+    return Effect().persist(new CursorsAdvanced(cmd.device(), moved)).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onDeliver(State state, Deliver cmd) {
+    Entry entry = cmd.entry();
+    push(new Push.Delivery(entry));
+    // The sender has read what they wrote: their own entries never count as unread.
+    if (entry.from().equals(userId) && entry.seq() > state.readSeq(entry.conv())) {
+      return Effect().persist(new ReadMarked(entry.conv(), entry.seq())).thenNoReply();
+    }
+    return Effect().noReply();
+  }
+
+  private void push(Push push) {
+    sessions.keySet().forEach(session -> session.tell(push));
   }
 
   @Override
@@ -185,6 +288,8 @@ public final class UserEntity
         .forAnyState()
         .onEvent(Registered.class, State::register)
         .onEvent(ConversationLinked.class, (state, e) -> state.link(e.conv()))
+        .onEvent(ReadMarked.class, State::read)
+        .onEvent(CursorsAdvanced.class, State::advance)
         .build();
   }
 
