@@ -134,14 +134,24 @@ final class Session extends AbstractBehavior<SessionMessage> {
     }
   }
 
+  /** Acks are coalesced; one with a rid is stored at once and answered when it is. */
   private void onAck(ClientFrame.Ack a) {
     unflushedAcks.merge(a.conv(), a.seq(), Math::max);
-    if (a.rid() != null) write(new ServerFrame.Ok(a.rid()));
+    if (a.rid() == null) return;
+    Map<String, Long> acks = Map.copyOf(unflushedAcks);
+    unflushedAcks.clear();
+    pipe(
+        userEntity()
+            .<org.apache.pekko.Done>ask(
+                replyTo -> new UserEntity.AdvanceCursors(device, acks, replyTo),
+                deps.settings().askTimeout())
+            .thenApply(done -> new ServerFrame.Ok(a.rid())),
+        a.rid());
   }
 
   private Behavior<SessionMessage> flushAcks() {
     if (!unflushedAcks.isEmpty()) {
-      userEntity().tell(new UserEntity.AdvanceCursors(device, Map.copyOf(unflushedAcks)));
+      userEntity().tell(new UserEntity.AdvanceCursors(device, Map.copyOf(unflushedAcks), null));
       unflushedAcks.clear();
     }
     return this;

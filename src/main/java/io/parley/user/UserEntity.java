@@ -6,6 +6,7 @@ import io.parley.conversation.Entry;
 import io.parley.push.Push;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -80,8 +81,12 @@ public final class UserEntity
   /** Another member read conv up to seq. */
   public record ReadReceipt(String conv, String user, long seq) implements Command {}
 
-  /** A device holds every entry up to the given seq, per conversation (coalesced acks). */
-  public record AdvanceCursors(String device, Map<String, Long> delivered) implements Command {}
+  /**
+   * A device holds every entry up to the given seq, per conversation (coalesced acks).
+   * {@code replyTo} may be null; if set it hears {@link Done} once the cursors are stored.
+   */
+  public record AdvanceCursors(String device, Map<String, Long> delivered, ActorRef<Done> replyTo)
+      implements Command {}
 
   /** A device session is (still) connected; sent on connect and again every refresh period. */
   public record Attach(String device, ActorRef<Push> session) implements Command {}
@@ -264,8 +269,13 @@ public final class UserEntity
 
   private ReplyEffect<Event, State> onAdvanceCursors(State state, AdvanceCursors cmd) {
     Map<String, Long> moved = state.advancing(cmd.device(), cmd.delivered());
-    if (moved.isEmpty()) return Effect().noReply();
-    return Effect().persist(new CursorsAdvanced(cmd.device(), moved)).thenNoReply();
+    if (moved.isEmpty()) {
+      return cmd.replyTo() == null ? Effect().noReply() : Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    var persisted = Effect().persist(new CursorsAdvanced(cmd.device(), moved));
+    return cmd.replyTo() == null
+        ? persisted.thenNoReply()
+        : persisted.thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
   private ReplyEffect<Event, State> onDeliver(State state, Deliver cmd) {

@@ -34,6 +34,25 @@ public final class Api {
     return new Response(response.statusCode(), json);
   }
 
+  public Response get(String path, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
+    if (token != null) request.header("Authorization", "Bearer " + token);
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
+    return new Response(response.statusCode(), json);
+  }
+
+  /** The caller's entry for conv in GET /conversations, or null. */
+  public JsonNode conversation(String token, String conv) throws Exception {
+    Response list = get("/conversations", token);
+    if (list.status() != 200) throw new AssertionError("GET /conversations: " + list);
+    for (JsonNode item : list.body().get("conversations")) {
+      if (conv.equals(item.get("conv").asText())) return item;
+    }
+    return null;
+  }
+
   public Response register(String user, String password) throws Exception {
     return post("/users", Map.of("user", user, "password", password, "nickname", user));
   }

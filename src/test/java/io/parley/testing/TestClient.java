@@ -76,7 +76,21 @@ public abstract class TestClient implements AutoCloseable {
     return await(f -> rid.equals(f.path("rid").asText(null)), "reply to " + rid);
   }
 
-  /** Says hello and waits for welcome and synced. */
+  /** The conv_state frames received (consumed), by conversation. */
+  public Map<String, JsonNode> convStates() throws InterruptedException {
+    Map<String, JsonNode> states = new java.util.HashMap<>();
+    synchronized (this) {
+      for (JsonNode f : new ArrayList<>(others)) {
+        if ("conv_state".equals(f.path("type").asText())) {
+          states.put(f.get("conv").asText(), f);
+          others.remove(f);
+        }
+      }
+    }
+    return states;
+  }
+
+  /** Says hello and waits for welcome and synced (conv_state frames stay for convStates()). */
   public JsonNode hello(String token, String device, Map<String, Long> cursors) throws Exception {
     ObjectNode hello = frame("hello", "token", token, "device", device);
     if (cursors != null) hello.set("cursors", JSON.valueToTree(cursors));

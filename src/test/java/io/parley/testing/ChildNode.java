@@ -1,0 +1,108 @@
+package io.parley.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Parley node in its own JVM ({@code io.parley.node.Main}, as {@code ./parley run} starts it),
+ * for tests that kill a node abruptly. Configured only through PARLEY_... variables.
+ */
+public final class ChildNode implements AutoCloseable {
+  private final Process process;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+  private final CountDownLatch up = new CountDownLatch(1);
+  private final int httpPort;
+
+  private ChildNode(Map<String, String> env, int httpPort) throws IOException {
+    this.httpPort = httpPort;
+    String classpath =
+        "target/classes:" + Files.readString(Path.of("target/runtime.classpath")).strip();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                classpath,
+                "io.parley.node.Main")
+            .redirectErrorStream(true);
+    builder.environment().putAll(env);
+    process = builder.start();
+    Thread pump = new Thread(this::pump, "child-node-output");
+    pump.setDaemon(true);
+    pump.start();
+  }
+
+  /** Ports for one node; reuse them to restart "the same" node after a crash. */
+  public record Ports(int http, int tcp, int remote) {
+    public static Ports free() throws IOException {
+      return new Ports(freePort(), freePort(), freePort());
+    }
+  }
+
+  public static ChildNode start(Ports ports, Map<String, String> extraEnv) throws Exception {
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "PARLEY_HTTP_PORT", Integer.toString(ports.http()),
+                "PARLEY_TCP_PORT", Integer.toString(ports.tcp()),
+                "PARLEY_REMOTE_PORT", Integer.toString(ports.remote()),
+                "PARLEY_CASSANDRA_CONTACT_POINTS", TestNodes.cassandra(),
+                "PARLEY_TOKEN_SECRET", TestNodes.TOKEN_SECRET,
+                "PARLEY_SELF_JOIN", "on",
+                "PARLEY_SEND_RATE", "100000",
+                "PARLEY_SEND_BURST", "100000"));
+    env.putAll(extraEnv);
+    ChildNode node = new ChildNode(env, ports.http());
+    if (!node.up.await(120, TimeUnit.SECONDS)) {
+      node.kill();
+      throw new AssertionError("child node did not start within 120 s: " + node.output);
+    }
+    return node;
+  }
+
+  public InetSocketAddress httpAddress() {
+    return new InetSocketAddress("127.0.0.1", httpPort);
+  }
+
+  /** SIGKILL: no shutdown hooks, no flushing, sockets dropped mid-frame. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) kill();
+  }
+
+  private void pump() {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        output.add(line);
+        if (line.contains("Parley node up")) up.countDown();
+      }
+    } catch (IOException e) {
+      output.add("<output closed: " + e.getMessage() + ">");
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
