@@ -66,6 +66,12 @@ public final class ConversationEntity
   /** A member read up to seq: tell the other members (read receipts). Nothing is stored here. */
   public record ForwardRead(String user, long seq) implements Command {}
 
+  /**
+   * In a direct conversation, {@code blocker} now blocks (or no longer blocks) {@code blocked}:
+   * a blocked member's posts are refused. Sent by the blocker's user entity; nothing is stored.
+   */
+  public record BlockChanged(String blocker, String blocked, boolean blocking) implements Command {}
+
   /** Outcome of asking the members' user entities to list this conversation; null = linked. */
   record MembersLinked(ErrorCode failure) implements Command {}
 
@@ -285,7 +291,7 @@ public final class ConversationEntity
                     sharding
                         .entityRefFor(UserEntity.ENTITY_KEY, member)
                         .<UserEntity.LinkReply>ask(
-                            replyTo -> new UserEntity.LinkConversation(conv.value(), replyTo),
+                            replyTo -> new UserEntity.LinkConversation(conv.value(), List.of(), replyTo),
                             settings.linkTimeout())
                         .toCompletableFuture())
             .toList();
@@ -294,7 +300,7 @@ public final class ConversationEntity
         (ok, error) -> {
           if (error != null) return new MembersLinked(ErrorCode.UNAVAILABLE);
           boolean allExist =
-              replies.stream().allMatch(r -> r.join() == UserEntity.LinkReply.LINKED);
+              replies.stream().allMatch(r -> r.join().exists());
           return new MembersLinked(allExist ? null : ErrorCode.NOT_FOUND);
         });
   }

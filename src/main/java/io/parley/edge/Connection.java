@@ -81,9 +81,9 @@ public final class Connection {
       return close(out, ErrorCode.UNAUTHORIZED, "send hello first");
     }
     Tokens tokens = deps.tokens();
-    Optional<String> user = tokens.verify(hello.token());
-    if (user.isEmpty()) return close(out, ErrorCode.UNAUTHORIZED, "invalid or expired token");
-    return Session.start(deps, out, transport, user.get(), hello);
+    Optional<Tokens.Claims> claims = tokens.claims(hello.token());
+    if (claims.isEmpty()) return close(out, ErrorCode.UNAUTHORIZED, "invalid or expired token");
+    return Session.start(deps, out, transport, claims.get(), hello);
   }
 
   /**

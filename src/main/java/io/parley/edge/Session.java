@@ -9,6 +9,7 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.Push;
 import io.parley.push.SessionMessage;
+import io.parley.user.Tokens;
 import io.parley.user.UserEntity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,17 +48,28 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   record Filled(String conv, List<Entry> entries) implements Connection.Command {}
 
+  enum TokenExpired implements Connection.Command {
+    INSTANCE
+  }
+
   static Behavior<SessionMessage> start(
-      SessionDeps deps, ActorRef<Outbound> out, String transport, String user, ClientFrame.Hello hello) {
+      SessionDeps deps,
+      ActorRef<Outbound> out,
+      String transport,
+      Tokens.Claims claims,
+      ClientFrame.Hello hello) {
     return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new Session(ctx, timers, deps, out, user, hello)));
+        ctx -> Behaviors.withTimers(timers -> new Session(ctx, timers, deps, out, claims, hello)));
   }
 
   private final SessionDeps deps;
   private final ActorRef<Outbound> out;
   private final String user;
+  private final String tokenId;
   private final String device;
   private final Requests requests;
+  private final People people;
+  private final Groups groups;
   private final RateLimiter sendLimit;
   private final ActorRef<Push> pushRef;
   private final OrderedDelivery delivery;
@@ -71,14 +83,17 @@ final class Session extends AbstractBehavior<SessionMessage> {
       TimerScheduler<SessionMessage> timers,
       SessionDeps deps,
       ActorRef<Outbound> out,
-      String user,
+      Tokens.Claims claims,
       ClientFrame.Hello hello) {
     super(ctx);
     this.deps = deps;
     this.out = out;
-    this.user = user;
+    this.user = claims.user();
+    this.tokenId = claims.tokenId();
     this.device = hello.device();
     this.requests = new Requests(deps);
+    this.people = new People(deps);
+    this.groups = new Groups(deps);
     SessionSettings s = deps.settings();
     this.sendLimit = new RateLimiter(s.sendRate(), s.sendBurst(), System.nanoTime());
     this.pushRef = ctx.getSelf().narrow();
@@ -86,6 +101,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     timers.cancelAll();
     timers.startTimerWithFixedDelay(Tick.INSTANCE, s.heartbeat().dividedBy(2));
     timers.startTimerWithFixedDelay(FlushAcks.INSTANCE, s.ackFlush());
+    java.time.Duration untilExpiry = java.time.Duration.between(java.time.Instant.now(), claims.expiresAt());
+    timers.startSingleTimer(TokenExpired.INSTANCE, untilExpiry.isNegative() ? java.time.Duration.ZERO : untilExpiry);
     attach();
     write(new ServerFrame.Welcome(user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
     Map<String, Long> cursors = hello.cursors() == null ? Map.of() : hello.cursors();
@@ -100,6 +117,15 @@ final class Session extends AbstractBehavior<SessionMessage> {
         .onMessage(Reply.class, m -> write(m.frame()))
         .onMessage(Push.Delivery.class, this::onDelivery)
         .onMessage(Push.ReadMarker.class, this::onReadMarker)
+        .onMessage(Push.TypingNotice.class, t -> typing(t))
+        .onMessage(Push.ContactChanged.class, c -> write(new ServerFrame.ContactEvent(c.event(), c.user())))
+        .onMessage(
+            Push.PresenceChanged.class,
+            p -> write(new ServerFrame.Presence(p.user(), p.state(), p.lastSeen())))
+        .onMessage(Push.TokenRevoked.class, this::onRevoked)
+        .onMessageEquals(
+            TokenExpired.INSTANCE,
+            () -> closeSession(ErrorCode.UNAUTHORIZED, "token expired; log in again"))
         .onMessage(Synced.class, this::onSynced)
         .onMessage(Filled.class, m -> filled(m))
         .onMessageEquals(Tick.INSTANCE, this::onTick)
@@ -119,8 +145,28 @@ final class Session extends AbstractBehavior<SessionMessage> {
     else if (frame instanceof ClientFrame.History h) pipe(requests.history(user, h), h.rid());
     else if (frame instanceof ClientFrame.Ack a) onAck(a);
     else if (frame instanceof ClientFrame.Read r) pipe(requests.read(user, device, r), r.rid());
+    else if (frame instanceof ClientFrame.ContactOp c) pipe(people.handle(user, c), c.rid());
+    else if (frame instanceof ClientFrame.Contacts c) pipe(people.contacts(user, c), c.rid());
+    else if (frame instanceof ClientFrame.Typing t) groups.typing(user, t);
+    else if (frame instanceof ClientFrame.Create c) pipe(groups.create(user, c), c.rid());
+    else if (frame instanceof ClientFrame.GroupOp g) pipe(groups.handle(user, g), g.rid());
     else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
     return this;
+  }
+
+  private Behavior<SessionMessage> typing(Push.TypingNotice t) {
+    if (!t.user().equals(user)) write(new ServerFrame.Typing(t.conv(), t.user()));
+    return this;
+  }
+
+  private Behavior<SessionMessage> onRevoked(Push.TokenRevoked r) {
+    if (!r.tokenId().equals(tokenId)) return this;
+    return closeSession(ErrorCode.UNAUTHORIZED, "logged out; log in again");
+  }
+
+  private Behavior<SessionMessage> closeSession(ErrorCode code, String message) {
+    detach();
+    return Connection.close(out, code, message);
   }
 
   private void onSend(ClientFrame.Send s) {
@@ -207,8 +253,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     SessionSettings s = deps.settings();
     long now = System.nanoTime();
     if (now - lastInboundNanos > s.heartbeat().multipliedBy(2).toNanos()) {
-      flushAcks();
-      return Connection.close(out, ErrorCode.BAD_REQUEST, "idle: no frame within 2 x heartbeat");
+      return closeSession(ErrorCode.BAD_REQUEST, "idle: no frame within 2 x heartbeat");
     }
     if (now - lastRefreshNanos >= s.refresh().toNanos()) {
       lastRefreshNanos = now;
@@ -218,7 +263,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private void attach() {
-    userEntity().tell(new UserEntity.Attach(device, pushRef));
+    userEntity().tell(new UserEntity.Attach(device, tokenId, pushRef));
   }
 
   private Behavior<SessionMessage> detach() {

@@ -16,7 +16,21 @@ import java.util.Map;
   @JsonSubTypes.Type(value = ClientFrame.Send.class, name = "send"),
   @JsonSubTypes.Type(value = ClientFrame.Ack.class, name = "ack"),
   @JsonSubTypes.Type(value = ClientFrame.History.class, name = "history"),
-  @JsonSubTypes.Type(value = ClientFrame.Read.class, name = "read")
+  @JsonSubTypes.Type(value = ClientFrame.Read.class, name = "read"),
+  @JsonSubTypes.Type(value = ClientFrame.Typing.class, name = "typing"),
+  @JsonSubTypes.Type(value = ClientFrame.Create.class, name = "create"),
+  @JsonSubTypes.Type(value = ClientFrame.Invite.class, name = "invite"),
+  @JsonSubTypes.Type(value = ClientFrame.Leave.class, name = "leave"),
+  @JsonSubTypes.Type(value = ClientFrame.Kick.class, name = "kick"),
+  @JsonSubTypes.Type(value = ClientFrame.Title.class, name = "title"),
+  @JsonSubTypes.Type(value = ClientFrame.Role.class, name = "role"),
+  @JsonSubTypes.Type(value = ClientFrame.Join.class, name = "join"),
+  @JsonSubTypes.Type(value = ClientFrame.FriendRequest.class, name = "friend_request"),
+  @JsonSubTypes.Type(value = ClientFrame.FriendAccept.class, name = "friend_accept"),
+  @JsonSubTypes.Type(value = ClientFrame.FriendRemove.class, name = "friend_remove"),
+  @JsonSubTypes.Type(value = ClientFrame.Block.class, name = "block"),
+  @JsonSubTypes.Type(value = ClientFrame.Unblock.class, name = "unblock"),
+  @JsonSubTypes.Type(value = ClientFrame.Contacts.class, name = "contacts")
 })
 public sealed interface ClientFrame {
   int MAX_ID_CHARS = 64;
@@ -94,6 +108,134 @@ public sealed interface ClientFrame {
     public String validate(Limits limits) {
       if (conv == null || seq == null || seq < 0) return "read needs conv and seq >= 0";
       return null;
+    }
+  }
+
+  record Typing(String rid, String conv) implements ClientFrame {
+    @Override
+    public String validate(Limits limits) {
+      return conv == null ? "typing needs a conv" : null;
+    }
+  }
+
+  /** Membership and group operations (section 5): the conversation entity decides. */
+  sealed interface GroupOp extends ClientFrame {
+    String conv();
+  }
+
+  record Create(String rid, String kind, String title, java.util.List<String> members)
+      implements ClientFrame {
+    @Override
+    public String validate(Limits limits) {
+      if (!"group".equals(kind)) return "create needs kind \"group\"";
+      if (title == null || title.isBlank() || title.length() > MAX_TITLE) return "title must be 1-128 chars";
+      if (members == null || members.stream().anyMatch(m -> !UserIds.valid(m)))
+        return "members must be a list of user ids";
+      return null;
+    }
+  }
+
+  record Invite(String rid, String conv, java.util.List<String> users) implements GroupOp {
+    @Override
+    public String validate(Limits limits) {
+      if (conv == null) return "invite needs a conv";
+      if (users == null || users.isEmpty() || users.stream().anyMatch(u -> !UserIds.valid(u)))
+        return "users must be a non-empty list of user ids";
+      return null;
+    }
+  }
+
+  record Leave(String rid, String conv) implements GroupOp {
+    @Override
+    public String validate(Limits limits) {
+      return conv == null ? "leave needs a conv" : null;
+    }
+  }
+
+  record Kick(String rid, String conv, String user) implements GroupOp {
+    @Override
+    public String validate(Limits limits) {
+      return conv == null || !UserIds.valid(user) ? "kick needs a conv and a user" : null;
+    }
+  }
+
+  record Title(String rid, String conv, String title) implements GroupOp {
+    @Override
+    public String validate(Limits limits) {
+      if (conv == null) return "title needs a conv";
+      return title == null || title.isBlank() || title.length() > MAX_TITLE
+          ? "title must be 1-128 chars"
+          : null;
+    }
+  }
+
+  /** Extension (docs/protocol.md): the owner makes a member an admin or an admin a member. */
+  record Role(String rid, String conv, String user, String role) implements GroupOp {
+    @Override
+    public String validate(Limits limits) {
+      if (conv == null || !UserIds.valid(user)) return "role needs a conv and a user";
+      return "admin".equals(role) || "member".equals(role) ? null : "role must be admin or member";
+    }
+  }
+
+  /** Join a room (groups are joined by invitation). */
+  record Join(String rid, String conv) implements GroupOp {
+    @Override
+    public String validate(Limits limits) {
+      return conv == null ? "join needs a conv" : null;
+    }
+  }
+
+  /** Contact operations (section 6): the user entities decide. */
+  sealed interface ContactOp extends ClientFrame {
+    String user();
+  }
+
+  record FriendRequest(String rid, String user) implements ContactOp {
+    @Override
+    public String validate(Limits limits) {
+      return UserIds.valid(user) ? null : "friend_request needs a user";
+    }
+  }
+
+  record FriendAccept(String rid, String user) implements ContactOp {
+    @Override
+    public String validate(Limits limits) {
+      return UserIds.valid(user) ? null : "friend_accept needs a user";
+    }
+  }
+
+  record FriendRemove(String rid, String user) implements ContactOp {
+    @Override
+    public String validate(Limits limits) {
+      return UserIds.valid(user) ? null : "friend_remove needs a user";
+    }
+  }
+
+  record Block(String rid, String user) implements ContactOp {
+    @Override
+    public String validate(Limits limits) {
+      return UserIds.valid(user) ? null : "block needs a user";
+    }
+  }
+
+  record Unblock(String rid, String user) implements ContactOp {
+    @Override
+    public String validate(Limits limits) {
+      return UserIds.valid(user) ? null : "unblock needs a user";
+    }
+  }
+
+  record Contacts(String rid) implements ClientFrame {}
+
+  int MAX_TITLE = 128;
+
+  /** User id syntax, kept here so the wire layer does not depend on the user package. */
+  final class UserIds {
+    private UserIds() {}
+
+    static boolean valid(String id) {
+      return id != null && id.matches("[a-z0-9_.-]{3,32}");
     }
   }
 

@@ -17,6 +17,11 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.HistoryPage.class, name = "history"),
   @JsonSubTypes.Type(value = ServerFrame.ReadMarker.class, name = "read"),
   @JsonSubTypes.Type(value = ServerFrame.Ok.class, name = "ok"),
+  @JsonSubTypes.Type(value = ServerFrame.Created.class, name = "created"),
+  @JsonSubTypes.Type(value = ServerFrame.Typing.class, name = "typing"),
+  @JsonSubTypes.Type(value = ServerFrame.ContactList.class, name = "contacts"),
+  @JsonSubTypes.Type(value = ServerFrame.ContactEvent.class, name = "contact"),
+  @JsonSubTypes.Type(value = ServerFrame.Presence.class, name = "presence"),
   @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error")
 })
 public sealed interface ServerFrame {
@@ -45,6 +50,20 @@ public sealed interface ServerFrame {
       implements ServerFrame {}
 
   record Ok(String rid) implements ServerFrame {}
+
+  record Created(String rid, String conv) implements ServerFrame {}
+
+  record Typing(String conv, String user) implements ServerFrame {}
+
+  record ContactList(
+      String rid, List<String> friends, List<String> pendingIn, List<String> pendingOut, List<String> blocked)
+      implements ServerFrame {}
+
+  /** To the other party's devices: {@code event} is "request", "accept" or "remove". */
+  record ContactEvent(String event, String user) implements ServerFrame {}
+
+  /** {@code state} is "online" or "offline"; lastSeen (epoch ms) is set when offline. */
+  record Presence(String user, String state, Long lastSeen) implements ServerFrame {}
 
   record Error(String rid, String code, String message) implements ServerFrame {
     public static Error of(String rid, ErrorCode code, String message) {

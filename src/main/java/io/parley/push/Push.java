@@ -15,4 +15,16 @@ public sealed interface Push extends SessionMessage, CborSerializable {
    * that device is not told about its own read.
    */
   record ReadMarker(String conv, String user, long seq, String device) implements Push {}
+
+  /** Someone types in conv (ephemeral, never stored). */
+  record TypingNotice(String conv, String user) implements Push {}
+
+  /** A contact event for this user's devices: "request", "accept" or "remove" from user. */
+  record ContactChanged(String event, String user) implements Push {}
+
+  /** A friend's presence changed; lastSeen (epoch ms) is set when offline. */
+  record PresenceChanged(String user, String state, Long lastSeen) implements Push {}
+
+  /** The login token with this id was revoked (logout): its sessions must close. */
+  record TokenRevoked(String tokenId) implements Push {}
 }

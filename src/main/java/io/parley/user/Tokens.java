@@ -69,8 +69,16 @@ public final class Tokens {
     return new Issued(jwt.serialize(), expires);
   }
 
+  /** What a valid token says: whose it is, its id (for revocation) and when it expires. */
+  public record Claims(String user, String tokenId, Instant expiresAt) {}
+
   /** The user a valid, unexpired token belongs to; empty for anything else. */
   public Optional<String> verify(String token) {
+    return claims(token).map(Claims::user);
+  }
+
+  /** The claims of a valid, unexpired token; empty for anything else. */
+  public Optional<Claims> claims(String token) {
     if (token == null) return Optional.empty();
     try {
       SignedJWT jwt = SignedJWT.parse(token);
@@ -80,7 +88,8 @@ public final class Tokens {
       Date exp = claims.getExpirationTime();
       if (exp == null || !exp.toInstant().isAfter(clock.instant())) return Optional.empty();
       if (!issuer.equals(claims.getIssuer())) return Optional.empty();
-      return Optional.ofNullable(claims.getSubject());
+      if (claims.getSubject() == null || claims.getJWTID() == null) return Optional.empty();
+      return Optional.of(new Claims(claims.getSubject(), claims.getJWTID(), exp.toInstant()));
     } catch (ParseException | JOSEException e) {
       return Optional.empty();
     }

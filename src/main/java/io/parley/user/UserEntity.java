@@ -5,7 +5,9 @@ import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.Entry;
 import io.parley.push.Push;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -51,12 +53,17 @@ public final class UserEntity
   /** passwordHash is null when the user does not exist. */
   public record Credentials(String passwordHash) implements CborSerializable {}
 
-  public record LinkConversation(String conv, ActorRef<LinkReply> replyTo) implements Command {}
+  /**
+   * Lists conv among the user's conversations (idempotent). The reply says whether the user
+   * exists and which of {@code others} (the conversation's other members) this user blocks.
+   */
+  public record LinkConversation(String conv, List<String> others, ActorRef<LinkReply> replyTo)
+      implements Command {}
 
-  public enum LinkReply implements CborSerializable {
-    LINKED,
-    UNKNOWN_USER
-  }
+  public record LinkReply(boolean exists, Set<String> blocks) implements CborSerializable {}
+
+  /** The user left or was removed from conv: it no longer lists it. */
+  public record UnlinkConversation(String conv) implements Command {}
 
   public record GetConversations(ActorRef<Conversations> replyTo) implements Command {}
 
@@ -88,18 +95,26 @@ public final class UserEntity
   public record AdvanceCursors(String device, Map<String, Long> delivered, ActorRef<Done> replyTo)
       implements Command {}
 
-  /** A device session is (still) connected; sent on connect and again every refresh period. */
-  public record Attach(String device, ActorRef<Push> session) implements Command {}
+  /**
+   * A device session is (still) connected; sent on connect and again every refresh period.
+   * {@code tokenId} is the id of the login token the session authenticated with.
+   */
+  public record Attach(String device, String tokenId, ActorRef<Push> session) implements Command {}
 
   public record Detach(ActorRef<Push> session) implements Command {}
 
   public record Deliver(Entry entry) implements Command {}
+
+  /** An ephemeral push (e.g. typing) for all of the user's sessions; nothing is stored. */
+  public record Notify(Push push) implements Command {}
 
   public sealed interface Event extends CborSerializable {}
 
   public record Registered(String passwordHash, String nickname, long ts) implements Event {}
 
   public record ConversationLinked(String conv) implements Event {}
+
+  public record ConversationUnlinked(String conv) implements Event {}
 
   public record ReadMarked(String conv, long seq) implements Event {}
 
@@ -136,6 +151,17 @@ public final class UserEntity
 
     State link(String conv) {
       return new State(passwordHash, nickname, Maps.with(reads, conv, 0L), delivered);
+    }
+
+    State unlink(String conv) {
+      Map<String, Long> without = new HashMap<>(reads);
+      without.remove(conv);
+      return new State(passwordHash, nickname, Map.copyOf(without), delivered);
+    }
+
+    /** Which of these users this user blocks. */
+    Set<String> blocksAmong(List<String> users) {
+      return Set.of();
     }
 
     State read(ReadMarked e) {
@@ -200,6 +226,7 @@ public final class UserEntity
             GetCredentials.class,
             (state, cmd) -> Effect().reply(cmd.replyTo(), new Credentials(state.passwordHash())))
         .onCommand(LinkConversation.class, this::onLink)
+        .onCommand(UnlinkConversation.class, this::onUnlink)
         .onCommand(
             GetConversations.class,
             (state, cmd) -> Effect().reply(cmd.replyTo(), new Conversations(state.reads())))
@@ -217,6 +244,12 @@ public final class UserEntity
         .onCommand(Attach.class, this::onAttach)
         .onCommand(Detach.class, this::onDetach)
         .onCommand(Deliver.class, this::onDeliver)
+        .onCommand(
+            Notify.class,
+            (state, cmd) -> {
+              push(cmd.push());
+              return Effect().noReply();
+            })
         .build();
   }
 
@@ -228,11 +261,15 @@ public final class UserEntity
   }
 
   private ReplyEffect<Event, State> onLink(State state, LinkConversation cmd) {
-    if (!state.registered()) return Effect().reply(cmd.replyTo(), LinkReply.UNKNOWN_USER);
-    if (state.isMember(cmd.conv())) return Effect().reply(cmd.replyTo(), LinkReply.LINKED);
-    return Effect()
-        .persist(new ConversationLinked(cmd.conv()))
-        .thenReply(cmd.replyTo(), s -> LinkReply.LINKED);
+    if (!state.registered()) return Effect().reply(cmd.replyTo(), new LinkReply(false, Set.of()));
+    LinkReply linked = new LinkReply(true, state.blocksAmong(cmd.others()));
+    if (state.isMember(cmd.conv())) return Effect().reply(cmd.replyTo(), linked);
+    return Effect().persist(new ConversationLinked(cmd.conv())).thenReply(cmd.replyTo(), s -> linked);
+  }
+
+  private ReplyEffect<Event, State> onUnlink(State state, UnlinkConversation cmd) {
+    if (!state.isMember(cmd.conv())) return Effect().noReply();
+    return Effect().persist(new ConversationUnlinked(cmd.conv())).thenNoReply();
   }
 
   private ReplyEffect<Event, State> onAttach(State state, Attach cmd) {
@@ -298,6 +335,7 @@ public final class UserEntity
         .forAnyState()
         .onEvent(Registered.class, State::register)
         .onEvent(ConversationLinked.class, (state, e) -> state.link(e.conv()))
+        .onEvent(ConversationUnlinked.class, (state, e) -> state.unlink(e.conv()))
         .onEvent(ReadMarked.class, State::read)
         .onEvent(CursorsAdvanced.class, State::advance)
         .build();

@@ -189,6 +189,7 @@ public final class RecoveryBenchmark {
     }
     String machine = machine();
     System.out.println(machine);
+    String loadAtStart = loadAverage();
     long warmup = roundToSnapshots(options.warmup());
     say("Warm-up round: N = %d (discarded)", warmup);
     runSize(warmup, "w");
@@ -197,7 +198,13 @@ public final class RecoveryBenchmark {
       say("Size N = %d", n);
       results.add(runSize(n, ""));
     }
-    String report = report(results, machine);
+    String report =
+        report(results, machine)
+            + "Load average (1, 5, 15 min; other work on the box shows here): "
+            + loadAtStart
+            + " at the start, "
+            + loadAverage()
+            + " at the end.\n";
     System.out.println();
     System.out.println(report);
     Path out = Path.of(options.out());
@@ -691,6 +698,15 @@ public final class RecoveryBenchmark {
         rt.maxMemory() >> 20,
         cassandraVersion,
         options.cassandra());
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return String.join(" ", parts[0], parts[1], parts[2]);
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static String procLine(String file, String key) {
