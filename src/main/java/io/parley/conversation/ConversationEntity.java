@@ -3,7 +3,6 @@ package io.parley.conversation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import io.parley.CborSerializable;
-import io.parley.conversation.Replies.PageRange;
 import io.parley.conversation.Replies.PageReply;
 import io.parley.conversation.Replies.PostReply;
 import io.parley.conversation.Replies.Posted;
@@ -11,10 +10,11 @@ import io.parley.conversation.Replies.Rejected;
 import io.parley.conversation.Replies.Summary;
 import io.parley.conversation.Replies.SummaryReply;
 import io.parley.protocol.ErrorCode;
-import io.parley.user.UserEntity;
+import io.parley.push.Push;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -34,20 +34,21 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * A conversation: the single writer of its timeline.
+ * A conversation (direct, group or room): the single writer of its timeline.
  *
  * <p>Invariants: every persisted event is exactly one timeline entry, so an entry's seq is the
- * event's persistence sequence number (1, 2, 3, ... gapless, never reused). A (sender, cid) pair
- * is stored at most once while it is in the dedup window; a retry gets the original seq. Only
- * members may post, page or look; a rejection persists nothing and reveals nothing else.
+ * event's persistence sequence number (1, 2, 3, ... gapless, never reused). Membership changes
+ * are {@code system} entries, so they replay in order with the messages. A (sender, cid) pair is
+ * stored at most once while it is in the dedup window; a retry gets the original seq. Only
+ * members post, page or look (rooms: whoever joined, checked at the edge); a rejection persists
+ * nothing and says nothing about the conversation beyond the error.
  *
- * <p>Before its first post, each incarnation makes sure every member's user entity exists and
- * lists the conversation: that is what lets a member's {@code hello} name it. Posts wait (in
- * order, stashed) while that is under way.
+ * <p>A direct conversation, before its first post in each incarnation, makes sure both users
+ * exist, list it, and whether one blocks the other; posts wait (stashed, in order) meanwhile.
  */
 public final class ConversationEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
-        ConversationEntity.Command, ConversationEntity.Event, ConversationEntity.State> {
+        ConversationEntity.Command, ConversationEntity.Event, TimelineState> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Conversation");
@@ -63,8 +64,28 @@ public final class ConversationEntity
 
   public record GetSummary(String user, ActorRef<SummaryReply> replyTo) implements Command {}
 
+  /** Starts a group: the owner and the members it was created with. */
+  public record Create(String owner, String title, List<String> members, ActorRef<PostReply> replyTo)
+      implements Command {}
+
+  /** A group operation by {@code by}: invite (users), leave, kick (user), title, role (user, role). */
+  public record Manage(
+      String by, GroupOp op, List<String> users, String title, String role, ActorRef<PostReply> replyTo)
+      implements Command {}
+
+  public enum GroupOp {
+    INVITE,
+    LEAVE,
+    KICK,
+    TITLE,
+    ROLE
+  }
+
   /** A member read up to seq: tell the other members (read receipts). Nothing is stored here. */
   public record ForwardRead(String user, long seq) implements Command {}
+
+  /** A member is typing: tell the other members' devices. Nothing is stored. */
+  public record Typing(String user) implements Command {}
 
   /**
    * In a direct conversation, {@code blocker} now blocks (or no longer blocks) {@code blocked}:
@@ -72,8 +93,8 @@ public final class ConversationEntity
    */
   public record BlockChanged(String blocker, String blocked, boolean blocking) implements Command {}
 
-  /** Outcome of asking the members' user entities to list this conversation; null = linked. */
-  record MembersLinked(ErrorCode failure) implements Command {}
+  /** Outcome of linking a direct conversation's members; failure null = linked. */
+  record MembersLinked(ErrorCode failure, Set<String> blockedSenders) implements Command {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -83,68 +104,17 @@ public final class ConversationEntity
 
   /** Settings from {@code parley.conversation}. */
   public record Settings(
-      int dedupWindow, int snapshotEvery, int keepSnapshots, Duration linkTimeout) {
+      int dedupWindow, int snapshotEvery, int keepSnapshots, Duration linkTimeout, int maxGroupSize) {
     public static Settings from(Config config) {
       Config c = config.getConfig("parley.conversation");
       return new Settings(
           c.getInt("dedup-window"),
           c.getInt("snapshot-every"),
           c.getInt("keep-snapshots"),
-          c.getDuration("link-timeout"));
+          c.getDuration("link-timeout"),
+          c.getInt("max-group-size"));
     }
   }
-
-  /** The entity's state; see {@link DedupWindow} for why it is mutable. */
-  public static final class State {
-    private long lastSeq;
-    private long firstTs;
-    private EntryAppended last;
-    private final DedupWindow dedup;
-
-    State(long lastSeq, long firstTs, EntryAppended last, DedupWindow dedup) {
-      this.lastSeq = lastSeq;
-      this.firstTs = firstTs;
-      this.last = last;
-      this.dedup = dedup;
-    }
-
-    State append(EntryAppended e) {
-      lastSeq++;
-      if (lastSeq == 1) firstTs = e.ts();
-      last = e;
-      dedup.remember(new DedupWindow.Record(e.from(), e.cid(), lastSeq, e.ts(), e.kind(), false));
-      if (RECALL.equals(e.kind())) dedup.markRecalled(e.body().path("seq").asLong());
-      return this;
-    }
-
-    public long lastSeq() {
-      return lastSeq;
-    }
-
-    /**
-     * The log's incarnation: derived from when seq 1 was written, so a log that was reset and
-     * written again gets another epoch, and clients can tell their cursors no longer apply.
-     */
-    String epoch() {
-      return firstTs == 0 ? "" : Long.toString(firstTs, 36);
-    }
-
-    DedupWindow.Record sent(String from, String cid) {
-      return dedup.find(from, cid);
-    }
-
-    DedupWindow dedup() {
-      return dedup;
-    }
-  }
-
-  /** What a snapshot stores: an immutable copy, since the plugin serializes it later. */
-  public record Snapshot(
-      long lastSeq, long firstTs, EntryAppended last, List<DedupWindow.Record> dedup)
-      implements CborSerializable {}
-
-  static final String TEXT = "text";
-  static final String RECALL = "recall";
 
   public static void init(ActorSystem<?> system, Settings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -167,14 +137,16 @@ public final class ConversationEntity
   private final ActorContext<Command> ctx;
   private final ConversationId conv;
   private final Settings settings;
-  private final ClusterSharding sharding;
-  // Link progress is in memory on purpose: linking is idempotent and costs one ask per member
-  // per incarnation, while persisting it would put a non-timeline event in the journal.
+  private final Fanout fanout;
+  private final SystemEntries system;
+  // Link progress and blocks are in memory on purpose: linking is idempotent and costs one ask
+  // per member per incarnation, while persisting them would put non-timeline events in the log.
   private boolean linked;
   private boolean linking;
   private int waitingPosts;
   private int postsToReject;
   private ErrorCode linkFailure;
+  private final Set<String> blockedSenders = new HashSet<>();
 
   private ConversationEntity(
       ActorContext<Command> ctx, ConversationId conv, Settings settings, ClusterSharding sharding) {
@@ -182,97 +154,174 @@ public final class ConversationEntity
     this.ctx = ctx;
     this.conv = conv;
     this.settings = settings;
-    this.sharding = sharding;
+    this.fanout = new Fanout(ctx, sharding, conv);
+    this.system = new SystemEntries(settings.maxGroupSize());
   }
 
   @Override
-  public State emptyState() {
-    return new State(0, 0, null, new DedupWindow(settings.dedupWindow()));
+  public TimelineState emptyState() {
+    return TimelineState.empty(settings.dedupWindow());
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+  public CommandHandlerWithReply<Command, Event, TimelineState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Post.class, this::onPost)
         .onCommand(Page.class, this::onPage)
         .onCommand(GetSummary.class, this::onSummary)
+        .onCommand(Create.class, this::onCreate)
+        .onCommand(Manage.class, this::onManage)
         .onCommand(ForwardRead.class, this::onForwardRead)
+        .onCommand(Typing.class, this::onTyping)
+        .onCommand(BlockChanged.class, this::onBlockChanged)
         .onCommand(MembersLinked.class, this::onMembersLinked)
         .build();
   }
 
-  private ReplyEffect<Event, State> onPost(State state, Post cmd) {
-    if (!conv.hasMember(cmd.from())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
+  /** Direct: the two in the id; group: the current members; room: everyone (edge checks joins). */
+  private boolean mayUse(TimelineState state, String user) {
+    return switch (conv.kind()) {
+      case DIRECT -> conv.hasMember(user);
+      case GROUP -> state.membership().isMember(user);
+      case ROOM -> true;
+    };
+  }
+
+  private List<String> members(TimelineState state) {
+    return conv.isDirect() ? conv.members() : state.membership().users();
+  }
+
+  private ReplyEffect<Event, TimelineState> onPost(TimelineState state, Post cmd) {
+    if (!mayUse(state, cmd.from())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     DedupWindow.Record seen = state.sent(cmd.from(), cmd.cid());
     if (seen != null) return Effect().reply(cmd.replyTo(), new Posted(seen.seq(), seen.ts()));
-    if (postsToReject > 0) {
-      postsToReject--;
-      return reject(cmd.replyTo(), linkFailure);
+    if (conv.isDirect()) {
+      if (postsToReject > 0) {
+        postsToReject--;
+        return reject(cmd.replyTo(), linkFailure);
+      }
+      if (!linked) {
+        startLinking();
+        waitingPosts++;
+        return Effect().stash();
+      }
+      if (blockedSenders.contains(cmd.from())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     }
-    if (!linked) {
-      startLinking();
-      waitingPosts++;
-      return Effect().stash();
-    }
-    if (RECALL.equals(cmd.kind())) {
+    boolean recall = TimelineState.RECALL.equals(cmd.kind());
+    if (recall) {
       Rejected problem = Recalls.check(state, cmd);
       if (problem != null) return Effect().reply(cmd.replyTo(), problem);
     }
-    String kind = RECALL.equals(cmd.kind()) ? RECALL : TEXT;
-    EntryAppended event =
-        new EntryAppended(cmd.from(), cmd.cid(), kind, cmd.body(), System.currentTimeMillis());
+    String kind = recall ? TimelineState.RECALL : TimelineState.TEXT;
+    return append(
+        new EntryAppended(cmd.from(), cmd.cid(), kind, cmd.body(), System.currentTimeMillis()),
+        List.of(),
+        cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, TimelineState> onCreate(TimelineState state, Create cmd) {
+    if (!conv.isGroup()) return reject(cmd.replyTo(), ErrorCode.BAD_REQUEST);
+    if (state.lastSeq() > 0) {
+      return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.CONFLICT, "the group exists"));
+    }
+    var created = system.created(cmd);
+    if (created instanceof Rejected r) return Effect().reply(cmd.replyTo(), r);
+    EntryAppended entry = (EntryAppended) created;
+    List<String> everyone = SystemEntries.users(entry.body().path("members"), cmd.owner());
+    return Effect()
+        .persist(entry)
+        .thenRun(s -> fanout.link(everyone))
+        .thenRun(s -> fanout.deliver(entryAt(s.lastSeq(), entry), everyone))
+        .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), entry.ts()));
+  }
+
+  private ReplyEffect<Event, TimelineState> onManage(TimelineState state, Manage cmd) {
+    if (!conv.isGroup() || !state.membership().isMember(cmd.by())) {
+      return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
+    }
+    SystemEntries.Change change = system.change(state.membership(), cmd);
+    if (change.rejected() != null) return Effect().reply(cmd.replyTo(), change.rejected());
+    if (change.entry() == null) {
+      return Effect().reply(cmd.replyTo(), new Posted(state.lastSeq(), System.currentTimeMillis()));
+    }
+    return Effect()
+        .persist(change.entry())
+        .thenRun(s -> fanout.link(change.added()))
+        .thenRun(s -> change.removed().forEach(fanout::unlink))
+        .thenRun(s -> deliver(s, change.entry(), change.removed()))
+        .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), change.entry().ts()));
+  }
+
+  private ReplyEffect<Event, TimelineState> append(
+      EntryAppended event, List<String> alsoTell, ActorRef<PostReply> replyTo) {
     return Effect()
         .persist(event)
-        .thenRun(s -> pushToMembers(s.lastSeq(), event))
-        .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), event.ts()));
+        .thenRun(s -> deliver(s, event, alsoTell))
+        .thenReply(replyTo, s -> new Posted(s.lastSeq(), event.ts()));
   }
 
-  private ReplyEffect<Event, State> onPage(State state, Page cmd) {
-    if (!conv.hasMember(cmd.user())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
-    long last = state.lastSeq();
-    PageRange range;
-    if (cmd.after() != null) {
-      long to = Math.min(last, cmd.after() + cmd.limit());
-      range = new PageRange(cmd.after() + 1, to, to < last);
-    } else {
-      long to = cmd.before() == null ? last : Math.min(last, cmd.before() - 1);
-      long from = Math.max(1, to - cmd.limit() + 1);
-      range = new PageRange(from, to, from > 1);
-    }
-    return Effect().reply(cmd.replyTo(), range);
+  /** Pushes the last entry to the members (and to those it removed, so they learn it). */
+  private void deliver(TimelineState state, EntryAppended e, List<String> alsoTell) {
+    List<String> recipients = new java.util.ArrayList<>(members(state));
+    alsoTell.forEach(u -> { if (!recipients.contains(u)) recipients.add(u); });
+    fanout.deliver(entryAt(state.lastSeq(), e), recipients);
   }
 
-  private ReplyEffect<Event, State> onSummary(State state, GetSummary cmd) {
-    if (!conv.hasMember(cmd.user())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
-    EntryAppended last = state.last;
-    Entry lastEntry =
-        last == null
-            ? null
-            : new Entry(conv.value(), state.lastSeq(), last.from(), last.cid(), last.kind(), last.body(), last.ts());
+  private Entry entryAt(long seq, EntryAppended e) {
+    return new Entry(conv.value(), seq, e.from(), e.cid(), e.kind(), e.body(), e.ts());
+  }
+
+  private ReplyEffect<Event, TimelineState> onPage(TimelineState state, Page cmd) {
+    if (!mayUse(state, cmd.user())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
+    long first =
+        conv.isGroup() ? state.membership().member(cmd.user()).map(Membership.Member::joinedSeq).orElse(1L) : 1;
+    return Effect().reply(cmd.replyTo(), Pages.range(state.lastSeq(), first, cmd));
+  }
+
+  private ReplyEffect<Event, TimelineState> onSummary(TimelineState state, GetSummary cmd) {
+    if (!mayUse(state, cmd.user())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
+    EntryAppended last = state.last();
+    Entry lastEntry = last == null ? null : entryAt(state.lastSeq(), last);
     return Effect()
         .reply(
             cmd.replyTo(),
-            new Summary(conv.value(), conv.kind().wire(), state.lastSeq(), state.epoch(), lastEntry));
+            new Summary(
+                conv.value(), conv.kind().wire(), state.membership().title(), state.lastSeq(), state.epoch(), lastEntry));
   }
 
-  private ReplyEffect<Event, State> onForwardRead(State state, ForwardRead cmd) {
-    if (conv.hasMember(cmd.user())) {
-      for (String member : conv.members()) {
-        if (!member.equals(cmd.user())) {
-          sharding
-              .entityRefFor(UserEntity.ENTITY_KEY, member)
-              .tell(new UserEntity.ReadReceipt(conv.value(), cmd.user(), cmd.seq()));
-        }
-      }
+  private ReplyEffect<Event, TimelineState> onForwardRead(TimelineState state, ForwardRead cmd) {
+    if (!conv.isRoom() && mayUse(state, cmd.user())) {
+      fanout.readReceipt(others(state, cmd.user()), cmd.user(), cmd.seq());
     }
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, State> onMembersLinked(State state, MembersLinked result) {
+  private ReplyEffect<Event, TimelineState> onTyping(TimelineState state, Typing cmd) {
+    if (!conv.isRoom() && mayUse(state, cmd.user())) {
+      fanout.notify(others(state, cmd.user()), new Push.TypingNotice(conv.value(), cmd.user()));
+    }
+    return Effect().noReply();
+  }
+
+  private List<String> others(TimelineState state, String user) {
+    return members(state).stream().filter(m -> !m.equals(user)).toList();
+  }
+
+  private ReplyEffect<Event, TimelineState> onBlockChanged(TimelineState state, BlockChanged cmd) {
+    if (conv.isDirect() && conv.hasMember(cmd.blocker()) && conv.hasMember(cmd.blocked())) {
+      if (cmd.blocking()) blockedSenders.add(cmd.blocked());
+      else blockedSenders.remove(cmd.blocked());
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, TimelineState> onMembersLinked(TimelineState state, MembersLinked result) {
     linking = false;
     linked = result.failure() == null;
-    if (!linked) {
+    if (linked) {
+      blockedSenders.addAll(result.blockedSenders());
+    } else {
       // The posts that waited are rejected, storing nothing; a later post tries again.
       linkFailure = result.failure();
       postsToReject = waitingPosts;
@@ -284,50 +333,36 @@ public final class ConversationEntity
   private void startLinking() {
     if (linking) return;
     linking = true;
-    List<CompletableFuture<UserEntity.LinkReply>> replies =
-        conv.members().stream()
-            .map(
-                member ->
-                    sharding
-                        .entityRefFor(UserEntity.ENTITY_KEY, member)
-                        .<UserEntity.LinkReply>ask(
-                            replyTo -> new UserEntity.LinkConversation(conv.value(), List.of(), replyTo),
-                            settings.linkTimeout())
-                        .toCompletableFuture())
-            .toList();
+    List<String> members = conv.members();
     ctx.pipeToSelf(
-        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)),
-        (ok, error) -> {
-          if (error != null) return new MembersLinked(ErrorCode.UNAVAILABLE);
-          boolean allExist =
-              replies.stream().allMatch(r -> r.join().exists());
-          return new MembersLinked(allExist ? null : ErrorCode.NOT_FOUND);
+        fanout.linkAndAsk(members, settings.linkTimeout()),
+        (replies, error) -> {
+          if (error != null) return new MembersLinked(ErrorCode.UNAVAILABLE, Set.of());
+          Set<String> blocked = new HashSet<>();
+          for (var reply : replies) {
+            if (!reply.exists()) return new MembersLinked(ErrorCode.NOT_FOUND, Set.of());
+            blocked.addAll(reply.blocks());
+          }
+          return new MembersLinked(null, blocked);
         });
   }
 
-  private void pushToMembers(long seq, EntryAppended e) {
-    // Best effort by design: a lost push is recovered by seq + catch-up, never relied upon.
-    Entry entry = new Entry(conv.value(), seq, e.from(), e.cid(), e.kind(), e.body(), e.ts());
-    for (String member : conv.members()) {
-      sharding.entityRefFor(UserEntity.ENTITY_KEY, member).tell(new UserEntity.Deliver(entry));
-    }
-  }
-
-  private ReplyEffect<Event, State> reject(ActorRef<? super Rejected> replyTo, ErrorCode code) {
+  private ReplyEffect<Event, TimelineState> reject(ActorRef<? super Rejected> replyTo, ErrorCode code) {
     String message =
         switch (code) {
-          case FORBIDDEN -> "not a member of this conversation";
+          case FORBIDDEN -> "not allowed in this conversation";
           case NOT_FOUND -> "no such user in this conversation";
+          case BAD_REQUEST -> "not possible in this kind of conversation";
           default -> "conversation temporarily unavailable; retry with the same cid";
         };
     return Effect().reply(replyTo, new Rejected(code, message));
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
+  public EventHandler<TimelineState, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(EntryAppended.class, State::append)
+        .onEvent(EntryAppended.class, TimelineState::append)
         .build();
   }
 
@@ -337,24 +372,22 @@ public final class ConversationEntity
   }
 
   @Override
-  public SnapshotAdapter<State> snapshotAdapter() {
+  public SnapshotAdapter<TimelineState> snapshotAdapter() {
     return new SnapshotAdapter<>() {
       @Override
-      public Object toJournal(State state) {
-        return new Snapshot(state.lastSeq, state.firstTs, state.last, state.dedup.records());
+      public Object toJournal(TimelineState state) {
+        return state.snapshot();
       }
 
       @Override
-      public State fromJournal(Object from) {
-        Snapshot s = (Snapshot) from;
-        return new State(
-            s.lastSeq(), s.firstTs(), s.last(), DedupWindow.of(settings.dedupWindow(), s.dedup()));
+      public TimelineState fromJournal(Object from) {
+        return TimelineState.of((TimelineState.Snapshot) from, settings.dedupWindow());
       }
     };
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
+  public SignalHandler<TimelineState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(
             RecoveryCompleted.instance(),
@@ -369,5 +402,4 @@ public final class ConversationEntity
             })
         .build();
   }
-
 }

@@ -14,7 +14,7 @@ final class Recalls {
   private Recalls() {}
 
   /** Why this recall may not be stored, or null when it may. */
-  static Rejected check(ConversationEntity.State state, ConversationEntity.Post cmd) {
+  static Rejected check(TimelineState state, ConversationEntity.Post cmd) {
     long seq = cmd.body().path("seq").asLong(0);
     if (seq < 1 || seq > state.lastSeq()) {
       return new Rejected(ErrorCode.NOT_FOUND, "no entry " + seq + " in this conversation");
@@ -26,7 +26,7 @@ final class Recalls {
     if (!target.from().equals(cmd.from())) {
       return new Rejected(ErrorCode.FORBIDDEN, "only its sender may recall entry " + seq);
     }
-    if (!ConversationEntity.TEXT.equals(target.kind())) {
+    if (!TimelineState.TEXT.equals(target.kind())) {
       return new Rejected(ErrorCode.BAD_REQUEST, "entry " + seq + " is not a text entry");
     }
     if (target.recalled()) {

@@ -19,8 +19,9 @@ public final class Replies {
   /** History entries {@code from..to} (inclusive; empty when to < from) may be read. */
   public record PageRange(long from, long to, boolean hasMore) implements PageReply {}
 
-  /** lastEntry is null while the timeline is empty; epoch is "" then. */
-  public record Summary(String conv, String kind, long lastSeq, String epoch, Entry lastEntry)
+  /** lastEntry is null while the timeline is empty; epoch is "" then; title only for groups. */
+  public record Summary(
+      String conv, String kind, String title, long lastSeq, String epoch, Entry lastEntry)
       implements SummaryReply {}
 
   public record Rejected(ErrorCode code, String message)

@@ -42,6 +42,9 @@ public final class Connection {
   public sealed interface Outbound {
     record Frame(ServerFrame frame) implements Outbound {}
 
+    /** A frame shared by many sockets, encoded once per codec. */
+    record Shared(SharedFrame frame) implements Outbound {}
+
     record Close(String reason) implements Outbound {}
   }
 

@@ -168,7 +168,7 @@ public final class Requests {
               long read = Math.min(readSeq, s.lastSeq());
               var state =
                   new ServerFrame.ConvState(
-                      s.conv(), s.kind(), null, s.lastSeq(), read, s.lastSeq() - read, s.epoch());
+                      s.conv(), s.kind(), s.title(), s.lastSeq(), read, s.lastSeq() - read, s.epoch());
               return new ConversationView(state, s.lastEntry() == null ? null : Frames.msg(s.lastEntry()));
             });
   }

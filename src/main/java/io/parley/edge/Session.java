@@ -74,6 +74,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final ActorRef<Push> pushRef;
   private final OrderedDelivery delivery;
   private final Map<String, Long> unflushedAcks = new HashMap<>();
+  // Conversations this session knows the user is in (from sync and pushes): acks elsewhere are refused.
+  private final java.util.Set<String> memberOf = new java.util.HashSet<>();
+  private final java.util.Set<String> joinedRooms = new java.util.HashSet<>();
   private List<Entry> heldPushes = new ArrayList<>();
   private long lastInboundNanos = System.nanoTime();
   private long lastRefreshNanos = System.nanoTime();
@@ -140,11 +143,19 @@ final class Session extends AbstractBehavior<SessionMessage> {
     lastInboundNanos = System.nanoTime();
     if (m.decoded().error() != null) return write(m.decoded().error());
     ClientFrame frame = m.decoded().frame();
-    if (frame instanceof ClientFrame.Ping p) write(new ServerFrame.Pong(p.rid()));
+    String roomProblem = roomProblem(frame);
+    if (roomProblem != null) {
+      ErrorCode code = frame instanceof ClientFrame.Ack || frame instanceof ClientFrame.Read
+          ? ErrorCode.BAD_REQUEST
+          : ErrorCode.FORBIDDEN;
+      error(frame.rid(), code, roomProblem);
+    } else if (frame instanceof ClientFrame.Ping p) write(new ServerFrame.Pong(p.rid()));
     else if (frame instanceof ClientFrame.Send s) onSend(s);
     else if (frame instanceof ClientFrame.History h) pipe(requests.history(user, h), h.rid());
     else if (frame instanceof ClientFrame.Ack a) onAck(a);
     else if (frame instanceof ClientFrame.Read r) pipe(requests.read(user, device, r), r.rid());
+    else if (frame instanceof ClientFrame.Join j && isRoom(j.conv())) joinRoom(j);
+    else if (frame instanceof ClientFrame.Leave l && isRoom(l.conv())) leaveRoom(l.conv(), l.rid());
     else if (frame instanceof ClientFrame.ContactOp c) pipe(people.handle(user, c), c.rid());
     else if (frame instanceof ClientFrame.Contacts c) pipe(people.contacts(user, c), c.rid());
     else if (frame instanceof ClientFrame.Typing t) groups.typing(user, t);
@@ -152,6 +163,39 @@ final class Session extends AbstractBehavior<SessionMessage> {
     else if (frame instanceof ClientFrame.GroupOp g) pipe(groups.handle(user, g), g.rid());
     else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
     return this;
+  }
+
+  private static boolean isRoom(String conv) {
+    return conv != null && conv.startsWith("r:");
+  }
+
+  /** Rooms: only joined sockets send or page; there are no read markers or cursors. */
+  private String roomProblem(ClientFrame frame) {
+    String conv =
+        frame instanceof ClientFrame.Send s ? s.conv()
+            : frame instanceof ClientFrame.History h ? h.conv()
+            : frame instanceof ClientFrame.Ack a ? a.conv()
+            : frame instanceof ClientFrame.Read r ? r.conv()
+            : null;
+    if (!isRoom(conv)) return null;
+    if (frame instanceof ClientFrame.Ack || frame instanceof ClientFrame.Read) {
+      return "rooms keep no read markers or delivery cursors";
+    }
+    return joinedRooms.contains(conv) ? null : "join the room first";
+  }
+
+  private void joinRoom(ClientFrame.Join j) {
+    if (io.parley.conversation.ConversationId.parse(j.conv()).isEmpty()) {
+      error(j.rid(), ErrorCode.BAD_REQUEST, "not a room id");
+      return;
+    }
+    if (joinedRooms.add(j.conv())) deps.rooms().tell(new RoomRegistry.Join(j.conv(), out));
+    if (j.rid() != null) write(new ServerFrame.Ok(j.rid()));
+  }
+
+  private void leaveRoom(String conv, String rid) {
+    if (joinedRooms.remove(conv)) deps.rooms().tell(new RoomRegistry.Leave(conv, out));
+    if (rid != null) write(new ServerFrame.Ok(rid));
   }
 
   private Behavior<SessionMessage> typing(Push.TypingNotice t) {
@@ -182,6 +226,10 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   /** Acks are coalesced; one with a rid is stored at once and answered when it is. */
   private void onAck(ClientFrame.Ack a) {
+    if (!memberOf.contains(a.conv())) {
+      error(a.rid(), ErrorCode.FORBIDDEN, "not a member of this conversation");
+      return;
+    }
     unflushedAcks.merge(a.conv(), a.seq(), Math::max);
     if (a.rid() == null) return;
     Map<String, Long> acks = Map.copyOf(unflushedAcks);
@@ -204,9 +252,20 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> onDelivery(Push.Delivery d) {
+    trackMembership(d.entry());
     if (heldPushes != null) heldPushes.add(d.entry());
     else delivery.offer(d.entry());
     return this;
+  }
+
+  /** Entries reach a user only in their conversations; a system entry may remove them. */
+  private void trackMembership(Entry e) {
+    boolean removed =
+        "system".equals(e.kind())
+            && user.equals(e.body().path("user").asText(null))
+            && ("left".equals(e.body().path("event").asText()) || "kicked".equals(e.body().path("event").asText()));
+    if (removed) memberOf.remove(e.conv());
+    else memberOf.add(e.conv());
   }
 
   private Behavior<SessionMessage> onReadMarker(Push.ReadMarker r) {
@@ -221,6 +280,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     } else {
       Requests.Sync sync = m.sync();
       sync.states().forEach(this::write);
+      sync.states().forEach(state -> memberOf.add(state.conv()));
       sync.cursors().forEach(delivery::startFrom);
       for (ServerFrame.ConvState state : sync.states()) {
         sync.catchUp().getOrDefault(state.conv(), List.of()).forEach(delivery::offer);
@@ -268,6 +328,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   private Behavior<SessionMessage> detach() {
     flushAcks();
+    joinedRooms.forEach(room -> deps.rooms().tell(new RoomRegistry.Leave(room, out)));
+    joinedRooms.clear();
     userEntity().tell(new UserEntity.Detach(pushRef));
     return this;
   }

@@ -1,9 +1,14 @@
 package io.parley.edge;
 
 import io.parley.storage.TimelineReader;
+import org.apache.pekko.actor.typed.ActorRef;
 import io.parley.user.Tokens;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /** What every connection needs from its node; built once per edge node. */
 public record SessionDeps(
-    SessionSettings settings, Tokens tokens, ClusterSharding sharding, TimelineReader timeline) {}
+    SessionSettings settings,
+    Tokens tokens,
+    ClusterSharding sharding,
+    TimelineReader timeline,
+    ActorRef<RoomRegistry.Command> rooms) {}

@@ -70,8 +70,12 @@ public final class SessionFlow {
                     failure -> Connection.StreamClosed.INSTANCE));
     Source<byte[], NotUsed> outBytes =
         out.second()
-            .collectType(Connection.Outbound.Frame.class)
-            .map(f -> codec.encode(f.frame()));
+            .filterNot(o -> o instanceof Connection.Outbound.Close)
+            .map(
+                o ->
+                    o instanceof Connection.Outbound.Frame f
+                        ? codec.encode(f.frame())
+                        : ((Connection.Outbound.Shared) o).frame().encoded(codec));
     return Flow.fromSinkAndSourceCoupled(in, outBytes);
   }
 }

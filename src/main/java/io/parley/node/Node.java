@@ -3,6 +3,7 @@ package io.parley.node;
 import com.typesafe.config.Config;
 import io.parley.conversation.ConversationEntity;
 import io.parley.edge.Requests;
+import io.parley.edge.RoomRegistry;
 import io.parley.edge.SessionDeps;
 import io.parley.edge.SessionSettings;
 import io.parley.edge.TcpTransport;
@@ -80,7 +81,12 @@ public final class Node implements AutoCloseable {
       throws Exception {
     SessionSettings settings = SessionSettings.from(config);
     SessionDeps deps =
-        new SessionDeps(settings, tokens, ClusterSharding.get(system), new TimelineReader(system));
+        new SessionDeps(
+            settings,
+            tokens,
+            ClusterSharding.get(system),
+            new TimelineReader(system),
+            system.systemActorOf(RoomRegistry.create(), "rooms", org.apache.pekko.actor.typed.Props.empty()));
     String host = config.getString("parley.node.host");
     UserRoutes users =
         new UserRoutes(

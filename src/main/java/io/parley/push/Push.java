@@ -16,6 +16,9 @@ public sealed interface Push extends SessionMessage, CborSerializable {
    */
   record ReadMarker(String conv, String user, long seq, String device) implements Push {}
 
+  /** A room's new entry, published once per edge node (rooms have no per-member pushes). */
+  record RoomEntry(Entry entry) implements Push {}
+
   /** Someone types in conv (ephemeral, never stored). */
   record TypingNotice(String conv, String user) implements Push {}
 

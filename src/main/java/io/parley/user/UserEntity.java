@@ -2,17 +2,18 @@ package io.parley.user;
 
 import io.parley.CborSerializable;
 import io.parley.conversation.ConversationEntity;
+import io.parley.conversation.ConversationId;
 import io.parley.conversation.Entry;
 import io.parley.push.Push;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -25,12 +26,15 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * A person: account credentials, profile, and the conversations they belong to; plus, in
- * memory only, the device sessions currently connected anywhere in the cluster.
+ * A person: account credentials, profile, contacts, revoked login tokens, and the conversations
+ * they belong to; plus, in memory only, the device sessions currently connected anywhere in the
+ * cluster ({@link Sessions}).
  *
  * <p>Invariants: an account is registered once and its id never changes hands; the conversation
- * list only grows by {@link LinkConversation}; sessions are not state (they vanish with the
- * incarnation, and edge sessions re-attach every {@code parley.session.refresh}).
+ * list changes only by {@link LinkConversation} and {@link UnlinkConversation}; a user is never
+ * both a friend (or pending) and blocked ({@link Contacts}); a revoked token stays revoked until
+ * it expires; sessions are not state (they vanish with the incarnation, and edge sessions
+ * re-attach every {@code parley.session.refresh}).
  */
 public final class UserEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -97,7 +101,8 @@ public final class UserEntity
 
   /**
    * A device session is (still) connected; sent on connect and again every refresh period.
-   * {@code tokenId} is the id of the login token the session authenticated with.
+   * {@code tokenId} is the id of the login token the session authenticated with; a session whose
+   * token is revoked is not attached but told so, and closes.
    */
   public record Attach(String device, String tokenId, ActorRef<Push> session) implements Command {}
 
@@ -107,6 +112,36 @@ public final class UserEntity
 
   /** An ephemeral push (e.g. typing) for all of the user's sessions; nothing is stored. */
   public record Notify(Push push) implements Command {}
+
+  /** User {@code from} applies op to this user's side of their contacts (see {@link Contacts}). */
+  public record ContactFrom(String from, Contacts.Op op, ActorRef<Contacts.Answer> replyTo)
+      implements Command {}
+
+  /** This user's own side of a contact op, once the other side has answered. Idempotent. */
+  public record ChangeContact(String other, Contacts.Change change, ActorRef<Done> replyTo)
+      implements Command {}
+
+  public record GetContacts(ActorRef<Contacts.View> replyTo) implements Command {}
+
+  /** A friend came online or went offline (lastSeen set when offline); nothing is stored. */
+  public record FriendPresence(String friend, String state, Long lastSeen) implements Command {}
+
+  public record GetProfile(ActorRef<Profile> replyTo) implements Command {}
+
+  /** Null fields stay as they are; an empty avatar clears it. Callers validate the values. */
+  public record UpdateProfile(String nickname, String avatar, ActorRef<Profile> replyTo)
+      implements Command {}
+
+  /** avatar is null when the user has none; exists is false for an unknown user. */
+  public record Profile(boolean exists, String nickname, String avatar) implements CborSerializable {}
+
+  /** Logout: the token with this id (valid until expiresAt, epoch ms) no longer authenticates. */
+  public record RevokeToken(String tokenId, long expiresAt, ActorRef<Done> replyTo)
+      implements Command {}
+
+  public record CheckToken(String tokenId, ActorRef<TokenStatus> replyTo) implements Command {}
+
+  public record TokenStatus(boolean revoked) implements CborSerializable {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -120,18 +155,41 @@ public final class UserEntity
 
   public record CursorsAdvanced(String device, Map<String, Long> delivered) implements Event {}
 
+  public record ContactsChanged(String other, Contacts.Change change) implements Event {}
+
+  /** The user's last session left at ts (epoch ms). */
+  public record WentOffline(long ts) implements Event {}
+
+  public record ProfileUpdated(String nickname, String avatar) implements Event {}
+
+  /** The token tokenId was revoked at ts; it would have expired at expiresAt (epoch ms). */
+  public record LoggedOut(String tokenId, long expiresAt, long ts) implements Event {}
+
   /**
    * passwordHash is null until the account is registered. {@code reads} has a key for every
    * conversation of the user (its read marker, 0 = nothing read); {@code delivered} holds each
-   * device's delivery cursors.
+   * device's delivery cursors; {@code revoked} maps revoked token ids to their expiry (epoch ms);
+   * lastSeen is when the last session left (0 = never).
    */
   public record State(
       String passwordHash,
       String nickname,
       Map<String, Long> reads,
-      Map<String, Map<String, Long>> delivered)
+      Map<String, Map<String, Long>> delivered,
+      String avatar,
+      Contacts contacts,
+      long lastSeen,
+      Map<String, Long> revoked)
       implements CborSerializable {
-    static final State EMPTY = new State(null, null, Map.of(), Map.of());
+    static final State EMPTY = new State(null, null, Map.of(), Map.of(), null, Contacts.EMPTY, 0, Map.of());
+
+    public State {
+      // Snapshots written before a field existed deserialize it as null.
+      reads = reads == null ? Map.of() : reads;
+      delivered = delivered == null ? Map.of() : delivered;
+      contacts = contacts == null ? Contacts.EMPTY : contacts;
+      revoked = revoked == null ? Map.of() : revoked;
+    }
 
     boolean registered() {
       return passwordHash != null;
@@ -146,26 +204,26 @@ public final class UserEntity
     }
 
     State register(Registered e) {
-      return new State(e.passwordHash(), e.nickname(), reads, delivered);
+      return new State(e.passwordHash(), e.nickname(), reads, delivered, avatar, contacts, lastSeen, revoked);
     }
 
     State link(String conv) {
-      return new State(passwordHash, nickname, Maps.with(reads, conv, 0L), delivered);
+      return withReads(Maps.with(reads, conv, 0L));
     }
 
     State unlink(String conv) {
       Map<String, Long> without = new HashMap<>(reads);
       without.remove(conv);
-      return new State(passwordHash, nickname, Map.copyOf(without), delivered);
+      return withReads(Map.copyOf(without));
     }
 
     /** Which of these users this user blocks. */
     Set<String> blocksAmong(List<String> users) {
-      return Set.of();
+      return users.stream().filter(contacts.blocked()::contains).collect(Collectors.toUnmodifiableSet());
     }
 
     State read(ReadMarked e) {
-      return new State(passwordHash, nickname, Maps.with(reads, e.conv(), e.seq()), delivered);
+      return withReads(Maps.with(reads, e.conv(), e.seq()));
     }
 
     /** Only the cursors that move forward, or an empty map. */
@@ -182,7 +240,43 @@ public final class UserEntity
     State advance(CursorsAdvanced e) {
       Map<String, Long> device = new HashMap<>(delivered.getOrDefault(e.device(), Map.of()));
       device.putAll(e.delivered());
-      return new State(passwordHash, nickname, reads, Maps.with(delivered, e.device(), Map.copyOf(device)));
+      var all = Maps.with(delivered, e.device(), Map.copyOf(device));
+      return new State(passwordHash, nickname, reads, all, avatar, contacts, lastSeen, revoked);
+    }
+
+    State contactsChanged(ContactsChanged e) {
+      var changed = contacts.apply(e.change(), e.other());
+      return new State(passwordHash, nickname, reads, delivered, avatar, changed, lastSeen, revoked);
+    }
+
+    State wentOffline(WentOffline e) {
+      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, e.ts(), revoked);
+    }
+
+    Profile profile() {
+      return new Profile(registered(), nickname, avatar);
+    }
+
+    State profileUpdated(ProfileUpdated e) {
+      return new State(passwordHash, e.nickname(), reads, delivered, e.avatar(), contacts, lastSeen, revoked);
+    }
+
+    boolean revokes(String tokenId) {
+      return revoked.containsKey(tokenId);
+    }
+
+    /** Adds the token and forgets the expired ones: an expired token fails its own check. */
+    State loggedOut(LoggedOut e) {
+      Map<String, Long> kept = new HashMap<>();
+      revoked.forEach((id, expiresAt) -> {
+        if (expiresAt > e.ts()) kept.put(id, expiresAt);
+      });
+      if (e.expiresAt() > e.ts()) kept.put(e.tokenId(), e.expiresAt());
+      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, Map.copyOf(kept));
+    }
+
+    private State withReads(Map<String, Long> changed) {
+      return new State(passwordHash, nickname, changed, delivered, avatar, contacts, lastSeen, revoked);
     }
   }
 
@@ -194,19 +288,20 @@ public final class UserEntity
   }
 
   public static Behavior<Command> create(String userId, int snapshotEvery, ClusterSharding sharding) {
-    return Behaviors.setup(ctx -> new UserEntity(ctx, userId, snapshotEvery, sharding));
+    return Behaviors.setup(ctx -> new UserEntity(new Sessions(ctx), userId, snapshotEvery, sharding));
   }
 
-  private final ActorContext<Command> ctx;
+  static final String ONLINE = "online";
+  static final String OFFLINE = "offline";
+
+  private final Sessions sessions;
   private final String userId;
   private final int snapshotEvery;
   private final ClusterSharding sharding;
-  private final Map<ActorRef<Push>, String> sessions = new HashMap<>();
 
-  private UserEntity(
-      ActorContext<Command> ctx, String userId, int snapshotEvery, ClusterSharding sharding) {
+  private UserEntity(Sessions sessions, String userId, int snapshotEvery, ClusterSharding sharding) {
     super(PersistenceId.of(ENTITY_KEY.name(), userId));
-    this.ctx = ctx;
+    this.sessions = sessions;
     this.userId = userId;
     this.snapshotEvery = snapshotEvery;
     this.sharding = sharding;
@@ -244,12 +339,17 @@ public final class UserEntity
         .onCommand(Attach.class, this::onAttach)
         .onCommand(Detach.class, this::onDetach)
         .onCommand(Deliver.class, this::onDeliver)
+        .onCommand(Notify.class, (state, cmd) -> pushed(cmd.push()))
+        .onCommand(ContactFrom.class, this::onContactFrom)
+        .onCommand(ChangeContact.class, this::onChangeContact)
+        .onCommand(GetContacts.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.contacts().view()))
+        .onCommand(FriendPresence.class, this::onFriendPresence)
+        .onCommand(GetProfile.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.profile()))
+        .onCommand(UpdateProfile.class, this::onUpdateProfile)
+        .onCommand(RevokeToken.class, this::onRevokeToken)
         .onCommand(
-            Notify.class,
-            (state, cmd) -> {
-              push(cmd.push());
-              return Effect().noReply();
-            })
+            CheckToken.class,
+            (state, cmd) -> Effect().reply(cmd.replyTo(), new TokenStatus(state.revokes(cmd.tokenId()))))
         .build();
   }
 
@@ -273,15 +373,34 @@ public final class UserEntity
   }
 
   private ReplyEffect<Event, State> onAttach(State state, Attach cmd) {
-    if (sessions.put(cmd.session(), cmd.device()) == null) {
-      ctx.watchWith(cmd.session(), new Detach(cmd.session()));
+    if (state.revokes(cmd.tokenId())) {
+      // It missed the push when its token was revoked, or connected just before: it closes now.
+      cmd.session().tell(new Push.TokenRevoked(cmd.tokenId()));
+      return Effect().noReply();
+    }
+    if (sessions.attach(cmd.session(), cmd.device()) && state.registered()) {
+      announce(state, ONLINE, null);
     }
     return Effect().noReply();
   }
 
   private ReplyEffect<Event, State> onDetach(State state, Detach cmd) {
-    if (sessions.remove(cmd.session()) != null) ctx.unwatch(cmd.session());
-    return Effect().noReply();
+    if (!sessions.detach(cmd.session()) || !state.registered()) return Effect().noReply();
+    long now = System.currentTimeMillis();
+    return Effect().persist(new WentOffline(now)).thenRun(s -> announce(s, OFFLINE, now)).thenNoReply();
+  }
+
+  /** Tells each friend's entity; blocked users are never friends, so they never hear. */
+  private void announce(State state, String presence, Long lastSeen) {
+    for (String friend : state.contacts().friends()) {
+      user(friend).tell(new FriendPresence(userId, presence, lastSeen));
+    }
+  }
+
+  private ReplyEffect<Event, State> onFriendPresence(State state, FriendPresence cmd) {
+    // Pending counts: the new friend's presence can arrive before this side stored the accept.
+    if (!state.contacts().knows(cmd.friend())) return Effect().noReply();
+    return pushed(new Push.PresenceChanged(cmd.friend(), cmd.state(), cmd.lastSeen()));
   }
 
   private ReplyEffect<Event, State> onMarkRead(State state, MarkRead cmd) {
@@ -291,7 +410,7 @@ public final class UserEntity
         .persist(new ReadMarked(cmd.conv(), cmd.seq()))
         .thenRun(
             s -> {
-              push(new Push.ReadMarker(cmd.conv(), userId, cmd.seq(), cmd.device()));
+              sessions.push(new Push.ReadMarker(cmd.conv(), userId, cmd.seq(), cmd.device()));
               sharding
                   .entityRefFor(ConversationEntity.ENTITY_KEY, cmd.conv())
                   .tell(new ConversationEntity.ForwardRead(userId, cmd.seq()));
@@ -300,8 +419,7 @@ public final class UserEntity
   }
 
   private ReplyEffect<Event, State> onReadReceipt(State state, ReadReceipt cmd) {
-    push(new Push.ReadMarker(cmd.conv(), cmd.user(), cmd.seq(), null));
-    return Effect().noReply();
+    return pushed(new Push.ReadMarker(cmd.conv(), cmd.user(), cmd.seq(), null));
   }
 
   private ReplyEffect<Event, State> onAdvanceCursors(State state, AdvanceCursors cmd) {
@@ -317,7 +435,7 @@ public final class UserEntity
 
   private ReplyEffect<Event, State> onDeliver(State state, Deliver cmd) {
     Entry entry = cmd.entry();
-    push(new Push.Delivery(entry));
+    sessions.push(new Push.Delivery(entry));
     // The sender has read what they wrote: their own entries never count as unread.
     if (entry.from().equals(userId) && entry.seq() > state.readSeq(entry.conv())) {
       return Effect().persist(new ReadMarked(entry.conv(), entry.seq())).thenNoReply();
@@ -325,8 +443,81 @@ public final class UserEntity
     return Effect().noReply();
   }
 
-  private void push(Push push) {
-    sessions.keySet().forEach(session -> session.tell(push));
+  private ReplyEffect<Event, State> onContactFrom(State state, ContactFrom cmd) {
+    if (!state.registered()) return Effect().reply(cmd.replyTo(), Contacts.Answer.UNKNOWN_USER);
+    Contacts.Incoming in = state.contacts().incoming(cmd.op(), cmd.from());
+    if (in.change() == null) return Effect().reply(cmd.replyTo(), in.answer());
+    return Effect()
+        .persist(new ContactsChanged(cmd.from(), in.change()))
+        .thenRun(
+            s -> {
+              if (in.event() != null) sessions.push(new Push.ContactChanged(in.event(), cmd.from()));
+              if (in.change() == Contacts.Change.FRIEND_ADDED) tellPresence(s, cmd.from());
+            })
+        .thenReply(cmd.replyTo(), s -> in.answer());
+  }
+
+  private ReplyEffect<Event, State> onChangeContact(State state, ChangeContact cmd) {
+    Contacts.Change change = cmd.change();
+    boolean blockChange = change == Contacts.Change.BLOCKED || change == Contacts.Change.UNBLOCKED;
+    if (state.contacts().apply(change, cmd.other()).equals(state.contacts())) {
+      // A retry: tell the conversation again, in case the first tell was lost.
+      if (blockChange) tellConversation(cmd.other(), change);
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect()
+        .persist(new ContactsChanged(cmd.other(), change))
+        .thenRun(
+            s -> {
+              if (blockChange) tellConversation(cmd.other(), change);
+              if (change == Contacts.Change.FRIEND_ADDED) tellPresence(s, cmd.other());
+            })
+        .thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  /** The direct conversation enforces blocks; it also asks on start (LinkConversation). */
+  private void tellConversation(String other, Contacts.Change change) {
+    String conv = ConversationId.direct(userId, other).value();
+    sharding
+        .entityRefFor(ConversationEntity.ENTITY_KEY, conv)
+        .tell(new ConversationEntity.BlockChanged(userId, other, change == Contacts.Change.BLOCKED));
+  }
+
+  /** A new friend learns this user's presence now rather than at the next change. */
+  private void tellPresence(State state, String friend) {
+    boolean online = sessions.online();
+    Long lastSeen = online || state.lastSeen() == 0 ? null : state.lastSeen();
+    user(friend).tell(new FriendPresence(userId, online ? ONLINE : OFFLINE, lastSeen));
+  }
+
+  private ReplyEffect<Event, State> onUpdateProfile(State state, UpdateProfile cmd) {
+    if (!state.registered()) return Effect().reply(cmd.replyTo(), state.profile());
+    String nickname = cmd.nickname() == null ? state.nickname() : cmd.nickname();
+    String avatar = cmd.avatar() == null ? state.avatar() : cmd.avatar().isEmpty() ? null : cmd.avatar();
+    Profile updated = new Profile(true, nickname, avatar);
+    if (updated.equals(state.profile())) return Effect().reply(cmd.replyTo(), updated);
+    return Effect().persist(new ProfileUpdated(nickname, avatar)).thenReply(cmd.replyTo(), State::profile);
+  }
+
+  private ReplyEffect<Event, State> onRevokeToken(State state, RevokeToken cmd) {
+    Push revoked = new Push.TokenRevoked(cmd.tokenId());
+    if (state.revokes(cmd.tokenId())) {
+      sessions.push(revoked);
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect()
+        .persist(new LoggedOut(cmd.tokenId(), cmd.expiresAt(), System.currentTimeMillis()))
+        .thenRun(s -> sessions.push(revoked))
+        .thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  private ReplyEffect<Event, State> pushed(Push push) {
+    sessions.push(push);
+    return Effect().noReply();
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Command> user(String id) {
+    return sharding.entityRefFor(ENTITY_KEY, id);
   }
 
   @Override
@@ -338,6 +529,10 @@ public final class UserEntity
         .onEvent(ConversationUnlinked.class, (state, e) -> state.unlink(e.conv()))
         .onEvent(ReadMarked.class, State::read)
         .onEvent(CursorsAdvanced.class, State::advance)
+        .onEvent(ContactsChanged.class, State::contactsChanged)
+        .onEvent(WentOffline.class, State::wentOffline)
+        .onEvent(ProfileUpdated.class, State::profileUpdated)
+        .onEvent(LoggedOut.class, State::loggedOut)
         .build();
   }
 

@@ -226,7 +226,7 @@ public final class RecoveryBenchmark {
     // Snapshots off: a pure replay of N events, the same every time.
     ConversationEntity.Settings snapshotsOff =
         new ConversationEntity.Settings(
-            settings.dedupWindow(), Integer.MAX_VALUE, settings.keepSnapshots(), settings.linkTimeout());
+            settings.dedupWindow(), Integer.MAX_VALUE, settings.keepSnapshots(), settings.linkTimeout(), settings.maxGroupSize());
     List<Long> replayOnly = coldStarts(plain, n, snapshotsOff, "no snapshot, snapshots off", 0, false);
     // Production settings on a timeline without a snapshot: Pekko stores a snapshot right after
     // a recovery that replayed snapshot-every events or more, and replies only once it is stored.

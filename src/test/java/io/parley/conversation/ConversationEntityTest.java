@@ -70,9 +70,9 @@ class ConversationEntityTest {
   }
 
   private static EventSourcedBehaviorTestKit<
-          ConversationEntity.Command, ConversationEntity.Event, ConversationEntity.State>
+          ConversationEntity.Command, ConversationEntity.Event, TimelineState>
       kit(String conv, int snapshotEvery) {
-    var settings = new ConversationEntity.Settings(1000, snapshotEvery, 2, Duration.ofSeconds(10));
+    var settings = new ConversationEntity.Settings(1000, snapshotEvery, 2, Duration.ofSeconds(10), 5000);
     return EventSourcedBehaviorTestKit.create(
         testKit.system(),
         ConversationEntity.create(conv, settings, sharding),
@@ -80,10 +80,10 @@ class ConversationEntityTest {
   }
 
   private static EventSourcedBehaviorTestKit.CommandResultWithReply<
-          ConversationEntity.Command, ConversationEntity.Event, ConversationEntity.State, PostReply>
+          ConversationEntity.Command, ConversationEntity.Event, TimelineState, PostReply>
       post(
           EventSourcedBehaviorTestKit<
-                  ConversationEntity.Command, ConversationEntity.Event, ConversationEntity.State>
+                  ConversationEntity.Command, ConversationEntity.Event, TimelineState>
               kit,
           String from,
           String cid) {
@@ -162,7 +162,7 @@ class ConversationEntityTest {
 
   private static PageRange page(
       EventSourcedBehaviorTestKit<
-              ConversationEntity.Command, ConversationEntity.Event, ConversationEntity.State>
+              ConversationEntity.Command, ConversationEntity.Event, TimelineState>
           kit,
       Long before,
       Long after,

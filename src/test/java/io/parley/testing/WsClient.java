@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 /** A real WebSocket client (the JDK's), speaking parley.v1.json or parley.v1.cbor. */
 public final class WsClient extends TestClient {
   private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+  // One client for all sockets: each HttpClient has its own selector thread.
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final WebSocket socket;
   private final boolean cbor;
@@ -23,7 +25,7 @@ public final class WsClient extends TestClient {
   private WsClient(InetSocketAddress address, String subprotocol) throws Exception {
     this.cbor = "parley.v1.cbor".equals(subprotocol);
     URI uri = URI.create("ws://" + address.getHostString() + ":" + address.getPort() + "/ws");
-    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+    WebSocket.Builder builder = HTTP.newWebSocketBuilder();
     if (subprotocol != null) builder.subprotocols(subprotocol);
     this.socket = builder.buildAsync(uri, new Listener()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }

@@ -1,0 +1,100 @@
+package io.parley.conversation;
+
+import io.parley.push.Push;
+import io.parley.push.RoomCounters;
+import io.parley.user.UserEntity;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * How a conversation reaches beyond itself: its members' user entities (pushes, links) and, for
+ * a room, its pub-sub topic. Everything here is best effort after the fact; the timeline is
+ * the truth, and seq + catch-up repair what a lost message misses.
+ */
+public final class Fanout {
+  private final ActorContext<?> ctx;
+  private final ClusterSharding sharding;
+  private final ConversationId conv;
+  private ActorRef<Topic.Command<Push.RoomEntry>> roomTopic;
+
+  Fanout(ActorContext<?> ctx, ClusterSharding sharding, ConversationId conv) {
+    this.ctx = ctx;
+    this.sharding = sharding;
+    this.conv = conv;
+  }
+
+  /** The pub-sub topic of a room: one per room, with one subscriber per edge node. */
+  public static String roomTopicName(String conv) {
+    return "room-" + conv.substring(2);
+  }
+
+  void deliver(Entry entry, Collection<String> users) {
+    if (conv.isRoom()) {
+      topic().tell(Topic.publish(new Push.RoomEntry(entry)));
+      RoomCounters.PUBLISHED.incrementAndGet();
+      return;
+    }
+    UserEntity.Deliver deliver = new UserEntity.Deliver(entry);
+    for (String user : users) user(user).tell(deliver);
+  }
+
+  void notify(Collection<String> users, Push push) {
+    UserEntity.Notify notify = new UserEntity.Notify(push);
+    for (String user : users) user(user).tell(notify);
+  }
+
+  void readReceipt(Collection<String> users, String reader, long seq) {
+    for (String user : users) user(user).tell(new UserEntity.ReadReceipt(conv.value(), reader, seq));
+  }
+
+  /** Lists the conversation for these users; nobody waits for the answer. */
+  void link(Collection<String> users) {
+    for (String user : users) {
+      user(user).tell(new UserEntity.LinkConversation(conv.value(), List.of(), ctx.getSystem().ignoreRef()));
+    }
+  }
+
+  void unlink(String user) {
+    user(user).tell(new UserEntity.UnlinkConversation(conv.value()));
+  }
+
+  /** Links and waits: each reply says whether the user exists and whom of others it blocks. */
+  CompletionStage<List<UserEntity.LinkReply>> linkAndAsk(List<String> users, Duration timeout) {
+    List<CompletableFuture<UserEntity.LinkReply>> replies =
+        users.stream()
+            .map(
+                user ->
+                    user(user)
+                        .<UserEntity.LinkReply>ask(
+                            replyTo ->
+                                new UserEntity.LinkConversation(
+                                    conv.value(), others(users, user), replyTo),
+                            timeout)
+                        .toCompletableFuture())
+            .toList();
+    return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+        .thenApply(done -> replies.stream().map(CompletableFuture::join).toList());
+  }
+
+  private static List<String> others(List<String> users, String user) {
+    return users.stream().filter(u -> !u.equals(user)).toList();
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<UserEntity.Command> user(String id) {
+    return sharding.entityRefFor(UserEntity.ENTITY_KEY, id);
+  }
+
+  private ActorRef<Topic.Command<Push.RoomEntry>> topic() {
+    if (roomTopic == null) {
+      roomTopic = ctx.spawn(Topic.create(Push.RoomEntry.class, roomTopicName(conv.value())), "room-topic");
+    }
+    return roomTopic;
+  }
+}

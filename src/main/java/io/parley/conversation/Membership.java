@@ -1,0 +1,104 @@
+package io.parley.conversation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.CborSerializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A group's members and their roles, changed only by {@code system} timeline entries, so that
+ * membership replays in order with the messages. Roles: owner (one), admin, member. Each member
+ * remembers the seq of the entry that added them: history before it is not theirs to read.
+ */
+public final class Membership {
+  public static final String OWNER = "owner";
+  public static final String ADMIN = "admin";
+  public static final String MEMBER = "member";
+
+  /** One member's role and the seq of the entry that let them in. */
+  public record Member(String role, long joinedSeq) implements CborSerializable {}
+
+  private final Map<String, Member> members;
+  private String title;
+
+  Membership(Map<String, Member> members, String title) {
+    this.members = new HashMap<>(members);
+    this.title = title;
+  }
+
+  static Membership empty() {
+    return new Membership(Map.of(), null);
+  }
+
+  Map<String, Member> members() {
+    return Map.copyOf(members);
+  }
+
+  String title() {
+    return title;
+  }
+
+  int size() {
+    return members.size();
+  }
+
+  Optional<Member> member(String user) {
+    return Optional.ofNullable(members.get(user));
+  }
+
+  boolean isMember(String user) {
+    return members.containsKey(user);
+  }
+
+  boolean isManager(String user) {
+    Member m = members.get(user);
+    return m != null && (m.role().equals(OWNER) || m.role().equals(ADMIN));
+  }
+
+  boolean isOwner(String user) {
+    Member m = members.get(user);
+    return m != null && m.role().equals(OWNER);
+  }
+
+  List<String> users() {
+    return new ArrayList<>(members.keySet());
+  }
+
+  /** Who becomes owner when the owner leaves: the longest-standing admin, else member. */
+  Optional<String> successorOf(String owner) {
+    return members.entrySet().stream()
+        .filter(e -> !e.getKey().equals(owner))
+        .min(
+            Comparator.comparing((Map.Entry<String, Member> e) -> e.getValue().role().equals(ADMIN) ? 0 : 1)
+                .thenComparingLong(e -> e.getValue().joinedSeq()))
+        .map(Map.Entry::getKey);
+  }
+
+  /** Applies one system entry's body (written at {@code seq}). */
+  void apply(JsonNode body, long seq) {
+    String user = body.path("user").asText(null);
+    switch (body.path("event").asText()) {
+      case "created" -> {
+        title = body.path("title").asText();
+        members.put(body.path("owner").asText(), new Member(OWNER, seq));
+        body.path("members").forEach(m -> members.putIfAbsent(m.asText(), new Member(MEMBER, seq)));
+      }
+      case "joined" -> body.path("users").forEach(u -> members.putIfAbsent(u.asText(), new Member(MEMBER, seq)));
+      case "left", "kicked" -> {
+        members.remove(user);
+        String owner = body.path("owner").asText(null);
+        if (owner != null && members.containsKey(owner)) {
+          members.put(owner, new Member(OWNER, members.get(owner).joinedSeq()));
+        }
+      }
+      case "role" -> members.computeIfPresent(
+          user, (u, m) -> new Member(body.path("role").asText(), m.joinedSeq()));
+      case "title" -> title = body.path("title").asText();
+      default -> { }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.parley.conversation;
+
+import io.parley.CborSerializable;
+import io.parley.conversation.ConversationEntity.EntryAppended;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A conversation entity's state: the timeline's position, its recent entries (dedup window),
+ * and for groups the membership. Mutable on purpose (see {@link DedupWindow}); only the
+ * entity's thread touches it, and snapshots take an immutable {@link Snapshot}.
+ */
+public final class TimelineState {
+  static final String TEXT = "text";
+  static final String RECALL = "recall";
+  static final String SYSTEM = "system";
+
+  private long lastSeq;
+  private long firstTs;
+  private EntryAppended last;
+  private final DedupWindow dedup;
+  private final Membership membership;
+
+  TimelineState(
+      long lastSeq, long firstTs, EntryAppended last, DedupWindow dedup, Membership membership) {
+    this.lastSeq = lastSeq;
+    this.firstTs = firstTs;
+    this.last = last;
+    this.dedup = dedup;
+    this.membership = membership;
+  }
+
+  static TimelineState empty(int dedupWindow) {
+    return new TimelineState(0, 0, null, new DedupWindow(dedupWindow), Membership.empty());
+  }
+
+  TimelineState append(EntryAppended e) {
+    lastSeq++;
+    if (lastSeq == 1) firstTs = e.ts();
+    last = e;
+    dedup.remember(new DedupWindow.Record(e.from(), e.cid(), lastSeq, e.ts(), e.kind(), false));
+    if (RECALL.equals(e.kind())) dedup.markRecalled(e.body().path("seq").asLong());
+    if (SYSTEM.equals(e.kind())) membership.apply(e.body(), lastSeq);
+    return this;
+  }
+
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  EntryAppended last() {
+    return last;
+  }
+
+  /**
+   * The log's incarnation: derived from when seq 1 was written, so a log that was reset and
+   * written again gets another epoch, and clients can tell their cursors no longer apply.
+   */
+  String epoch() {
+    return firstTs == 0 ? "" : Long.toString(firstTs, 36);
+  }
+
+  DedupWindow.Record sent(String from, String cid) {
+    return dedup.find(from, cid);
+  }
+
+  DedupWindow dedup() {
+    return dedup;
+  }
+
+  Membership membership() {
+    return membership;
+  }
+
+  /** What a snapshot stores: an immutable copy, since the plugin serializes it later. */
+  public record Snapshot(
+      long lastSeq,
+      long firstTs,
+      EntryAppended last,
+      List<DedupWindow.Record> dedup,
+      Map<String, Membership.Member> members,
+      String title)
+      implements CborSerializable {}
+
+  Snapshot snapshot() {
+    return new Snapshot(lastSeq, firstTs, last, dedup.records(), membership.members(), membership.title());
+  }
+
+  static TimelineState of(Snapshot s, int dedupWindow) {
+    return new TimelineState(
+        s.lastSeq(),
+        s.firstTs(),
+        s.last(),
+        DedupWindow.of(dedupWindow, s.dedup()),
+        new Membership(s.members() == null ? Map.of() : s.members(), s.title()));
+  }
+}
