@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.edge.Requests;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ServerFrame;
-import io.parley.user.Tokens;
-import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -19,15 +17,15 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 public final class ConversationRoutes extends AllDirectives {
   private final Requests requests;
-  private final Tokens tokens;
+  private final Auth auth;
   private final ObjectMapper json;
   private final int defaultLimit;
   private final int maxLimit;
 
   public ConversationRoutes(
-      Requests requests, Tokens tokens, ObjectMapper json, int defaultLimit, int maxLimit) {
+      Requests requests, Auth auth, ObjectMapper json, int defaultLimit, int maxLimit) {
     this.requests = requests;
-    this.tokens = tokens;
+    this.auth = auth;
     this.json = json;
     this.defaultLimit = defaultLimit;
     this.maxLimit = maxLimit;
@@ -37,28 +35,15 @@ public final class ConversationRoutes extends AllDirectives {
     return pathPrefix(
         "conversations",
         () ->
-            authenticated(
-                user ->
-                    concat(
-                        pathEnd(() -> get(() -> list(user))),
-                        pathPrefix(
-                            PathMatchers.segment(),
-                            conv -> path("messages", () -> get(() -> messages(user, conv)))))));
-  }
-
-  private Route authenticated(java.util.function.Function<String, Route> inner) {
-    return optionalHeaderValueByName(
-        "Authorization",
-        header -> {
-          Optional<String> user =
-              header
-                  .filter(h -> h.startsWith("Bearer "))
-                  .flatMap(h -> tokens.verify(h.substring("Bearer ".length()).strip()));
-          if (user.isEmpty()) {
-            return Json.error(StatusCodes.UNAUTHORIZED, "unauthorized", "a valid Bearer token is required");
-          }
-          return inner.apply(user.get());
-        });
+            auth.authenticated(
+                claims -> {
+                  String user = claims.user();
+                  return concat(
+                      pathEnd(() -> get(() -> list(user))),
+                      pathPrefix(
+                          PathMatchers.segment(),
+                          conv -> path("messages", () -> get(() -> messages(user, conv)))));
+                }));
   }
 
   private Route list(String user) {

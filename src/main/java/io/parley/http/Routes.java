@@ -8,11 +8,17 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class Routes extends AllDirectives {
   private final WebSocketTransport webSocket;
   private final UserRoutes users;
+  private final ProfileRoutes profiles;
   private final ConversationRoutes conversations;
 
-  public Routes(WebSocketTransport webSocket, UserRoutes users, ConversationRoutes conversations) {
+  public Routes(
+      WebSocketTransport webSocket,
+      UserRoutes users,
+      ProfileRoutes profiles,
+      ConversationRoutes conversations) {
     this.webSocket = webSocket;
     this.users = users;
+    this.profiles = profiles;
     this.conversations = conversations;
   }
 
@@ -33,6 +39,10 @@ public final class Routes extends AllDirectives {
                                       : upgrade.handleMessagesWith(webSocket.flow(protocol), protocol));
                             }))),
         pathPrefix(
-            "api", () -> pathPrefix("v1", () -> concat(users.routes(), conversations.routes()))));
+            "api",
+            () ->
+                pathPrefix(
+                    "v1",
+                    () -> concat(users.routes(), profiles.routes(), conversations.routes()))));
   }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -18,20 +19,20 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * {@code POST /api/v1/users} (register) and {@code POST /api/v1/sessions} (log in). No business
- * logic here: validation of the request, then the user entity decides.
+ * {@code POST /api/v1/users} (register), {@code POST /api/v1/sessions} (log in) and {@code DELETE
+ * /api/v1/sessions} (log out: revokes the Bearer token of the request). No business logic here:
+ * validation of the request, then the user entity decides.
  */
 public final class UserRoutes extends AllDirectives {
   private static final int MIN_PASSWORD = 8;
   private static final int MAX_PASSWORD = 256;
-  private static final int MAX_NICKNAME = 64;
 
   private final ClusterSharding sharding;
   private final Passwords passwords;
   private final Tokens tokens;
+  private final Auth auth;
   private final Duration askTimeout;
   private final Executor hashing;
   private final ObjectMapper json;
@@ -39,10 +40,16 @@ public final class UserRoutes extends AllDirectives {
   private final String decoyHash;
 
   public UserRoutes(
-      ActorSystem<?> system, Passwords passwords, Tokens tokens, Duration askTimeout, ObjectMapper json) {
+      ActorSystem<?> system,
+      Passwords passwords,
+      Tokens tokens,
+      Auth auth,
+      Duration askTimeout,
+      ObjectMapper json) {
     this.sharding = ClusterSharding.get(system);
     this.passwords = passwords;
     this.tokens = tokens;
+    this.auth = auth;
     this.askTimeout = askTimeout;
     this.json = json;
     this.hashing =
@@ -52,24 +59,13 @@ public final class UserRoutes extends AllDirectives {
 
   public Route routes() {
     return concat(
-        path("users", () -> post(() -> body(this::register))),
-        path("sessions", () -> post(() -> body(this::login))));
-  }
-
-  private Route body(java.util.function.Function<JsonNode, Route> handler) {
-    return entity(
-        Unmarshaller.entityToString(),
-        text -> {
-          JsonNode node;
-          try {
-            node = json.readTree(text);
-          } catch (Exception e) {
-            return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "body must be a JSON object");
-          }
-          if (node == null || !node.isObject())
-            return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "body must be a JSON object");
-          return handler.apply(node);
-        });
+        path("users", () -> post(() -> JsonBody.object(json, this::register))),
+        path(
+            "sessions",
+            () ->
+                concat(
+                    post(() -> JsonBody.object(json, this::login)),
+                    delete(() -> auth.authenticated(this::logout)))));
   }
 
   private Route register(JsonNode body) {
@@ -80,7 +76,7 @@ public final class UserRoutes extends AllDirectives {
       return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "user must be 3-32 chars of [a-z0-9_.-]");
     if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD)
       return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "password must be 8-256 chars");
-    if (nickname == null || nickname.isBlank() || nickname.length() > MAX_NICKNAME)
+    if (!ProfileFields.validNickname(nickname))
       return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "nickname must be 1-64 chars");
     CompletionStage<UserEntity.RegisterReply> registered =
         CompletableFuture.supplyAsync(() -> passwords.hash(password), hashing)
@@ -129,6 +125,18 @@ public final class UserRoutes extends AllDirectives {
         });
   }
 
+  /** Revokes this token (its sessions close); it stays revoked until it would have expired. */
+  private Route logout(Tokens.Claims claims) {
+    return onSuccess(
+        user(claims.user())
+            .<Done>ask(
+                replyTo ->
+                    new UserEntity.RevokeToken(
+                        claims.tokenId(), claims.expiresAt().toEpochMilli(), replyTo),
+                askTimeout),
+        done -> complete(StatusCodes.NO_CONTENT));
+  }
+
   /** Spends the same time as a real check, then fails: unknown users look like wrong passwords. */
   private boolean decoyVerify(String password) {
     passwords.verify(password, decoyHash);
@@ -140,7 +148,6 @@ public final class UserRoutes extends AllDirectives {
   }
 
   private static String text(JsonNode body, String field) {
-    JsonNode v = body.get(field);
-    return v != null && v.isTextual() ? v.asText() : null;
+    return JsonBody.text(body, field);
   }
 }

@@ -8,7 +8,9 @@ import io.parley.edge.SessionDeps;
 import io.parley.edge.SessionSettings;
 import io.parley.edge.TcpTransport;
 import io.parley.edge.WebSocketTransport;
+import io.parley.http.Auth;
 import io.parley.http.ConversationRoutes;
+import io.parley.http.ProfileRoutes;
 import io.parley.http.Routes;
 import io.parley.http.UserRoutes;
 import io.parley.protocol.Codec;
@@ -88,21 +90,31 @@ public final class Node implements AutoCloseable {
             new TimelineReader(system),
             system.systemActorOf(RoomRegistry.create(), "rooms", org.apache.pekko.actor.typed.Props.empty()));
     String host = config.getString("parley.node.host");
+    Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout());
     UserRoutes users =
         new UserRoutes(
             system,
             Passwords.from(config),
             tokens,
+            auth,
             settings.askTimeout(),
             Codec.json(settings.frameLimits()).mapper());
+    ProfileRoutes profiles =
+        new ProfileRoutes(
+            deps.sharding(),
+            auth,
+            settings.askTimeout(),
+            Codec.json(settings.frameLimits()).mapper(),
+            config.getInt("parley.user.avatar-max-chars"));
     ConversationRoutes conversations =
         new ConversationRoutes(
             new Requests(deps),
-            tokens,
+            auth,
             Codec.json(settings.frameLimits()).mapper(),
             settings.historyDefaultLimit(),
             settings.historyMaxLimit());
-    Routes routes = new Routes(new WebSocketTransport(system, deps), users, conversations);
+    Routes routes =
+        new Routes(new WebSocketTransport(system, deps), users, profiles, conversations);
     ServerBinding http =
         await(
             Http.get(system)

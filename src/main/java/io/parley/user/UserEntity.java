@@ -168,8 +168,7 @@ public final class UserEntity
   /**
    * passwordHash is null until the account is registered. {@code reads} has a key for every
    * conversation of the user (its read marker, 0 = nothing read); {@code delivered} holds each
-   * device's delivery cursors; {@code revoked} maps revoked token ids to their expiry (epoch ms);
-   * lastSeen is when the last session left (0 = never).
+   * device's delivery cursors; lastSeen is when the last session left (epoch ms, 0 = never).
    */
   public record State(
       String passwordHash,
@@ -179,16 +178,17 @@ public final class UserEntity
       String avatar,
       Contacts contacts,
       long lastSeen,
-      Map<String, Long> revoked)
+      RevokedTokens revoked)
       implements CborSerializable {
-    static final State EMPTY = new State(null, null, Map.of(), Map.of(), null, Contacts.EMPTY, 0, Map.of());
+    static final State EMPTY = 
+        new State(null, null, Map.of(), Map.of(), null, Contacts.EMPTY, 0, RevokedTokens.NONE);
 
     public State {
       // Snapshots written before a field existed deserialize it as null.
       reads = reads == null ? Map.of() : reads;
       delivered = delivered == null ? Map.of() : delivered;
       contacts = contacts == null ? Contacts.EMPTY : contacts;
-      revoked = revoked == null ? Map.of() : revoked;
+      revoked = revoked == null ? RevokedTokens.NONE : revoked;
     }
 
     boolean registered() {
@@ -261,18 +261,9 @@ public final class UserEntity
       return new State(passwordHash, e.nickname(), reads, delivered, e.avatar(), contacts, lastSeen, revoked);
     }
 
-    boolean revokes(String tokenId) {
-      return revoked.containsKey(tokenId);
-    }
-
-    /** Adds the token and forgets the expired ones: an expired token fails its own check. */
     State loggedOut(LoggedOut e) {
-      Map<String, Long> kept = new HashMap<>();
-      revoked.forEach((id, expiresAt) -> {
-        if (expiresAt > e.ts()) kept.put(id, expiresAt);
-      });
-      if (e.expiresAt() > e.ts()) kept.put(e.tokenId(), e.expiresAt());
-      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, Map.copyOf(kept));
+      var more = revoked.plus(e.tokenId(), e.expiresAt(), e.ts());
+      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, more);
     }
 
     private State withReads(Map<String, Long> changed) {
@@ -291,13 +282,11 @@ public final class UserEntity
     return Behaviors.setup(ctx -> new UserEntity(new Sessions(ctx), userId, snapshotEvery, sharding));
   }
 
-  static final String ONLINE = "online";
-  static final String OFFLINE = "offline";
-
   private final Sessions sessions;
   private final String userId;
   private final int snapshotEvery;
   private final ClusterSharding sharding;
+  private final Presence presence;
 
   private UserEntity(Sessions sessions, String userId, int snapshotEvery, ClusterSharding sharding) {
     super(PersistenceId.of(ENTITY_KEY.name(), userId));
@@ -305,6 +294,7 @@ public final class UserEntity
     this.userId = userId;
     this.snapshotEvery = snapshotEvery;
     this.sharding = sharding;
+    this.presence = new Presence(userId, sharding);
   }
 
   @Override
@@ -349,7 +339,8 @@ public final class UserEntity
         .onCommand(RevokeToken.class, this::onRevokeToken)
         .onCommand(
             CheckToken.class,
-            (state, cmd) -> Effect().reply(cmd.replyTo(), new TokenStatus(state.revokes(cmd.tokenId()))))
+            (state, cmd) ->
+                Effect().reply(cmd.replyTo(), new TokenStatus(state.revoked().contains(cmd.tokenId()))))
         .build();
   }
 
@@ -373,13 +364,13 @@ public final class UserEntity
   }
 
   private ReplyEffect<Event, State> onAttach(State state, Attach cmd) {
-    if (state.revokes(cmd.tokenId())) {
+    if (state.revoked().contains(cmd.tokenId())) {
       // It missed the push when its token was revoked, or connected just before: it closes now.
       cmd.session().tell(new Push.TokenRevoked(cmd.tokenId()));
       return Effect().noReply();
     }
     if (sessions.attach(cmd.session(), cmd.device()) && state.registered()) {
-      announce(state, ONLINE, null);
+      presence.announce(state.contacts().friends(), Presence.ONLINE, null);
     }
     return Effect().noReply();
   }
@@ -387,14 +378,10 @@ public final class UserEntity
   private ReplyEffect<Event, State> onDetach(State state, Detach cmd) {
     if (!sessions.detach(cmd.session()) || !state.registered()) return Effect().noReply();
     long now = System.currentTimeMillis();
-    return Effect().persist(new WentOffline(now)).thenRun(s -> announce(s, OFFLINE, now)).thenNoReply();
-  }
-
-  /** Tells each friend's entity; blocked users are never friends, so they never hear. */
-  private void announce(State state, String presence, Long lastSeen) {
-    for (String friend : state.contacts().friends()) {
-      user(friend).tell(new FriendPresence(userId, presence, lastSeen));
-    }
+    return Effect()
+        .persist(new WentOffline(now))
+        .thenRun(s -> presence.announce(s.contacts().friends(), Presence.OFFLINE, now))
+        .thenNoReply();
   }
 
   private ReplyEffect<Event, State> onFriendPresence(State state, FriendPresence cmd) {
@@ -452,7 +439,7 @@ public final class UserEntity
         .thenRun(
             s -> {
               if (in.event() != null) sessions.push(new Push.ContactChanged(in.event(), cmd.from()));
-              if (in.change() == Contacts.Change.FRIEND_ADDED) tellPresence(s, cmd.from());
+              if (in.change() == Contacts.Change.FRIEND_ADDED) presence.tellNewFriend(cmd.from(), sessions.online(), s.lastSeen());
             })
         .thenReply(cmd.replyTo(), s -> in.answer());
   }
@@ -470,7 +457,7 @@ public final class UserEntity
         .thenRun(
             s -> {
               if (blockChange) tellConversation(cmd.other(), change);
-              if (change == Contacts.Change.FRIEND_ADDED) tellPresence(s, cmd.other());
+              if (change == Contacts.Change.FRIEND_ADDED) presence.tellNewFriend(cmd.other(), sessions.online(), s.lastSeen());
             })
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
@@ -481,13 +468,6 @@ public final class UserEntity
     sharding
         .entityRefFor(ConversationEntity.ENTITY_KEY, conv)
         .tell(new ConversationEntity.BlockChanged(userId, other, change == Contacts.Change.BLOCKED));
-  }
-
-  /** A new friend learns this user's presence now rather than at the next change. */
-  private void tellPresence(State state, String friend) {
-    boolean online = sessions.online();
-    Long lastSeen = online || state.lastSeen() == 0 ? null : state.lastSeen();
-    user(friend).tell(new FriendPresence(userId, online ? ONLINE : OFFLINE, lastSeen));
   }
 
   private ReplyEffect<Event, State> onUpdateProfile(State state, UpdateProfile cmd) {
@@ -501,7 +481,7 @@ public final class UserEntity
 
   private ReplyEffect<Event, State> onRevokeToken(State state, RevokeToken cmd) {
     Push revoked = new Push.TokenRevoked(cmd.tokenId());
-    if (state.revokes(cmd.tokenId())) {
+    if (state.revoked().contains(cmd.tokenId())) {
       sessions.push(revoked);
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     }
@@ -514,10 +494,6 @@ public final class UserEntity
   private ReplyEffect<Event, State> pushed(Push push) {
     sessions.push(push);
     return Effect().noReply();
-  }
-
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Command> user(String id) {
-    return sharding.entityRefFor(ENTITY_KEY, id);
   }
 
   @Override

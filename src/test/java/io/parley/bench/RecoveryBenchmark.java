@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.ConversationEntity.Event;
@@ -82,8 +83,9 @@ import org.apache.pekko.serialization.SerializationExtension;
  * {@code bench.repeats} (cold starts measured per case, default 5), {@code bench.batch} (events
  * per seeding write, default 1000), {@code bench.warmup} (entries of the discarded warm-up round,
  * default 20000), {@code bench.out} (where the result table goes, default
- * target/recovery-benchmark.md). Any {@code parley.*} or {@code pekko.*} setting may be
- * overridden with -D as well.
+ * target/recovery-benchmark.md), {@code bench.cassandra-pid-file} (tells Cassandra's CPU use
+ * apart from other processes', default target/bench-cassandra/cassandra.pid). Any
+ * {@code parley.*} or {@code pekko.*} setting may be overridden with -D as well.
  *
  * <p>Per size N, on fresh conversations (ids unique per run):
  *
@@ -139,6 +141,7 @@ public final class RecoveryBenchmark {
   private final long partitionSize;
   private final String runTag = Long.toString(System.currentTimeMillis(), 36);
   private final AtomicInteger names = new AtomicInteger();
+  private final long cassandraPid;
 
   private RecoveryBenchmark(
       ActorSystem<Control> system, Config config, CqlSession cql, Options options) {
@@ -148,7 +151,9 @@ public final class RecoveryBenchmark {
     this.options = options;
     this.sharding = ClusterSharding.get(system);
     this.settings = ConversationEntity.Settings.from(config);
-    this.partitionSize = config.getLong("pekko.persistence.cassandra.journal.target-partition-size");
+    this.partitionSize =
+        config.getLong("pekko.persistence.cassandra.journal.target-partition-size");
+    this.cassandraPid = readPid(options.cassandraPidFile());
   }
 
   public static void main(String[] args) throws Exception {
@@ -225,13 +230,16 @@ public final class RecoveryBenchmark {
     awaitCassandraQuiet();
     // Snapshots off: a pure replay of N events, the same every time.
     ConversationEntity.Settings snapshotsOff =
-        new ConversationEntity.Settings(
-            settings.dedupWindow(), Integer.MAX_VALUE, settings.keepSnapshots(), settings.linkTimeout(), settings.maxGroupSize());
-    List<Long> replayOnly = coldStarts(plain, n, snapshotsOff, "no snapshot, snapshots off", 0, false);
+        ConversationEntity.Settings.from(
+            config.withValue(
+                "parley.conversation.snapshot-every",
+                ConfigValueFactory.fromAnyRef(Integer.MAX_VALUE)));
+    List<Sample> replayOnly =
+        coldStarts(plain, n, snapshotsOff, "no snapshot, snapshots off", 0, false);
     // Production settings on a timeline without a snapshot: Pekko stores a snapshot right after
     // a recovery that replayed snapshot-every events or more, and replies only once it is stored.
     // Deleting that snapshot after each sample keeps the case repeatable.
-    List<Long> replayAndSnapshot =
+    List<Sample> replayAndSnapshot =
         coldStarts(plain, n, settings, "no snapshot, snapshot-every " + every, 0, true);
 
     ConversationId snapped = conversation(prefix + n + "s");
@@ -239,12 +247,12 @@ public final class RecoveryBenchmark {
     postThroughEntity(snapped, n);
     Snapshot snapshot = awaitSnapshot(snapped, n);
     awaitCassandraQuiet();
-    List<Long> fromSnapshot = coldStarts(snapped, n, settings, "snapshot at " + n, n, false);
+    List<Sample> fromSnapshot = coldStarts(snapped, n, settings, "snapshot at " + n, n, false);
 
     long tail = every - 1;
     seed(snapped, n, tail);
     awaitCassandraQuiet();
-    List<Long> withTail =
+    List<Sample> withTail =
         coldStarts(
             snapped, n + tail, settings, "snapshot at " + n + " + " + tail + " events", n, false);
     return new SizeResult(
@@ -377,7 +385,7 @@ public final class RecoveryBenchmark {
    * checks that the latest snapshot is at {@code snapshotBefore} (0 = none), so that what is
    * measured is the recovery the label names.
    */
-  private List<Long> coldStarts(
+  private List<Sample> coldStarts(
       ConversationId conv,
       long expectedLastSeq,
       ConversationEntity.Settings entitySettings,
@@ -385,7 +393,7 @@ public final class RecoveryBenchmark {
       long snapshotBefore,
       boolean deleteSnapshotAfter)
       throws Exception {
-    List<Long> times = new ArrayList<>();
+    List<Sample> times = new ArrayList<>();
     String member = conv.members().get(0);
     for (int i = 1; i <= options.repeats(); i++) {
       long latest = latestSnapshot(conv).map(Snapshot::seq).orElse(0L);
@@ -395,6 +403,7 @@ public final class RecoveryBenchmark {
       }
       // Start each sample with the seeding and the previous incarnation's garbage gone.
       System.gc();
+      CpuTicks cpuBefore = CpuTicks.now(cassandraPid);
       long start = System.nanoTime();
       ActorRef<ConversationEntity.Command> entity =
           spawn(ConversationEntity.create(conv.value(), entitySettings, sharding), "conversation");
@@ -407,13 +416,17 @@ public final class RecoveryBenchmark {
                   system.scheduler()),
               RECOVERY_TIMEOUT);
       long nanos = System.nanoTime() - start;
+      Sample sample = new Sample(nanos, CpuTicks.now(cassandraPid).minus(cpuBefore, nanos));
       stop(entity);
       if (!(reply instanceof Replies.Summary summary) || summary.lastSeq() != expectedLastSeq) {
         throw new IllegalStateException(
             conv.value() + ": expected lastSeq " + expectedLastSeq + ", got " + reply);
       }
-      times.add(nanos);
-      say("  %s, %s, cold start %d: %.1f ms", conv.value(), label, i, nanos / 1e6);
+      times.add(sample);
+      say(
+          "  %s, %s, cold start %d: %.1f ms (cores busy: app %.2f, Cassandra %.2f, others %.2f)",
+          conv.value(), label, i, nanos / 1e6, sample.cpu().app(), sample.cpu().cassandra(),
+          sample.cpu().others());
       if (deleteSnapshotAfter) {
         long stored = latestSnapshot(conv).map(Snapshot::seq).orElse(0L);
         if (stored != expectedLastSeq) {
@@ -475,7 +488,8 @@ public final class RecoveryBenchmark {
     if (row == null) return Optional.empty();
     ByteBuffer data = row.getByteBuffer("snapshot_data");
     if (data == null) data = row.getByteBuffer("snapshot");
-    return Optional.of(new Snapshot(row.getLong("sequence_nr"), data == null ? 0 : data.remaining()));
+    int bytes = data == null ? 0 : data.remaining();
+    return Optional.of(new Snapshot(row.getLong("sequence_nr"), bytes));
   }
 
   /** Waits for the snapshot at {@code seq}: the entity stores it after replying. */
@@ -488,7 +502,8 @@ public final class RecoveryBenchmark {
         return latest.get();
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("no snapshot at " + seq + " for " + pid(conv) + ": " + latest);
+        throw new IllegalStateException(
+            "no snapshot at " + seq + " for " + pid(conv) + ": " + latest);
       }
       pause();
     }
@@ -598,12 +613,12 @@ public final class RecoveryBenchmark {
   record SizeResult(
       long n,
       Seeding seeding,
-      List<Long> replayOnly,
-      List<Long> replayAndSnapshot,
+      List<Sample> replayOnly,
+      List<Sample> replayAndSnapshot,
       Snapshot snapshot,
-      List<Long> fromSnapshot,
+      List<Sample> fromSnapshot,
       long tail,
-      List<Long> withTail) {}
+      List<Sample> withTail) {}
 
   private String report(List<SizeResult> results, String machine) {
     long every = settings.snapshotEvery();
@@ -636,7 +651,9 @@ public final class RecoveryBenchmark {
               r.n() * 1e9 / median(r.replayOnly()),
               r.seeding().perSecond()));
     }
-    b.append("\nEvery sample, ms, in order (the first of a row follows seeding most closely):\n\n");
+    b.append("\nEvery sample, ms, in order (the first of a row follows seeding most closely);")
+        .append(" in brackets, the cores that other processes on the box kept busy meanwhile")
+        .append(" (0.0 = the box was ours):\n\n");
     for (SizeResult r : results) {
       b.append(
           String.format(
@@ -660,19 +677,25 @@ public final class RecoveryBenchmark {
     return SerializationExtension.get(Adapter.toClassic(system)).serialize(event).get().length;
   }
 
-  private static String medianMin(List<Long> nanos) {
+  private static String medianMin(List<Sample> samples) {
     return String.format(
-        Locale.ROOT, "%s / %s", ms(median(nanos)), ms(nanos.stream().mapToLong(x -> x).min().orElse(0)));
+        Locale.ROOT,
+        "%s / %s",
+        ms(median(samples)),
+        ms(samples.stream().mapToLong(Sample::nanos).min().orElse(0)));
   }
 
-  private static double median(List<Long> nanos) {
-    long[] sorted = nanos.stream().mapToLong(x -> x).sorted().toArray();
+  private static double median(List<Sample> samples) {
+    long[] sorted = samples.stream().mapToLong(Sample::nanos).sorted().toArray();
     int mid = sorted.length / 2;
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
   }
 
-  private static String samples(List<Long> nanos) {
-    return nanos.stream().map(RecoveryBenchmark::ms).collect(Collectors.joining(", "));
+  /** Each time, with the cores that processes other than the app and Cassandra kept busy. */
+  private static String samples(List<Sample> samples) {
+    return samples.stream()
+        .map(x -> ms(x.nanos()) + String.format(Locale.ROOT, " (%.1f)", x.cpu().others()))
+        .collect(Collectors.joining(", "));
   }
 
   private static String ms(double nanos) {
@@ -721,15 +744,79 @@ public final class RecoveryBenchmark {
     }
   }
 
+  /** Cassandra's pid, from the pid file scripts/cassandra.sh writes; 0 if there is none. */
+  private static long readPid(String file) {
+    try {
+      return Long.parseLong(Files.readString(Path.of(file)).strip());
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
   private static void say(String format, Object... args) {
     System.out.println(String.format(Locale.ROOT, format, args));
     System.out.flush();
   }
 
+  // ---- CPU accounting: was the box ours while we measured? -----------------------------------
+
+  /** One sample: time to first reply, and the cores in use meanwhile. */
+  record Sample(long nanos, Cores cpu) {}
+
+  /** Average cores busy during a sample: this JVM, Cassandra's JVM, everything else. */
+  record Cores(double app, double cassandra, double others) {}
+
+  /** Clock ticks (USER_HZ, 100 per second on Linux) of CPU time used so far. */
+  record CpuTicks(long box, long app, long cassandra) {
+    private static final double TICKS_PER_SECOND = 100;
+
+    static CpuTicks now(long cassandraPid) {
+      long cassandra = cassandraPid > 0 ? processTicks(Long.toString(cassandraPid)) : 0;
+      return new CpuTicks(boxBusy(), processTicks("self"), cassandra);
+    }
+
+    Cores minus(CpuTicks before, long nanos) {
+      double seconds = nanos / 1e9 * TICKS_PER_SECOND;
+      double appCores = (app - before.app) / seconds;
+      double cassandraCores = (cassandra - before.cassandra) / seconds;
+      double boxCores = (box - before.box) / seconds;
+      return new Cores(appCores, cassandraCores, Math.max(0, boxCores - appCores - cassandraCores));
+    }
+
+    /** user + nice + system + irq + softirq + steal of the first line of /proc/stat. */
+    private static long boxBusy() {
+      try {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i : new int[] {1, 2, 3, 6, 7, 8}) busy += Long.parseLong(f[i]);
+        return busy;
+      } catch (IOException | RuntimeException e) {
+        return 0;
+      }
+    }
+
+    /** utime + stime of /proc/PID/stat (fields 14 and 15, counted after the command's ')'). */
+    private static long processTicks(String pid) {
+      try {
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      } catch (IOException | RuntimeException e) {
+        return 0;
+      }
+    }
+  }
+
   // ---- options -------------------------------------------------------------------------------
 
   record Options(
-      String cassandra, List<Long> sizes, int repeats, int batch, long warmup, String out) {
+      String cassandra,
+      List<Long> sizes,
+      int repeats,
+      int batch,
+      long warmup,
+      String out,
+      String cassandraPidFile) {
     static Options fromSystemProperties() {
       return new Options(
           System.getProperty("bench.cassandra", "127.0.0.1:9242"),
@@ -740,7 +827,8 @@ public final class RecoveryBenchmark {
           Integer.getInteger("bench.repeats", 5),
           Integer.getInteger("bench.batch", 1000),
           Long.getLong("bench.warmup", 20_000),
-          System.getProperty("bench.out", "target/recovery-benchmark.md"));
+          System.getProperty("bench.out", "target/recovery-benchmark.md"),
+          System.getProperty("bench.cassandra-pid-file", "target/bench-cassandra/cassandra.pid"));
     }
   }
 

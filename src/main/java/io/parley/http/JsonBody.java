@@ -1,0 +1,36 @@
+package io.parley.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/** Request bodies: a JSON object, or 400 with the project's error JSON. */
+final class JsonBody {
+  private JsonBody() {}
+
+  static Route object(ObjectMapper json, Function<JsonNode, Route> handler) {
+    return Directives.entity(
+        Unmarshaller.entityToString(),
+        text -> {
+          JsonNode node;
+          try {
+            node = json.readTree(text);
+          } catch (Exception e) {
+            node = null;
+          }
+          if (node == null || !node.isObject())
+            return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "body must be a JSON object");
+          return handler.apply(node);
+        });
+  }
+
+  /** The field's text, or null when it is missing or not a string. */
+  static String text(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    return v != null && v.isTextual() ? v.asText() : null;
+  }
+}
