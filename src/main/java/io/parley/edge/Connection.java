@@ -38,6 +38,13 @@ public final class Connection {
     INSTANCE
   }
 
+  /** The node is shutting down: the client should reconnect to another node. */
+  public enum Drain implements Command {
+    INSTANCE
+  }
+
+  static final String RECONNECT_ELSEWHERE = "server shutting down: reconnect (another node will answer)";
+
   /** What the connection writes to its socket: a frame, or a close after what was queued. */
   public sealed interface Outbound {
     record Frame(ServerFrame frame) implements Outbound {}
@@ -70,6 +77,7 @@ public final class Connection {
         .onMessageEquals(
             HelloTimeout.INSTANCE,
             () -> close(out, ErrorCode.UNAUTHORIZED, "no hello within the hello timeout"))
+        .onMessageEquals(Drain.INSTANCE, () -> close(out, ErrorCode.UNAVAILABLE, RECONNECT_ELSEWHERE))
         .onMessageEquals(StreamClosed.INSTANCE, Behaviors::stopped)
         .build();
   }

@@ -127,6 +127,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
             p -> write(new ServerFrame.Presence(p.user(), p.state(), p.lastSeen())))
         .onMessage(Push.TokenRevoked.class, this::onRevoked)
         .onMessageEquals(
+            Connection.Drain.INSTANCE,
+            () -> closeSession(ErrorCode.UNAVAILABLE, Connection.RECONNECT_ELSEWHERE))
+        .onMessageEquals(
             TokenExpired.INSTANCE,
             () -> closeSession(ErrorCode.UNAUTHORIZED, "token expired; log in again"))
         .onMessage(Synced.class, this::onSynced)

@@ -11,4 +11,5 @@ public record SessionDeps(
     Tokens tokens,
     ClusterSharding sharding,
     TimelineReader timeline,
-    ActorRef<RoomRegistry.Command> rooms) {}
+    ActorRef<RoomRegistry.Command> rooms,
+    LiveSessions sessions) {}

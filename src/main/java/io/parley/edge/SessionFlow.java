@@ -76,6 +76,12 @@ public final class SessionFlow {
                     o instanceof Connection.Outbound.Frame f
                         ? codec.encode(f.frame())
                         : ((Connection.Outbound.Shared) o).frame().encoded(codec));
-    return Flow.fromSinkAndSourceCoupled(in, outBytes);
+    deps.sessions().opened(connection);
+    return Flow.fromSinkAndSourceCoupled(in, outBytes)
+        .watchTermination(
+            (notUsed, done) -> {
+              done.whenComplete((ok, error) -> deps.sessions().closed(connection));
+              return NotUsed.getInstance();
+            });
   }
 }

@@ -13,7 +13,7 @@ public final class Main {
     Config config = ParleyConfig.load(ConfigFactory.empty());
     Node node;
     try {
-      node = Node.start(config, "parley");
+      node = Node.start(config, ParleyConfig.SYSTEM_NAME);
     } catch (Exception e) {
       System.err.println("Parley could not start: " + e.getMessage());
       System.exit(1);

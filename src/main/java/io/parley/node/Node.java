@@ -2,6 +2,7 @@ package io.parley.node;
 
 import com.typesafe.config.Config;
 import io.parley.conversation.ConversationEntity;
+import io.parley.edge.LiveSessions;
 import io.parley.edge.Requests;
 import io.parley.edge.RoomRegistry;
 import io.parley.edge.SessionDeps;
@@ -33,6 +34,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +67,12 @@ public final class Node implements AutoCloseable {
     Tokens tokens = Tokens.from(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
     try {
-      if (config.getBoolean("parley.cluster.self-join")) {
+      if (config.getBoolean("parley.management.enabled")) {
+        await(PekkoManagement.get(system).start());
+      }
+      if (config.getBoolean("parley.cluster.bootstrap")) {
+        ClusterBootstrap.get(system).start();
+      } else if (config.getBoolean("parley.cluster.self-join")) {
         Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
@@ -88,8 +96,9 @@ public final class Node implements AutoCloseable {
             tokens,
             ClusterSharding.get(system),
             new TimelineReader(system),
-            system.systemActorOf(RoomRegistry.create(), "rooms", org.apache.pekko.actor.typed.Props.empty()));
-    String host = config.getString("parley.node.host");
+            system.systemActorOf(RoomRegistry.create(), "rooms", org.apache.pekko.actor.typed.Props.empty()),
+            new LiveSessions(system));
+    String host = config.getString("parley.node.bind-host");
     Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout());
     UserRoutes users =
         new UserRoutes(
@@ -122,12 +131,21 @@ public final class Node implements AutoCloseable {
                 .bind(routes.routes()));
     Tcp.ServerBinding tcp =
         await(TcpTransport.bind(system, deps, host, config.getInt("parley.edge.tcp-port")));
-    CoordinatedShutdown.get(system)
-        .addTask(
-            CoordinatedShutdown.PhaseServiceUnbind(),
-            "parley-unbind",
-            () -> http.unbind().thenCombine(tcp.unbind(), (a, b) -> Done.getInstance()));
-    return new Node(system, http.localAddress(), tcp.localAddress());
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceUnbind(),
+        "parley-unbind",
+        () -> http.unbind().thenCombine(tcp.unbind(), (a, b) -> Done.getInstance()));
+    // After unbinding: tell every client to reconnect elsewhere, and wait for them to go.
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceRequestsDone(),
+        "parley-drain-sockets",
+        () -> deps.sessions().drain(config.getDuration("parley.shutdown.drain-timeout")));
+    String advertised = config.getString("parley.node.host");
+    return new Node(
+        system,
+        new InetSocketAddress(advertised, http.localAddress().getPort()),
+        new InetSocketAddress(advertised, tcp.localAddress().getPort()));
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {

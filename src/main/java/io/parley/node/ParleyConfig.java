@@ -13,6 +13,9 @@ import java.util.List;
  * environment variables can set.
  */
 public final class ParleyConfig {
+  /** The actor system's name: every node of one Parley cluster must use the same. */
+  public static final String SYSTEM_NAME = "parley";
+
   private ParleyConfig() {}
 
   public static Config load(Config overrides) {
@@ -26,8 +29,15 @@ public final class ParleyConfig {
             .filter(r -> !r.isEmpty())
             .toList();
     List<String> contactPoints = CassandraSettings.from(base).contactPoints();
+    List<String> seeds =
+        Arrays.stream(base.getString("parley.cluster.seed-nodes").split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .map(hostPort -> "pekko://" + SYSTEM_NAME + "@" + hostPort)
+            .toList();
     return ConfigFactory.empty()
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
         .withValue(
             "datastax-java-driver.basic.contact-points",
             ConfigValueFactory.fromIterable(contactPoints))

@@ -37,6 +37,7 @@ class LauncherTest {
     builder.environment().put("PARLEY_HTTP_PORT", Integer.toString(http));
     builder.environment().put("PARLEY_TCP_PORT", Integer.toString(freePort()));
     builder.environment().put("PARLEY_REMOTE_PORT", Integer.toString(freePort()));
+    builder.environment().put("PARLEY_MANAGEMENT_PORT", Integer.toString(freePort()));
     builder.environment().put("PARLEY_TOKEN_SECRET", TestNodes.TOKEN_SECRET);
     Process process = builder.start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -56,8 +57,13 @@ class LauncherTest {
         assertEquals(user, client.hello(token, "cli", null).get("user").asText());
       }
     } finally {
+      List<ProcessHandle> children = process.descendants().toList();
       process.destroy(); // SIGTERM, as Ctrl-C or a service manager would stop it
-      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "parley run stops within 60 s: " + all);
+      boolean stopped = process.waitFor(60, TimeUnit.SECONDS);
+      List<ProcessHandle> left = children.stream().filter(ProcessHandle::isAlive).toList();
+      left.forEach(ProcessHandle::destroyForcibly);
+      assertTrue(stopped, "parley run stops within 60 s: " + all);
+      assertTrue(left.isEmpty(), "parley run stopped the node it started: " + left);
     }
   }
 

@@ -44,9 +44,9 @@ public final class ChildNode implements AutoCloseable {
   }
 
   /** Ports for one node; reuse them to restart "the same" node after a crash. */
-  public record Ports(int http, int tcp, int remote) {
+  public record Ports(int http, int tcp, int remote, int management) {
     public static Ports free() throws IOException {
-      return new Ports(freePort(), freePort(), freePort());
+      return new Ports(freePort(), freePort(), freePort(), freePort());
     }
   }
 
@@ -57,6 +57,7 @@ public final class ChildNode implements AutoCloseable {
                 "PARLEY_HTTP_PORT", Integer.toString(ports.http()),
                 "PARLEY_TCP_PORT", Integer.toString(ports.tcp()),
                 "PARLEY_REMOTE_PORT", Integer.toString(ports.remote()),
+                "PARLEY_MANAGEMENT_PORT", Integer.toString(ports.management()),
                 "PARLEY_CASSANDRA_CONTACT_POINTS", TestNodes.cassandra(),
                 "PARLEY_TOKEN_SECRET", TestNodes.TOKEN_SECRET,
                 "PARLEY_SELF_JOIN", "on",

@@ -41,6 +41,8 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
                     Map.entry("parley.edge.http-port", 0),
                     Map.entry("parley.edge.tcp-port", 0),
                     Map.entry("parley.cluster.self-join", true),
+                    // Several nodes share a JVM in tests: no management HTTP port to collide on.
+                    Map.entry("parley.management.enabled", false),
                     Map.entry("parley.cassandra.contact-points", cassandra()),
                     Map.entry("parley.auth.token-secret", TOKEN_SECRET),
                     // Tests fire hundreds of sends at once; RateLimitTest checks the real limit.

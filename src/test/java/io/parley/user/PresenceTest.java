@@ -43,8 +43,8 @@ class PresenceTest {
         JsonNode online = presence(louPhone, kim, "online");
         assertTrue(online.path("last_seen").isMissingNode(), online.toString());
         kimLaptop.hello(kimToken, "laptop", null);
-        kimLaptop.sentSeq(conv, "c1", "hi");
-        louPhone.awaitMsgs(conv, 1);
+        louPhone.sentSeq(conv, "c1", "hi kim");
+        kimLaptop.awaitMsgs(conv, 1);
 
         kimPhone.close();
         // Barrier: a read from the laptop travels through Kim's user entity to Lou's socket, so
