@@ -72,6 +72,27 @@ public final class ChildNode implements AutoCloseable {
     return node;
   }
 
+  /** Waits until this node's management API lists {@code members} cluster members as Up. */
+  public void awaitMembersUp(int members, int managementPort) throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + managementPort + "/cluster/members"))
+            .build();
+    Await.until(
+        () -> {
+          try {
+            String body = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return body.split("\"status\":\"Up\"", -1).length - 1;
+          } catch (IOException e) {
+            return 0;
+          }
+        },
+        up -> up >= members,
+        java.time.Duration.ofSeconds(90),
+        members + " cluster members Up");
+  }
+
   public InetSocketAddress httpAddress() {
     return new InetSocketAddress("127.0.0.1", httpPort);
   }

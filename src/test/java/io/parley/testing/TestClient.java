@@ -143,6 +143,10 @@ public abstract class TestClient implements AutoCloseable {
     return closeCode;
   }
 
+  public synchronized boolean isClosed() {
+    return closeCode != null;
+  }
+
   public synchronized List<JsonNode> othersSnapshot() {
     return new ArrayList<>(others);
   }
