@@ -9,12 +9,14 @@ import io.parley.conversation.Replies.Posted;
 import io.parley.conversation.Replies.Rejected;
 import io.parley.conversation.Replies.Summary;
 import io.parley.conversation.Replies.SummaryReply;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ErrorCode;
 import io.parley.push.Push;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -255,8 +257,10 @@ public final class ConversationEntity
 
   private ReplyEffect<Event, TimelineState> append(
       EntryAppended event, List<String> alsoTell, ActorRef<PostReply> replyTo) {
+    long started = System.nanoTime();
     return Effect()
         .persist(event)
+        .thenRun(s -> Metrics.JOURNAL_WRITE.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
         .thenRun(s -> deliver(s, event, alsoTell))
         .thenReply(replyTo, s -> new Posted(s.lastSeq(), event.ts()));
   }

@@ -56,7 +56,7 @@ public final class Connection {
   }
 
   public static Behavior<SessionMessage> create(
-      SessionDeps deps, ActorRef<Outbound> out, String transport) {
+      SessionDeps deps, Outbox out, String transport) {
     return Behaviors.withTimers(
         timers -> {
           timers.startSingleTimer(HelloTimeout.INSTANCE, deps.settings().helloTimeout());
@@ -65,7 +65,7 @@ public final class Connection {
   }
 
   private static Behavior<SessionMessage> awaitingHello(
-      SessionDeps deps, ActorRef<Outbound> out, String transport) {
+      SessionDeps deps, Outbox out, String transport) {
     return Behaviors.receive(SessionMessage.class)
         .onMessage(StreamStarted.class, m -> ack(m.ackTo()))
         .onMessage(
@@ -83,7 +83,7 @@ public final class Connection {
   }
 
   private static Behavior<SessionMessage> onFrameBeforeHello(
-      SessionDeps deps, ActorRef<Outbound> out, String transport, Codec.Decoded decoded) {
+      SessionDeps deps, Outbox out, String transport, Codec.Decoded decoded) {
     if (decoded.error() != null) {
       out.tell(new Outbound.Frame(decoded.error()));
       return Behaviors.same();
@@ -101,7 +101,7 @@ public final class Connection {
    * Writes the error, then closes the socket once it is written. The actor lives on until the
    * stream has ended: stopping at once would cancel the stream and drop the error frame.
    */
-  static Behavior<SessionMessage> close(ActorRef<Outbound> out, ErrorCode code, String message) {
+  static Behavior<SessionMessage> close(Outbox out, ErrorCode code, String message) {
     out.tell(new Outbound.Frame(ServerFrame.Error.of(null, code, message)));
     out.tell(new Outbound.Close(message));
     return Behaviors.receive(SessionMessage.class)

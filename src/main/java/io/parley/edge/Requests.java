@@ -4,6 +4,7 @@ import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationId;
 import io.parley.conversation.Entry;
 import io.parley.conversation.Replies;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
@@ -39,16 +41,18 @@ public final class Requests {
 
   CompletionStage<ServerFrame> send(String user, ClientFrame.Send f) {
     if (ConversationId.parse(f.conv()).isEmpty()) return completed(unknownConv(f.rid()));
+    long started = System.nanoTime();
     return conversation(f.conv())
         .<Replies.PostReply>ask(
             replyTo ->
                 new ConversationEntity.Post(user, f.cid(), f.isRecall() ? "recall" : "text", f.body(), replyTo),
             deps.settings().askTimeout())
         .thenApply(
-            reply ->
-                reply instanceof Replies.Posted p
-                    ? new ServerFrame.Sent(f.rid(), f.conv(), f.cid(), p.seq(), p.ts())
-                    : rejected(f.rid(), reply));
+            reply -> {
+              if (!(reply instanceof Replies.Posted p)) return rejected(f.rid(), reply);
+              Metrics.SEND_PERSIST.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              return new ServerFrame.Sent(f.rid(), f.conv(), f.cid(), p.seq(), p.ts());
+            });
   }
 
   /** One line of the recent-conversations list: its state and its last entry (null if none). */

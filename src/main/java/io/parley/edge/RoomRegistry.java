@@ -1,6 +1,7 @@
 package io.parley.edge;
 
 import io.parley.edge.Connection.Outbound;
+import io.parley.metrics.Metrics;
 import io.parley.push.Push;
 import io.parley.push.RoomCounters;
 import java.util.HashMap;
@@ -23,9 +24,9 @@ public final class RoomRegistry {
 
   public sealed interface Command {}
 
-  public record Join(String conv, ActorRef<Outbound> socket) implements Command {}
+  public record Join(String conv, Outbox socket) implements Command {}
 
-  public record Leave(String conv, ActorRef<Outbound> socket) implements Command {}
+  public record Leave(String conv, Outbox socket) implements Command {}
 
   public static Behavior<Command> create() {
     return Behaviors.setup(
@@ -53,9 +54,9 @@ public final class RoomRegistry {
 
   sealed interface RoomCommand {}
 
-  record Add(ActorRef<Outbound> socket) implements RoomCommand {}
+  record Add(Outbox socket) implements RoomCommand {}
 
-  record Remove(ActorRef<Outbound> socket) implements RoomCommand {}
+  record Remove(Outbox socket) implements RoomCommand {}
 
   record Arrived(Push.RoomEntry entry) implements RoomCommand {}
 
@@ -65,18 +66,18 @@ public final class RoomRegistry {
         ctx -> {
           var topic = ctx.spawn(Topic.create(Push.RoomEntry.class, io.parley.conversation.Fanout.roomTopicName(conv)), "topic");
           topic.tell(Topic.subscribe(ctx.messageAdapter(Push.RoomEntry.class, Arrived::new)));
-          Set<ActorRef<Outbound>> sockets = new HashSet<>();
+          Set<Outbox> sockets = new HashSet<>();
           return Behaviors.receive(RoomCommand.class)
               .onMessage(
                   Add.class,
                   a -> {
-                    if (sockets.add(a.socket())) ctx.watchWith(a.socket(), new Remove(a.socket()));
+                    if (sockets.add(a.socket())) ctx.watchWith(a.socket().ref(), new Remove(a.socket()));
                     return Behaviors.same();
                   })
               .onMessage(
                   Remove.class,
                   r -> {
-                    if (sockets.remove(r.socket())) ctx.unwatch(r.socket());
+                    if (sockets.remove(r.socket())) ctx.unwatch(r.socket().ref());
                     return Behaviors.same();
                   })
               .onMessage(
@@ -86,6 +87,7 @@ public final class RoomRegistry {
                     Outbound frame = new Outbound.Shared(new SharedFrame(Frames.msg(a.entry().entry())));
                     sockets.forEach(socket -> socket.tell(frame));
                     RoomCounters.SOCKET_WRITES.addAndGet(sockets.size());
+                    Metrics.MESSAGES_OUT.increment(sockets.size());
                     return Behaviors.same();
                   })
               .build();

@@ -3,6 +3,7 @@ package io.parley.edge;
 import io.parley.conversation.Entry;
 import io.parley.edge.Connection.Ack;
 import io.parley.edge.Connection.Inbound;
+import io.parley.metrics.Metrics;
 import io.parley.edge.Connection.Outbound;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
@@ -54,7 +55,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   static Behavior<SessionMessage> start(
       SessionDeps deps,
-      ActorRef<Outbound> out,
+      Outbox out,
       String transport,
       Tokens.Claims claims,
       ClientFrame.Hello hello) {
@@ -63,7 +64,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private final SessionDeps deps;
-  private final ActorRef<Outbound> out;
+  private final Outbox out;
   private final String user;
   private final String tokenId;
   private final String device;
@@ -85,7 +86,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
       ActorContext<SessionMessage> ctx,
       TimerScheduler<SessionMessage> timers,
       SessionDeps deps,
-      ActorRef<Outbound> out,
+      Outbox out,
       Tokens.Claims claims,
       ClientFrame.Hello hello) {
     super(ctx);
@@ -223,6 +224,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
         && s.body().asText().getBytes(StandardCharsets.UTF_8).length > deps.settings().maxBodyBytes()) {
       error(s.rid(), ErrorCode.TOO_LARGE, "body exceeds " + deps.settings().maxBodyBytes() + " bytes");
     } else {
+      Metrics.MESSAGES_IN.increment();
       pipe(requests.send(user, s), s.rid());
     }
   }
@@ -358,6 +360,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> write(ServerFrame frame) {
+    // A request without a rid is answered only if something went wrong (PROTOCOL.md section 1).
+    if (frame instanceof ServerFrame.Ok ok && ok.rid() == null) return this;
     out.tell(new Outbound.Frame(frame));
     return this;
   }

@@ -2,6 +2,7 @@ package io.parley.edge;
 
 import io.parley.protocol.Codec;
 import io.parley.protocol.ErrorCode;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;
 import java.util.Optional;
@@ -42,9 +43,10 @@ public final class SessionFlow {
                 // A reader this slow is cut off rather than buffered without bound.
                 OverflowStrategy.fail())
             .preMaterialize(system);
+    Outbox outbox = new Outbox(out.first());
     ActorRef<SessionMessage> connection =
         system.systemActorOf(
-            Connection.create(deps, out.first(), transport),
+            Connection.create(deps, outbox, transport),
             "conn-" + transport + "-" + UUID.randomUUID(),
             Props.empty());
 
@@ -72,15 +74,25 @@ public final class SessionFlow {
         out.second()
             .filterNot(o -> o instanceof Connection.Outbound.Close)
             .map(
-                o ->
-                    o instanceof Connection.Outbound.Frame f
-                        ? codec.encode(f.frame())
-                        : ((Connection.Outbound.Shared) o).frame().encoded(codec));
+                o -> {
+                  outbox.written();
+                  if (o instanceof Connection.Outbound.Frame f) {
+                    if (f.frame() instanceof ServerFrame.Msg) Metrics.MESSAGES_OUT.increment();
+                    return codec.encode(f.frame());
+                  }
+                  return ((Connection.Outbound.Shared) o).frame().encoded(codec);
+                });
     deps.sessions().opened(connection);
+    Metrics.connectionOpened();
     return Flow.fromSinkAndSourceCoupled(in, outBytes)
         .watchTermination(
             (notUsed, done) -> {
-              done.whenComplete((ok, error) -> deps.sessions().closed(connection));
+              done.whenComplete(
+                  (ok, error) -> {
+                    deps.sessions().closed(connection);
+                    outbox.closed();
+                    Metrics.connectionClosed();
+                  });
               return NotUsed.getInstance();
             });
   }

@@ -4,12 +4,13 @@ import io.parley.edge.WebSocketTransport;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** Everything an edge node serves over HTTP: the WebSocket endpoint and the REST API. */
+/** Everything an edge node serves over HTTP: the WebSocket endpoint, the REST API, the web client. */
 public final class Routes extends AllDirectives {
   private final WebSocketTransport webSocket;
   private final UserRoutes users;
   private final ProfileRoutes profiles;
   private final ConversationRoutes conversations;
+  private final WebRoutes web = new WebRoutes();
 
   public Routes(
       WebSocketTransport webSocket,
@@ -43,6 +44,8 @@ public final class Routes extends AllDirectives {
             () ->
                 pathPrefix(
                     "v1",
-                    () -> concat(users.routes(), profiles.routes(), conversations.routes()))));
+                    () -> concat(users.routes(), profiles.routes(), conversations.routes()))),
+        path("metrics", () -> get(MetricsRoute::prometheus)),
+        web.routes());
   }
 }

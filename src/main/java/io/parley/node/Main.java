@@ -25,6 +25,7 @@ public final class Main {
       String http = node.httpAddress().getHostString() + ":" + node.httpAddress().getPort();
       System.out.println("  WebSocket  ws://" + http + "/ws  (subprotocols parley.v1.json, parley.v1.cbor)");
       System.out.println("  REST       http://" + http + "/api/v1");
+      System.out.println("  Web client  http://" + http + "/");
       System.out.println(
           "  TCP        " + node.tcpAddress().getHostString() + ":" + node.tcpAddress().getPort()
               + "  (4-byte length + JSON frames)");

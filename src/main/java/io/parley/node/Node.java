@@ -11,6 +11,7 @@ import io.parley.edge.TcpTransport;
 import io.parley.edge.WebSocketTransport;
 import io.parley.http.Auth;
 import io.parley.http.ConversationRoutes;
+import io.parley.metrics.EntityGauges;
 import io.parley.http.ProfileRoutes;
 import io.parley.http.Routes;
 import io.parley.http.UserRoutes;
@@ -79,6 +80,13 @@ public final class Node implements AutoCloseable {
       // On nodes without the core role these become sharding proxies.
       ConversationEntity.init(system, ConversationEntity.Settings.from(config));
       UserEntity.init(system, config.getInt("parley.user.snapshot-every"));
+      if (ParleyConfig.hasRole(config, "core")) {
+        EntityGauges.start(
+            system,
+            config.getDuration("parley.metrics.entity-poll"),
+            ConversationEntity.ENTITY_KEY,
+            UserEntity.ENTITY_KEY);
+      }
       if (!ParleyConfig.hasRole(config, "edge")) return new Node(system, null, null);
       return startEdge(system, config, tokens);
     } catch (Exception | Error e) {

@@ -43,6 +43,7 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
                     Map.entry("parley.cluster.self-join", true),
                     // Several nodes share a JVM in tests: no management HTTP port to collide on.
                     Map.entry("parley.management.enabled", false),
+                    Map.entry("parley.metrics.entity-poll", "1s"),
                     Map.entry("parley.cassandra.contact-points", cassandra()),
                     Map.entry("parley.auth.token-secret", TOKEN_SECRET),
                     // Tests fire hundreds of sends at once; RateLimitTest checks the real limit.

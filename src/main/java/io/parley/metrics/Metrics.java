@@ -1,0 +1,80 @@
+package io.parley.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Parley's meters, in one Prometheus registry per JVM (nodes that share a JVM in tests share
+ * it). Names follow Prometheus conventions once exported: {@code parley_messages_in_total},
+ * {@code parley_send_persist_seconds_bucket}, ... Latencies are histograms, so percentiles are
+ * computed in Prometheus ({@code histogram_quantile}) across nodes. The Grafana dashboard in
+ * grafana/ reads these.
+ */
+public final class Metrics {
+  public static final PrometheusMeterRegistry REGISTRY = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  /** Sends accepted from clients (before they are stored). */
+  public static final Counter MESSAGES_IN =
+      Counter.builder("parley.messages.in").description("send frames accepted from clients").register(REGISTRY);
+
+  /** msg frames queued to sockets (pushes, catch-up, room fan-out). */
+  public static final Counter MESSAGES_OUT =
+      Counter.builder("parley.messages.out").description("msg frames queued to sockets").register(REGISTRY);
+
+  /** From a send's arrival at the edge to its sent reply (the entry is durable). */
+  public static final Timer SEND_PERSIST =
+      Timer.builder("parley.send.persist")
+          .description("time from a send frame to its durable sent reply")
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofMillis(1))
+          .maximumExpectedValue(Duration.ofSeconds(10))
+          .register(REGISTRY);
+
+  /** The conversation entity's journal write: from persist to the event being stored. */
+  public static final Timer JOURNAL_WRITE =
+      Timer.builder("parley.journal.write")
+          .description("conversation entity: command received to event stored")
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofMillis(1))
+          .maximumExpectedValue(Duration.ofSeconds(10))
+          .register(REGISTRY);
+
+  /** Frames queued towards sockets but not yet encoded and written. */
+  public static final AtomicLong PUSH_QUEUE = REGISTRY.gauge("parley.push.queue.depth", new AtomicLong());
+
+  private static final AtomicLong OPEN_CONNECTIONS = REGISTRY.gauge("parley.connections.open", new AtomicLong());
+
+  static {
+    new JvmMemoryMetrics().bindTo(REGISTRY);
+    new JvmGcMetrics().bindTo(REGISTRY);
+    new JvmThreadMetrics().bindTo(REGISTRY);
+    new ClassLoaderMetrics().bindTo(REGISTRY);
+    new ProcessorMetrics().bindTo(REGISTRY);
+    new UptimeMetrics().bindTo(REGISTRY);
+  }
+
+  private Metrics() {}
+
+  public static void connectionOpened() {
+    OPEN_CONNECTIONS.incrementAndGet();
+  }
+
+  public static void connectionClosed() {
+    OPEN_CONNECTIONS.decrementAndGet();
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public static String scrape() {
+    return REGISTRY.scrape();
+  }
+}
