@@ -149,6 +149,8 @@ public final class ConversationEntity
   private int postsToReject;
   private ErrorCode linkFailure;
   private final Set<String> blockedSenders = new HashSet<>();
+  // Block changes that arrive while linking win over the (older) answers linking brings back.
+  private final java.util.Map<String, Boolean> blocksWhileLinking = new java.util.HashMap<>();
 
   private ConversationEntity(
       ActorContext<Command> ctx, ConversationId conv, Settings settings, ClusterSharding sharding) {
@@ -227,15 +229,13 @@ public final class ConversationEntity
     if (state.lastSeq() > 0) {
       return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.CONFLICT, "the group exists"));
     }
-    var created = system.created(cmd);
-    if (created instanceof Rejected r) return Effect().reply(cmd.replyTo(), r);
-    EntryAppended entry = (EntryAppended) created;
-    List<String> everyone = SystemEntries.users(entry.body().path("members"), cmd.owner());
+    SystemEntries.Change created = system.created(cmd);
+    if (created.rejected() != null) return Effect().reply(cmd.replyTo(), created.rejected());
     return Effect()
-        .persist(entry)
-        .thenRun(s -> fanout.link(everyone))
-        .thenRun(s -> fanout.deliver(entryAt(s.lastSeq(), entry), everyone))
-        .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), entry.ts()));
+        .persist(created.entry())
+        .thenRun(s -> fanout.link(created.added()))
+        .thenRun(s -> deliver(s, created.entry(), List.of()))
+        .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), created.entry().ts()));
   }
 
   private ReplyEffect<Event, TimelineState> onManage(TimelineState state, Manage cmd) {
@@ -316,6 +316,7 @@ public final class ConversationEntity
     if (conv.isDirect() && conv.hasMember(cmd.blocker()) && conv.hasMember(cmd.blocked())) {
       if (cmd.blocking()) blockedSenders.add(cmd.blocked());
       else blockedSenders.remove(cmd.blocked());
+      if (linking) blocksWhileLinking.put(cmd.blocked(), cmd.blocking());
     }
     return Effect().noReply();
   }
@@ -325,6 +326,11 @@ public final class ConversationEntity
     linked = result.failure() == null;
     if (linked) {
       blockedSenders.addAll(result.blockedSenders());
+      blocksWhileLinking.forEach((user, blocking) -> {
+        if (blocking) blockedSenders.add(user);
+        else blockedSenders.remove(user);
+      });
+      blocksWhileLinking.clear();
     } else {
       // The posts that waited are rejected, storing nothing; a later post tries again.
       linkFailure = result.failure();

@@ -1,6 +1,5 @@
 package io.parley.conversation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.conversation.ConversationEntity.EntryAppended;
@@ -34,17 +33,19 @@ final class SystemEntries {
     static final Change NONE = new Change(null, List.of(), List.of(), null);
   }
 
-  /** The "created" entry, or a Rejected. */
-  Object created(ConversationEntity.Create cmd) {
+  /** The "created" entry; everyone in it (owner first) counts as added. */
+  Change created(ConversationEntity.Create cmd) {
     Set<String> members = new LinkedHashSet<>(cmd.members());
     members.remove(cmd.owner());
     if (members.size() + 1 > maxGroupSize) {
-      return new Rejected(ErrorCode.BAD_REQUEST, "a group has at most " + maxGroupSize + " members");
+      return Change.refuse(ErrorCode.BAD_REQUEST, "a group has at most " + maxGroupSize + " members");
     }
     ObjectNode body = JSON.objectNode().put("event", "created").put("owner", cmd.owner()).put("title", cmd.title());
     members.forEach(body.putArray("members")::add);
-    if (!body.has("members")) body.putArray("members");
-    return entry(cmd.owner(), body);
+    List<String> everyone = new ArrayList<>();
+    everyone.add(cmd.owner());
+    everyone.addAll(members);
+    return new Change(entry(cmd.owner(), body), everyone, List.of(), null);
   }
 
   Change change(Membership m, ConversationEntity.Manage cmd) {
@@ -95,14 +96,6 @@ final class SystemEntries {
       }
       default -> throw new IllegalArgumentException("unknown group op " + cmd.op());
     }
-  }
-
-  /** The owner and the members listed in a "created" body. */
-  static List<String> users(JsonNode members, String owner) {
-    List<String> users = new ArrayList<>();
-    users.add(owner);
-    members.forEach(m -> users.add(m.asText()));
-    return users;
   }
 
   private static EntryAppended entry(String by, ObjectNode body) {

@@ -62,16 +62,20 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.cfg.CoercionAction;
-import tools.jackson.databind.cfg.CoercionInputShape;
-import tools.jackson.databind.cfg.MapperConfig;
-import tools.jackson.databind.introspect.Annotated;
-import tools.jackson.databind.introspect.JacksonAnnotationIntrospector;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 
 /**
  * The k8s/ manifests, parsed strictly into fabric8's Kubernetes model (a misspelt or unknown
@@ -97,33 +101,56 @@ class KubernetesManifestsTest {
               Job.class, Namespace.class)
           .collect(Collectors.toMap(HasMetadata::getKind, c -> c));
 
+  /** A quantity is a string ("500m", "2Gi") or a plain number, as in kubectl. */
+  private static final JsonDeserializer<Quantity> QUANTITY =
+      new JsonDeserializer<>() {
+        @Override
+        public Quantity deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+          JsonToken token = p.currentToken();
+          if (token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+            return (Quantity) ctxt.handleUnexpectedToken(Quantity.class, p);
+          }
+          return Quantity.parse(p.getText());
+        }
+      };
+
   /**
    * Jackson with fabric8's catch-all for unknown fields ({@code @JsonAnySetter} into
    * additionalProperties) switched off, unknown properties failing, and no scalar coercion:
    * `replicas: "3"` or an unquoted number in a ConfigMap fails here as it fails in kubectl.
+   *
+   * <p>Jackson 2 (Pekko's, on the classpath), not the Jackson 3 that fabric8 8 is built for:
+   * Jackson 3.2 needs jackson-annotations 2.21, and the test classpath resolves Pekko's 2.19.
+   * The model's mapping annotations are the shared com.fasterxml.jackson.annotation ones, so
+   * Jackson 2 reads the model the same way; the one Jackson-3-only deserializer the manifests
+   * need, Quantity's, is replaced by {@link #QUANTITY}.
    */
-  private static final JsonMapper STRICT =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .annotationIntrospector(
-              new JacksonAnnotationIntrospector() {
-                @Override
-                public Boolean hasAnySetter(MapperConfig<?> config, Annotated a) {
-                  return false;
-                }
-              })
-          .withCoercionConfig(LogicalType.Textual, c -> c
-              .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-              .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-              .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-          .withCoercionConfig(LogicalType.Integer, c -> c
-              .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-              .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-              .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-          .withCoercionConfig(LogicalType.Boolean, c -> c
-              .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-              .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
-          .build();
+  private static final ObjectMapper STRICT = strictMapper();
+
+  private static ObjectMapper strictMapper() {
+    ObjectMapper mapper = new ObjectMapper();
+    mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    mapper.setAnnotationIntrospector(
+        new JacksonAnnotationIntrospector() {
+          @Override
+          public Boolean hasAnySetter(Annotated a) {
+            return false;
+          }
+        });
+    mapper.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    mapper.coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    mapper.coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    mapper.registerModule(new SimpleModule().addDeserializer(Quantity.class, QUANTITY));
+    return mapper;
+  }
 
   record Manifest(String where, HasMetadata object) {}
 
@@ -584,8 +611,9 @@ class KubernetesManifestsTest {
       try {
         JsonNode tree = STRICT.valueToTree(doc);
         object = STRICT.treeToValue(tree, type);
-      } catch (JacksonException e) {
-        throw new AssertionError(where + " (" + kind + "): " + e.getOriginalMessage() + " at " + e.getPathReference(), e);
+      } catch (IOException | IllegalArgumentException e) {
+        String detail = e instanceof JsonMappingException m ? m.getOriginalMessage() + " at " + m.getPathReference() : e.getMessage();
+        throw new AssertionError(where + " (" + kind + "): " + detail, e);
       }
       if (object.getMetadata() == null || object.getMetadata().getName() == null) throw new AssertionError(where + ": metadata.name missing");
       parsed.add(new Manifest(where + " (" + kind + " " + object.getMetadata().getName() + ")", object));
@@ -834,6 +862,7 @@ class KubernetesManifestsTest {
         String text = stripComment(raw[i], file, i + 1).stripTrailing();
         if (text.isBlank()) continue;
         if (text.equals("---")) {
+          if (current.isEmpty() && documents.isEmpty()) continue; // a leading "---" opens the first document
           documents.add(new StrictYaml(file, current).document());
           current = new ArrayList<>();
           continue;
@@ -964,7 +993,10 @@ class KubernetesManifestsTest {
       if (text.equals("true") || text.equals("True") || text.equals("TRUE")) return Boolean.TRUE;
       if (text.equals("false") || text.equals("False") || text.equals("FALSE")) return Boolean.FALSE;
       if (AMBIGUOUS.matcher(text).matches()) throw error(line, "'" + text + "' means a boolean or a number to YAML 1.1 (kubectl) but not to YAML 1.2: quote it");
-      if (INTEGER.matcher(text).matches()) return Long.parseLong(text);
+      if (INTEGER.matcher(text).matches()) {
+        long value = Long.parseLong(text);
+        return value == (int) value ? (Object) (int) value : (Object) value;
+      }
       if (FLOAT.matcher(text).matches()) return Double.parseDouble(text);
       if (text.contains(": ") || text.contains(" #")) throw error(line, "plain scalar '" + text + "' needs quotes");
       return text;

@@ -62,8 +62,9 @@ class LauncherTest {
       boolean stopped = process.waitFor(60, TimeUnit.SECONDS);
       List<ProcessHandle> left = children.stream().filter(ProcessHandle::isAlive).toList();
       left.forEach(ProcessHandle::destroyForcibly);
+      lines.drainTo(all);
       assertTrue(stopped, "parley run stops within 60 s: " + all);
-      assertTrue(left.isEmpty(), "parley run stopped the node it started: " + left);
+      assertTrue(left.isEmpty(), "parley run stopped the node it started: " + left + "; output: " + all);
     }
   }
 

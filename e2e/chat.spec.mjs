@@ -1,0 +1,367 @@
+// Acceptance test of Parley's web client in a real browser (Debian's Chromium, headless),
+// against a real node whose base URL comes in PARLEY_BASE_URL. Run by WebClientTest under
+// `./parley test`; by hand: `PARLEY_BASE_URL=http://127.0.0.1:8080/ node chat.spec.mjs`.
+//
+// Two browser contexts are two people (alice, bob); a second page in bob's context is a
+// second tab, i.e. a second device of bob. Every wait is for a DOM condition, never a sleep.
+
+import { chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BASE = process.env.PARLEY_BASE_URL;
+const OUT = process.env.PARLEY_E2E_OUT
+  ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'target', 'e2e');
+const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+const WAIT_MS = Number(process.env.PARLEY_E2E_WAIT_MS ?? 20_000);
+const TRACE = process.env.PARLEY_E2E_TRACE === '1'; // log every WebSocket frame
+const PASSWORD = 'correct-horse-battery';
+const OFFLINE_BURST = 10;
+const MORE_FOR_PAGING = 45; // with what is there before, more than one history page (50)
+
+if (!BASE) {
+  console.error('PARLEY_BASE_URL is not set (e.g. http://127.0.0.1:8080/)');
+  process.exit(2);
+}
+
+const started = Date.now();
+const log = (...args) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
+
+async function step(name, fn) {
+  const t = Date.now();
+  log(`▶ ${name}`);
+  await fn();
+  log(`✔ ${name} (${Date.now() - t} ms)`);
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+const run = Date.now().toString(36);
+const alice = `wa-${run}`;
+const bob = `wb-${run}`;
+const conv = `d:${[alice, bob].sort().join(':')}`;
+const convButton = `#conv-list button[data-conv="${conv}"]`;
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+
+const pageErrors = [];
+const sockets = new Map(); // page name -> [{hello, msgs: ['conv#seq', ...]}], one per WebSocket
+
+function parse(payload) {
+  try {
+    return JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Records, per WebSocket a page opens, the hello it sent and the msg frames it received. */
+function traceSockets(page, name) {
+  const list = [];
+  sockets.set(name, list);
+  page.on('websocket', (ws) => {
+    const record = { hello: null, msgs: [] };
+    list.push(record);
+    ws.on('framesent', (f) => {
+      const frame = parse(f.payload);
+      if (frame?.type === 'hello') record.hello = frame;
+      if (TRACE) log(`[${name}] ws#${list.length} -> ${frame?.type === 'hello' ? JSON.stringify({ ...frame, token: '…' }) : f.payload}`);
+    });
+    ws.on('framereceived', (f) => {
+      const frame = parse(f.payload);
+      if (frame?.type === 'msg') record.msgs.push(`${frame.conv}#${frame.seq}`);
+      if (TRACE) log(`[${name}] ws#${list.length} <- ${f.payload}`);
+    });
+  });
+}
+
+/** The page's newest socket said hello with this cursor and got exactly these seqs pushed. */
+async function expectCatchUp(name, cursor, seqs) {
+  const list = sockets.get(name);
+  check(list.length >= 2, `${name} opened a new WebSocket after the drop (${list.length} so far)`);
+  const newest = list.at(-1);
+  const want = seqs.map((seq) => `${conv}#${seq}`);
+  const deadline = Date.now() + WAIT_MS;
+  const got = () => newest.msgs.filter((m) => m.startsWith(`${conv}#`));
+  while (got().length < want.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  check(newest.hello?.cursors?.[conv] === cursor,
+    `${name} said hello with cursor ${cursor} for the chat (sent ${JSON.stringify(newest.hello?.cursors)})`);
+  check(JSON.stringify(got()) === JSON.stringify(want),
+    `${name} got exactly seqs ${seqs[0]}..${seqs.at(-1)} pushed in order after reconnecting (got ${got().join(', ')})`);
+}
+
+async function newPage(context, name) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  traceSockets(page, name);
+  page.on('pageerror', (e) => {
+    pageErrors.push(`${name}: ${e.message}`);
+    log(`[${name}] page error: ${e.stack ?? e.message}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') log(`[${name}] console.${m.type()}: ${m.text()}`);
+  });
+  page.on('requestfailed', (r) => {
+    if (!r.url().includes('/ws')) log(`[${name}] request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  await page.goto(BASE);
+  return page;
+}
+
+const waitFor = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: WAIT_MS, polling: 100 });
+
+async function register(page, user, nickname) {
+  await page.fill('#register-user', user);
+  await page.fill('#register-nickname', nickname);
+  await page.fill('#register-password', PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await waitOnline(page);
+}
+
+const waitOnline = (page) => page.waitForSelector('#conn-status[data-state="online"]');
+
+const waitNotOnline = (page) => page.waitForSelector('#conn-status:not([data-state="online"])');
+
+async function sendMessage(page, text) {
+  await page.fill('#composer-input', text);
+  await page.press('#composer-input', 'Enter');
+}
+
+/** The open chat's messages: [{seq, text, state, mine}] in DOM order. */
+const messages = (page) =>
+  page.$$eval('#messages li.msg', (items) =>
+    items.map((li) => ({
+      seq: li.dataset.seq === '' ? null : Number(li.dataset.seq),
+      text: li.querySelector('.text')?.textContent ?? '',
+      state: li.dataset.state ?? null,
+      mine: li.classList.contains('mine'),
+    })),
+  );
+
+const badgeOf = (page) =>
+  page.evaluate((sel) => document.querySelector(`${sel} .badge`)?.textContent ?? '', convButton);
+
+const waitBadge = (page, expected) =>
+  waitFor(page, ([sel, want]) => (document.querySelector(`${sel} .badge`)?.textContent ?? '') === want, [convButton, expected]);
+
+/** Waits until the open chat shows exactly these texts, then checks seqs rise strictly. */
+async function expectExactly(page, name, texts) {
+  try {
+    await waitFor(
+      page,
+      (want) => {
+        // Each shown once, in order, and stored (a seq, not only a pending send).
+        const items = [...document.querySelectorAll('#messages li.msg')];
+        return items.length === want.length
+          && items.every((li, i) => li.querySelector('.text')?.textContent === want[i] && li.dataset.seq !== '');
+      },
+      texts,
+    );
+  } catch (e) {
+    const got = (await messages(page)).map((m) => `${m.seq}:${m.text}`);
+    throw new Error(`${name} does not show exactly ${texts.length} expected messages in order; it shows ${got.length}: ${got.join(', ')}`);
+  }
+  const seqs = (await messages(page)).map((m) => m.seq);
+  for (let i = 1; i < seqs.length; i++) {
+    check(seqs[i] > seqs[i - 1], `${name}: seqs rise strictly (${seqs.join(',')})`);
+  }
+}
+
+let exitCode = 0;
+try {
+  await mkdir(OUT, { recursive: true });
+  const ctxA = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const ctxB = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  let a;
+  let b1;
+  let b2;
+  const history = ['hello bob', 'hi alice'];
+
+  await step('alice and bob register in two browser contexts', async () => {
+    a = await newPage(ctxA, 'alice');
+    b1 = await newPage(ctxB, 'bob-tab1');
+    await Promise.all([register(a, alice, 'Alice'), register(b1, bob, 'Bob')]);
+  });
+
+  await step('alice starts a direct chat with bob; bob sees it unread, reads it, replies', async () => {
+    await a.fill('#new-direct-user', bob);
+    await a.press('#new-direct-user', 'Enter');
+    await a.waitForSelector('#chat:not([hidden])');
+    await sendMessage(a, 'hello bob');
+    await b1.waitForSelector(convButton);
+    await waitBadge(b1, '1');
+    await b1.click(convButton);
+    await expectExactly(b1, 'bob', ['hello bob']);
+    await waitBadge(b1, '');
+    // bob's read receipt reaches alice
+    await waitFor(a, () => document.querySelector('#messages li.msg.mine')?.dataset.state === 'read');
+    await sendMessage(b1, 'hi alice');
+    await expectExactly(a, 'alice', history);
+    await expectExactly(b1, 'bob', history);
+    // typing indicator: alice types, bob sees it
+    await a.type('#composer-input', 'typ');
+    await waitFor(b1, () => /is typing/.test(document.getElementById('typing').textContent));
+    await a.fill('#composer-input', '');
+    // bob closes the chat (back to the list) so that new messages count as unread
+    await b1.click('#back-button');
+    await b1.waitForSelector('#chat', { state: 'hidden' });
+  });
+
+  await step('bob opens a second tab: a second device, logged in, same list', async () => {
+    b2 = await newPage(ctxB, 'bob-tab2');
+    await waitOnline(b2);
+    await b2.waitForSelector(convButton);
+    const [d1, d2] = [await b1.textContent('#device-id'), await b2.textContent('#device-id')];
+    check(d1 && d2 && d1 !== d2, `two tabs are two devices (${d1}, ${d2})`);
+    check((await badgeOf(b2)) === '', 'nothing unread in the second tab');
+  });
+
+  await step(`bob goes offline; alice sends ${OFFLINE_BURST} messages`, async () => {
+    await ctxB.setOffline(true);
+    // Chromium keeps an open WebSocket open in offline mode: the client must notice by itself.
+    await Promise.all([waitNotOnline(b1), waitNotOnline(b2)]);
+    for (let i = 1; i <= OFFLINE_BURST; i++) {
+      const text = `offline burst ${i}`;
+      history.push(text);
+      await sendMessage(a, text);
+    }
+    await expectExactly(a, 'alice', history);
+    await waitFor(a, (n) => {
+      const mine = [...document.querySelectorAll('#messages li.msg.mine')].slice(-n);
+      return mine.length === n && mine.every((li) => li.dataset.state === 'delivered');
+    }, OFFLINE_BURST);
+    check((await badgeOf(b1)) === '' && (await badgeOf(b2)) === '', 'offline tabs saw nothing yet');
+  });
+
+  await step('bob comes back: both tabs reconnect with cursors and show the same unread badge', async () => {
+    await ctxB.setOffline(false);
+    await Promise.all([waitOnline(b1), waitOnline(b2)]);
+    await Promise.all([waitBadge(b1, String(OFFLINE_BURST)), waitBadge(b2, String(OFFLINE_BURST))]);
+    // Both devices resumed from where they were (seq 2), and the server caught them up.
+    const missed = Array.from({ length: OFFLINE_BURST }, (_, i) => 3 + i);
+    await expectCatchUp('bob-tab1', 2, missed);
+    await expectCatchUp('bob-tab2', 2, missed);
+    await waitFor(b2, ([sel, text]) => document.querySelector(`${sel} .conv-last`)?.textContent === text, [convButton, history.at(-1)]);
+  });
+
+  await step('bob reads in tab 1: every message exactly once, in order; tab 2 badge clears', async () => {
+    await b1.bringToFront();
+    await b1.click(convButton);
+    await expectExactly(b1, 'bob tab 1', history);
+    await waitBadge(b1, '');
+    await waitBadge(b2, '');
+    await waitFor(a, () => {
+      const mine = [...document.querySelectorAll('#messages li.msg.mine')];
+      return mine.length > 0 && mine.at(-1).dataset.state === 'read';
+    });
+  });
+
+  await step('alice goes offline mid-send: the message waits, then goes once on reconnect', async () => {
+    await ctxA.setOffline(true);
+    await waitNotOnline(a);
+    const text = 'written while offline';
+    history.push(text);
+    await sendMessage(a, text);
+    await waitFor(a, () => document.querySelector('#messages li.msg.mine:last-child')?.dataset.state === 'sending');
+    await ctxA.setOffline(false);
+    await waitOnline(a);
+    await expectExactly(a, 'alice', history);
+    await expectExactly(b1, 'bob tab 1', history);
+    await waitFor(a, () => document.querySelector('#messages li.msg.mine:last-child')?.dataset.state === 'read');
+  });
+
+  await step('contacts: alice asks bob to be friends, bob accepts, presence dots turn online', async () => {
+    await a.getByRole('button', { name: /^Contacts/ }).click();
+    await a.fill('#contact-user', bob);
+    await a.getByRole('button', { name: 'Add friend' }).click();
+    await a.waitForSelector(`#pending-out button[data-user="${bob}"]`);
+    await b2.bringToFront(); // a background tab is hidden: it renders (and reads) nothing
+    await b2.getByRole('button', { name: /^Contacts/ }).click();
+    await b2.click(`#pending-in button[data-op="friend_accept"][data-user="${alice}"]`);
+    await b2.waitForSelector(`#friends button[data-user="${alice}"]`);
+    await a.waitForSelector(`#friends button[data-user="${bob}"]`);
+    await b1.bringToFront();
+    await b1.waitForSelector('#chat-dot.dot.online');
+    await a.getByRole('button', { name: /^Chats/ }).click();
+  });
+
+  await step(`scroll-back: alice sends ${MORE_FOR_PAGING} more; a new tab of bob pages history back to the start`, async () => {
+    for (let i = 1; i <= MORE_FOR_PAGING; i++) {
+      const text = `paging ${i}`;
+      history.push(text);
+      await sendMessage(a, text);
+    }
+    await expectExactly(b1, 'bob tab 1', history);
+    const b3 = await newPage(ctxB, 'bob-tab3');
+    await waitOnline(b3);
+    await b3.click(convButton);
+    // A new device holds nothing: it gets the newest page, then pages up as it scrolls.
+    await waitFor(b3, () => document.querySelectorAll('#messages li.msg').length >= 40);
+    for (let i = 0; i < 10; i++) {
+      const shown = (await b3.$$('#messages li.msg')).length;
+      if (shown >= history.length) break;
+      await b3.$eval('#messages-scroll', (s) => { s.scrollTop = 0; });
+      await waitFor(
+        b3,
+        (n) => document.querySelectorAll('#messages li.msg').length > n
+          || /beginning/.test(document.getElementById('history-status').textContent),
+        shown,
+      );
+    }
+    await expectExactly(b3, 'bob tab 3', history);
+    await b3.waitForSelector('#history-status:has-text("beginning")');
+    await b3.close();
+    await b1.bringToFront();
+  });
+
+  await step('bob replies; alice reads it; his message shows as read', async () => {
+    const text = `got all ${history.length}, each once and in order 👍`;
+    history.push(text);
+    await sendMessage(b1, text);
+    await expectExactly(a, 'alice', history);
+    await waitFor(b1, () => document.querySelector('#messages li.msg.mine:last-child')?.dataset.state === 'read');
+  });
+
+  await step('screenshots of the chat view (1100 px and 375 px wide)', async () => {
+    await b1.bringToFront();
+    await b1.$eval('#messages-scroll', (s) => { s.scrollTop = s.scrollHeight; });
+    await b1.screenshot({ path: path.join(OUT, 'chat.png') });
+    await b1.setViewportSize({ width: 375, height: 740 });
+    await b1.screenshot({ path: path.join(OUT, 'chat-375.png') });
+    await b1.click('#back-button');
+    await b1.waitForSelector('#sidebar:visible');
+    await b1.screenshot({ path: path.join(OUT, 'list-375.png') });
+    log(`screenshots in ${OUT}`);
+  });
+
+  check(pageErrors.length === 0, `no uncaught page errors (${pageErrors.join('; ')})`);
+  log(`PASS: ${history.length} messages, each shown once and in order, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (e) {
+  exitCode = 1;
+  log(`FAIL: ${e.stack ?? e.message}`);
+  for (const context of browser.contexts()) {
+    for (const [i, page] of context.pages().entries()) {
+      const file = path.join(OUT, `failure-${browser.contexts().indexOf(context)}-${i}.png`);
+      await page.screenshot({ path: file }).catch(() => {});
+      log(`failure screenshot: ${file}`);
+    }
+  }
+} finally {
+  await browser.close();
+}
+process.exit(exitCode);
