@@ -95,6 +95,13 @@ public final class ConversationEntity
    */
   public record BlockChanged(String blocker, String blocked, boolean blocking) implements Command {}
 
+  /** An edge node's room registry wants this room's entries (renewed periodically). */
+  public record SubscribeRoom(ActorRef<Push.RoomEntry> node, ActorRef<org.apache.pekko.Done> replyTo)
+      implements Command {}
+
+  /** A subscribed edge node is gone. */
+  record RoomNodeGone(ActorRef<Push.RoomEntry> node) implements Command {}
+
   /** Outcome of linking a direct conversation's members; failure null = linked. */
   record MembersLinked(ErrorCode failure, Set<String> blockedSenders) implements Command {}
 
@@ -180,6 +187,13 @@ public final class ConversationEntity
         .onCommand(Typing.class, this::onTyping)
         .onCommand(BlockChanged.class, this::onBlockChanged)
         .onCommand(MembersLinked.class, this::onMembersLinked)
+        .onCommand(SubscribeRoom.class, this::onSubscribeRoom)
+        .onCommand(
+            RoomNodeGone.class,
+            (state, gone) -> {
+              fanout.unsubscribe(gone.node());
+              return Effect().noReply();
+            })
         .build();
   }
 
@@ -310,6 +324,12 @@ public final class ConversationEntity
 
   private List<String> others(TimelineState state, String user) {
     return members(state).stream().filter(m -> !m.equals(user)).toList();
+  }
+
+  private ReplyEffect<Event, TimelineState> onSubscribeRoom(TimelineState state, SubscribeRoom cmd) {
+    if (!conv.isRoom()) return Effect().reply(cmd.replyTo(), org.apache.pekko.Done.getInstance());
+    if (fanout.subscribe(cmd.node())) ctx.watchWith(cmd.node(), new RoomNodeGone(cmd.node()));
+    return Effect().reply(cmd.replyTo(), org.apache.pekko.Done.getInstance());
   }
 
   private ReplyEffect<Event, TimelineState> onBlockChanged(TimelineState state, BlockChanged cmd) {

@@ -10,19 +10,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * How a conversation reaches beyond itself: its members' user entities (pushes, links) and, for
- * a room, its pub-sub topic. Everything here is best effort after the fact; the timeline is
+ * a room, the edge nodes subscribed to it (one message per node, whatever the audience). Everything here is best effort after the fact; the timeline is
  * the truth, and seq + catch-up repair what a lost message misses.
  */
 public final class Fanout {
   private final ActorContext<?> ctx;
   private final ClusterSharding sharding;
   private final ConversationId conv;
-  private ActorRef<Topic.Command<Push.RoomEntry>> roomTopic;
+  // A room's subscribed edge nodes (their room registries), in memory: they renew it.
+  private final java.util.Set<ActorRef<Push.RoomEntry>> roomNodes = new java.util.HashSet<>();
 
   Fanout(ActorContext<?> ctx, ClusterSharding sharding, ConversationId conv) {
     this.ctx = ctx;
@@ -30,14 +30,19 @@ public final class Fanout {
     this.conv = conv;
   }
 
-  /** The pub-sub topic of a room: one per room, with one subscriber per edge node. */
-  public static String roomTopicName(String conv) {
-    return "room-" + conv.substring(2);
+  /** An edge node wants this room's entries; returns whether it is new (to watch it). */
+  boolean subscribe(ActorRef<Push.RoomEntry> node) {
+    return roomNodes.add(node);
+  }
+
+  void unsubscribe(ActorRef<Push.RoomEntry> node) {
+    roomNodes.remove(node);
   }
 
   void deliver(Entry entry, Collection<String> users) {
     if (conv.isRoom()) {
-      topic().tell(Topic.publish(new Push.RoomEntry(entry)));
+      Push.RoomEntry roomEntry = new Push.RoomEntry(entry);
+      roomNodes.forEach(node -> node.tell(roomEntry));
       RoomCounters.PUBLISHED.incrementAndGet();
       return;
     }
@@ -89,12 +94,5 @@ public final class Fanout {
 
   private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<UserEntity.Command> user(String id) {
     return sharding.entityRefFor(UserEntity.ENTITY_KEY, id);
-  }
-
-  private ActorRef<Topic.Command<Push.RoomEntry>> topic() {
-    if (roomTopic == null) {
-      roomTopic = ctx.spawn(Topic.create(Push.RoomEntry.class, roomTopicName(conv.value())), "room-topic");
-    }
-    return roomTopic;
   }
 }

@@ -77,7 +77,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final Map<String, Long> unflushedAcks = new HashMap<>();
   // Conversations this session knows the user is in (from sync and pushes): acks elsewhere are refused.
   private final java.util.Set<String> memberOf = new java.util.HashSet<>();
-  private final java.util.Set<String> joinedRooms = new java.util.HashSet<>();
+  private final SessionRooms rooms;
   private List<Entry> heldPushes = new ArrayList<>();
   private long lastInboundNanos = System.nanoTime();
   private long lastRefreshNanos = System.nanoTime();
@@ -98,6 +98,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.requests = new Requests(deps);
     this.people = new People(deps);
     this.groups = new Groups(deps);
+    this.rooms =
+        new SessionRooms(deps.rooms(), out, deps.settings().askTimeout(), ctx.getSystem().scheduler());
     SessionSettings s = deps.settings();
     this.sendLimit = new RateLimiter(s.sendRate(), s.sendBurst(), System.nanoTime());
     this.pushRef = ctx.getSelf().narrow();
@@ -147,19 +149,15 @@ final class Session extends AbstractBehavior<SessionMessage> {
     lastInboundNanos = System.nanoTime();
     if (m.decoded().error() != null) return write(m.decoded().error());
     ClientFrame frame = m.decoded().frame();
-    String roomProblem = roomProblem(frame);
-    if (roomProblem != null) {
-      ErrorCode code = frame instanceof ClientFrame.Ack || frame instanceof ClientFrame.Read
-          ? ErrorCode.BAD_REQUEST
-          : ErrorCode.FORBIDDEN;
-      error(frame.rid(), code, roomProblem);
-    } else if (frame instanceof ClientFrame.Ping p) write(new ServerFrame.Pong(p.rid()));
+    ServerFrame.Error roomProblem = rooms.problem(frame);
+    if (roomProblem != null) write(roomProblem);
+    else if (frame instanceof ClientFrame.Ping p) write(new ServerFrame.Pong(p.rid()));
     else if (frame instanceof ClientFrame.Send s) onSend(s);
     else if (frame instanceof ClientFrame.History h) pipe(requests.history(user, h), h.rid());
     else if (frame instanceof ClientFrame.Ack a) onAck(a);
     else if (frame instanceof ClientFrame.Read r) pipe(requests.read(user, device, r), r.rid());
-    else if (frame instanceof ClientFrame.Join j && isRoom(j.conv())) joinRoom(j);
-    else if (frame instanceof ClientFrame.Leave l && isRoom(l.conv())) leaveRoom(l.conv(), l.rid());
+    else if (frame instanceof ClientFrame.Join j && SessionRooms.isRoom(j.conv())) pipe(rooms.join(j), j.rid());
+    else if (frame instanceof ClientFrame.Leave l && SessionRooms.isRoom(l.conv())) write(rooms.leave(l));
     else if (frame instanceof ClientFrame.ContactOp c) pipe(people.handle(user, c), c.rid());
     else if (frame instanceof ClientFrame.Contacts c) pipe(people.contacts(user, c), c.rid());
     else if (frame instanceof ClientFrame.Typing t) groups.typing(user, t);
@@ -167,39 +165,6 @@ final class Session extends AbstractBehavior<SessionMessage> {
     else if (frame instanceof ClientFrame.GroupOp g) pipe(groups.handle(user, g), g.rid());
     else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
     return this;
-  }
-
-  private static boolean isRoom(String conv) {
-    return conv != null && conv.startsWith("r:");
-  }
-
-  /** Rooms: only joined sockets send or page; there are no read markers or cursors. */
-  private String roomProblem(ClientFrame frame) {
-    String conv =
-        frame instanceof ClientFrame.Send s ? s.conv()
-            : frame instanceof ClientFrame.History h ? h.conv()
-            : frame instanceof ClientFrame.Ack a ? a.conv()
-            : frame instanceof ClientFrame.Read r ? r.conv()
-            : null;
-    if (!isRoom(conv)) return null;
-    if (frame instanceof ClientFrame.Ack || frame instanceof ClientFrame.Read) {
-      return "rooms keep no read markers or delivery cursors";
-    }
-    return joinedRooms.contains(conv) ? null : "join the room first";
-  }
-
-  private void joinRoom(ClientFrame.Join j) {
-    if (io.parley.conversation.ConversationId.parse(j.conv()).isEmpty()) {
-      error(j.rid(), ErrorCode.BAD_REQUEST, "not a room id");
-      return;
-    }
-    if (joinedRooms.add(j.conv())) deps.rooms().tell(new RoomRegistry.Join(j.conv(), out));
-    if (j.rid() != null) write(new ServerFrame.Ok(j.rid()));
-  }
-
-  private void leaveRoom(String conv, String rid) {
-    if (joinedRooms.remove(conv)) deps.rooms().tell(new RoomRegistry.Leave(conv, out));
-    if (rid != null) write(new ServerFrame.Ok(rid));
   }
 
   private Behavior<SessionMessage> typing(Push.TypingNotice t) {
@@ -333,8 +298,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   private Behavior<SessionMessage> detach() {
     flushAcks();
-    joinedRooms.forEach(room -> deps.rooms().tell(new RoomRegistry.Leave(room, out)));
-    joinedRooms.clear();
+    rooms.leaveAll();
     userEntity().tell(new UserEntity.Detach(pushRef));
     return this;
   }

@@ -104,7 +104,10 @@ public final class Node implements AutoCloseable {
             tokens,
             ClusterSharding.get(system),
             new TimelineReader(system),
-            system.systemActorOf(RoomRegistry.create(), "rooms", org.apache.pekko.actor.typed.Props.empty()),
+            system.systemActorOf(
+                RoomRegistry.create(ClusterSharding.get(system), settings.refresh(), settings.askTimeout()),
+                "rooms",
+                org.apache.pekko.actor.typed.Props.empty()),
             new LiveSessions(system));
     String host = config.getString("parley.node.bind-host");
     Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout());

@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * one delivery per edge node, whatever the audience; only the final socket writes grow with it.
  */
 public final class RoomCounters {
-  /** Room entries published by conversation entities (one per entry). */
+  /** Room entries fanned out by room entities (one per entry, whatever the audience). */
   public static final AtomicLong PUBLISHED = new AtomicLong();
 
-  /** Room entries received by edge nodes' local room registries (one per entry per node). */
+  /** Room entries received by edge nodes' room registries (one per entry per node). */
   public static final AtomicLong NODE_DELIVERIES = new AtomicLong();
 
   /** Frames queued to room members' sockets (one per entry per joined socket). */

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A live room with 2,000 sockets on one node receives a burst of 100 messages.
  *
- * <p>Design under test: the room entity publishes each entry once to the room's pub-sub topic;
- * each edge node's room registry receives it once, encodes it once per codec and puts it in
- * each joined socket's outbound queue. So the counters must show 100 publishes and 100 node
+ * <p>Design under test: the room entity sends each entry once to each subscribed edge node
+ * (here: one); the node's room registry receives it once, encodes it once per codec and puts it
+ * in each joined socket's outbound queue. So the counters must show 100 fan-outs and 100 node
  * deliveries for 100 entries, however large the audience: only the socket writes (the bytes
  * each socket must get anyway) grow with it, and no per-member message crosses core.
  */

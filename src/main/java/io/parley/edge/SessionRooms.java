@@ -1,0 +1,75 @@
+package io.parley.edge;
+
+import io.parley.conversation.ConversationId;
+import io.parley.protocol.ClientFrame;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.ServerFrame;
+import java.util.HashSet;
+import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The rooms one connection has joined. Joins are per connection and not stored: the node's
+ * {@link RoomRegistry} puts room entries straight into this socket's outbox.
+ */
+final class SessionRooms {
+  private final ActorRef<RoomRegistry.Command> registry;
+  private final Outbox out;
+  private final Set<String> joined = new HashSet<>();
+
+  private final Duration timeout;
+  private final Scheduler scheduler;
+
+  SessionRooms(ActorRef<RoomRegistry.Command> registry, Outbox out, Duration timeout, Scheduler scheduler) {
+    this.registry = registry;
+    this.out = out;
+    this.timeout = timeout;
+    this.scheduler = scheduler;
+  }
+
+  static boolean isRoom(String conv) {
+    return conv != null && conv.startsWith("r:");
+  }
+
+  /** Why this frame may not touch a room (only joined sockets send or page; no cursors), or null. */
+  ServerFrame.Error problem(ClientFrame frame) {
+    String conv =
+        frame instanceof ClientFrame.Send s ? s.conv()
+            : frame instanceof ClientFrame.History h ? h.conv()
+            : frame instanceof ClientFrame.Ack a ? a.conv()
+            : frame instanceof ClientFrame.Read r ? r.conv()
+            : null;
+    if (!isRoom(conv)) return null;
+    if (frame instanceof ClientFrame.Ack || frame instanceof ClientFrame.Read) {
+      return ServerFrame.Error.of(frame.rid(), ErrorCode.BAD_REQUEST, "rooms keep no read markers or delivery cursors");
+    }
+    return joined.contains(conv) ? null : ServerFrame.Error.of(frame.rid(), ErrorCode.FORBIDDEN, "join the room first");
+  }
+
+  /** Joins; the reply ({@code ok}) comes once the room's entries reach this socket. */
+  CompletionStage<ServerFrame> join(ClientFrame.Join j) {
+    if (ConversationId.parse(j.conv()).isEmpty()) {
+      return CompletableFuture.completedFuture(ServerFrame.Error.of(j.rid(), ErrorCode.BAD_REQUEST, "not a room id"));
+    }
+    joined.add(j.conv());
+    return AskPattern.<RoomRegistry.Command, Done>ask(
+            registry, replyTo -> new RoomRegistry.Join(j.conv(), out, replyTo), timeout, scheduler)
+        .thenApply(done -> new ServerFrame.Ok(j.rid()));
+  }
+
+  ServerFrame leave(ClientFrame.Leave l) {
+    if (joined.remove(l.conv())) registry.tell(new RoomRegistry.Leave(l.conv(), out));
+    return new ServerFrame.Ok(l.rid());
+  }
+
+  void leaveAll() {
+    joined.forEach(room -> registry.tell(new RoomRegistry.Leave(room, out)));
+    joined.clear();
+  }
+}
