@@ -106,7 +106,7 @@ class ClusterTest {
 
       bobWs.awaitMsgs(conv, total);
       aliceAgain.awaitMsgs(conv, (int) (total - cursor));
-      for (JsonNode m : history(aliceAgain, conv)) {
+      for (JsonNode m : aliceAgain.fullHistory(conv)) {
         checker.stored(m.get("seq").asLong(), m.get("from").asText(), m.get("cid").asText());
       }
       record(checker, "bob", bobWs, conv);
@@ -173,19 +173,6 @@ class ClusterTest {
 
   private static void record(DeliveryChecker checker, String label, WsClient ws, String conv) {
     ws.msgs(conv).forEach(m -> checker.received(label, m.get("seq").asLong(), m.get("from").asText(), m.get("cid").asText()));
-  }
-
-  private static List<JsonNode> history(WsClient client, String conv) throws Exception {
-    List<JsonNode> all = new ArrayList<>();
-    long after = 0;
-    while (true) {
-      String rid = "h" + after;
-      client.send(TestClient.frame("history", "rid", rid, "conv", conv, "after", after, "limit", 200));
-      JsonNode page = client.awaitReply(rid);
-      page.get("messages").forEach(all::add);
-      if (!page.get("has_more").asBoolean() || page.get("messages").isEmpty()) return all;
-      after = all.get(all.size() - 1).get("seq").asLong();
-    }
   }
 
   private static void closeQuietly(ChildNode node) {

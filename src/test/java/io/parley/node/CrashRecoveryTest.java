@@ -9,7 +9,6 @@ import io.parley.testing.DeliveryChecker;
 import io.parley.testing.Ids;
 import io.parley.testing.TestClient;
 import io.parley.testing.WsClient;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +91,7 @@ class CrashRecoveryTest {
         sockets.put(device + "#2", ws);
       }
 
-      for (JsonNode m : history(sender, conv)) {
+      for (JsonNode m : sender.fullHistory(conv)) {
         checker.stored(m.get("seq").asLong(), m.get("from").asText(), m.get("cid").asText());
       }
       sockets.forEach(
@@ -123,19 +122,6 @@ class CrashRecoveryTest {
       return client.awaitReply(rid);
     } catch (AssertionError closedWithoutReply) {
       return null;
-    }
-  }
-
-  private static List<JsonNode> history(WsClient client, String conv) throws Exception {
-    List<JsonNode> all = new ArrayList<>();
-    long after = 0;
-    while (true) {
-      String rid = "h" + after;
-      client.send(TestClient.frame("history", "rid", rid, "conv", conv, "after", after, "limit", 200));
-      JsonNode page = client.awaitReply(rid);
-      page.get("messages").forEach(all::add);
-      if (!page.get("has_more").asBoolean() || page.get("messages").isEmpty()) return all;
-      after = all.get(all.size() - 1).get("seq").asLong();
     }
   }
 }

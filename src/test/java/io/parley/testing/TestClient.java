@@ -106,6 +106,20 @@ public abstract class TestClient implements AutoCloseable {
     return awaitReply(rid);
   }
 
+  /** The whole stored timeline of conv, paged with {@code history} (after = 0, 200 a page). */
+  public List<JsonNode> fullHistory(String conv) throws Exception {
+    List<JsonNode> all = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      String rid = "full-history-" + after;
+      send(frame("history", "rid", rid, "conv", conv, "after", after, "limit", 200));
+      JsonNode page = awaitReply(rid);
+      page.get("messages").forEach(all::add);
+      if (!page.get("has_more").asBoolean() || page.get("messages").isEmpty()) return all;
+      after = all.get(all.size() - 1).get("seq").asLong();
+    }
+  }
+
   /** Sends a text message and returns the seq of its {@code sent} reply (fails on anything else). */
   public long sentSeq(String conv, String cid, String body) throws Exception {
     JsonNode reply = sendText(conv, cid, body);
