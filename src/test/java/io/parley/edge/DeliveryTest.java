@@ -158,6 +158,26 @@ class DeliveryTest {
   }
 
   @Test
+  void typingReachesTheOtherMemberOnlyAndIsNotStored() throws Exception {
+    try (WsClient a1 = WsClient.json(node.httpAddress());
+        WsClient a2 = WsClient.json(node.httpAddress());
+        WsClient b = WsClient.json(node.httpAddress())) {
+      a1.hello(aliceToken, "d1", null);
+      a2.hello(aliceToken, "d2", null);
+      b.hello(bobToken, "d1", null);
+      assertEquals(1, a1.sentSeq(conv, "t1", "hi"));
+      a1.send(TestClient.frame("typing", "conv", conv));
+      JsonNode typing = b.awaitType("typing");
+      assertEquals(alice, typing.get("user").asText());
+      assertEquals(conv, typing.get("conv").asText());
+      // A later message proves a2 got nothing typed by its own user, and nothing was stored.
+      assertEquals(2, b.sentSeq(conv, "t2", "ok"));
+      a2.awaitMsgs(conv, 2);
+      assertTrue(a2.othersSnapshot().stream().noneMatch(f -> "typing".equals(f.path("type").asText())));
+    }
+  }
+
+  @Test
   void conversationListIsMostRecentFirstAndNeedsAToken() throws Exception {
     String carol = Ids.user("carol");
     api.registerAndLogin(carol);

@@ -1,0 +1,53 @@
+package io.parley.edge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.node.Node;
+import io.parley.testing.Api;
+import io.parley.testing.Ids;
+import io.parley.testing.TestClient;
+import io.parley.testing.TestNodes;
+import io.parley.testing.WsClient;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Heartbeat: a client that pings stays connected; one that falls silent is closed after 2 x heartbeat. */
+class HeartbeatTest {
+
+  @Test
+  void silentConnectionsAreClosedAndPingingOnesStay() throws Exception {
+    try (Node node = TestNodes.start(Map.of("parley.session.heartbeat", "1s"))) {
+      Api api = new Api(node.httpAddress());
+      String token = api.registerAndLogin(Ids.user("beat"));
+      ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();
+      try (WsClient pinging = WsClient.json(node.httpAddress());
+          WsClient silent = WsClient.json(node.httpAddress())) {
+        JsonNode welcome = pinging.hello(token, "a", null);
+        assertEquals(1000, welcome.get("heartbeat_ms").asLong());
+        silent.hello(token, "b", null);
+        // The pinging client behaves as the protocol asks: a ping every half heartbeat.
+        pinger.scheduleAtFixedRate(
+            () -> {
+              try {
+                pinging.send(TestClient.frame("ping"));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            0, 500, TimeUnit.MILLISECONDS);
+        silent.awaitClose();
+        assertEquals("bad_request", silent.awaitType("error").get("code").asText(), "told why before the close");
+        assertFalse(pinging.isClosed(), "the pinging client outlived the silent one's 2 x heartbeat");
+        pinging.send(TestClient.frame("ping", "rid", "still"));
+        assertEquals("pong", pinging.awaitReply("still").get("type").asText());
+      } finally {
+        pinger.shutdownNow();
+      }
+    }
+  }
+}
