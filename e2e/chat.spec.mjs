@@ -6,7 +6,7 @@
 // second tab, i.e. a second device of bob. Every wait is for a DOM condition, never a sleep.
 
 import { chromium } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -185,6 +185,7 @@ async function expectExactly(page, name, texts) {
 let exitCode = 0;
 try {
   await mkdir(OUT, { recursive: true });
+  for (const file of await readdir(OUT)) if (file.startsWith('failure-')) await rm(path.join(OUT, file));
   const ctxA = await browser.newContext({ viewport: { width: 1100, height: 760 } });
   const ctxB = await browser.newContext({ viewport: { width: 1100, height: 760 } });
   let a;
@@ -214,7 +215,7 @@ try {
     await expectExactly(a, 'alice', history);
     await expectExactly(b1, 'bob', history);
     // typing indicator: alice types, bob sees it
-    await a.type('#composer-input', 'typ');
+    await a.locator('#composer-input').pressSequentially('typ');
     await waitFor(b1, () => /is typing/.test(document.getElementById('typing').textContent));
     await a.fill('#composer-input', '');
     // bob closes the chat (back to the list) so that new messages count as unread
@@ -297,6 +298,7 @@ try {
     await a.waitForSelector(`#friends button[data-user="${bob}"]`);
     await b1.bringToFront();
     await b1.waitForSelector('#chat-dot.dot.online');
+    await b1.waitForSelector('#contacts-badge', { state: 'hidden' }); // accepted on the other tab
     await a.getByRole('button', { name: /^Chats/ }).click();
   });
 
@@ -330,7 +332,7 @@ try {
   });
 
   await step('bob replies; alice reads it; his message shows as read', async () => {
-    const text = `got all ${history.length}, each once and in order 👍`;
+    const text = `got all ${history.length}, each once and in order`;
     history.push(text);
     await sendMessage(b1, text);
     await expectExactly(a, 'alice', history);
@@ -339,6 +341,8 @@ try {
 
   await step('screenshots of the chat view (1100 px and 375 px wide)', async () => {
     await b1.bringToFront();
+    // Notices fade after a few seconds; the pictures should show the chat, not them.
+    await b1.waitForFunction(() => document.getElementById('toasts').childElementCount === 0, null, { timeout: 15_000, polling: 100 });
     await b1.$eval('#messages-scroll', (s) => { s.scrollTop = s.scrollHeight; });
     await b1.screenshot({ path: path.join(OUT, 'chat.png') });
     await b1.setViewportSize({ width: 375, height: 740 });

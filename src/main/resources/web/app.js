@@ -11,6 +11,10 @@ const DEVICE_KEY = 'parley.device';
 const $ = (id) => document.getElementById(id);
 
 let running = null; // {client, view, auth}
+const tab = randomId(8);
+// A duplicated tab inherits sessionStorage, and so this tab's device id: tabs that find
+// their id in use by another tab of this browser take a new one (two tabs, two devices).
+const devices = 'BroadcastChannel' in window ? new BroadcastChannel('parley.devices') : null;
 
 function deviceId() {
   let id = sessionStorage.getItem(DEVICE_KEY);
@@ -20,6 +24,26 @@ function deviceId() {
   }
   return id;
 }
+
+function claimDevice() {
+  devices?.postMessage({ type: 'claim', device: deviceId(), tab });
+}
+
+devices?.addEventListener('message', (e) => {
+  const m = e.data;
+  if (!m || m.tab === tab || m.device !== deviceId()) return;
+  if (m.type === 'claim') {
+    devices.postMessage({ type: 'taken', device: m.device, tab });
+  } else if (m.type === 'taken') {
+    sessionStorage.setItem(DEVICE_KEY, `web-${randomId(12)}`);
+    claimDevice();
+    if (running) {
+      const { auth } = running;
+      stop();
+      start(auth);
+    }
+  }
+});
 
 function storedAuth() {
   try {
@@ -31,11 +55,11 @@ function storedAuth() {
   return null;
 }
 
-function showAuth(message = '') {
+function showAuth(message = '', focus = 'login-user') {
   $('app').hidden = true;
   $('auth').hidden = false;
   $('auth-error').textContent = message;
-  $('login-user').focus();
+  $(focus).focus();
 }
 
 function start(auth) {
@@ -105,8 +129,8 @@ $('register-form').addEventListener('submit', async (e) => {
   const user = $('register-user').value.trim().toLowerCase();
   const nickname = $('register-nickname').value.trim();
   const password = $('register-password').value;
-  if (!USER_ID.test(user)) return showAuth('A user id is 3-32 characters of a-z 0-9 _ . -');
-  if (password.length < 8) return showAuth('The password needs at least 8 characters.');
+  if (!USER_ID.test(user)) return showAuth('A user id is 3-32 characters of a-z 0-9 _ . -', 'register-user');
+  if (password.length < 8) return showAuth('The password needs at least 8 characters.', 'register-password');
   busy(form, true);
   $('auth-error').textContent = 'Creating your account…';
   try {
@@ -114,7 +138,7 @@ $('register-form').addEventListener('submit', async (e) => {
     await loggedIn(user, password);
     form.reset();
   } catch (err) {
-    showAuth(err.status === 409 ? 'That user id is taken.' : `Could not register: ${err.message}`);
+    showAuth(err.status === 409 ? 'That user id is taken.' : `Could not register: ${err.message}`, 'register-user');
   } finally {
     busy(form, false);
   }
@@ -134,6 +158,7 @@ window.addEventListener('storage', (e) => {
   }
 });
 
+claimDevice();
 const auth = storedAuth();
 if (auth) start(auth);
 else showAuth();

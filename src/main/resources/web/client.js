@@ -60,7 +60,8 @@ export class Conversation {
     this.recalled = new Set();
     this.receipts = new Map(); // other member -> highest seq they have read
     this.typing = new Map(); // user -> shown until (ms)
-    this.members = null; // Set of members when known from system entries (groups)
+    this.members = null; // Set of members, once the group's "created" entry was seen
+    this.known = false; // the server has described it (conv_state or the REST list)
     this.left = false;
     this.touched = 0; // local time it was started here (sorts it before it has entries)
   }
@@ -143,11 +144,7 @@ export class ChatClient extends EventTarget {
     document.addEventListener('visibilitychange', this.onVisible);
     window.addEventListener('pagehide', this.onPageHide);
     try {
-      const list = await api.conversations(this.token);
-      for (const v of list.conversations) {
-        this.applyState(v);
-        if (v.last) this.applyRestLast(v.last);
-      }
+      await this.loadList(true);
     } catch (e) {
       if (e.status === 401) {
         this.emit('unauthorized', { message: 'your session has ended' });
@@ -155,12 +152,33 @@ export class ChatClient extends EventTarget {
       }
       // The socket's conv_state frames bring the list too.
     }
+    if (this.stopped) return; // logged out while the list was loading
     this.loadProfile(this.me);
     this.conn.start();
     this.changed();
   }
 
+  /** The REST conversation list: states, titles and last entries. */
+  async loadList(authoritative) {
+    const list = await api.conversations(this.token);
+    for (const v of list.conversations) {
+      this.applyState(v, authoritative);
+      if (v.last) this.applyRestLast(v.last);
+    }
+    this.changed();
+  }
+
+  /** A conversation we hear of first by a push (a new chat, an invitation): ask for its title. */
+  scheduleListRefresh() {
+    if (this.timers.list) return;
+    this.timers.list = setTimeout(() => {
+      this.timers.list = null;
+      this.loadList(false).catch(() => {});
+    }, 300);
+  }
+
   stop() {
+    this.stopped = true;
     document.removeEventListener('visibilitychange', this.onVisible);
     window.removeEventListener('pagehide', this.onPageHide);
     this.conn.stop();
@@ -270,7 +288,7 @@ export class ChatClient extends EventTarget {
         this.onWelcome(f);
         break;
       case 'conv_state':
-        this.applyState(f);
+        this.applyState(f, true);
         break;
       case 'synced':
         this.onSynced();
@@ -290,8 +308,12 @@ export class ChatClient extends EventTarget {
       case 'presence':
         this.presence.set(f.user, { state: f.state, lastSeen: f.last_seen ?? null });
         // Presence comes from friends only: a new one was accepted, maybe on another device
-        // of ours (those get no contact event), so the contact lists are stale.
-        if (!this.contacts.friends.includes(f.user)) this.refreshContacts();
+        // of ours (those get no contact event), so the contact lists are stale. Our own side
+        // of the friendship may be stored a moment after this push: ask again shortly after.
+        if (!this.contacts.friends.includes(f.user)) {
+          this.refreshContacts();
+          setTimeout(() => this.refreshContacts(), 1_500);
+        }
         break;
       case 'contacts':
         this.contacts = {
@@ -355,9 +377,13 @@ export class ChatClient extends EventTarget {
     return c;
   }
 
-  /** conv_state (and the REST list's items): the server's numbers at (re)connect. */
-  applyState(s) {
+  /**
+   * conv_state and the REST list's items. At (re)connect they are the truth about the read
+   * marker (a read lost with the old socket must go again); a later refresh only adds.
+   */
+  applyState(s, authoritative) {
     const c = this.conv(s.conv);
+    c.known = true;
     if (s.kind) c.kind = s.kind;
     if (s.title) c.title = s.title;
     if (c.epoch && s.epoch !== undefined && s.epoch !== c.epoch) {
@@ -367,7 +393,10 @@ export class ChatClient extends EventTarget {
     if (s.epoch !== undefined) c.epoch = s.epoch;
     c.lastSeq = Math.max(c.lastSeq, s.last_seq ?? 0);
     // The stored marker is the truth at this point; a read lost with the socket goes again.
-    if (typeof s.read_seq === 'number') c.readSeq = Math.min(s.read_seq, c.lastSeq);
+    if (typeof s.read_seq === 'number') {
+      const read = Math.min(s.read_seq, c.lastSeq);
+      c.readSeq = authoritative ? read : Math.max(c.readSeq, read);
+    }
     c.left = false;
     this.scheduleSave();
   }
@@ -390,6 +419,7 @@ export class ChatClient extends EventTarget {
     c.cursor = Math.max(c.cursor, m.seq);
     c.lastSeq = Math.max(c.lastSeq, m.seq);
     if (!c.last || m.seq >= c.last.seq) c.last = m;
+    if (source === 'push' && m.from !== this.me && m.kind === 'text') this.emit('incoming', m);
     if (m.from === this.me) {
       // The server moves a sender's read marker to their own entry.
       c.readSeq = Math.max(c.readSeq, m.seq);
@@ -403,6 +433,7 @@ export class ChatClient extends EventTarget {
     if (source === 'push') {
       if (had && m.seq > top + 1) this.fillGaps(c);
       this.scheduleAck(c);
+      if (!c.known && c.kind === 'group') this.scheduleListRefresh();
     }
     if (c.id === this.openId) this.scheduleRead();
     this.scheduleSave();
@@ -410,12 +441,11 @@ export class ChatClient extends EventTarget {
 
   applySystem(c, m) {
     const b = m.body || {};
-    const members = c.members ?? new Set();
+    if (b.event === 'created') c.members = new Set([b.owner, ...(b.members ?? [])]);
+    const members = c.members ?? new Set(); // only counted from "created" on
     switch (b.event) {
       case 'created':
         if (b.title) c.title = b.title;
-        members.add(b.owner);
-        for (const u of b.members ?? []) members.add(u);
         break;
       case 'joined':
         for (const u of b.users ?? []) members.add(u);
@@ -432,7 +462,6 @@ export class ChatClient extends EventTarget {
       default:
         break;
     }
-    c.members = members;
   }
 
   onRead(f) {
@@ -658,6 +687,7 @@ export class ChatClient extends EventTarget {
     const c = this.conv(reply.conv);
     c.kind = 'group';
     c.title = title;
+    c.known = true;
     c.touched = Date.now();
     return reply.conv;
   }
@@ -712,6 +742,7 @@ export class ChatClient extends EventTarget {
   }
 
   displayName(user) {
+    this.loadProfile(user);
     return this.profile(user)?.nickname || user;
   }
 

@@ -70,13 +70,19 @@ export class View {
     this.bind();
     this.client.addEventListener('change', () => this.render());
     this.client.addEventListener('toast', (e) => this.toast(e.detail.text, e.detail.kind));
+    // Screen readers hear new messages of the open chat (not every history page loaded).
+    this.client.addEventListener('incoming', (e) => {
+      const m = e.detail;
+      if (m.conv === this.client.openId) $('announcer').textContent = `${this.client.displayName(m.from)}: ${m.body}`;
+    });
     this.ticker = setInterval(() => this.render(), 30_000); // "last seen" and typing expiry
   }
 
   destroy() {
     clearInterval(this.ticker);
     for (const [target, type, fn] of this.listeners) target.removeEventListener(type, fn);
-    for (const id of ['conv-list', 'messages', 'friends', 'pending-in', 'pending-out', 'blocked', 'toasts']) {
+    document.title = 'Parley';
+    for (const id of ['conv-list', 'messages', 'friends', 'pending-in', 'pending-out', 'blocked', 'toasts', 'announcer']) {
       $(id).replaceChildren();
     }
     document.body.classList.remove('chat-open');
@@ -157,7 +163,15 @@ export class View {
       if (c.openId && input.value.trim()) c.typing(c.openId);
     });
 
-    this.on($('messages-scroll'), 'scroll', () => this.maybeLoadOlder());
+    const scroller = $('messages-scroll');
+    this.on(scroller, 'scroll', () => {
+      this.atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+      this.maybeLoadOlder();
+    });
+    // A narrower window (a phone turned, a keyboard shown) keeps the newest message in view.
+    this.on(window, 'resize', () => {
+      if (this.atBottom) scroller.scrollTop = scroller.scrollHeight;
+    });
     this.on($('messages'), 'click', (e) => {
       const button = e.target.closest('button[data-action]');
       if (!button) return;
@@ -356,6 +370,7 @@ export class View {
       const unread = v.unread;
       const open = v.id === c.openId;
       const when = clock(v.last?.ts);
+      const avatar = v.kind === 'direct' ? c.profile(v.peer)?.avatar : null;
       return {
         key: v.id,
         conv: v,
@@ -365,7 +380,8 @@ export class View {
         unread,
         open,
         when,
-        sig: JSON.stringify([title, presence?.state, preview, unread, open, when, v.kind]),
+        avatar,
+        sig: JSON.stringify([title, presence?.state, preview, unread, open, when, v.kind, avatar]),
       };
     });
     reconcile(
@@ -379,7 +395,9 @@ export class View {
         const label = `${item.title}${item.unread ? `, ${item.unread} unread` : ''}`;
         button.setAttribute('aria-label', label);
         button.replaceChildren(
-          el('span', { class: `avatar ${item.conv.kind}`, 'aria-hidden': 'true', text: (item.title[0] || '?').toUpperCase() }),
+          item.avatar
+            ? el('img', { class: 'avatar', src: item.avatar, alt: '', referrerpolicy: 'no-referrer' })
+            : el('span', { class: `avatar ${item.conv.kind}`, 'aria-hidden': 'true', text: (item.title[0] || '?').toUpperCase() }),
           el(
             'span',
             { class: 'conv-main' },
@@ -404,6 +422,8 @@ export class View {
       },
     );
     $('conv-empty').hidden = items.length > 0;
+    const unread = items.reduce((n, item) => n + item.unread, 0);
+    document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
   }
 
   systemText(m) {
@@ -511,7 +531,8 @@ export class View {
       sub = [who, lastSeen(p)].filter(Boolean).join(' · ');
     } else {
       dot.hidden = true;
-      sub = conv.members ? `Group · ${conv.members.size} members` : 'Group';
+      const n = conv.members?.size;
+      sub = n ? `Group · ${n} ${n === 1 ? 'member' : 'members'}` : 'Group';
     }
     $('chat-sub').textContent = sub;
     $('group-menu').hidden = conv.kind !== 'group';
@@ -544,6 +565,7 @@ export class View {
     if (justOpened || this.stickToBottom || (atBottom && !prepended)) {
       scroller.scrollTop = scroller.scrollHeight;
       this.stickToBottom = false;
+      this.atBottom = true;
     } else if (prepended) {
       scroller.scrollTop = topBefore + (scroller.scrollHeight - heightBefore);
     }
