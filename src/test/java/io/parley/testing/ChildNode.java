@@ -65,9 +65,9 @@ public final class ChildNode implements AutoCloseable {
                 "PARLEY_SEND_BURST", "100000"));
     env.putAll(extraEnv);
     ChildNode node = new ChildNode(env, ports.http());
-    if (!node.up.await(120, TimeUnit.SECONDS)) {
+    if (!node.up.await(180, TimeUnit.SECONDS)) {
       node.kill();
-      throw new AssertionError("child node did not start within 120 s: " + node.output);
+      throw new AssertionError("child node did not start within 180 s: " + node.output);
     }
     return node;
   }
