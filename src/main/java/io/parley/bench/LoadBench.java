@@ -1,0 +1,181 @@
+package io.parley.bench;
+
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** The direct, group and room scenarios: set up, run one step or find the max, report. */
+final class LoadBench {
+  private final Options o;
+  private final PrintStream out;
+  private boolean warned;
+  private boolean warmFailed;
+
+  LoadBench(Options o, PrintStream out) {
+    this.o = o;
+    this.out = out;
+  }
+
+  /** Runs and reports; returns the exit status (1 when the checker failed a step). */
+  int run() throws Exception {
+    ExecutorService callbacks =
+        Executors.newFixedThreadPool(
+            3,
+            r -> {
+              Thread t = new Thread(r, "bench-ws");
+              t.setDaemon(true);
+              return t;
+            });
+    HttpClient http = HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(30)).build();
+    Scenarios scenarios = new Scenarios(o, http);
+    String started = Instant.now().toString();
+    String loadBefore = ProcStats.loadAverage();
+    out.printf(Locale.ROOT, "Setting up %s (users %s-*) against %s:%d ...%n", o.scenario(), scenarios.prefix, o.host(), o.port());
+    long setupStart = System.nanoTime();
+    Topology t = scenarios.setup();
+    out.printf(Locale.ROOT, "%s: %d sockets, %d sending, set up in %.1f s; load average %s%n",
+        t.description, t.clients.size(), t.slots.size(), (System.nanoTime() - setupStart) / 1e9, ProcStats.loadAverage());
+    Checker checker = new Checker(t.clients.size(), t.setupSeq);
+    t.notes.forEach(n -> out.println("Note: " + n));
+    Progress upkeep = Upkeep.start(t, checker, o.ackIntervalMs());
+    Usage usage = new Usage(http, o);
+    try {
+      if (o.nodeWarmupSec() > 0) {
+        double rate = o.findMax() ? o.startRate() : o.rates().isEmpty() ? o.rate() : o.rates().get(0);
+        out.printf(Locale.ROOT, "-- warming the node up: %d s at %.0f msgs/s, not reported%n", o.nodeWarmupSec(), rate);
+        LoadRun warm = new LoadRun(o.with(rate, o.nodeWarmupSec(), 1), t, checker, "w", rate);
+        warm.run(r -> {});
+        Checker.Verdict v = warm.verdict(null);
+        if (!v.ok()) {
+          warmFailed = true;
+          out.println("   the warm-up step failed the check: " + v.toMap());
+        }
+      }
+      FindMax.Stepper stepper = (tag, rate) -> step(t, checker, usage, tag, rate);
+      List<StepResult> steps;
+      StepResult best = null;
+      if (o.findMax()) {
+        FindMax.Outcome outcome = FindMax.run(o, stepper);
+        steps = outcome.steps();
+        best = outcome.best();
+      } else {
+        steps = new ArrayList<>();
+        List<Double> rates = o.rates().isEmpty() ? List.of(o.rate()) : o.rates();
+        int i = 1;
+        for (int r = 0; r < Math.max(1, o.repeat()); r++) {
+          for (double rate : rates) steps.add(stepper.step("s" + i++, rate));
+        }
+      }
+      out.println();
+      out.print(Report.table(steps));
+      if (o.findMax()) {
+        out.printf(Locale.ROOT, "Max sustainable rate (p99 send->delivered <= %.0f ms, no errors): %s%n",
+            o.boundMs(), best == null ? "none of the steps" : String.format(Locale.ROOT, "%.0f msgs/s offered, %.1f delivered", best.offeredRate(), best.msgsPerSecond()));
+      }
+      boolean ok = !warmFailed && steps.stream().allMatch(s -> s.verdict().ok());
+      Map<String, Object> ceiling = null;
+      if (o.withCeiling()) {
+        // The load is over; its sockets stay open but quiet while the ceiling runs.
+        // At least 10 s of warm-up: the ceiling's first commands recover their entities.
+        Options timing = o.with(o.rate(), Math.max(10, o.warmupSec()), Math.max(10, o.durationSec()));
+        Ceiling.Result c = new Ceiling(timing, out).measure();
+        StepResult reference = best != null ? best : steps.get(steps.size() - 1);
+        double ratio = c.eventsPerSecond() == 0 ? 0 : reference.msgsPerSecond() / c.eventsPerSecond();
+        out.printf(Locale.ROOT, "Parley %.1f msgs/s end to end = %.2f of the ceiling's %.0f events/s%n",
+            reference.msgsPerSecond(), ratio, c.eventsPerSecond());
+        ceiling = new LinkedHashMap<>();
+        ceiling.put("events_per_s", StepResult.round(c.eventsPerSecond()));
+        ceiling.put("persist_to_reply_ms", c.latency());
+        ceiling.put("resources", c.resources());
+        ceiling.put("entities", o.entities());
+        ceiling.put("outstanding", o.outstanding());
+        ceiling.put("parley_msgs_per_s", StepResult.round(reference.msgsPerSecond()));
+        ceiling.put("ratio", Math.round(ratio * 1000) / 1000.0);
+      }
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("tool", "parley bench");
+      report.put("scenario", o.scenario());
+      report.put("label", o.label());
+      report.put("description", t.description);
+      report.put("setup_notes", t.notes);
+      report.put("started", started);
+      report.put("machine", Report.machine());
+      report.put("load_average_before", loadBefore);
+      report.put("node_pid", usage.nodePid);
+      report.put("cassandra_pid", usage.cassandraPid);
+      report.put("options", options(t));
+      report.put("steps", steps.stream().map(s -> s.toMap(o.boundMs())).toList());
+      if (o.findMax()) report.put("max_sustainable", best == null ? null : best.toMap(o.boundMs()));
+      if (ceiling != null) report.put("ceiling", ceiling);
+      report.put("ok", ok);
+      String name = Report.fileName(o.scenario());
+      Path json = Report.writeJson(o.out(), name, report);
+      Path html = Chart.write(o.out(), name, "Parley bench: " + o.scenario() + " (" + t.description + ")", steps, o.boundMs());
+      out.println("JSON:  " + json);
+      out.println("Chart: " + html);
+      if (!ok) {
+        out.println("CHECK FAILED: " + steps.stream().filter(s -> !s.verdict().ok()).map(s -> s.tag() + " " + s.verdict().toMap()).toList());
+      }
+      return ok ? 0 : 1;
+    } finally {
+      upkeep.stop();
+      t.close();
+      callbacks.shutdownNow();
+    }
+  }
+
+  private StepResult step(Topology t, Checker checker, Usage usage, String tag, double rate) throws Exception {
+    out.printf(Locale.ROOT, "-- step %s: %.0f msgs/s offered (%.1f/s per sending socket), %d s warm-up + %d s measured%n",
+        tag, rate, t.ratePerSender(rate), o.warmupSec(), o.durationSec());
+    if (t.ratePerSender(rate) > 15 && !warned) {
+      warned = true;
+      out.println("   Note: the node's default limit is 20 sends/s per socket (burst 50): start it with"
+          + " PARLEY_SEND_RATE=100000 PARLEY_SEND_BURST=100000 or expect rate_limited errors.");
+    }
+    LoadRun run = new LoadRun(o, t, checker, tag, rate);
+    long[] last = new long[3];
+    long start = System.nanoTime();
+    usage.start();
+    run.run(r -> { if (!o.quiet()) out.println(Progress.line(r, last, start)); });
+    Map<String, Object> resources = usage.stop();
+    HistoryCheck.Result history = null;
+    if (o.historyCheck()) {
+      history = HistoryCheck.check(t, run, checker);
+      resources.put("history_entries_read", history.entriesRead());
+    }
+    StepResult r = StepResult.of(run, run.verdict(history), resources);
+    out.printf(Locale.ROOT, "   %s: %.1f msgs/s, p99 send->delivered %.1f ms, errors %s, check %s, cores node %s cassandra %s bench %s%n",
+        tag, r.msgsPerSecond(), r.sendToDelivered().p99(), r.errors(), r.verdict().ok() ? "ok" : "FAILED " + r.verdict().toMap(),
+        resources.get("node_cores"), resources.get("cassandra_cores"), resources.get("bench_cores"));
+    Thread.sleep(2000); // let the node settle between steps
+    return r;
+  }
+
+  private Map<String, Object> options(Topology t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("host", o.host() + ":" + o.port());
+    m.put("rate", o.rate());
+    m.put("rates", o.rates());
+    m.put("duration_s", o.durationSec());
+    m.put("warmup_s", o.warmupSec());
+    m.put("body_bytes", o.bodyBytes());
+    m.put("sockets", t.clients.size());
+    m.put("senders", t.slots.size());
+    m.put("conversations", t.members.size());
+    m.put("find_max", o.findMax());
+    m.put("repeat", o.repeat());
+    m.put("bound_ms", o.boundMs());
+    m.put("history_check", o.historyCheck());
+    m.put("ack_interval_ms", o.ackIntervalMs());
+    return m;
+  }
+}

@@ -1,0 +1,228 @@
+package io.parley.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The load tool's command line: {@code --name value} pairs and a few flags. */
+record Options(
+    String scenario,
+    String host,
+    int port,
+    int tcpPort,
+    double rate,
+    int durationSec,
+    int warmupSec,
+    int pairs,
+    int groups,
+    int groupSize,
+    int groupSenders,
+    int listeners,
+    int roomSenders,
+    int sockets,
+    int socketsPerUser,
+    int sources,
+    int bodyBytes,
+    boolean findMax,
+    boolean withCeiling,
+    int repeat,
+    List<Double> rates,
+    int nodeWarmupSec,
+    double startRate,
+    double step,
+    double maxRate,
+    double boundMs,
+    int drainSec,
+    boolean historyCheck,
+    int ackIntervalMs,
+    int entities,
+    int outstanding,
+    String cassandra,
+    String journal,
+    long nodePid,
+    Path out,
+    String label,
+    boolean quiet) {
+
+  static final String USAGE =
+      """
+      Usage: ./parley bench [OPTIONS]
+
+        --scenario direct|group|room|idle|ceiling   (default direct)
+        --host H --port P        edge HTTP/WebSocket address (default 127.0.0.1:8080)
+        --rate R                 sends per second, open loop, spread over all senders
+                           (default: direct 1000, group 200, room 10; a room send fans out to every listener)
+        --duration S             measured seconds (default 20); --warmup S excluded first (default 5)
+        --pairs P                direct: P pairs, each a direct conversation, both sides send (default 50)
+        --groups G --group-size K --group-senders N
+                                 group: G groups of K members, the first N members of each send
+                                 (default 10 groups of 10, every member sends)
+        --listeners N --room-senders S
+                                 room: N listening sockets and S senders in one room (default 1000, 10)
+        --body-bytes B           text body size (default 100)
+        --find-max               step the rate up from --start-rate by --step (default 500, 500) up to
+                                 --max-rate (default 50000) until p99 send->delivered > --bound-ms
+                                 (default 50) or errors appear; then bisect twice
+        --node-warmup S          first an unreported step of S seconds at the first rate, so a freshly
+                                 started node's JIT is warm before anything is measured (default 0)
+        --rates R1,R2,...        one step at each of these rates (e.g. 25/50/80 % of the max)
+        --repeat N               N back-to-back steps at --rate on the same conversations (their
+                                 history grows from step to step)
+        --with-ceiling           after the load, measure the ceiling (below) in this run and report
+                                 Parley's best msgs/s as a ratio to it
+        --drain S                seconds to wait after the last send for replies and pushes (default 10)
+        --history-check on|off   page the stored history of every conversation and check it
+                                 against the acks (default on; off for an in-memory journal)
+        --ack-interval MS        cumulative delivery ack per conversation (default 1000, 0 = never)
+        --sockets N --sockets-per-user U --sources K --tcp-port P
+                                 idle: N raw TCP sockets (default 10000), U per user (default 50),
+                                 from up to K source addresses 127.0.0.1.. (default 8), TCP port 7070
+        --node-pid PID           the node's process for RSS and CPU (default: found by its HTTP port)
+        --entities N --outstanding N --cassandra HOST:PORT --journal cassandra|inmem
+                                 ceiling: bare persist-and-reply over N entities (default 1000), N asks
+                                 in flight (default 256), Cassandra (default 127.0.0.1:9042)
+        --out DIR                where JSON and HTML go (default target/bench)
+        --label TEXT             a name for this run in the report
+        --quiet                  no per-second progress
+
+      The node limits sends per connection (parley.limits.send-rate 20/s, burst 50): above about
+      15/s per sending socket start the node with e.g. PARLEY_SEND_RATE=100000 PARLEY_SEND_BURST=100000.
+      Exit status: 0 ok, 1 the checker found acked loss (or duplicates, reordering), 2 bad usage,
+      3 the run could not be set up.
+      """;
+
+  static Options parse(String... args) {
+    Map<String, String> a = new HashMap<>();
+    List<String> flags = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) throw new IllegalArgumentException("unexpected argument " + arg);
+      String name = arg.substring(2);
+      int eq = name.indexOf('=');
+      if (eq > 0) {
+        a.put(name.substring(0, eq), name.substring(eq + 1));
+      } else if (List.of("find-max", "with-ceiling", "quiet", "help").contains(name)) {
+        flags.add(name);
+      } else if (i + 1 < args.length) {
+        a.put(name, args[++i]);
+      } else {
+        throw new IllegalArgumentException("--" + name + " needs a value");
+      }
+    }
+    if (flags.contains("help")) throw new IllegalArgumentException("help");
+    Options o =
+        new Options(
+            str(a, "scenario", "direct"),
+            str(a, "host", "127.0.0.1"),
+            num(a, "port", 8080),
+            num(a, "tcp-port", 7070),
+            dbl(a, "rate", -1),
+            num(a, "duration", 20),
+            num(a, "warmup", 5),
+            num(a, "pairs", 50),
+            num(a, "groups", 10),
+            num(a, "group-size", 10),
+            num(a, "group-senders", 0),
+            num(a, "listeners", 1000),
+            num(a, "room-senders", 10),
+            num(a, "sockets", 10000),
+            num(a, "sockets-per-user", 50),
+            num(a, "sources", 8),
+            num(a, "body-bytes", 100),
+            flags.contains("find-max"),
+            flags.contains("with-ceiling"),
+            num(a, "repeat", 1),
+            rates(str(a, "rates", "")),
+            num(a, "node-warmup", 0),
+            dbl(a, "start-rate", 500),
+            dbl(a, "step", 500),
+            dbl(a, "max-rate", 50000),
+            dbl(a, "bound-ms", 50),
+            num(a, "drain", 10),
+            !"off".equals(str(a, "history-check", "on")),
+            num(a, "ack-interval", 1000),
+            num(a, "entities", 1000),
+            num(a, "outstanding", 256),
+            str(a, "cassandra", "127.0.0.1:9042"),
+            str(a, "journal", "cassandra"),
+            num(a, "node-pid", 0),
+            Path.of(str(a, "out", "target/bench")),
+            str(a, "label", ""),
+            flags.contains("quiet"));
+    if (!a.isEmpty()) throw new IllegalArgumentException("unknown option --" + a.keySet().iterator().next());
+    if (!List.of("direct", "group", "room", "idle", "ceiling").contains(o.scenario)) {
+      throw new IllegalArgumentException("unknown scenario " + o.scenario);
+    }
+    if (o.rate == -1) {
+      // Sends per second that a default setup carries without hitting the per-socket limit.
+      o = o.withRate(switch (o.scenario) {
+        case "group" -> 200;
+        case "room" -> 10;
+        default -> 1000;
+      });
+    }
+    if (o.rate <= 0 || o.durationSec <= 0 || o.warmupSec < 0) {
+      throw new IllegalArgumentException("--rate and --duration must be > 0, --warmup >= 0");
+    }
+    if (o.groupSize < 2 || o.pairs < 1 || o.groups < 1 || o.listeners < 1 || o.roomSenders < 1) {
+      throw new IllegalArgumentException("a scenario needs at least one sender and one recipient");
+    }
+    return o;
+  }
+
+  /** Senders per group: all members unless --group-senders says fewer. */
+  int sendersPerGroup() {
+    return groupSenders <= 0 ? groupSize : Math.min(groupSenders, groupSize);
+  }
+
+  Options withRate(double newRate) {
+    return with(newRate, warmupSec, durationSec);
+  }
+
+  /** The same options at another rate and timing. */
+  Options with(double newRate, int newWarmupSec, int newDurationSec) {
+    return new Options(
+        scenario, host, port, tcpPort, newRate, newDurationSec, newWarmupSec, pairs, groups, groupSize,
+        groupSenders, listeners, roomSenders, sockets, socketsPerUser, sources, bodyBytes, findMax,
+        withCeiling, repeat, rates, nodeWarmupSec, startRate, step, maxRate, boundMs, drainSec, historyCheck,
+        ackIntervalMs, entities, outstanding, cassandra, journal, nodePid, out, label, quiet);
+  }
+
+  private static String str(Map<String, String> a, String name, String fallback) {
+    String v = a.remove(name);
+    return v == null ? fallback : v;
+  }
+
+  private static List<Double> rates(String list) {
+    List<Double> rates = new ArrayList<>();
+    for (String r : list.split(",")) {
+      if (r.isBlank()) continue;
+      try {
+        rates.add(Double.parseDouble(r.strip()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--rates needs numbers separated by commas, not " + list);
+      }
+    }
+    return List.copyOf(rates);
+  }
+
+  private static int num(Map<String, String> a, String name, int fallback) {
+    String v = a.remove(name);
+    try {
+      return v == null ? fallback : Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " needs a whole number, not " + v);
+    }
+  }
+
+  private static double dbl(Map<String, String> a, String name, double fallback) {
+    String v = a.remove(name);
+    try {
+      return v == null ? fallback : Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " needs a number, not " + v);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.parley.bench;
+
+import java.util.Locale;
+
+/** Calls a task once a second on a daemon thread until stopped (the per-second progress line). */
+final class Progress {
+  private final Thread thread;
+  private volatile boolean stopped;
+
+  private Progress(Runnable task) {
+    thread =
+        new Thread(
+            () -> {
+              long next = System.nanoTime() + 1_000_000_000L;
+              while (!stopped) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                  try {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+                if (stopped) return;
+                task.run();
+                next += 1_000_000_000L;
+              }
+            },
+            "bench-progress");
+    thread.setDaemon(true);
+  }
+
+  static Progress start(Runnable task) {
+    Progress p = new Progress(task);
+    p.thread.start();
+    return p;
+  }
+
+  void stop() {
+    stopped = true;
+    thread.interrupt();
+  }
+
+  /** The line printed each second of a load step; {@code last} holds the previous counts. */
+  static String line(LoadRun run, long[] last, long startNanos) {
+    long sent = run.dispatched.sum(), acked = run.acked.sum(), delivered = run.deliveries.sum();
+    long errors = run.errors.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum();
+    var interval = run.delivered.drain();
+    run.sent.drain();
+    String p99 = interval.getTotalCount() == 0 ? "   -  " : String.format(Locale.ROOT, "%6.1f", interval.getValueAtPercentile(99) / 1000.0);
+    String s =
+        String.format(
+            Locale.ROOT,
+            "[%4ds] rate %7.0f/s  sent %7d/s  acked %7d/s  delivered %8d/s  errors %d  p99 delivered %s ms",
+            (System.nanoTime() - startNanos) / 1_000_000_000L,
+            run.rate,
+            sent - last[0],
+            acked - last[1],
+            delivered - last[2],
+            errors,
+            p99);
+    last[0] = sent;
+    last[1] = acked;
+    last[2] = delivered;
+    return s;
+  }
+}

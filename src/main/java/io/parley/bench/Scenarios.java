@@ -1,0 +1,158 @@
+package io.parley.bench;
+
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sets up the conversations of a scenario with fresh users (one run prefix), one socket per
+ * device, every socket past {@code synced} before the first send:
+ *
+ * <ul>
+ *   <li>{@code direct}: P pairs, one direct conversation each; both members send.
+ *   <li>{@code group}: G groups of K members, created by member 0; the first N members of each
+ *       send (all K by default, which spreads the per-socket send rate; each entry fans out to
+ *       the K - 1 others).
+ *   <li>{@code room}: one room {@code r:<prefix>}; L listening sockets (several devices per
+ *       listening user, {@code --sockets-per-user}) and S senders of their own, all joined.
+ * </ul>
+ */
+final class Scenarios {
+  private static final int CONNECT_PARALLEL = 16;
+
+  private final Options o;
+  private final HttpClient http;
+  private final Users users;
+  final String prefix = Users.runPrefix();
+
+  Scenarios(Options o, HttpClient http) {
+    this.o = o;
+    this.http = http;
+    this.users = new Users(http, o.host(), o.port());
+  }
+
+  Topology setup() throws Exception {
+    return switch (o.scenario()) {
+      case "direct" -> direct();
+      case "group" -> group();
+      case "room" -> room();
+      default -> throw new IllegalArgumentException(o.scenario());
+    };
+  }
+
+  private Topology direct() throws Exception {
+    List<Users.User> us = users.create(prefix, 2 * o.pairs());
+    List<LoadClient> clients = connect(us);
+    Map<String, List<LoadClient>> members = new LinkedHashMap<>();
+    for (int p = 0; p < o.pairs(); p++) {
+      LoadClient a = clients.get(2 * p), b = clients.get(2 * p + 1);
+      String conv = a.user.compareTo(b.user) < 0 ? "d:" + a.user + ":" + b.user : "d:" + b.user + ":" + a.user;
+      members.put(conv, List.of(a, b));
+    }
+    Topology t = new Topology(o.pairs() + " pairs, both sides send", false, clients, members);
+    members.forEach((conv, ms) -> ms.forEach(c -> t.sender(c, conv)));
+    return t;
+  }
+
+  private Topology group() throws Exception {
+    int k = o.groupSize();
+    List<Users.User> us = users.create(prefix, o.groups() * k);
+    List<LoadClient> clients = connect(us);
+    // Count the pushes of the groups' `created` entries (seq 1), which no step checks.
+    java.util.concurrent.atomic.AtomicIntegerArray pushes = new java.util.concurrent.atomic.AtomicIntegerArray(clients.size());
+    LoadClient.Handler counting =
+        new LoadClient.Handler() {
+          @Override
+          public void onFrame(LoadClient client, Frame frame, long atNanos) {
+            if ("msg".equals(frame.type())) pushes.incrementAndGet(client.index);
+          }
+
+          @Override
+          public void onClosed(LoadClient client, int status) {}
+        };
+    clients.forEach(c -> c.handler(counting));
+    Map<String, List<LoadClient>> members = new LinkedHashMap<>();
+    for (int g = 0; g < o.groups(); g++) {
+      List<LoadClient> group = clients.subList(g * k, (g + 1) * k);
+      StringBuilder list = new StringBuilder();
+      for (int i = 1; i < k; i++) list.append(i > 1 ? "," : "").append('"').append(group.get(i).user).append('"');
+      Frame created =
+          group.get(0)
+              .request("create", ",\"kind\":\"group\",\"title\":\"bench " + g + "\",\"members\":[" + list + "]")
+              .get(30, TimeUnit.SECONDS);
+      if (!"created".equals(created.type())) throw new IllegalStateException("create group: " + created.raw());
+      members.put(created.conv(), List.copyOf(group));
+    }
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (missing(pushes) > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+    Topology t =
+        new Topology(o.groups() + " groups of " + k + ", " + o.sendersPerGroup() + " senders each", false, clients, members);
+    // The steps check what they send; the setup entry is left out (seq 1 is not a gap) and noted.
+    members.keySet().forEach(conv -> t.setupSeq.put(conv, 1L));
+    if (missing(pushes) > 0) {
+      t.notes.add(missing(pushes) + " of " + clients.size()
+          + " member sockets got no live msg for their group's `created` entry (seq 1) within 3 s");
+    }
+    members.forEach((conv, ms) -> ms.subList(0, o.sendersPerGroup()).forEach(c -> t.sender(c, conv)));
+    return t;
+  }
+
+  private Topology room() throws Exception {
+    int perUser = Math.max(1, o.socketsPerUser());
+    int listenerUsers = (o.listeners() + perUser - 1) / perUser;
+    List<Users.User> us = users.create(prefix, listenerUsers + o.roomSenders());
+    List<Users.User> devices = new ArrayList<>();
+    for (int i = 0; i < o.listeners(); i++) devices.add(us.get(i / perUser));
+    devices.addAll(us.subList(listenerUsers, us.size()));
+    List<LoadClient> clients = connect(devices);
+    String conv = "r:" + prefix;
+    for (LoadClient c : clients) {
+      Frame joined = c.request("join", ",\"conv\":\"" + conv + "\"").get(30, TimeUnit.SECONDS);
+      if (!"ok".equals(joined.type())) throw new IllegalStateException("join room: " + joined.raw());
+    }
+    Topology t =
+        new Topology(o.listeners() + " listeners, " + o.roomSenders() + " senders in one room", true, clients,
+            Map.of(conv, clients));
+    clients.subList(o.listeners(), clients.size()).forEach(c -> t.sender(c, conv));
+    return t;
+  }
+
+  private static int missing(java.util.concurrent.atomic.AtomicIntegerArray counts) {
+    int missing = 0;
+    for (int i = 0; i < counts.length(); i++) if (counts.get(i) == 0) missing++;
+    return missing;
+  }
+
+  /** Opens a socket per entry and says hello on each (device "d" + its index among the user's). */
+  private List<LoadClient> connect(List<Users.User> devices) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(CONNECT_PARALLEL);
+    try {
+      Map<String, Integer> deviceNo = new HashMap<>();
+      List<Future<LoadClient>> pending = new ArrayList<>();
+      for (int i = 0; i < devices.size(); i++) {
+        Users.User u = devices.get(i);
+        int index = i;
+        String device = "d" + deviceNo.merge(u.id(), 1, Integer::sum);
+        pending.add(
+            pool.submit(
+                () -> {
+                  LoadClient c = LoadClient.connect(http, o.host(), o.port(), index, u.id()).get(30, TimeUnit.SECONDS);
+                  c.hello(u.token(), device);
+                  return c;
+                }));
+      }
+      List<LoadClient> clients = new ArrayList<>();
+      for (Future<LoadClient> f : pending) clients.add(f.get());
+      return clients;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.parley.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What one load step measured, as the table, the JSON and the chart show it. */
+record StepResult(
+    String tag,
+    double offeredRate,
+    double msgsPerSecond,
+    double deliveriesPerSecond,
+    Latencies.Summary sendToSent,
+    Latencies.Summary sendToDelivered,
+    Map<String, Long> errors,
+    Checker.Verdict verdict,
+    Map<String, Object> resources) {
+
+  long errorTotal() {
+    return errors.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Sustainable: p99 send→delivered within the bound, no errors, the offered rate achieved. */
+  boolean sustainable(double boundMs) {
+    return verdict.ok()
+        && errorTotal() == 0
+        && sendToDelivered.count() > 0
+        && sendToDelivered.p99() <= boundMs
+        && msgsPerSecond >= 0.95 * offeredRate;
+  }
+
+  static StepResult of(LoadRun run, Checker.Verdict verdict, Map<String, Object> resources) {
+    return new StepResult(
+        run.tag,
+        run.rate,
+        run.msgsPerSecond(),
+        run.deliveriesPerSecond(),
+        Latencies.Summary.of(run.sent.total()),
+        Latencies.Summary.of(run.delivered.total()),
+        run.errorCounts(),
+        verdict,
+        resources);
+  }
+
+  Map<String, Object> toMap(double boundMs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("step", tag);
+    m.put("offered_rate", offeredRate);
+    m.put("msgs_per_s", round(msgsPerSecond));
+    m.put("deliveries_per_s", round(deliveriesPerSecond));
+    m.put("send_to_sent_ms", sendToSent);
+    m.put("send_to_delivered_ms", sendToDelivered);
+    m.put("errors", errors);
+    m.put("checker", verdict.toMap());
+    m.put("sustainable", sustainable(boundMs));
+    m.put("resources", resources);
+    return m;
+  }
+
+  static double round(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+}

@@ -1,0 +1,115 @@
+package io.parley.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.node.Node;
+import io.parley.testing.TestNodes;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The load tool end to end against a real node, at a tiny rate, so that it cannot rot. Its
+ * numbers are not asserted (they live in docs/benchmarks.md); its outputs and its checker are.
+ */
+class BenchToolTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Node node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNodes.start(Map.of());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+  }
+
+  @Test
+  void directRunWritesTableJsonAndChartAndFindsNoLoss(@TempDir Path out) throws Exception {
+    Run run = bench(out, "--scenario", "direct", "--pairs", "5", "--rate", "20", "--duration", "3", "--warmup", "1");
+    assertEquals(0, run.status, run.output);
+    assertTrue(run.output.contains("send->delivered"), "the table is printed:\n" + run.output);
+    JsonNode report = JSON.readTree(only(out, ".json").toFile());
+    assertTrue(report.path("ok").asBoolean(), report.toString());
+    assertEquals("direct", report.path("scenario").asText());
+    assertTrue(report.path("machine").has("cores"));
+    JsonNode step = report.path("steps").get(0);
+    for (String field : List.of("offered_rate", "msgs_per_s", "deliveries_per_s", "errors", "resources")) {
+      assertTrue(step.has(field), "step field " + field + " in " + step);
+    }
+    for (String series : List.of("send_to_sent_ms", "send_to_delivered_ms")) {
+      for (String p : List.of("count", "p50", "p90", "p99", "p999", "max")) {
+        assertTrue(step.path(series).has(p), series + "." + p + " in " + step);
+      }
+    }
+    JsonNode check = step.path("checker");
+    assertTrue(check.path("history_checked").asBoolean(), check.toString());
+    assertEquals(0, check.path("lost").asLong(), check.toString());
+    assertEquals(0, check.path("undelivered").asLong(), check.toString());
+    assertEquals(0, check.path("duplicated").asLong(), check.toString());
+    assertEquals(0, check.path("out_of_order").asLong(), check.toString());
+    assertTrue(check.path("acked").asLong() > 0, check.toString());
+    String html = Files.readString(only(out, ".html"));
+    assertTrue(html.contains("<svg") && !html.contains("<script"), "a self-contained SVG chart");
+  }
+
+  @Test
+  void idleSocketsAreCountedAndMeasured(@TempDir Path out) throws Exception {
+    Run run =
+        bench(out, "--scenario", "idle", "--sockets", "20", "--sockets-per-user", "10", "--duration", "1",
+            "--tcp-port", Integer.toString(node.tcpAddress().getPort()));
+    assertEquals(0, run.status, run.output);
+    JsonNode report = JSON.readTree(only(out, ".json").toFile());
+    assertEquals(20, report.path("sockets_welcomed").asInt(), report.toString());
+    assertEquals(20, report.path("sockets_open_after_hold").asInt(), report.toString());
+    assertTrue(report.has("kb_per_socket_heap") && report.has("kb_per_socket_rss"), report.toString());
+  }
+
+  @Test
+  void ceilingPersistsAndReplies(@TempDir Path out) throws Exception {
+    Run run =
+        bench(out, "--scenario", "ceiling", "--cassandra", TestNodes.cassandra(), "--entities", "10",
+            "--outstanding", "8", "--duration", "2", "--warmup", "1");
+    assertEquals(0, run.status, run.output);
+    JsonNode report = JSON.readTree(only(out, ".json").toFile());
+    assertTrue(report.path("events_per_s").asDouble() > 0, report.toString());
+  }
+
+  private record Run(int status, String output) {}
+
+  private static Run bench(Path out, String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    String[] all =
+        Stream.concat(
+                Stream.of(args),
+                Stream.of("--port", Integer.toString(node.httpAddress().getPort()), "--out", out.toString(), "--drain", "5"))
+            .toArray(String[]::new);
+    int status;
+    try (PrintStream print = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      status = Bench.run(print, all);
+    }
+    return new Run(status, bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Path only(Path dir, String suffix) throws Exception {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> found = files.filter(p -> p.toString().endsWith(suffix)).toList();
+      assertEquals(1, found.size(), "one " + suffix + " file in " + dir + ": " + found);
+      return found.get(0);
+    }
+  }
+}
