@@ -64,7 +64,13 @@ final class IdleSockets implements AutoCloseable {
   boolean connect(String token, String device) throws IOException {
     if (count == channels.length) return false;
     while (true) {
-      SocketChannel ch = SocketChannel.open();
+      SocketChannel ch;
+      try {
+        ch = SocketChannel.open();
+      } catch (IOException e) {
+        lastError = e.getMessage(); // typically "Too many open files": this process's limit
+        return false;
+      }
       try {
         ch.bind(new InetSocketAddress(sourceAddress(), 0));
         ch.connect(target);

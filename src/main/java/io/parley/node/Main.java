@@ -6,9 +6,19 @@ import java.util.concurrent.TimeUnit;
 
 /** Starts one Parley node from conf/application.conf and the PARLEY_... environment. */
 public final class Main {
+  private static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    // On a 2-core machine the JDK's common pool has parallelism 1, and CompletableFuture then
+    // runs async callbacks (which the Scala-backed stages of Pekko's javadsl ask use) on a new
+    // thread per task: ~20,000 threads started in 45 s under load (docs/benchmarks.md). Two
+    // workers remove that cost. Set before anything touches the pool; an explicit -D wins.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
     long started = System.nanoTime();
     Config config = ParleyConfig.load(ConfigFactory.empty());
     Node node;
