@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.parley.conversation.Replies.PageRange;
 import io.parley.conversation.Replies.PageReply;
 import io.parley.conversation.Replies.PostReply;
@@ -16,10 +14,9 @@ import io.parley.protocol.ErrorCode;
 import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import io.parley.testing.EntityTestCluster;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,29 +27,12 @@ import org.junit.jupiter.api.Test;
  * one-node cluster (the conversation asks them to link it before its first post).
  */
 class ConversationEntityTest {
-  private static final Config CONFIG =
-      EventSourcedBehaviorTestKit.config()
-          .withFallback(
-              ConfigFactory.parseString(
-                  """
-                  pekko.actor.provider = cluster
-                  pekko.coordinated-shutdown.exit-jvm = off
-                  pekko.cluster.roles = [core]
-                  pekko.remote.artery.canonical.port = 0
-                  pekko.remote.artery.canonical.hostname = 127.0.0.1
-                  pekko.actor.serialization-bindings { "io.parley.CborSerializable" = jackson-cbor }
-                  """))
-          .withFallback(ConfigFactory.load())
-          .resolve();
-
   private static ActorTestKit testKit;
   private static ClusterSharding sharding;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    testKit = ActorTestKit.create(CONFIG);
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
     UserEntity.init(testKit.system(), 100);
     for (String user : new String[] {"alice", "bob", "carol", "dan"}) {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.parley.conversation.ConversationEntity;
 import io.parley.push.Push;
 import io.parley.user.Contacts.Answer;
@@ -16,12 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import io.parley.testing.EntityTestCluster;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,32 +31,15 @@ import org.junit.jupiter.api.Test;
  */
 class UserEntityTest {
   private static final Duration ASK = Duration.ofSeconds(20);
-  private static final Config CONFIG =
-      EventSourcedBehaviorTestKit.config()
-          .withFallback(
-              ConfigFactory.parseString(
-                  """
-                  pekko.actor.provider = cluster
-                  pekko.coordinated-shutdown.exit-jvm = off
-                  pekko.cluster.roles = [core]
-                  pekko.remote.artery.canonical.port = 0
-                  pekko.remote.artery.canonical.hostname = 127.0.0.1
-                  pekko.actor.serialization-bindings { "io.parley.CborSerializable" = jackson-cbor }
-                  """))
-          .withFallback(ConfigFactory.load())
-          .resolve();
-
   private static ActorTestKit testKit;
   private static ClusterSharding sharding;
 
   @BeforeAll
   static void startCluster() {
-    testKit = ActorTestKit.create(CONFIG);
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
     UserEntity.init(testKit.system(), 100);
-    ConversationEntity.init(testKit.system(), ConversationEntity.Settings.from(CONFIG));
+    ConversationEntity.init(testKit.system(), ConversationEntity.Settings.from(testKit.system().settings().config()));
   }
 
   @AfterAll

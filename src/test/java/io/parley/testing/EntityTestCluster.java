@@ -1,0 +1,39 @@
+package io.parley.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+
+/**
+ * A one-node cluster on the in-memory journal for entity tests: entities under test talk to
+ * other entities through sharding, as they do in production.
+ */
+public final class EntityTestCluster {
+  private static final Config CONFIG =
+      EventSourcedBehaviorTestKit.config()
+          .withFallback(
+              ConfigFactory.parseString(
+                  """
+                  pekko.actor.provider = cluster
+                  pekko.coordinated-shutdown.exit-jvm = off
+                  pekko.cluster.roles = [core]
+                  pekko.remote.artery.canonical.port = 0
+                  pekko.remote.artery.canonical.hostname = 127.0.0.1
+                  pekko.actor.serialization-bindings { "io.parley.CborSerializable" = jackson-cbor }
+                  """))
+          .withFallback(ConfigFactory.load())
+          .resolve();
+
+  private EntityTestCluster() {}
+
+  /** A test kit whose system has joined itself; shut it down after the tests. */
+  public static ActorTestKit start() {
+    ActorTestKit testKit = ActorTestKit.create(CONFIG);
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    return testKit;
+  }
+}
