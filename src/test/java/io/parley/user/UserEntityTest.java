@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.conversation.ConversationEntity;
 import io.parley.push.Push;
+import io.parley.testing.EntityTestCluster;
 import io.parley.user.Contacts.Answer;
 import io.parley.user.Contacts.Change;
 import io.parley.user.Contacts.Op;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import io.parley.testing.EntityTestCluster;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
