@@ -1,6 +1,8 @@
 package io.parley.bench;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Open-loop pacing, corrected for coordinated omission: message n is due at {@code start + n/rate}
@@ -17,11 +19,20 @@ final class OpenLoop {
 
   private final double rate;
   private final long startNanos;
+  private final LongSupplier clock;
+  private final LongConsumer park;
   private volatile boolean stopped;
 
   OpenLoop(double ratePerSecond, long startNanos) {
+    this(ratePerSecond, startNanos, System::nanoTime, LockSupport::parkNanos);
+  }
+
+  /** With a clock and a way to wait of the caller's choosing (tests drive time themselves). */
+  OpenLoop(double ratePerSecond, long startNanos, LongSupplier clock, LongConsumer park) {
     this.rate = ratePerSecond;
     this.startNanos = startNanos;
+    this.clock = clock;
+    this.park = park;
   }
 
   /** When message n is due. */
@@ -42,10 +53,10 @@ final class OpenLoop {
   void run(long count, Sender sender) {
     for (long n = 0; n < count && !stopped; ) {
       long due = intended(n);
-      long wait = due - System.nanoTime();
+      long wait = due - clock.getAsLong();
       if (wait > 0) {
         // parkNanos may wake early or late; late is fine (latency counts from `due`).
-        LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+        park.accept(Math.min(wait, 50_000_000L));
         continue;
       }
       sender.send(n, due);

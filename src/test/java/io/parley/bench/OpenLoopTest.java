@@ -11,16 +11,18 @@ class OpenLoopTest {
   @Test
   void latencyCountsFromTheIntendedTimeWhenTheSenderStalls() {
     int count = 300;
-    long start = System.nanoTime() + 20_000_000L;
-    OpenLoop loop = new OpenLoop(1000, start); // one message per millisecond
+    // The test drives time itself: waiting advances the clock, and so does the stall.
+    long[] now = {0};
+    long start = 20_000_000L;
+    OpenLoop loop = new OpenLoop(1000, start, () -> now[0], nanos -> now[0] += nanos); // 1 per ms
     long[] due = new long[count];
     long[] sentAt = new long[count];
     loop.run(
         count,
         (n, intended) -> {
           due[(int) n] = intended;
-          sentAt[(int) n] = System.nanoTime();
-          if (n == 10) sleep(200); // the sender stalls for 200 ms after message 10
+          sentAt[(int) n] = now[0];
+          if (n == 10) now[0] += 200_000_000L; // the sender stalls for 200 ms after message 10
         });
 
     for (int n = 0; n < count; n++) {
@@ -36,13 +38,5 @@ class OpenLoopTest {
     }
     // After catching up, the loop is back on schedule.
     assertTrue(sentAt[count - 1] - due[count - 1] < 100_000_000L, "back on schedule");
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -71,9 +71,9 @@ import org.apache.pekko.serialization.SerializationExtension;
  * 9142 and the dev node on 9042):
  *
  * <pre>{@code
- * mvn -B -q -o test-compile
+ * mvn -B -q -o compile
  * PARLEY_ROOT=$PWD bash -c 'source scripts/cassandra.sh && cassandra_start target/bench-cassandra 9242 7200'
- * java -Xms2g -Xmx2g -cp "target/test-classes:target/classes:$(cat target/runtime.classpath)" \
+ * java -Xms2g -Xmx2g -cp "target/classes:$(cat target/runtime.classpath)" \
  *   io.parley.bench.RecoveryBenchmark
  * PARLEY_ROOT=$PWD bash -c 'source scripts/cassandra.sh && cassandra_stop target/bench-cassandra'
  * }</pre>
