@@ -171,7 +171,7 @@ public final class ConversationEntity
 
   @Override
   public TimelineState emptyState() {
-    return TimelineState.empty(settings.dedupWindow());
+    return TimelineState.empty(settings.dedupWindow(), conv.isRoom());
   }
 
   @Override
@@ -305,7 +305,13 @@ public final class ConversationEntity
         .reply(
             cmd.replyTo(),
             new Summary(
-                conv.value(), conv.kind().wire(), state.membership().title(), state.lastSeq(), state.epoch(), lastEntry));
+                conv.value(),
+                conv.kind().wire(),
+                state.membership().title(),
+                state.lastSeq(),
+                state.lastOwn(cmd.user()),
+                state.epoch(),
+                lastEntry));
   }
 
   private ReplyEffect<Event, TimelineState> onForwardRead(TimelineState state, ForwardRead cmd) {
@@ -411,7 +417,7 @@ public final class ConversationEntity
 
       @Override
       public TimelineState fromJournal(Object from) {
-        return TimelineState.of((TimelineState.Snapshot) from, settings.dedupWindow());
+        return TimelineState.of((TimelineState.Snapshot) from, settings.dedupWindow(), conv.isRoom());
       }
     };
   }

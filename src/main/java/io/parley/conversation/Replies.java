@@ -21,7 +21,7 @@ public final class Replies {
 
   /** lastEntry is null while the timeline is empty; epoch is "" then; title only for groups. */
   public record Summary(
-      String conv, String kind, String title, long lastSeq, String epoch, Entry lastEntry)
+      String conv, String kind, String title, long lastSeq, long lastOwnSeq, String epoch, Entry lastEntry)
       implements SummaryReply {}
 
   public record Rejected(ErrorCode code, String message)

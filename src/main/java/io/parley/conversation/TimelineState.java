@@ -2,6 +2,7 @@ package io.parley.conversation;
 
 import io.parley.CborSerializable;
 import io.parley.conversation.ConversationEntity.EntryAppended;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,18 +21,29 @@ public final class TimelineState {
   private EntryAppended last;
   private final DedupWindow dedup;
   private final Membership membership;
+  // Per sender, the seq of their latest text or recall: what they wrote they have read, so it
+  // never counts as unread for them, without a read-marker write per send. Null in a room,
+  // whose audience has no unread count and may be huge.
+  private final Map<String, Long> lastOwn;
 
   TimelineState(
-      long lastSeq, long firstTs, EntryAppended last, DedupWindow dedup, Membership membership) {
+      long lastSeq,
+      long firstTs,
+      EntryAppended last,
+      DedupWindow dedup,
+      Membership membership,
+      Map<String, Long> lastOwn) {
     this.lastSeq = lastSeq;
     this.firstTs = firstTs;
     this.last = last;
     this.dedup = dedup;
     this.membership = membership;
+    this.lastOwn = lastOwn;
   }
 
-  static TimelineState empty(int dedupWindow) {
-    return new TimelineState(0, 0, null, new DedupWindow(dedupWindow), Membership.empty());
+  static TimelineState empty(int dedupWindow, boolean room) {
+    return new TimelineState(
+        0, 0, null, new DedupWindow(dedupWindow), Membership.empty(), room ? null : new HashMap<>());
   }
 
   TimelineState append(EntryAppended e) {
@@ -41,6 +53,7 @@ public final class TimelineState {
     dedup.remember(new DedupWindow.Record(e.from(), e.cid(), lastSeq, e.ts(), e.kind(), false));
     if (RECALL.equals(e.kind())) dedup.markRecalled(e.body().path("seq").asLong());
     if (SYSTEM.equals(e.kind())) membership.apply(e.body(), lastSeq);
+    else if (lastOwn != null) lastOwn.put(e.from(), lastSeq);
     return this;
   }
 
@@ -58,6 +71,11 @@ public final class TimelineState {
    */
   String epoch() {
     return firstTs == 0 ? "" : Long.toString(firstTs, 36);
+  }
+
+  /** The seq of this user's latest own entry, 0 if none (or in a room). */
+  long lastOwn(String user) {
+    return lastOwn == null ? 0 : lastOwn.getOrDefault(user, 0L);
   }
 
   DedupWindow.Record sent(String from, String cid) {
@@ -79,19 +97,30 @@ public final class TimelineState {
       EntryAppended last,
       List<DedupWindow.Record> dedup,
       Map<String, Membership.Member> members,
-      String title)
+      String title,
+      // Absent in snapshots taken before it existed: then the senders' user entities still
+      // hold read markers for their own earlier sends (they were written per send).
+      Map<String, Long> lastOwn)
       implements CborSerializable {}
 
   Snapshot snapshot() {
-    return new Snapshot(lastSeq, firstTs, last, dedup.records(), membership.members(), membership.title());
+    return new Snapshot(
+        lastSeq,
+        firstTs,
+        last,
+        dedup.records(),
+        membership.members(),
+        membership.title(),
+        lastOwn == null ? null : Map.copyOf(lastOwn));
   }
 
-  static TimelineState of(Snapshot s, int dedupWindow) {
+  static TimelineState of(Snapshot s, int dedupWindow, boolean room) {
     return new TimelineState(
         s.lastSeq(),
         s.firstTs(),
         s.last(),
         DedupWindow.of(dedupWindow, s.dedup()),
-        new Membership(s.members() == null ? Map.of() : s.members(), s.title()));
+        new Membership(s.members() == null ? Map.of() : s.members(), s.title()),
+        room ? null : s.lastOwn() == null ? new HashMap<>() : new HashMap<>(s.lastOwn()));
   }
 }

@@ -2,28 +2,61 @@ package io.parley.edge;
 
 import io.parley.edge.Connection.Outbound;
 import io.parley.metrics.Metrics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
 
 /**
- * A socket's outbound queue (its stream's actor source), counting the frames that wait in it so
- * the push queue depth can be measured. Written to by the connection actor and by the node's
- * room registry; drained by the socket's stream.
+ * A socket's outbound queue, counting the frames that wait in it so the push queue depth can be
+ * measured. Written to by the connection actor and by the node's room registry, from any
+ * thread; drained by the socket's stream. A bounded linked queue rather than an actor source:
+ * an offer is no actor message, and an idle socket keeps no preallocated buffer.
  */
 public final class Outbox {
-  private final ActorRef<Outbound> queue;
   private final AtomicLong waiting = new AtomicLong();
+  private volatile BoundedSourceQueue<Outbound> queue;
+  // Frames told before the socket's stream was materialized (in practice none: the connection
+  // writes only in answer to inbound frames, which flow after materialization).
+  private List<Outbound> early = new ArrayList<>();
+  private volatile ActorRef<?> owner;
 
-  Outbox(ActorRef<Outbound> queue) {
-    this.queue = queue;
+  /** The socket's stream is materialized: its queue takes the frames from now on. */
+  void attach(BoundedSourceQueue<Outbound> materialized) {
+    List<Outbound> before;
+    synchronized (this) {
+      queue = materialized;
+      before = early;
+      early = null;
+    }
+    before.forEach(this::tell);
   }
 
+  /** A Close completes the socket once the frames queued before it are written. */
   void tell(Outbound frame) {
-    if (!(frame instanceof Outbound.Close)) {
+    if (queue == null) {
+      synchronized (this) {
+        if (queue == null) {
+          early.add(frame);
+          return;
+        }
+      }
+    }
+    if (frame instanceof Outbound.Close) {
+      closeQueue();
+      return;
+    }
+    QueueOfferResult result = queue.offer(frame);
+    if (result == QueueOfferResult.enqueued()) {
       waiting.incrementAndGet();
       Metrics.PUSH_QUEUE.incrementAndGet();
+    } else if (result == QueueOfferResult.dropped()) {
+      // A reader this slow is cut off rather than buffered without bound.
+      failQueue(new SlowReader(queue.size()));
     }
-    queue.tell(frame);
+    // Closed or failed: the socket is gone and nothing more will be written.
   }
 
   /** The stream took one frame off the queue. */
@@ -37,8 +70,35 @@ public final class Outbox {
     Metrics.PUSH_QUEUE.addAndGet(-waiting.getAndSet(0));
   }
 
-  /** The queue's actor, to watch: it stops when the socket's stream ends. */
-  ActorRef<Outbound> ref() {
-    return queue;
+  void ownedBy(ActorRef<?> connection) {
+    this.owner = connection;
+  }
+
+  /** The socket's connection actor, to watch: it stops when the socket's stream ends. */
+  ActorRef<?> ref() {
+    return owner;
+  }
+
+  private void closeQueue() {
+    try {
+      queue.complete();
+    } catch (IllegalStateException alreadyDone) {
+      // closed twice, or failed first: either way the socket is ending
+    }
+  }
+
+  private void failQueue(Throwable why) {
+    try {
+      queue.fail(why);
+    } catch (IllegalStateException alreadyDone) {
+      // already ending
+    }
+  }
+
+  /** The socket's reader fell too far behind. */
+  static final class SlowReader extends RuntimeException {
+    SlowReader(int queued) {
+      super("slow reader: " + queued + " frames queued; socket closed", null, false, false);
+    }
   }
 }

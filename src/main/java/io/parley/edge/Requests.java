@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import io.parley.push.SessionMessage;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
@@ -39,20 +41,32 @@ public final class Requests {
       Map<String, List<Entry>> catchUp,
       Map<String, Long> cursors) {}
 
-  CompletionStage<ServerFrame> send(String user, ClientFrame.Send f) {
-    if (ConversationId.parse(f.conv()).isEmpty()) return completed(unknownConv(f.rid()));
+  /**
+   * Posts a send and maps the outcome to {@code sent} or an error inside the session actor
+   * ({@code ActorContext.ask}): no future callback runs on another thread on this, the hottest
+   * path (STACK.md's thread-per-task trap).
+   */
+  void send(ActorContext<SessionMessage> ctx, String user, ClientFrame.Send f) {
+    if (ConversationId.parse(f.conv()).isEmpty()) {
+      ctx.getSelf().tell(new Session.Reply(unknownConv(f.rid())));
+      return;
+    }
     long started = System.nanoTime();
-    return conversation(f.conv())
-        .<Replies.PostReply>ask(
-            replyTo ->
-                new ConversationEntity.Post(user, f.cid(), f.isRecall() ? "recall" : "text", f.body(), replyTo),
-            deps.settings().askTimeout())
-        .thenApply(
-            reply -> {
-              if (!(reply instanceof Replies.Posted p)) return rejected(f.rid(), reply);
-              Metrics.SEND_PERSIST.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-              return new ServerFrame.Sent(f.rid(), f.conv(), f.cid(), p.seq(), p.ts());
-            });
+    ctx.ask(
+        Replies.PostReply.class,
+        conversation(f.conv()),
+        deps.settings().askTimeout(),
+        replyTo ->
+            new ConversationEntity.Post(user, f.cid(), f.isRecall() ? "recall" : "text", f.body(), replyTo),
+        (reply, failure) -> new Session.Reply(sentOrError(f, reply, failure, started)));
+  }
+
+  private static ServerFrame sentOrError(
+      ClientFrame.Send f, Replies.PostReply reply, Throwable failure, long started) {
+    if (failure != null) return Session.notAnswered(f.rid());
+    if (!(reply instanceof Replies.Posted p)) return rejected(f.rid(), reply);
+    Metrics.SEND_PERSIST.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    return new ServerFrame.Sent(f.rid(), f.conv(), f.cid(), p.seq(), p.ts());
   }
 
   /** One line of the recent-conversations list: its state and its last entry (null if none). */
@@ -160,7 +174,10 @@ public final class Requests {
     return summary(user, conv, readSeq).thenApply(view -> view == null ? null : view.state());
   }
 
-  /** unread = last_seq - read_seq (the read marker clamped to the timeline). */
+  /**
+   * unread = last_seq - read_seq. read_seq is the user's read marker or their latest own entry,
+   * whichever is later (writing implies having read), clamped to the timeline.
+   */
   private CompletionStage<ConversationView> summary(String user, String conv, long readSeq) {
     return conversation(conv)
         .<Replies.SummaryReply>ask(
@@ -169,7 +186,7 @@ public final class Requests {
         .thenApply(
             reply -> {
               if (!(reply instanceof Replies.Summary s)) return null;
-              long read = Math.min(readSeq, s.lastSeq());
+              long read = Math.min(Math.max(readSeq, s.lastOwnSeq()), s.lastSeq());
               var state =
                   new ServerFrame.ConvState(
                       s.conv(), s.kind(), s.title(), s.lastSeq(), read, s.lastSeq() - read, s.epoch());

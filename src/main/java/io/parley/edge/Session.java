@@ -190,7 +190,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
       error(s.rid(), ErrorCode.TOO_LARGE, "body exceeds " + deps.settings().maxBodyBytes() + " bytes");
     } else {
       Metrics.MESSAGES_IN.increment();
-      pipe(requests.send(user, s), s.rid());
+      requests.send(getContext(), user, s);
     }
   }
 
@@ -312,11 +312,11 @@ final class Session extends AbstractBehavior<SessionMessage> {
         .pipeToSelf(
             reply,
             (frame, failure) ->
-                new Reply(
-                    failure == null
-                        ? frame
-                        : ServerFrame.Error.of(
-                            rid, ErrorCode.UNAVAILABLE, "not answered in time; retry (same cid for sends)")));
+                new Reply(failure == null ? frame : notAnswered(rid)));
+  }
+
+  static ServerFrame notAnswered(String rid) {
+    return ServerFrame.Error.of(rid, ErrorCode.UNAVAILABLE, "not answered in time; retry (same cid for sends)");
   }
 
   private void error(String rid, ErrorCode code, String message) {

@@ -5,19 +5,15 @@ import io.parley.protocol.ErrorCode;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;
-import java.util.Optional;
 import java.util.UUID;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
  * Builds the stream of one socket around a fresh {@link Connection} actor: decoded inbound frames
@@ -34,21 +30,13 @@ public final class SessionFlow {
 
   public static Flow<RawFrame, byte[], NotUsed> create(
       ActorSystem<?> system, SessionDeps deps, Codec codec, String transport) {
-    Pair<ActorRef<Connection.Outbound>, Source<Connection.Outbound, NotUsed>> out =
-        ActorSource.<Connection.Outbound>actorRef(
-                // Close completes the socket after the frames queued before it are written.
-                m -> m instanceof Connection.Outbound.Close,
-                m -> Optional.empty(),
-                deps.settings().outboundBuffer(),
-                // A reader this slow is cut off rather than buffered without bound.
-                OverflowStrategy.fail())
-            .preMaterialize(system);
-    Outbox outbox = new Outbox(out.first());
+    Outbox outbox = new Outbox();
     ActorRef<SessionMessage> connection =
         system.systemActorOf(
             Connection.create(deps, outbox, transport),
             "conn-" + transport + "-" + UUID.randomUUID(),
             Props.empty());
+    outbox.ownedBy(connection);
 
     ServerFrame.Error tooLarge =
         ServerFrame.Error.of(
@@ -71,8 +59,12 @@ public final class SessionFlow {
                     Connection.StreamClosed.INSTANCE,
                     failure -> Connection.StreamClosed.INSTANCE));
     Source<byte[], NotUsed> outBytes =
-        out.second()
-            .filterNot(o -> o instanceof Connection.Outbound.Close)
+        Source.<Connection.Outbound>queue(deps.settings().outboundBuffer())
+            .mapMaterializedValue(
+                queue -> {
+                  outbox.attach(queue);
+                  return NotUsed.getInstance();
+                })
             .map(
                 o -> {
                   outbox.written();

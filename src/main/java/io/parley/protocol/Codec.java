@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import java.io.IOException;
@@ -17,6 +20,9 @@ import java.io.IOException;
  */
 public final class Codec {
   private final ObjectMapper mapper;
+  // The same mapper, but it refuses to coerce numbers or booleans into strings, so that a frame
+  // it reads is one the tree checks below would accept too (e.g. a numeric rid is an error).
+  private final ObjectMapper strict;
   private final ClientFrame.Limits limits;
 
   private Codec(ObjectMapper mapper, ClientFrame.Limits limits) {
@@ -26,6 +32,11 @@ public final class Codec {
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             // Unknown fields are ignored so that newer clients can talk to older servers.
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    this.strict = this.mapper.copy();
+    for (CoercionInputShape shape :
+        new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
+      strict.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+    }
     this.limits = limits;
   }
 
@@ -41,6 +52,21 @@ public final class Codec {
   public record Decoded(ClientFrame frame, ServerFrame.Error error) {}
 
   public Decoded decode(byte[] bytes) {
+    // Fast path: well-formed frames bind in one pass. Anything it refuses is decoded again
+    // through a tree, which says precisely what is wrong.
+    try {
+      ClientFrame frame = strict.readValue(bytes, ClientFrame.class);
+      if (frame != null && (frame.rid() == null || frame.rid().length() <= ClientFrame.MAX_ID_CHARS)) {
+        String problem = frame.validate(limits);
+        return problem == null ? new Decoded(frame, null) : failed(frame.rid(), problem);
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through to the precise path
+    }
+    return decodeTree(bytes);
+  }
+
+  private Decoded decodeTree(byte[] bytes) {
     JsonNode tree;
     try {
       tree = mapper.readTree(bytes);

@@ -422,11 +422,9 @@ public final class UserEntity
 
   private ReplyEffect<Event, State> onDeliver(State state, Deliver cmd) {
     Entry entry = cmd.entry();
+    // Own entries count as read without a write here: the conversation knows each member's
+    // latest own seq, and unread is computed from both (Requests.summary).
     sessions.push(new Push.Delivery(entry));
-    // The sender has read what they wrote: their own entries never count as unread.
-    if (entry.from().equals(userId) && entry.seq() > state.readSeq(entry.conv())) {
-      return Effect().persist(new ReadMarked(entry.conv(), entry.seq())).thenNoReply();
-    }
     return Effect().noReply();
   }
 

@@ -42,6 +42,19 @@ class CodecTest {
   }
 
   @Test
+  void theOnePassDecodeKeepsTheTreeRulesForRids() {
+    // Bound in one pass, but a rid that is not a string of at most 64 chars stays an error.
+    assertEquals("rid must be a string of at most 64 chars", decode("{\"type\":\"ping\",\"rid\":5}").error().message());
+    assertEquals("bad_request", decode("{\"type\":\"ping\",\"rid\":true}").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"ping\",\"rid\":\"" + "r".repeat(65) + "\"}").error().code());
+    assertNull(decode("{\"type\":\"ping\",\"rid\":null}").error());
+    // The type need not come first; a validation problem keeps the rid.
+    assertInstanceOf(ClientFrame.Ping.class, decode("{\"rid\":\"p\",\"type\":\"ping\"}").frame());
+    var invalid = decode("{\"rid\":\"h1\",\"type\":\"history\",\"conv\":\"c\",\"limit\":500}").error();
+    assertEquals("h1", invalid.rid());
+  }
+
+  @Test
   void serverFramesUseSnakeCaseAndLeaveOutNulls() {
     String text =
         new String(
