@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * told at once to one live entity, the replies counted by an actor, so the figure is the
  * entity's own cost per post (dedup lookup, persist, state append, fan-out, reply) without a
  * round trip per post. Three paths: a new post in a direct conversation (its fan-out goes to
- * the two members' user entities, and the sender's user entity then stores its read marker), a
+ * the two members' user entities, which push to their sessions and store nothing), a
  * new post in a room (fan-out to no subscribed node), and a retried post (answered from the
  * full dedup window, nothing persisted). How to run: docs/benchmarks.md.
  */
