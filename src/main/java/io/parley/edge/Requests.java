@@ -42,13 +42,14 @@ public final class Requests {
       Map<String, Long> cursors) {}
 
   /**
-   * Posts a send and maps the outcome to {@code sent} or an error inside the session actor
+   * Posts a send; the session gets exactly one {@link Session.SendAnswered}. The outcome is
+   * mapped to {@code sent} or an error inside the session actor
    * ({@code ActorContext.ask}): no future callback runs on another thread on this, the hottest
    * path (STACK.md's thread-per-task trap).
    */
   void send(ActorContext<SessionMessage> ctx, String user, ClientFrame.Send f) {
     if (ConversationId.parse(f.conv()).isEmpty()) {
-      ctx.getSelf().tell(new Session.Reply(unknownConv(f.rid())));
+      ctx.getSelf().tell(new Session.SendAnswered(unknownConv(f.rid())));
       return;
     }
     long started = System.nanoTime();
@@ -58,7 +59,7 @@ public final class Requests {
         deps.settings().askTimeout(),
         replyTo ->
             new ConversationEntity.Post(user, f.cid(), f.isRecall() ? "recall" : "text", f.body(), replyTo),
-        (reply, failure) -> new Session.Reply(sentOrError(f, reply, failure, started)));
+        (reply, failure) -> new Session.SendAnswered(sentOrError(f, reply, failure, started)));
   }
 
   private static ServerFrame sentOrError(

@@ -45,6 +45,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   record Reply(ServerFrame frame) implements Connection.Command {}
 
+  /** The answer to one of this session's sends (it holds a slot of the node's send gate). */
+  record SendAnswered(ServerFrame frame) implements Connection.Command {}
+
   record Synced(Requests.Sync sync, Throwable failure) implements Connection.Command {}
 
   record Filled(String conv, List<Entry> entries) implements Connection.Command {}
@@ -79,6 +82,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final java.util.Set<String> memberOf = new java.util.HashSet<>();
   private final SessionRooms rooms;
   private List<Entry> heldPushes = new ArrayList<>();
+  private int sendsInFlight;
   private long lastInboundNanos = System.nanoTime();
   private long lastRefreshNanos = System.nanoTime();
 
@@ -121,6 +125,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
         .onMessage(Inbound.class, this::onInbound)
         .onMessage(Connection.StreamStarted.class, m -> ack(m.ackTo()))
         .onMessage(Reply.class, m -> write(m.frame()))
+        .onMessage(SendAnswered.class, this::onSendAnswered)
         .onMessage(Push.Delivery.class, this::onDelivery)
         .onMessage(Push.ReadMarker.class, this::onReadMarker)
         .onMessage(Push.TypingNotice.class, t -> typing(t))
@@ -188,10 +193,22 @@ final class Session extends AbstractBehavior<SessionMessage> {
     } else if (!s.isRecall()
         && s.body().asText().getBytes(StandardCharsets.UTF_8).length > deps.settings().maxBodyBytes()) {
       error(s.rid(), ErrorCode.TOO_LARGE, "body exceeds " + deps.settings().maxBodyBytes() + " bytes");
+    } else if (!deps.sendGate().tryEnter()) {
+      Metrics.SENDS_REFUSED.increment();
+      error(s.rid(), ErrorCode.UNAVAILABLE, "server busy; retry shortly with the same cid");
     } else {
+      sendsInFlight++;
       Metrics.MESSAGES_IN.increment();
       requests.send(getContext(), user, s);
     }
+  }
+
+  private Behavior<SessionMessage> onSendAnswered(SendAnswered m) {
+    if (sendsInFlight > 0) { // else detach() already gave the slot back
+      sendsInFlight--;
+      deps.sendGate().exit(1);
+    }
+    return write(m.frame());
   }
 
   /** Acks are coalesced; one with a rid is stored at once and answered when it is. */
@@ -297,6 +314,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> detach() {
+    // Answers still on their way would land in dead letters: give their gate slots back now.
+    deps.sendGate().exit(sendsInFlight);
+    sendsInFlight = 0;
     flushAcks();
     rooms.leaveAll();
     userEntity().tell(new UserEntity.Detach(pushRef));

@@ -12,4 +12,16 @@ public record SessionDeps(
     ClusterSharding sharding,
     TimelineReader timeline,
     ActorRef<RoomRegistry.Command> rooms,
-    LiveSessions sessions) {}
+    LiveSessions sessions,
+    SendGate sendGate) {
+
+  public SessionDeps(
+      SessionSettings settings,
+      Tokens tokens,
+      ClusterSharding sharding,
+      TimelineReader timeline,
+      ActorRef<RoomRegistry.Command> rooms,
+      LiveSessions sessions) {
+    this(settings, tokens, sharding, timeline, rooms, sessions, new SendGate(settings.maxSendsInFlight()));
+  }
+}

@@ -16,6 +16,7 @@ public record SessionSettings(
     int maxBodyBytes,
     double sendRate,
     int sendBurst,
+    int maxSendsInFlight,
     int historyDefaultLimit,
     int historyMaxLimit,
     Duration askTimeout) {
@@ -34,6 +35,7 @@ public record SessionSettings(
         l.getInt("max-body-bytes"),
         l.getDouble("send-rate"),
         l.getInt("send-burst"),
+        l.getInt("max-sends-in-flight"),
         l.getInt("history-default-limit"),
         l.getInt("history-max-limit"),
         config.getDuration("parley.ask-timeout"));

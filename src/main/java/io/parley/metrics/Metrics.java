@@ -28,6 +28,11 @@ public final class Metrics {
       Counter.builder("parley.messages.in").description("send frames accepted from clients").register(REGISTRY);
 
   /** msg frames queued to sockets (pushes, catch-up, room fan-out). */
+  public static final Counter SENDS_REFUSED =
+      Counter.builder("parley.sends.refused")
+          .description("sends refused because the edge node had max-sends-in-flight waiting")
+          .register(REGISTRY);
+
   public static final Counter MESSAGES_OUT =
       Counter.builder("parley.messages.out").description("msg frames queued to sockets").register(REGISTRY);
 
