@@ -27,32 +27,23 @@ public final class Metrics {
   public static final Counter MESSAGES_IN =
       Counter.builder("parley.messages.in").description("send frames accepted from clients").register(REGISTRY);
 
-  /** msg frames queued to sockets (pushes, catch-up, room fan-out). */
+  /** Sends an edge node refused at once because its send gate was full (edge.SendGate). */
   public static final Counter SENDS_REFUSED =
       Counter.builder("parley.sends.refused")
           .description("sends refused because the edge node had max-sends-in-flight waiting")
           .register(REGISTRY);
 
+  /** msg frames queued to sockets (pushes, catch-up, room fan-out). */
   public static final Counter MESSAGES_OUT =
       Counter.builder("parley.messages.out").description("msg frames queued to sockets").register(REGISTRY);
 
   /** From a send's arrival at the edge to its sent reply (the entry is durable). */
   public static final Timer SEND_PERSIST =
-      Timer.builder("parley.send.persist")
-          .description("time from a send frame to its durable sent reply")
-          .publishPercentileHistogram()
-          .minimumExpectedValue(Duration.ofMillis(1))
-          .maximumExpectedValue(Duration.ofSeconds(10))
-          .register(REGISTRY);
+      latency("parley.send.persist", "time from a send frame to its durable sent reply");
 
   /** The conversation entity's journal write: from persist to the event being stored. */
   public static final Timer JOURNAL_WRITE =
-      Timer.builder("parley.journal.write")
-          .description("conversation entity: command received to event stored")
-          .publishPercentileHistogram()
-          .minimumExpectedValue(Duration.ofMillis(1))
-          .maximumExpectedValue(Duration.ofSeconds(10))
-          .register(REGISTRY);
+      latency("parley.journal.write", "conversation entity: command received to event stored");
 
   /** Frames queued towards sockets but not yet encoded and written. */
   public static final AtomicLong PUSH_QUEUE = REGISTRY.gauge("parley.push.queue.depth", new AtomicLong());
@@ -69,6 +60,16 @@ public final class Metrics {
   }
 
   private Metrics() {}
+
+  /** A latency histogram (1 ms to 10 s buckets) that Prometheus can take percentiles from. */
+  private static Timer latency(String name, String description) {
+    return Timer.builder(name)
+        .description(description)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(REGISTRY);
+  }
 
   public static void connectionOpened() {
     OPEN_CONNECTIONS.incrementAndGet();

@@ -1,5 +1,6 @@
 package io.parley.node;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.parley.conversation.ConversationEntity;
 import io.parley.edge.LiveSessions;
@@ -111,6 +112,8 @@ public final class Node implements AutoCloseable {
             new LiveSessions(system));
     String host = config.getString("parley.node.bind-host");
     Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout());
+    // The REST routes write the same JSON as the socket (snake_case, no nulls): one mapper for all.
+    ObjectMapper json = Codec.json(settings.frameLimits()).mapper();
     UserRoutes users =
         new UserRoutes(
             system,
@@ -118,19 +121,19 @@ public final class Node implements AutoCloseable {
             tokens,
             auth,
             settings.askTimeout(),
-            Codec.json(settings.frameLimits()).mapper());
+            json);
     ProfileRoutes profiles =
         new ProfileRoutes(
             deps.sharding(),
             auth,
             settings.askTimeout(),
-            Codec.json(settings.frameLimits()).mapper(),
+            json,
             config.getInt("parley.user.avatar-max-chars"));
     ConversationRoutes conversations =
         new ConversationRoutes(
             new Requests(deps),
             auth,
-            Codec.json(settings.frameLimits()).mapper(),
+            json,
             settings.historyDefaultLimit(),
             settings.historyMaxLimit());
     Routes routes =

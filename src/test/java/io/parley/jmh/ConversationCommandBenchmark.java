@@ -5,6 +5,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.Replies;
+import io.parley.testing.EntityTestCluster;
 import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -13,8 +14,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,22 +46,14 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ConversationCommandBenchmark {
   static final int BATCH = 1000;
 
-  private static final Config CONFIG =
+  private static final Config JOURNAL =
       ConfigFactory.parseString(
-              """
-              pekko.loglevel = WARNING
-              pekko.actor.provider = cluster
-              pekko.coordinated-shutdown.exit-jvm = off
-              pekko.cluster.roles = [core]
-              pekko.remote.artery.canonical.port = 0
-              pekko.remote.artery.canonical.hostname = 127.0.0.1
-              pekko.actor.serialization-bindings { "io.parley.CborSerializable" = jackson-cbor }
-              pekko.persistence.journal.plugin = "pekko.persistence.journal.inmem"
-              pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
-              pekko.persistence.snapshot-store.local.dir = "target/jmh-snapshots"
-              """)
-          .withFallback(ConfigFactory.load())
-          .resolve();
+          """
+          pekko.loglevel = WARNING
+          pekko.persistence.journal.plugin = "pekko.persistence.journal.inmem"
+          pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
+          pekko.persistence.snapshot-store.local.dir = "target/jmh-snapshots"
+          """);
 
   private static final TextNode BODY = TextNode.valueOf("x".repeat(100));
 
@@ -76,9 +67,7 @@ public class ConversationCommandBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    testKit = ActorTestKit.create(CONFIG);
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit = EntityTestCluster.start(JOURNAL);
     ClusterSharding sharding = ClusterSharding.get(testKit.system());
     UserEntity.init(testKit.system(), 100);
     String run = Long.toString(System.currentTimeMillis(), 36);

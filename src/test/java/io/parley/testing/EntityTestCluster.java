@@ -12,26 +12,31 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
  * other entities through sharding, as they do in production.
  */
 public final class EntityTestCluster {
-  private static final Config CONFIG =
-      EventSourcedBehaviorTestKit.config()
-          .withFallback(
-              ConfigFactory.parseString(
-                  """
-                  pekko.actor.provider = cluster
-                  pekko.coordinated-shutdown.exit-jvm = off
-                  pekko.cluster.roles = [core]
-                  pekko.remote.artery.canonical.port = 0
-                  pekko.remote.artery.canonical.hostname = 127.0.0.1
-                  pekko.actor.serialization-bindings { "io.parley.CborSerializable" = jackson-cbor }
-                  """))
-          .withFallback(ConfigFactory.load())
-          .resolve();
+  private static final Config CLUSTER =
+      ConfigFactory.parseString(
+          """
+          pekko.actor.provider = cluster
+          pekko.coordinated-shutdown.exit-jvm = off
+          pekko.cluster.roles = [core]
+          pekko.remote.artery.canonical.port = 0
+          pekko.remote.artery.canonical.hostname = 127.0.0.1
+          pekko.actor.serialization-bindings { "io.parley.CborSerializable" = jackson-cbor }
+          """);
 
   private EntityTestCluster() {}
 
-  /** A test kit whose system has joined itself; shut it down after the tests. */
+  /** A test kit on the persistence test kit's journal, whose system has joined itself. */
   public static ActorTestKit start() {
-    ActorTestKit testKit = ActorTestKit.create(CONFIG);
+    return start(EventSourcedBehaviorTestKit.config());
+  }
+
+  /**
+   * The same on another journal (e.g. Pekko's plain in-memory one, which benchmarks use: the
+   * test kit's journal records every call); shut it down after the tests.
+   */
+  public static ActorTestKit start(Config journal) {
+    Config config = journal.withFallback(CLUSTER).withFallback(ConfigFactory.load()).resolve();
+    ActorTestKit testKit = ActorTestKit.create(config);
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     return testKit;
