@@ -28,7 +28,12 @@ public final class Connection {
 
   public record StreamStarted(ActorRef<Ack> ackTo) implements Command {}
 
-  public record Inbound(ActorRef<Ack> ackTo, Codec.Decoded decoded) implements Command {}
+  /** With neither frame nor error, a transport keep-alive (a WebSocket ping): traffic only. */
+  public record Inbound(ActorRef<Ack> ackTo, Codec.Decoded decoded) implements Command {
+    boolean isKeepAlive() {
+      return decoded.frame() == null && decoded.error() == null;
+    }
+  }
 
   public enum StreamClosed implements Command {
     INSTANCE
@@ -52,7 +57,8 @@ public final class Connection {
     /** A frame shared by many sockets, encoded once per codec. */
     record Shared(SharedFrame frame) implements Outbound {}
 
-    record Close(String reason) implements Outbound {}
+    /** {@code code}: the WebSocket close code (4401 for a bad token, as PROTOCOL.md asks). */
+    record Close(int code, String reason) implements Outbound {}
   }
 
   public static Behavior<SessionMessage> create(
@@ -72,6 +78,7 @@ public final class Connection {
             Inbound.class,
             m -> {
               m.ackTo().tell(Ack.INSTANCE);
+              if (m.isKeepAlive()) return Behaviors.same();
               return onFrameBeforeHello(deps, out, transport, m.decoded());
             })
         .onMessageEquals(
@@ -103,12 +110,21 @@ public final class Connection {
    */
   static Behavior<SessionMessage> close(Outbox out, ErrorCode code, String message) {
     out.tell(new Outbound.Frame(ServerFrame.Error.of(null, code, message)));
-    out.tell(new Outbound.Close(message));
+    out.tell(new Outbound.Close(closeCode(code), message));
     return Behaviors.receive(SessionMessage.class)
         .onMessage(Inbound.class, m -> ack(m.ackTo()))
         .onMessageEquals(StreamClosed.INSTANCE, Behaviors::stopped)
         .onAnyMessage(m -> Behaviors.same())
         .build();
+  }
+
+  /** The WebSocket close code for a session ended with this error. */
+  static int closeCode(ErrorCode code) {
+    return switch (code) {
+      case UNAUTHORIZED -> 4401;
+      case UNAVAILABLE -> WebSocketFraming.GOING_AWAY;
+      default -> WebSocketFraming.POLICY;
+    };
   }
 
   private static Behavior<SessionMessage> ack(ActorRef<Ack> ackTo) {

@@ -22,6 +22,9 @@ public final class Outbox {
   // writes only in answer to inbound frames, which flow after materialization).
   private List<Outbound> early = new ArrayList<>();
   private volatile ActorRef<?> owner;
+  // Why the session closed the socket, for transports that can say so (a WebSocket close frame).
+  private volatile int closeCode = WebSocketFraming.NORMAL;
+  private volatile String closeReason = "";
 
   /** The socket's stream is materialized: its queue takes the frames from now on. */
   void attach(BoundedSourceQueue<Outbound> materialized) {
@@ -44,7 +47,9 @@ public final class Outbox {
         }
       }
     }
-    if (frame instanceof Outbound.Close) {
+    if (frame instanceof Outbound.Close close) {
+      closeCode = close.code();
+      closeReason = close.reason();
       closeQueue();
       return;
     }
@@ -68,6 +73,14 @@ public final class Outbox {
   /** The socket is gone: whatever still waited will never be written. */
   void closed() {
     Metrics.PUSH_QUEUE.addAndGet(-waiting.getAndSet(0));
+  }
+
+  int closeCode() {
+    return closeCode;
+  }
+
+  String closeReason() {
+    return closeReason;
   }
 
   void ownedBy(ActorRef<?> connection) {

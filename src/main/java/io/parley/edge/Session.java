@@ -152,6 +152,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private Behavior<SessionMessage> onInbound(Inbound m) {
     m.ackTo().tell(Ack.INSTANCE);
     lastInboundNanos = System.nanoTime();
+    if (m.isKeepAlive()) return this;
     if (m.decoded().error() != null) return write(m.decoded().error());
     ClientFrame frame = m.decoded().frame();
     ServerFrame.Error roomProblem = rooms.problem(frame);

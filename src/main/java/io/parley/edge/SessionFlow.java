@@ -23,14 +23,20 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
 public final class SessionFlow {
   private SessionFlow() {}
 
-  /** One inbound frame as the transport read it; {@code bytes} is null when it was too large. */
+  /**
+   * One inbound frame as the transport read it; {@code bytes} is null when it was too large.
+   * {@link #KEEPALIVE} (compared by identity) is traffic without a frame, e.g. a WebSocket ping.
+   */
   public record RawFrame(byte[] bytes) {
     public static final RawFrame TOO_LARGE = new RawFrame(null);
+    public static final RawFrame KEEPALIVE = new RawFrame(new byte[0]);
   }
 
+  private static final Codec.Decoded KEEPALIVE = new Codec.Decoded(null, null);
+
+  /** The socket's stream; what it writes waits in {@code outbox}, made by the transport. */
   public static Flow<RawFrame, byte[], NotUsed> create(
-      ActorSystem<?> system, SessionDeps deps, Codec codec, String transport) {
-    Outbox outbox = new Outbox();
+      ActorSystem<?> system, SessionDeps deps, Codec codec, String transport, Outbox outbox) {
     ActorRef<SessionMessage> connection =
         system.systemActorOf(
             Connection.create(deps, outbox, transport),
@@ -47,9 +53,11 @@ public final class SessionFlow {
         Flow.of(RawFrame.class)
             .map(
                 raw ->
-                    raw.bytes() == null
-                        ? new Codec.Decoded(null, tooLarge)
-                        : codec.decode(raw.bytes()))
+                    raw == RawFrame.KEEPALIVE
+                        ? KEEPALIVE
+                        : raw.bytes() == null
+                            ? new Codec.Decoded(null, tooLarge)
+                            : codec.decode(raw.bytes()))
             .to(
                 ActorSink.<Codec.Decoded, SessionMessage, Connection.Ack>actorRefWithBackpressure(
                     connection,

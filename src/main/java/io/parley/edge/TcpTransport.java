@@ -28,7 +28,7 @@ public final class TcpTransport {
                   Flow<ByteString, ByteString, ?> session =
                       Flow.of(ByteString.class)
                           .map(bytes -> new SessionFlow.RawFrame(bytes.toArray()))
-                          .via(SessionFlow.create(system, deps, json, "tcp"))
+                          .via(SessionFlow.create(system, deps, json, "tcp", new Outbox()))
                           .map(ByteString::fromArrayUnsafe);
                   connection.handleWith(
                       Framing.simpleFramingProtocol(max).reversed().join(session), system);

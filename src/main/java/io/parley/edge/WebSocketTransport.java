@@ -1,27 +1,27 @@
 package io.parley.edge;
 
 import io.parley.protocol.Codec;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
+import org.apache.pekko.http.impl.engine.server.UpgradeToOtherProtocolResponseHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
+import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
 /**
- * WebSocket framing: subprotocol {@code parley.v1.json} (text frames, the default) or
- * {@code parley.v1.cbor} (binary frames). Messages are read with a size cap; an oversized one is
- * drained and dropped without being held in memory.
+ * WebSocket: subprotocol {@code parley.v1.json} (text frames, the default) or {@code
+ * parley.v1.cbor} (binary frames). Pekko HTTP validates the handshake and writes the 101; the
+ * frames themselves are Parley's ({@link WebSocketFraming}).
  */
 public final class WebSocketTransport {
   public static final String JSON = "parley.v1.json";
   public static final String CBOR = "parley.v1.cbor";
+  // The response header through which Pekko HTTP hands the upgraded connection to a byte flow.
+  private static final String UPGRADE_HANDLER = "UpgradeToOtherProtocolResponseHeader";
 
   private final ActorSystem<?> system;
   private final SessionDeps deps;
@@ -44,60 +44,34 @@ public final class WebSocketTransport {
     return offered.contains(CBOR) ? CBOR : null;
   }
 
-  public Flow<Message, Message, NotUsed> flow(String subprotocol) {
+  /** The 101 answer to a valid upgrade request, with this socket's stream behind it. */
+  public HttpResponse accept(WebSocketUpgrade upgrade) {
+    String protocol = choose(upgrade.getRequestedProtocols());
+    // Pekko's own answer carries the right headers; its message-level handler (never run) is
+    // swapped for Parley's byte-level one.
+    Flow<Message, Message, NotUsed> unused = Flow.create();
+    HttpResponse pekkos =
+        protocol == null
+            ? upgrade.handleMessagesWith(unused)
+            : upgrade.handleMessagesWith(unused, protocol);
+    return pekkos
+        .removeHeader(UPGRADE_HANDLER)
+        .addHeader(UpgradeToOtherProtocolResponseHeader.apply(scalaFlow(flow(protocol))));
+  }
+
+  /** Socket bytes to socket bytes: framing, then the session. */
+  Flow<ByteString, ByteString, NotUsed> flow(String subprotocol) {
     boolean binary = CBOR.equals(subprotocol);
-    Materializer mat = Materializer.matFromSystem(system);
-    int max = deps.settings().maxFrameBytes();
-    return Flow.of(Message.class)
-        .mapAsync(1, m -> read(m, max, mat))
-        .via(SessionFlow.create(system, deps, binary ? cbor : json, binary ? "ws-cbor" : "ws"))
-        .map(
-            bytes ->
-                binary
-                    ? BinaryMessage.create(ByteString.fromArrayUnsafe(bytes))
-                    : (Message) TextMessage.create(new String(bytes, StandardCharsets.UTF_8)));
+    Outbox outbox = new Outbox();
+    BidiFlow<ByteString, SessionFlow.RawFrame, byte[], ByteString, NotUsed> framing =
+        BidiFlow.fromGraph(new WebSocketFraming(deps.settings().maxFrameBytes(), binary, outbox));
+    return framing.join(
+        SessionFlow.create(system, deps, binary ? cbor : json, binary ? "ws-cbor" : "ws", outbox));
   }
 
-  private static CompletionStage<SessionFlow.RawFrame> read(Message m, int max, Materializer mat) {
-    if (m.isText()) {
-      TextMessage text = m.asTextMessage();
-      if (text.isStrict()) return capped(text.getStrictText().getBytes(StandardCharsets.UTF_8), max);
-      return text.getStreamedText()
-          .map(s -> ByteString.fromString(s, StandardCharsets.UTF_8))
-          .runFold(new Capped(max), Capped::add, mat)
-          .thenApply(Capped::frame);
-    }
-    BinaryMessage bin = m.asBinaryMessage();
-    if (bin.isStrict()) return capped(bin.getStrictData().toArrayUnsafe(), max);
-    return bin.getStreamedData().runFold(new Capped(max), Capped::add, mat).thenApply(Capped::frame);
-  }
-
-  private static CompletionStage<SessionFlow.RawFrame> capped(byte[] bytes, int max) {
-    return CompletableFuture.completedFuture(
-        bytes.length > max ? SessionFlow.RawFrame.TOO_LARGE : new SessionFlow.RawFrame(bytes));
-  }
-
-  /** Accumulates a streamed message until it passes the cap, then only counts. */
-  private static final class Capped {
-    private final int max;
-    private ByteString data = ByteString.emptyByteString();
-    private boolean tooLarge;
-
-    Capped(int max) {
-      this.max = max;
-    }
-
-    Capped add(ByteString chunk) {
-      if (!tooLarge && data.size() + chunk.size() > max) {
-        tooLarge = true;
-        data = ByteString.emptyByteString();
-      }
-      if (!tooLarge) data = data.concat(chunk);
-      return this;
-    }
-
-    SessionFlow.RawFrame frame() {
-      return tooLarge ? SessionFlow.RawFrame.TOO_LARGE : new SessionFlow.RawFrame(data.toArray());
-    }
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static org.apache.pekko.stream.scaladsl.Flow<ByteString, ByteString, Object> scalaFlow(
+      Flow<ByteString, ByteString, NotUsed> flow) {
+    return (org.apache.pekko.stream.scaladsl.Flow) flow.asScala();
   }
 }

@@ -30,15 +30,7 @@ public final class Routes extends AllDirectives {
             () ->
                 get(
                     () ->
-                        extractWebSocketUpgrade(
-                            upgrade -> {
-                              String protocol =
-                                  WebSocketTransport.choose(upgrade.getRequestedProtocols());
-                              return complete(
-                                  protocol == null
-                                      ? upgrade.handleMessagesWith(webSocket.flow(null))
-                                      : upgrade.handleMessagesWith(webSocket.flow(protocol), protocol));
-                            }))),
+                        extractWebSocketUpgrade(upgrade -> complete(webSocket.accept(upgrade))))),
         pathPrefix(
             "api",
             () ->

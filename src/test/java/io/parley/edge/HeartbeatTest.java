@@ -16,7 +16,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Heartbeat: a client that pings stays connected; one that falls silent is closed after 2 x heartbeat. */
+/**
+ * Heartbeat: a client that pings (protocol pings or WebSocket ping frames) stays connected; one
+ * that falls silent is closed after 2 x heartbeat.
+ */
 class HeartbeatTest {
 
   @Test
@@ -26,15 +29,18 @@ class HeartbeatTest {
       String token = api.registerAndLogin(Ids.user("beat"));
       ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();
       try (WsClient pinging = WsClient.json(node.httpAddress());
-          WsClient silent = WsClient.json(node.httpAddress())) {
+          WsClient silent = WsClient.json(node.httpAddress());
+          WsClient framePinging = WsClient.json(node.httpAddress())) {
         JsonNode welcome = pinging.hello(token, "a", null);
         assertEquals(1000, welcome.get("heartbeat_ms").asLong());
         silent.hello(token, "b", null);
+        framePinging.hello(token, "c", null);
         // The pinging client behaves as the protocol asks: a ping every half heartbeat.
         pinger.scheduleAtFixedRate(
             () -> {
               try {
                 pinging.send(TestClient.frame("ping"));
+                framePinging.sendPingFrame("beat");
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -43,6 +49,7 @@ class HeartbeatTest {
         silent.awaitClose();
         assertEquals("bad_request", silent.awaitType("error").get("code").asText(), "told why before the close");
         assertFalse(pinging.isClosed(), "the pinging client outlived the silent one's 2 x heartbeat");
+        assertFalse(framePinging.isClosed(), "WebSocket ping frames count as traffic too");
         pinging.send(TestClient.frame("ping", "rid", "still"));
         assertEquals("pong", pinging.awaitReply("still").get("type").asText());
       } finally {

@@ -21,6 +21,7 @@ public final class WsClient extends TestClient {
 
   private final WebSocket socket;
   private final boolean cbor;
+  private final java.util.List<String> pongs = new java.util.ArrayList<>();
 
   private WsClient(InetSocketAddress address, String subprotocol) throws Exception {
     this.cbor = "parley.v1.cbor".equals(subprotocol);
@@ -56,6 +57,34 @@ public final class WsClient extends TestClient {
     socket.sendText(text, true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
+  /** Sends one text message as several WebSocket frames (fragments). */
+  public void sendFragmented(String... parts) throws Exception {
+    for (int i = 0; i < parts.length; i++) {
+      socket.sendText(parts[i], i == parts.length - 1).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+  }
+
+  /** Sends a WebSocket ping frame (not the protocol's {"type":"ping"}). */
+  public void sendPingFrame(String payload) throws Exception {
+    socket.sendPing(ByteBuffer.wrap(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Waits for a pong frame answering a ping with this payload. */
+  public synchronized void awaitPongFrame(String payload) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!pongs.contains(payload)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) throw new AssertionError("no pong frame for " + payload + "; got " + pongs);
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
+  /** Starts the closing handshake with a close frame. */
+  public void sendCloseFrame(int code) throws Exception {
+    socket.sendClose(code, "bye").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() {
     socket.abort();
@@ -85,6 +114,18 @@ public final class WsClient extends TestClient {
         byte[] all = binary.toByteArray();
         parse(() -> CBOR.readTree(all));
         binary.reset();
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+      byte[] bytes = new byte[message.remaining()];
+      message.get(bytes);
+      synchronized (WsClient.this) {
+        pongs.add(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+        WsClient.this.notifyAll();
       }
       ws.request(1);
       return null;

@@ -1,0 +1,306 @@
+package io.parley.edge;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.pekko.japi.function.Effect;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.BidiShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * RFC 6455 framing on the server side, in one stage: socket bytes in, whole client messages out
+ * (fragments joined, masks removed, oversized ones dropped without being held); session frames in,
+ * unmasked single frames out. Pings are answered here and passed up as traffic; a close from the
+ * client is echoed; when the session ends, its close code goes out in a close frame.
+ *
+ * <p>Why not Pekko HTTP's WebSocket message layer: it materializes a sub-stream for every message
+ * in each direction, which cost more CPU than the rest of the socket path together, and it cannot
+ * send application close codes (PROTOCOL.md's 4401).
+ */
+final class WebSocketFraming
+    extends GraphStage<BidiShape<ByteString, SessionFlow.RawFrame, byte[], ByteString>> {
+  static final int NORMAL = 1000;
+  static final int GOING_AWAY = 1001;
+  static final int PROTOCOL_ERROR = 1002;
+  static final int POLICY = 1008;
+  static final int SERVER_ERROR = 1011;
+
+  private static final int CONTINUATION = 0, TEXT = 1, BINARY = 2, CLOSE = 8, PING = 9, PONG = 10;
+
+  private final Inlet<ByteString> fromNet = Inlet.create("ws.fromNet");
+  private final Outlet<SessionFlow.RawFrame> toSession = Outlet.create("ws.toSession");
+  private final Inlet<byte[]> fromSession = Inlet.create("ws.fromSession");
+  private final Outlet<ByteString> toNet = Outlet.create("ws.toNet");
+  private final BidiShape<ByteString, SessionFlow.RawFrame, byte[], ByteString> shape =
+      BidiShape.of(fromNet, toSession, fromSession, toNet);
+
+  private final int maxMessageBytes;
+  private final int dataOpcode;
+  private final Outbox outbox;
+
+  /** Session frames go out as binary frames when {@code binary}, else as text frames. */
+  WebSocketFraming(int maxMessageBytes, boolean binary, Outbox outbox) {
+    this.maxMessageBytes = maxMessageBytes;
+    this.dataOpcode = binary ? BINARY : TEXT;
+    this.outbox = outbox;
+  }
+
+  @Override
+  public BidiShape<ByteString, SessionFlow.RawFrame, byte[], ByteString> shape() {
+    return shape;
+  }
+
+  @Override
+  public GraphStageLogic createLogic(Attributes attributes) {
+    return new Logic();
+  }
+
+  /** One frame, unmasked, as a server sends it. */
+  static ByteString frame(int opcode, byte[] payload) {
+    int n = payload.length;
+    int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+    byte[] out = new byte[header + n];
+    out[0] = (byte) (0x80 | opcode);
+    if (n < 126) {
+      out[1] = (byte) n;
+    } else if (n <= 0xFFFF) {
+      out[1] = 126;
+      out[2] = (byte) (n >>> 8);
+      out[3] = (byte) n;
+    } else {
+      out[1] = 127;
+      for (int i = 0; i < 8; i++) out[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+    }
+    System.arraycopy(payload, 0, out, header, n);
+    return ByteString.fromArrayUnsafe(out);
+  }
+
+  static ByteString closeFrame(int code, String reason) {
+    byte[] text = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
+    // A control frame carries at most 125 bytes: the code and 123 of the reason.
+    int n = Math.min(text.length, 123);
+    byte[] payload = new byte[2 + n];
+    payload[0] = (byte) (code >>> 8);
+    payload[1] = (byte) code;
+    System.arraycopy(text, 0, payload, 2, n);
+    return frame(CLOSE, payload);
+  }
+
+  private final class Logic extends GraphStageLogic {
+    private ByteString buffer = ByteString.emptyByteString();
+    // The frame being read: its payload is consumed as it arrives.
+    private boolean inPayload;
+    private int opcode;
+    private boolean fin;
+    private long remaining;
+    private final byte[] mask = new byte[4];
+    private long maskOffset;
+    // The message being assembled (data frames) or the control frame's payload.
+    private int messageOpcode = -1;
+    private final ByteArrayOutputStream message = new ByteArrayOutputStream();
+    private boolean tooLarge;
+    private final ByteArrayOutputStream control = new ByteArrayOutputStream();
+    private boolean closing;
+
+    Logic() {
+      super(shape);
+      setHandler(fromNet, new AbstractInHandler() {
+        @Override
+        public void onPush() {
+          buffer = buffer.concat(grab(fromNet));
+          read();
+        }
+
+        @Override
+        public void onUpstreamFinish() {
+          // The client went away without a close frame: the session ends; whatever it still
+          // writes has nowhere to go.
+          complete(toSession);
+        }
+      });
+      setHandler(toSession, new AbstractOutHandler() {
+        @Override
+        public void onPull() {
+          read();
+        }
+
+        @Override
+        public void onDownstreamFinish(Throwable cause) {
+          // The session stopped reading; keep draining the socket until its end is written.
+          setHandler(fromNet, new AbstractInHandler() {
+            @Override
+            public void onPush() {
+              grab(fromNet);
+              pull(fromNet);
+            }
+          });
+          if (!hasBeenPulled(fromNet)) pull(fromNet);
+        }
+      });
+      setHandler(fromSession, new AbstractInHandler() {
+        @Override
+        public void onPush() {
+          emit(toNet, frame(dataOpcode, grab(fromSession)));
+        }
+
+        @Override
+        public void onUpstreamFinish() {
+          closeWith(outbox.closeCode(), outbox.closeReason());
+        }
+
+        @Override
+        public void onUpstreamFailure(Throwable ex) {
+          if (ex instanceof Outbox.SlowReader) closeWith(POLICY, ex.getMessage());
+          else closeWith(SERVER_ERROR, "server error");
+        }
+      });
+      setHandler(toNet, new AbstractOutHandler() {
+        @Override
+        public void onPull() {
+          if (!hasBeenPulled(fromSession) && !isClosed(fromSession)) pull(fromSession);
+        }
+      });
+    }
+
+    @Override
+    public void preStart() {
+      pull(fromNet);
+    }
+
+    /** Reads frames until one needs passing up, or more bytes are needed. */
+    private void read() {
+      while (!closing) {
+        if (!inPayload) {
+          if (!readHeader()) break;
+        } else if (remaining > 0) {
+          if (buffer.isEmpty()) break;
+          int n = (int) Math.min(remaining, buffer.size());
+          take(buffer.take(n));
+          buffer = buffer.drop(n);
+          remaining -= n;
+        }
+        if (inPayload && remaining == 0) {
+          inPayload = false;
+          if (frameRead()) return;
+        }
+      }
+      if (!closing && !hasBeenPulled(fromNet) && !isClosed(fromNet)) pull(fromNet);
+    }
+
+    /** Parses the next header if it is all there; false when more bytes are needed. */
+    private boolean readHeader() {
+      if (buffer.size() < 2) return false;
+      int b0 = buffer.apply(0) & 0xFF;
+      int b1 = buffer.apply(1) & 0xFF;
+      int length = b1 & 0x7F;
+      int extra = length == 126 ? 2 : length == 127 ? 8 : 0;
+      int headerSize = 2 + extra + 4;
+      if (buffer.size() < headerSize) return false;
+      long payloadLength = length;
+      if (extra > 0) {
+        payloadLength = 0;
+        for (int i = 0; i < extra; i++) payloadLength = (payloadLength << 8) | (buffer.apply(2 + i) & 0xFF);
+      }
+      for (int i = 0; i < 4; i++) mask[i] = buffer.apply(2 + extra + i);
+      buffer = buffer.drop(headerSize);
+      fin = (b0 & 0x80) != 0;
+      opcode = b0 & 0x0F;
+      String problem = problem(b0, b1, payloadLength);
+      if (problem != null) {
+        closeWith(PROTOCOL_ERROR, problem);
+        return false;
+      }
+      if (opcode == TEXT || opcode == BINARY) {
+        messageOpcode = opcode;
+        tooLarge = false;
+        message.reset();
+      }
+      if (opcode >= CLOSE) control.reset();
+      inPayload = true;
+      remaining = payloadLength;
+      maskOffset = 0;
+      return true;
+    }
+
+    private String problem(int b0, int b1, long payloadLength) {
+      if ((b0 & 0x70) != 0) return "reserved bits set (no extension was agreed)";
+      if ((b1 & 0x80) == 0) return "client frames must be masked";
+      if (payloadLength < 0) return "frame length out of range";
+      boolean isControl = opcode >= CLOSE;
+      if (isControl && opcode > PONG) return "unknown control opcode " + opcode;
+      if (isControl && (!fin || payloadLength > 125)) return "control frames must be whole and at most 125 bytes";
+      if (!isControl && opcode > BINARY) return "unknown data opcode " + opcode;
+      if (opcode == CONTINUATION && messageOpcode < 0) return "continuation without a message";
+      if ((opcode == TEXT || opcode == BINARY) && messageOpcode >= 0) return "new message inside a fragmented one";
+      return null;
+    }
+
+    /** Unmasks and keeps a piece of the current frame's payload. */
+    private void take(ByteString piece) {
+      boolean isControl = opcode >= CLOSE;
+      if (!isControl && tooLarge) {
+        maskOffset += piece.size();
+        return;
+      }
+      if (!isControl && message.size() + piece.size() > maxMessageBytes) {
+        // Oversized: drop what was kept and only count the rest.
+        tooLarge = true;
+        message.reset();
+        maskOffset += piece.size();
+        return;
+      }
+      byte[] bytes = piece.toArray();
+      for (int i = 0; i < bytes.length; i++) bytes[i] ^= mask[(int) ((maskOffset + i) & 3)];
+      maskOffset += bytes.length;
+      (isControl ? control : message).writeBytes(bytes);
+    }
+
+    /** A frame's payload is complete; true when something was passed up (reading resumes after). */
+    private boolean frameRead() {
+      switch (opcode) {
+        case PING:
+          emit(toNet, frame(PONG, control.toByteArray()));
+          return passUp(SessionFlow.RawFrame.KEEPALIVE);
+        case PONG:
+          return passUp(SessionFlow.RawFrame.KEEPALIVE);
+        case CLOSE:
+          byte[] payload = control.toByteArray();
+          int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : NORMAL;
+          // Echo the client's code, unless it is one that must never be sent.
+          boolean sendable = code >= 1000 && code < 5000 && code != 1004 && code != 1005 && code != 1006 && code != 1015;
+          closeWith(sendable ? code : PROTOCOL_ERROR, "");
+          return true;
+        default:
+          if (!fin) return false;
+          SessionFlow.RawFrame whole =
+              tooLarge ? SessionFlow.RawFrame.TOO_LARGE : new SessionFlow.RawFrame(message.toByteArray());
+          messageOpcode = -1;
+          message.reset();
+          return passUp(whole);
+      }
+    }
+
+    private boolean passUp(SessionFlow.RawFrame raw) {
+      if (isClosed(toSession)) return false;
+      emit(toSession, raw, (Effect) this::read);
+      return true;
+    }
+
+    /** Writes a close frame after what is queued for the socket, then ends the socket. */
+    private void closeWith(int code, String reason) {
+      if (closing) return;
+      closing = true;
+      if (isClosed(toNet)) {
+        completeStage();
+        return;
+      }
+      emit(toNet, closeFrame(code, reason), (Effect) this::completeStage);
+    }
+  }
+}
