@@ -103,7 +103,7 @@ final class WebSocketFraming
     private long maskOffset;
     // The message being assembled (data frames) or the control frame's payload.
     private int messageOpcode = -1;
-    private final ByteArrayOutputStream message = new ByteArrayOutputStream();
+    private ByteArrayOutputStream message = new ByteArrayOutputStream();
     private boolean tooLarge;
     private final ByteArrayOutputStream control = new ByteArrayOutputStream();
     private boolean closing;
@@ -251,7 +251,7 @@ final class WebSocketFraming
       if (!isControl && message.size() + piece.size() > maxMessageBytes) {
         // Oversized: drop what was kept and only count the rest.
         tooLarge = true;
-        message.reset();
+        message = new ByteArrayOutputStream();
         maskOffset += piece.size();
         return;
       }
@@ -281,7 +281,9 @@ final class WebSocketFraming
           SessionFlow.RawFrame whole =
               tooLarge ? SessionFlow.RawFrame.TOO_LARGE : new SessionFlow.RawFrame(message.toByteArray());
           messageOpcode = -1;
-          message.reset();
+          // A big message's buffer is not kept for the life of an otherwise idle socket.
+          if (message.size() > 8192) message = new ByteArrayOutputStream();
+          else message.reset();
           return passUp(whole);
       }
     }
