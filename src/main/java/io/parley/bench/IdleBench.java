@@ -45,7 +45,9 @@ final class IdleBench {
     Memory before = memory(http, pid);
     out.printf(Locale.ROOT, "Before: node RSS %.1f MiB, heap after GC %.1f MiB%n", before.rssKb / 1024.0, before.heapBytes / 1048576.0);
     long started = System.nanoTime();
-    try (IdleSockets sockets = new IdleSockets(new InetSocketAddress(o.host(), o.tcpPort()), o.sources(), o.sockets())) {
+    try (IdleSockets sockets = new IdleSockets(
+            new InetSocketAddress(o.host(), o.idleWebSocket() ? o.port() : o.tcpPort()),
+            o.idleWebSocket(), o.sources(), o.sockets())) {
       int[] tick = {0};
       Progress heartbeat =
           Progress.start(
@@ -89,6 +91,7 @@ final class IdleBench {
         r.put("load_average_before", loadBefore);
         r.put("load_average_after", ProcStats.loadAverage());
         r.put("node_pid", pid);
+        r.put("transport", o.idleWebSocket() ? "ws" : "tcp");
         r.put("sockets_requested", o.sockets());
         r.put("sockets_opened", sockets.open());
         r.put("sockets_welcomed", sockets.welcomes.get());

@@ -13,13 +13,15 @@ import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Many idle devices on Parley's raw TCP transport (4-byte big-endian length + UTF-8 JSON),
- * cheap on the client: non-blocking channels on one selector thread. Each socket binds its
+ * Many idle devices on Parley's raw TCP transport (4-byte big-endian length + UTF-8 JSON) or on
+ * its WebSocket (masked text frames after an upgrade request), cheap on the client:
+ * non-blocking channels on one selector thread. Each socket binds its
  * local address itself, so when one source address runs out of ephemeral ports the next
  * (127.0.0.2, 127.0.0.3, ...) takes over: that is what the JDK WebSocket client cannot do.
  */
 final class IdleSockets implements AutoCloseable {
   private final InetSocketAddress target;
+  private final boolean webSocket;
   private final int sources;
   private final Selector selector = Selector.open();
   // Appended by the connecting thread only; the pinger reads up to the volatile count.
@@ -35,8 +37,9 @@ final class IdleSockets implements AutoCloseable {
   volatile long heartbeatMs;
   volatile String lastError = "";
 
-  IdleSockets(InetSocketAddress target, int sources, int capacity) throws IOException {
+  IdleSockets(InetSocketAddress target, boolean webSocket, int sources, int capacity) throws IOException {
     this.target = target;
+    this.webSocket = webSocket;
     this.channels = new SocketChannel[capacity];
     this.sources = Math.max(1, Math.min(254, sources));
     this.reader = new Thread(this::readLoop, "bench-idle-reader");
@@ -85,6 +88,10 @@ final class IdleSockets implements AutoCloseable {
         return false;
       }
       ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+      if (webSocket && !upgrade(ch)) {
+        ch.close();
+        return false;
+      }
       write(ch, "{\"type\":\"hello\",\"token\":\"" + token + "\",\"device\":\"" + device + "\"}");
       ch.configureBlocking(false);
       // Since JDK 11 registering does not wait for the reader's select() to return.
@@ -116,11 +123,44 @@ final class IdleSockets implements AutoCloseable {
     return open;
   }
 
-  private static void write(SocketChannel ch, String json) throws IOException {
+  /** The WebSocket upgrade, blocking: the request, then the response head up to its blank line. */
+  private boolean upgrade(SocketChannel ch) throws IOException {
+    String request =
+        "GET /ws HTTP/1.1\r\nHost: " + target.getHostString() + ":" + target.getPort()
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+            + "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + "Sec-WebSocket-Protocol: parley.v1.json\r\n\r\n";
+    ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+    StringBuilder head = new StringBuilder();
+    ByteBuffer one = ByteBuffer.allocate(1);
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      one.clear();
+      if (ch.read(one) < 0) break;
+      head.append((char) one.get(0));
+    }
+    boolean ok = head.toString().startsWith("HTTP/1.1 101");
+    if (!ok) lastError = "upgrade refused: " + head.toString().lines().findFirst().orElse("connection closed");
+    return ok;
+  }
+
+  private void write(SocketChannel ch, String json) throws IOException {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer frame = ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).flip();
+    ByteBuffer frame = webSocket ? maskedTextFrame(bytes) : ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).flip();
     // A frame this small fits the socket's send buffer; a full buffer is retried briefly.
     for (int spins = 0; frame.hasRemaining() && spins < 1000; spins++) ch.write(frame);
+  }
+
+  /** Client frames must be masked; the key need not be secret here (it is for proxies). */
+  private static ByteBuffer maskedTextFrame(byte[] payload) {
+    byte[] mask = {0x1b, 0x2c, 0x3d, 0x4e};
+    boolean shortLength = payload.length < 126; // pings and hellos are; 16-bit lengths otherwise
+    ByteBuffer frame = ByteBuffer.allocate((shortLength ? 2 : 4) + 4 + payload.length);
+    frame.put((byte) 0x81);
+    if (shortLength) frame.put((byte) (0x80 | payload.length));
+    else frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+    frame.put(mask);
+    for (int i = 0; i < payload.length; i++) frame.put((byte) (payload[i] ^ mask[i & 3]));
+    return frame.flip();
   }
 
   /** A frame split across reads; most frames arrive whole and need none of this. */
@@ -160,14 +200,8 @@ final class IdleSockets implements AutoCloseable {
         return;
       }
       buf.flip();
-      while (buf.remaining() >= 4) {
-        int len = buf.getInt(buf.position());
-        if (buf.remaining() < 4 + len) break;
-        buf.getInt();
-        byte[] json = new byte[len];
-        buf.get(json);
-        onFrame(Frame.parse(new String(json, StandardCharsets.UTF_8)));
-      }
+      if (webSocket) readWebSocketFrames(buf);
+      else readTcpFrames(buf);
       state.partial = buf.hasRemaining() ? ByteBuffer.allocate(buf.remaining()).put(buf).flip() : null;
     } catch (IOException e) {
       errors.incrementAndGet();
@@ -177,6 +211,42 @@ final class IdleSockets implements AutoCloseable {
       } catch (IOException ignored) {
         // already failing
       }
+    }
+  }
+
+  private void readTcpFrames(ByteBuffer buf) {
+    while (buf.remaining() >= 4) {
+      int len = buf.getInt(buf.position());
+      if (buf.remaining() < 4 + len) break;
+      buf.getInt();
+      byte[] json = new byte[len];
+      buf.get(json);
+      onFrame(Frame.parse(new String(json, StandardCharsets.UTF_8)));
+    }
+  }
+
+  /** Server frames are unmasked and whole (Parley never fragments); close frames are counted. */
+  private void readWebSocketFrames(ByteBuffer buf) {
+    while (buf.remaining() >= 2) {
+      int start = buf.position();
+      int opcode = buf.get(start) & 0x0F;
+      int len = buf.get(start + 1) & 0x7F;
+      int header = 2;
+      if (len == 126) {
+        if (buf.remaining() < 4) break;
+        len = buf.getShort(start + 2) & 0xFFFF;
+        header = 4;
+      } else if (len == 127) {
+        if (buf.remaining() < 10) break;
+        len = (int) buf.getLong(start + 2);
+        header = 10;
+      }
+      if (buf.remaining() < header + len) break;
+      buf.position(start + header);
+      byte[] payload = new byte[len];
+      buf.get(payload);
+      if (opcode == 1) onFrame(Frame.parse(new String(payload, StandardCharsets.UTF_8)));
+      else if (opcode == 8) closedByServer.incrementAndGet();
     }
   }
 

@@ -24,6 +24,7 @@ record Options(
     int sockets,
     int socketsPerUser,
     int sources,
+    boolean idleWebSocket,
     int bodyBytes,
     boolean findMax,
     boolean withCeiling,
@@ -76,9 +77,10 @@ record Options(
         --history-check on|off   page the stored history of every conversation and check it
                                  against the acks (default on; off for an in-memory journal)
         --ack-interval MS        cumulative delivery ack per conversation (default 1000, 0 = never)
-        --sockets N --sockets-per-user U --sources K --tcp-port P
-                                 idle: N raw TCP sockets (default 10000), U per user (default 50),
-                                 from up to K source addresses 127.0.0.1.. (default 8), TCP port 7070
+        --sockets N --sockets-per-user U --sources K --tcp-port P --transport tcp|ws
+                                 idle: N sockets (default 10000), U per user (default 50), from up
+                                 to K source addresses 127.0.0.1.. (default 8); raw TCP on port
+                                 7070 (default) or, with --transport ws, WebSocket on --port
         --node-pid PID           the node's process for RSS and CPU (default: found by its HTTP port)
         --entities N --outstanding N --cassandra HOST:PORT --journal cassandra|inmem
                                  ceiling: bare persist-and-reply over N entities (default 1000), N asks
@@ -130,6 +132,7 @@ record Options(
             num(a, "sockets", 10000),
             num(a, "sockets-per-user", 50),
             num(a, "sources", 8),
+            transport(str(a, "transport", "tcp")),
             num(a, "body-bytes", 100),
             flags.contains("find-max"),
             flags.contains("with-ceiling"),
@@ -185,9 +188,16 @@ record Options(
   Options with(double newRate, int newWarmupSec, int newDurationSec) {
     return new Options(
         scenario, host, port, tcpPort, newRate, newDurationSec, newWarmupSec, pairs, groups, groupSize,
-        groupSenders, listeners, roomSenders, sockets, socketsPerUser, sources, bodyBytes, findMax,
+        groupSenders, listeners, roomSenders, sockets, socketsPerUser, sources, idleWebSocket, bodyBytes, findMax,
         withCeiling, repeat, rates, nodeWarmupSec, startRate, step, maxRate, boundMs, drainSec, historyCheck,
         ackIntervalMs, entities, outstanding, cassandra, journal, nodePid, out, label, quiet);
+  }
+
+  private static boolean transport(String name) {
+    if (!name.equals("tcp") && !name.equals("ws")) {
+      throw new IllegalArgumentException("--transport is tcp or ws, not " + name);
+    }
+    return name.equals("ws");
   }
 
   private static String str(Map<String, String> a, String name, String fallback) {

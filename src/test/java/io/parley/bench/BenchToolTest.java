@@ -80,6 +80,18 @@ class BenchToolTest {
   }
 
   @Test
+  void idleWebSocketsAreCountedToo(@TempDir Path out) throws Exception {
+    Run run =
+        bench(out, "--scenario", "idle", "--transport", "ws", "--sockets", "20", "--sockets-per-user", "10",
+            "--duration", "1");
+    assertEquals(0, run.status, run.output);
+    JsonNode report = JSON.readTree(only(out, ".json").toFile());
+    assertEquals("ws", report.path("transport").asText(), report.toString());
+    assertEquals(20, report.path("sockets_welcomed").asInt(), report.toString());
+    assertEquals(20, report.path("sockets_open_after_hold").asInt(), report.toString());
+  }
+
+  @Test
   void ceilingPersistsAndReplies(@TempDir Path out) throws Exception {
     Run run =
         bench(out, "--scenario", "ceiling", "--cassandra", TestNodes.cassandra(), "--entities", "10",
