@@ -57,8 +57,8 @@ public final class Connection {
     /** A frame shared by many sockets, encoded once per codec. */
     record Shared(SharedFrame frame) implements Outbound {}
 
-    /** {@code code}: the WebSocket close code (4401 for a bad token, as PROTOCOL.md asks). */
-    record Close(int code, String reason) implements Outbound {}
+    /** {@code why}: the error the client was just sent, for transports that can pass it on. */
+    record Close(ErrorCode why, String reason) implements Outbound {}
   }
 
   public static Behavior<SessionMessage> create(
@@ -110,21 +110,12 @@ public final class Connection {
    */
   static Behavior<SessionMessage> close(Outbox out, ErrorCode code, String message) {
     out.tell(new Outbound.Frame(ServerFrame.Error.of(null, code, message)));
-    out.tell(new Outbound.Close(closeCode(code), message));
+    out.tell(new Outbound.Close(code, message));
     return Behaviors.receive(SessionMessage.class)
         .onMessage(Inbound.class, m -> ack(m.ackTo()))
         .onMessageEquals(StreamClosed.INSTANCE, Behaviors::stopped)
         .onAnyMessage(m -> Behaviors.same())
         .build();
-  }
-
-  /** The WebSocket close code for a session ended with this error. */
-  static int closeCode(ErrorCode code) {
-    return switch (code) {
-      case UNAUTHORIZED -> 4401;
-      case UNAVAILABLE -> WebSocketFraming.GOING_AWAY;
-      default -> WebSocketFraming.POLICY;
-    };
   }
 
   private static Behavior<SessionMessage> ack(ActorRef<Ack> ackTo) {

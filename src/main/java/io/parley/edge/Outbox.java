@@ -22,9 +22,8 @@ public final class Outbox {
   // writes only in answer to inbound frames, which flow after materialization).
   private List<Outbound> early = new ArrayList<>();
   private volatile ActorRef<?> owner;
-  // Why the session closed the socket, for transports that can say so (a WebSocket close frame).
-  private volatile int closeCode = WebSocketFraming.NORMAL;
-  private volatile String closeReason = "";
+  // Why the session closed the socket (null: no error), for transports that can say so.
+  private volatile Outbound.Close closedBy;
 
   /** The socket's stream is materialized: its queue takes the frames from now on. */
   void attach(BoundedSourceQueue<Outbound> materialized) {
@@ -48,8 +47,7 @@ public final class Outbox {
       }
     }
     if (frame instanceof Outbound.Close close) {
-      closeCode = close.code();
-      closeReason = close.reason();
+      closedBy = close;
       closeQueue();
       return;
     }
@@ -75,12 +73,9 @@ public final class Outbox {
     Metrics.PUSH_QUEUE.addAndGet(-waiting.getAndSet(0));
   }
 
-  int closeCode() {
-    return closeCode;
-  }
-
-  String closeReason() {
-    return closeReason;
+  /** The Close that ended the socket, or null if it ended otherwise. */
+  Outbound.Close closedBy() {
+    return closedBy;
   }
 
   void ownedBy(ActorRef<?> connection) {

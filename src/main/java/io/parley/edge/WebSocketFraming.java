@@ -1,5 +1,6 @@
 package io.parley.edge;
 
+import io.parley.protocol.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.pekko.japi.function.Effect;
@@ -30,6 +31,10 @@ final class WebSocketFraming
   static final int PROTOCOL_ERROR = 1002;
   static final int POLICY = 1008;
   static final int SERVER_ERROR = 1011;
+  static final int UNAUTHORIZED = 4401; // PROTOCOL.md section 2
+
+  // A message buffer grown past this is dropped after use rather than kept for the socket's life.
+  private static final int KEPT_BUFFER_BYTES = 8192;
 
   private static final int CONTINUATION = 0, TEXT = 1, BINARY = 2, CLOSE = 8, PING = 9, PONG = 10;
 
@@ -81,6 +86,16 @@ final class WebSocketFraming
     return ByteString.fromArrayUnsafe(out);
   }
 
+  /** The close code for a session the server ended after sending this error. */
+  static int closeCode(ErrorCode why) {
+    if (why == null) return NORMAL;
+    return switch (why) {
+      case UNAUTHORIZED -> UNAUTHORIZED;
+      case UNAVAILABLE -> GOING_AWAY;
+      default -> POLICY;
+    };
+  }
+
   static ByteString closeFrame(int code, String reason) {
     byte[] text = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
     // A control frame carries at most 125 bytes: the code and 123 of the reason.
@@ -102,7 +117,7 @@ final class WebSocketFraming
     private final byte[] mask = new byte[4];
     private long maskOffset;
     // The message being assembled (data frames) or the control frame's payload.
-    private int messageOpcode = -1;
+    private boolean inMessage;
     private ByteArrayOutputStream message = new ByteArrayOutputStream();
     private boolean tooLarge;
     private final ByteArrayOutputStream control = new ByteArrayOutputStream();
@@ -151,7 +166,8 @@ final class WebSocketFraming
 
         @Override
         public void onUpstreamFinish() {
-          closeWith(outbox.closeCode(), outbox.closeReason());
+          Connection.Outbound.Close close = outbox.closedBy();
+          closeWith(closeCode(close == null ? null : close.why()), close == null ? "" : close.reason());
         }
 
         @Override
@@ -217,7 +233,7 @@ final class WebSocketFraming
         return false;
       }
       if (opcode == TEXT || opcode == BINARY) {
-        messageOpcode = opcode;
+        inMessage = true;
         tooLarge = false;
         message.reset();
       }
@@ -236,8 +252,8 @@ final class WebSocketFraming
       if (isControl && opcode > PONG) return "unknown control opcode " + opcode;
       if (isControl && (!fin || payloadLength > 125)) return "control frames must be whole and at most 125 bytes";
       if (!isControl && opcode > BINARY) return "unknown data opcode " + opcode;
-      if (opcode == CONTINUATION && messageOpcode < 0) return "continuation without a message";
-      if ((opcode == TEXT || opcode == BINARY) && messageOpcode >= 0) return "new message inside a fragmented one";
+      if (opcode == CONTINUATION && !inMessage) return "continuation without a message";
+      if ((opcode == TEXT || opcode == BINARY) && inMessage) return "new message inside a fragmented one";
       return null;
     }
 
@@ -280,9 +296,9 @@ final class WebSocketFraming
           if (!fin) return false;
           SessionFlow.RawFrame whole =
               tooLarge ? SessionFlow.RawFrame.TOO_LARGE : new SessionFlow.RawFrame(message.toByteArray());
-          messageOpcode = -1;
+          inMessage = false;
           // A big message's buffer is not kept for the life of an otherwise idle socket.
-          if (message.size() > 8192) message = new ByteArrayOutputStream();
+          if (message.size() > KEPT_BUFFER_BYTES) message = new ByteArrayOutputStream();
           else message.reset();
           return passUp(whole);
       }

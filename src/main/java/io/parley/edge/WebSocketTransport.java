@@ -22,6 +22,8 @@ public final class WebSocketTransport {
   public static final String CBOR = "parley.v1.cbor";
   // The response header through which Pekko HTTP hands the upgraded connection to a byte flow.
   private static final String UPGRADE_HANDLER = "UpgradeToOtherProtocolResponseHeader";
+  // Handed to Pekko's upgrade only so it writes the 101's headers; never run.
+  private static final Flow<Message, Message, NotUsed> UNUSED = Flow.create();
 
   private final ActorSystem<?> system;
   private final SessionDeps deps;
@@ -47,13 +49,12 @@ public final class WebSocketTransport {
   /** The 101 answer to a valid upgrade request, with this socket's stream behind it. */
   public HttpResponse accept(WebSocketUpgrade upgrade) {
     String protocol = choose(upgrade.getRequestedProtocols());
-    // Pekko's own answer carries the right headers; its message-level handler (never run) is
-    // swapped for Parley's byte-level one.
-    Flow<Message, Message, NotUsed> unused = Flow.create();
+    // Pekko's own answer carries the right headers; its message-level handler is swapped for
+    // Parley's byte-level one.
     HttpResponse pekkos =
         protocol == null
-            ? upgrade.handleMessagesWith(unused)
-            : upgrade.handleMessagesWith(unused, protocol);
+            ? upgrade.handleMessagesWith(UNUSED)
+            : upgrade.handleMessagesWith(UNUSED, protocol);
     return pekkos
         .removeHeader(UPGRADE_HANDLER)
         .addHeader(UpgradeToOtherProtocolResponseHeader.apply(scalaFlow(flow(protocol))));

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,11 +37,12 @@ class HeartbeatTest {
         silent.hello(token, "b", null);
         framePinging.hello(token, "c", null);
         // The pinging client behaves as the protocol asks: a ping every half heartbeat.
+        AtomicInteger beats = new AtomicInteger();
         pinger.scheduleAtFixedRate(
             () -> {
               try {
                 pinging.send(TestClient.frame("ping"));
-                framePinging.sendPingFrame("beat");
+                framePinging.sendPingFrame("beat-" + beats.incrementAndGet());
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -49,6 +51,9 @@ class HeartbeatTest {
         silent.awaitClose();
         assertEquals("bad_request", silent.awaitType("error").get("code").asText(), "told why before the close");
         assertFalse(pinging.isClosed(), "the pinging client outlived the silent one's 2 x heartbeat");
+        // Ping frames only since its hello: five more beats (2.5 s) take it past its own
+        // 2 x heartbeat whatever the two sockets' timers did; a close ends the wait with a failure.
+        framePinging.awaitPongFrame("beat-" + (beats.get() + 5));
         assertFalse(framePinging.isClosed(), "WebSocket ping frames count as traffic too");
         pinging.send(TestClient.frame("ping", "rid", "still"));
         assertEquals("pong", pinging.awaitReply("still").get("type").asText());

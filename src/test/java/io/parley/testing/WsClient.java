@@ -70,10 +70,11 @@ public final class WsClient extends TestClient {
         .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** Waits for a pong frame answering a ping with this payload. */
+  /** Waits for a pong frame answering a ping with this payload; fails if the socket closes first. */
   public synchronized void awaitPongFrame(String payload) throws InterruptedException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (!pongs.contains(payload)) {
+      if (isClosed()) throw new AssertionError("socket closed before the pong frame for " + payload);
       long left = deadline - System.nanoTime();
       if (left <= 0) throw new AssertionError("no pong frame for " + payload + "; got " + pongs);
       TimeUnit.NANOSECONDS.timedWait(this, left);
