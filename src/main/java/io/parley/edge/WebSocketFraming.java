@@ -48,12 +48,19 @@ final class WebSocketFraming
   private final int maxMessageBytes;
   private final int dataOpcode;
   private final Outbox outbox;
+  private final ByteString greeting;
+  private final ByteString pending;
 
-  /** Session frames go out as binary frames when {@code binary}, else as text frames. */
-  WebSocketFraming(int maxMessageBytes, boolean binary, Outbox outbox) {
+  /**
+   * Session frames go out as binary frames when {@code binary}, else as text frames. {@code
+   * greeting} is written before any frame; {@code pending} is read before the socket's next bytes.
+   */
+  WebSocketFraming(int maxMessageBytes, boolean binary, Outbox outbox, ByteString greeting, ByteString pending) {
     this.maxMessageBytes = maxMessageBytes;
     this.dataOpcode = binary ? BINARY : TEXT;
     this.outbox = outbox;
+    this.greeting = greeting;
+    this.pending = pending;
   }
 
   @Override
@@ -108,7 +115,7 @@ final class WebSocketFraming
   }
 
   private final class Logic extends GraphStageLogic {
-    private ByteString buffer = ByteString.emptyByteString();
+    private ByteString buffer = pending;
     // The frame being read: its payload is consumed as it arrives.
     private boolean inPayload;
     private int opcode;
@@ -148,14 +155,7 @@ final class WebSocketFraming
         @Override
         public void onDownstreamFinish(Throwable cause) {
           // The session stopped reading; keep draining the socket until its end is written.
-          setHandler(fromNet, new AbstractInHandler() {
-            @Override
-            public void onPush() {
-              grab(fromNet);
-              pull(fromNet);
-            }
-          });
-          if (!hasBeenPulled(fromNet)) pull(fromNet);
+          drainInput();
         }
       });
       setHandler(fromSession, new AbstractInHandler() {
@@ -186,7 +186,8 @@ final class WebSocketFraming
 
     @Override
     public void preStart() {
-      pull(fromNet);
+      if (!greeting.isEmpty()) emit(toNet, greeting);
+      read();
     }
 
     /** Reads frames until one needs passing up, or more bytes are needed. */
@@ -310,15 +311,34 @@ final class WebSocketFraming
       return true;
     }
 
-    /** Writes a close frame after what is queued for the socket, then ends the socket. */
+    /** Reads and drops the socket's bytes until the connection ends. */
+    private void drainInput() {
+      setHandler(fromNet, new AbstractInHandler() {
+        @Override
+        public void onPush() {
+          grab(fromNet);
+          pull(fromNet);
+        }
+      });
+      if (!isClosed(fromNet) && !hasBeenPulled(fromNet)) pull(fromNet);
+    }
+
+    /**
+     * Writes a close frame after what is queued for the socket, then ends the socket's output.
+     * Its input is drained, not cancelled: a cancelled input closes the connection at once, and
+     * on the way through a sub-stream that can overtake the close frame still being written.
+     */
     private void closeWith(int code, String reason) {
       if (closing) return;
       closing = true;
+      if (!isClosed(toSession)) complete(toSession);
+      if (!isClosed(fromSession)) cancel(fromSession);
+      drainInput();
       if (isClosed(toNet)) {
         completeStage();
         return;
       }
-      emit(toNet, closeFrame(code, reason), (Effect) this::completeStage);
+      emit(toNet, closeFrame(code, reason), (Effect) () -> complete(toNet));
     }
   }
 }

@@ -14,8 +14,9 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * WebSocket: subprotocol {@code parley.v1.json} (text frames, the default) or {@code
- * parley.v1.cbor} (binary frames). Pekko HTTP validates the handshake and writes the 101; the
- * frames themselves are Parley's ({@link WebSocketFraming}).
+ * parley.v1.cbor} (binary frames). A connection that opens with the upgrade is Parley's from its first
+ * byte ({@link HttpListener}); an upgrade later on a kept-alive connection is validated and answered
+ * by Pekko HTTP's route. The frames are Parley's either way ({@link WebSocketFraming}).
  */
 public final class WebSocketTransport {
   public static final String JSON = "parley.v1.json";
@@ -57,15 +58,20 @@ public final class WebSocketTransport {
             : upgrade.handleMessagesWith(UNUSED, protocol);
     return pekkos
         .removeHeader(UPGRADE_HANDLER)
-        .addHeader(UpgradeToOtherProtocolResponseHeader.apply(scalaFlow(flow(protocol))));
+        .addHeader(
+            UpgradeToOtherProtocolResponseHeader.apply(
+                scalaFlow(flow(protocol, ByteString.emptyByteString(), ByteString.emptyByteString()))));
   }
 
-  /** Socket bytes to socket bytes: framing, then the session. */
-  Flow<ByteString, ByteString, NotUsed> flow(String subprotocol) {
+  /**
+   * Socket bytes to socket bytes: framing, then the session. {@code greeting} goes out first (the
+   * 101 when Parley answered the upgrade itself); {@code pending} are bytes that came in with it.
+   */
+  Flow<ByteString, ByteString, NotUsed> flow(String subprotocol, ByteString greeting, ByteString pending) {
     boolean binary = CBOR.equals(subprotocol);
     Outbox outbox = new Outbox();
     BidiFlow<ByteString, SessionFlow.RawFrame, byte[], ByteString, NotUsed> framing =
-        BidiFlow.fromGraph(new WebSocketFraming(deps.settings().maxFrameBytes(), binary, outbox));
+        BidiFlow.fromGraph(new WebSocketFraming(deps.settings().maxFrameBytes(), binary, outbox, greeting, pending));
     return framing.join(
         SessionFlow.create(system, deps, binary ? cbor : json, binary ? "ws-cbor" : "ws", outbox));
   }

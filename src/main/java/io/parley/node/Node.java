@@ -3,6 +3,7 @@ package io.parley.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.parley.conversation.ConversationEntity;
+import io.parley.edge.HttpListener;
 import io.parley.edge.LiveSessions;
 import io.parley.edge.Requests;
 import io.parley.edge.RoomRegistry;
@@ -34,8 +35,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -136,13 +135,12 @@ public final class Node implements AutoCloseable {
             json,
             settings.historyDefaultLimit(),
             settings.historyMaxLimit());
-    Routes routes =
-        new Routes(new WebSocketTransport(system, deps), users, profiles, conversations);
-    ServerBinding http =
+    WebSocketTransport webSocket = new WebSocketTransport(system, deps);
+    Routes routes = new Routes(webSocket, users, profiles, conversations);
+    Tcp.ServerBinding http =
         await(
-            Http.get(system)
-                .newServerAt(host, config.getInt("parley.edge.http-port"))
-                .bind(routes.routes()));
+            HttpListener.bind(
+                system, host, config.getInt("parley.edge.http-port"), webSocket, routes.routes().flow(system)));
     Tcp.ServerBinding tcp =
         await(TcpTransport.bind(system, deps, host, config.getInt("parley.edge.tcp-port")));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
