@@ -123,44 +123,17 @@ final class IdleSockets implements AutoCloseable {
     return open;
   }
 
-  /** The WebSocket upgrade, blocking: the request, then the response head up to its blank line. */
   private boolean upgrade(SocketChannel ch) throws IOException {
-    String request =
-        "GET /ws HTTP/1.1\r\nHost: " + target.getHostString() + ":" + target.getPort()
-            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-            + "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-            + "Sec-WebSocket-Protocol: parley.v1.json\r\n\r\n";
-    ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
-    StringBuilder head = new StringBuilder();
-    ByteBuffer one = ByteBuffer.allocate(1);
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      one.clear();
-      if (ch.read(one) < 0) break;
-      head.append((char) one.get(0));
-    }
-    boolean ok = head.toString().startsWith("HTTP/1.1 101");
-    if (!ok) lastError = "upgrade refused: " + head.toString().lines().findFirst().orElse("connection closed");
-    return ok;
+    String refused = WebSocketWire.upgrade(ch, target);
+    if (refused != null) lastError = refused;
+    return refused == null;
   }
 
   private void write(SocketChannel ch, String json) throws IOException {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer frame = webSocket ? maskedTextFrame(bytes) : ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).flip();
+    ByteBuffer frame = webSocket ? WebSocketWire.maskedTextFrame(bytes) : ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).flip();
     // A frame this small fits the socket's send buffer; a full buffer is retried briefly.
     for (int spins = 0; frame.hasRemaining() && spins < 1000; spins++) ch.write(frame);
-  }
-
-  /** Client frames must be masked; the key need not be secret here (it is for proxies). */
-  private static ByteBuffer maskedTextFrame(byte[] payload) {
-    byte[] mask = {0x1b, 0x2c, 0x3d, 0x4e};
-    boolean shortLength = payload.length < 126; // pings and hellos are; 16-bit lengths otherwise
-    ByteBuffer frame = ByteBuffer.allocate((shortLength ? 2 : 4) + 4 + payload.length);
-    frame.put((byte) 0x81);
-    if (shortLength) frame.put((byte) (0x80 | payload.length));
-    else frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
-    frame.put(mask);
-    for (int i = 0; i < payload.length; i++) frame.put((byte) (payload[i] ^ mask[i & 3]));
-    return frame.flip();
   }
 
   /** A frame split across reads; most frames arrive whole and need none of this. */
@@ -227,27 +200,10 @@ final class IdleSockets implements AutoCloseable {
 
   /** Server frames are unmasked and whole (Parley never fragments); close frames are counted. */
   private void readWebSocketFrames(ByteBuffer buf) {
-    while (buf.remaining() >= 2) {
-      int start = buf.position();
-      int opcode = buf.get(start) & 0x0F;
-      int len = buf.get(start + 1) & 0x7F;
-      int header = 2;
-      if (len == 126) {
-        if (buf.remaining() < 4) break;
-        len = buf.getShort(start + 2) & 0xFFFF;
-        header = 4;
-      } else if (len == 127) {
-        if (buf.remaining() < 10) break;
-        len = (int) buf.getLong(start + 2);
-        header = 10;
-      }
-      if (buf.remaining() < header + len) break;
-      buf.position(start + header);
-      byte[] payload = new byte[len];
-      buf.get(payload);
+    int close = WebSocketWire.readFrames(buf, (opcode, payload) -> {
       if (opcode == 1) onFrame(Frame.parse(new String(payload, StandardCharsets.UTF_8)));
-      else if (opcode == 8) closedByServer.incrementAndGet();
-    }
+    });
+    if (close >= 0) closedByServer.incrementAndGet();
   }
 
   private void onFrame(Frame f) {

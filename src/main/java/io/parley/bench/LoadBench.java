@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /** The direct, group and room scenarios: set up, run one step or find the max, report. */
 final class LoadBench {
@@ -27,16 +25,10 @@ final class LoadBench {
 
   /** Runs and reports; returns the exit status (1 when the checker failed a step). */
   int run() throws Exception {
-    ExecutorService callbacks =
-        Executors.newFixedThreadPool(
-            3,
-            r -> {
-              Thread t = new Thread(r, "bench-ws");
-              t.setDaemon(true);
-              return t;
-            });
-    HttpClient http = HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(30)).build();
-    Scenarios scenarios = new Scenarios(o, http);
+    // REST (registration, metrics) on the JDK's client; the sockets on the tool's own wire.
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+    WebSocketWire wire = new WebSocketWire();
+    Scenarios scenarios = new Scenarios(o, http, wire);
     String started = Instant.now().toString();
     String loadBefore = ProcStats.loadAverage();
     out.printf(Locale.ROOT, "Setting up %s (users %s-*) against %s:%d ...%n", o.scenario(), scenarios.prefix, o.host(), o.port());
@@ -129,7 +121,7 @@ final class LoadBench {
     } finally {
       upkeep.stop();
       t.close();
-      callbacks.shutdownNow();
+      wire.close();
     }
   }
 

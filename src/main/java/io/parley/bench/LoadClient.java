@@ -1,25 +1,17 @@
 package io.parley.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.time.Duration;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One device's WebSocket ({@code parley.v1.json}), on the JDK client. All sockets share one
- * {@link HttpClient} (one selector thread) whose executor is a small fixed pool, so callbacks
- * never fall back to a thread per task (see ../shared/STACK.md). The JDK socket takes one send
- * at a time, so frames wait in a queue and go out as each write completes: the scheduler that
- * calls {@link #send} never blocks on a socket.
+ * One device's WebSocket ({@code parley.v1.json}) on the tool's {@link WebSocketWire}: frames
+ * arrive on its selector thread; {@link #send} writes on the caller's thread and never blocks
+ * on a full socket (the wire keeps the rest in order).
  */
 final class LoadClient {
   /** Receives every frame, on the client's callback threads; {@code atNanos} is its arrival. */
@@ -33,32 +25,35 @@ final class LoadClient {
 
   final int index;
   final String user;
-  private final Queue<String> outbox = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean writing = new AtomicBoolean();
   private final Map<String, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
   private final CompletableFuture<Frame> welcome = new CompletableFuture<>();
   private final CompletableFuture<Frame> synced = new CompletableFuture<>();
   private volatile Handler handler;
   private volatile boolean closed;
-  private WebSocket socket;
+  private WebSocketWire.Socket socket;
 
   private LoadClient(int index, String user) {
     this.index = index;
     this.user = user;
   }
 
-  static CompletableFuture<LoadClient> connect(HttpClient http, String host, int port, int index, String user) {
+  static LoadClient connect(WebSocketWire wire, String host, int port, int index, String user) throws IOException {
     LoadClient client = new LoadClient(index, user);
-    URI uri = URI.create("ws://" + host + ":" + port + "/ws");
-    return http.newWebSocketBuilder()
-        .subprotocols("parley.v1.json")
-        .connectTimeout(Duration.ofSeconds(30))
-        .buildAsync(uri, client.new Listener())
-        .thenApply(
-            ws -> {
-              client.socket = ws;
-              return client;
+    client.socket =
+        wire.open(
+            new InetSocketAddress(host, port),
+            new WebSocketWire.Listener() {
+              @Override
+              public void onText(String text, long atNanos) {
+                client.received(text, atNanos);
+              }
+
+              @Override
+              public void onClosed(int status) {
+                client.markClosed(status);
+              }
             });
+    return client;
   }
 
   /** Sends hello and waits for welcome and synced; returns the welcome. */
@@ -90,38 +85,14 @@ final class LoadClient {
     return reply;
   }
 
-  /** Queues a frame; it goes out after the frames queued before it. */
+  /** Sends a frame; it goes out after the frames sent before it. */
   void send(String text) {
-    outbox.add(text);
-    pump();
-  }
-
-  private void pump() {
-    while (!closed && !outbox.isEmpty() && writing.compareAndSet(false, true)) {
-      String next = outbox.poll();
-      if (next == null) {
-        writing.set(false);
-        continue;
-      }
-      CompletableFuture<WebSocket> write = socket.sendText(next, true);
-      if (write.isDone()) {
-        writing.set(false);
-        if (write.isCompletedExceptionally()) markClosed(-1);
-        continue;
-      }
-      write.whenComplete(
-          (ws, error) -> {
-            writing.set(false);
-            if (error != null) markClosed(-1);
-            else pump();
-          });
-      return;
-    }
+    if (!closed && !socket.send(text)) markClosed(-1);
   }
 
   void close() {
     closed = true;
-    if (socket != null) socket.abort();
+    if (socket != null) socket.close();
   }
 
   private void markClosed(int status) {
@@ -152,36 +123,5 @@ final class LoadClient {
     }
     Handler h = handler;
     if (h != null) h.onFrame(this, f, at);
-  }
-
-  private final class Listener implements WebSocket.Listener {
-    private final StringBuilder parts = new StringBuilder();
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      long at = System.nanoTime();
-      if (last && parts.length() == 0) {
-        received(data.toString(), at);
-      } else {
-        parts.append(data);
-        if (last) {
-          received(parts.toString(), at);
-          parts.setLength(0);
-        }
-      }
-      ws.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-      markClosed(statusCode);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-      markClosed(-1);
-    }
   }
 }

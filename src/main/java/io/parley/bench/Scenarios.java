@@ -28,13 +28,13 @@ final class Scenarios {
   private static final int CONNECT_PARALLEL = 16;
 
   private final Options o;
-  private final HttpClient http;
+  private final WebSocketWire wire;
   private final Users users;
   final String prefix = Users.runPrefix();
 
-  Scenarios(Options o, HttpClient http) {
+  Scenarios(Options o, HttpClient http, WebSocketWire wire) {
     this.o = o;
-    this.http = http;
+    this.wire = wire;
     this.users = new Users(http, o.host(), o.port());
   }
 
@@ -143,7 +143,7 @@ final class Scenarios {
         pending.add(
             pool.submit(
                 () -> {
-                  LoadClient c = LoadClient.connect(http, o.host(), o.port(), index, u.id()).get(30, TimeUnit.SECONDS);
+                  LoadClient c = LoadClient.connect(wire, o.host(), o.port(), index, u.id());
                   c.hello(u.token(), device);
                   return c;
                 }));

@@ -1,0 +1,93 @@
+package io.parley.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The load tool's own WebSocket client against a hand-written server on a real socket. */
+class WebSocketWireTest {
+  @Test
+  void framesASocketCannotTakeAtOnceGoOutLaterInOrder() throws Exception {
+    // 12 MB: more than loopback's socket buffers hold while nobody reads, in frames big enough
+    // that the socket takes some of them only in part.
+    int frames = 200;
+    CompletableFuture<Void> allSent = new CompletableFuture<>();
+    try (ServerSocket server = new ServerSocket();
+        WebSocketWire wire = new WebSocketWire()) {
+      // A small receive window that nobody drains until every send returned: the client must queue.
+      server.setReceiveBufferSize(4096);
+      server.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+      CompletableFuture<String> serverSide =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Socket s = server.accept()) {
+                  DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+                  StringBuilder head = new StringBuilder();
+                  while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
+                  OutputStream out = s.getOutputStream();
+                  out.write("HTTP/1.1 101 Switching Protocols\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                  // A server frame back, so the client's read path is exercised too.
+                  out.write(new byte[] {(byte) 0x81, 2, 'h', 'i'});
+                  out.flush();
+                  // Read only once the client has had to queue: frames must arrive whole and in order.
+                  allSent.get(60, TimeUnit.SECONDS);
+                  for (int i = 0; i < frames; i++) {
+                    String text = readMaskedText(in);
+                    if (!text.equals(payload(i))) return "frame " + i + " was " + text;
+                  }
+                  return "ok";
+                } catch (Exception e) {
+                  return e.toString();
+                }
+              });
+      CompletableFuture<String> greeting = new CompletableFuture<>();
+      WebSocketWire.Socket socket =
+          wire.open(
+              (InetSocketAddress) server.getLocalSocketAddress(),
+              new WebSocketWire.Listener() {
+                @Override
+                public void onText(String text, long atNanos) {
+                  greeting.complete(text);
+                }
+
+                @Override
+                public void onClosed(int status) {
+                  greeting.complete("closed " + status);
+                }
+              });
+      for (int i = 0; i < frames; i++) assertTrue(socket.send(payload(i)));
+      allSent.complete(null);
+      assertEquals("hi", greeting.get(10, TimeUnit.SECONDS));
+      assertEquals("ok", serverSide.get(60, TimeUnit.SECONDS));
+      socket.close();
+    }
+  }
+
+  private static String payload(int i) {
+    return "{\"type\":\"ping\",\"rid\":\"" + i + "\",\"pad\":\"" + "x".repeat(60_000) + "\"}";
+  }
+
+  private static String readMaskedText(DataInputStream in) throws Exception {
+    int b0 = in.readUnsignedByte();
+    if (b0 != 0x81) throw new AssertionError("not a final text frame: " + b0);
+    int b1 = in.readUnsignedByte();
+    if ((b1 & 0x80) == 0) throw new AssertionError("client frames must be masked");
+    int len = b1 & 0x7F;
+    if (len == 126) len = in.readUnsignedShort();
+    byte[] mask = new byte[4];
+    in.readFully(mask);
+    byte[] payload = new byte[len];
+    in.readFully(payload);
+    for (int i = 0; i < len; i++) payload[i] ^= mask[i & 3];
+    return new String(payload, StandardCharsets.UTF_8);
+  }
+}
