@@ -9,7 +9,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -145,13 +144,7 @@ final class IdleSockets implements AutoCloseable {
     ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
     while (!stopped) {
       try {
-        selector.select(500);
-        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-        while (keys.hasNext()) {
-          SelectionKey key = keys.next();
-          keys.remove();
-          read(key, buf);
-        }
+        selector.select(key -> read(key, buf), 500);
       } catch (IOException | java.nio.channels.ClosedSelectorException e) {
         if (!stopped) lastError = String.valueOf(e);
         return;

@@ -9,7 +9,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 
 /**
  * The load tool's WebSockets (RFC 6455, subprotocol {@code parley.v1.json}) on plain non-blocking
@@ -139,11 +138,7 @@ final class WebSocketWire implements AutoCloseable {
     ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
     while (!stopped) {
       try {
-        selector.select(500);
-        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-        while (keys.hasNext()) {
-          SelectionKey key = keys.next();
-          keys.remove();
+        selector.select(key -> {
           Socket socket = (Socket) key.attachment();
           try {
             if (key.isValid() && key.isWritable()) socket.flush();
@@ -151,7 +146,7 @@ final class WebSocketWire implements AutoCloseable {
           } catch (IOException | java.nio.channels.CancelledKeyException e) {
             socket.end(-1);
           }
-        }
+        }, 500);
       } catch (IOException | ClosedSelectorException e) {
         return;
       }
