@@ -123,7 +123,7 @@ final class IdleSockets implements AutoCloseable {
   }
 
   private boolean upgrade(SocketChannel ch) throws IOException {
-    String refused = WebSocketWire.upgrade(ch, target);
+    String refused = WebSocketWire.upgrade(ch, target, WebSocketWire.HANDSHAKE_TIMEOUT);
     if (refused != null) lastError = refused;
     return refused == null;
   }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on a full socket (the wire keeps the rest in order).
  */
 final class LoadClient {
-  /** Receives every frame, on the client's callback threads; {@code atNanos} is its arrival. */
+  /** Receives every frame, on the wire's selector thread; {@code atNanos} is its arrival. */
   interface Handler {
     void onFrame(LoadClient client, Frame frame, long atNanos);
 

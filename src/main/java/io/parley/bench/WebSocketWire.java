@@ -25,21 +25,33 @@ final class WebSocketWire implements AutoCloseable {
     void onClosed(int status);
   }
 
+  // How long connecting and the upgrade's answer may take before setting up fails; the JDK
+  // client this replaced waited as long.
+  static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+  private final java.time.Duration handshakeTimeout;
+
   private final Selector selector = Selector.open();
   private final Thread thread = new Thread(this::selectLoop, "bench-ws");
   private volatile boolean stopped;
 
   WebSocketWire() throws IOException {
+    this(HANDSHAKE_TIMEOUT);
+  }
+
+  WebSocketWire(java.time.Duration handshakeTimeout) throws IOException {
+    this.handshakeTimeout = handshakeTimeout;
     thread.setDaemon(true);
     thread.start();
   }
 
   /** Connects and upgrades (blocking, on the caller's thread), then reads on the selector. */
   Socket open(InetSocketAddress target, Listener listener) throws IOException {
-    SocketChannel ch = SocketChannel.open(target);
+    SocketChannel ch = SocketChannel.open();
     try {
+      ch.socket().connect(target, (int) handshakeTimeout.toMillis());
       ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
-      String refused = upgrade(ch, target);
+      String refused = upgrade(ch, target, handshakeTimeout);
       if (refused != null) throw new IOException(refused);
       ch.configureBlocking(false);
       Socket socket = new Socket(ch, listener);
@@ -159,23 +171,38 @@ final class WebSocketWire implements AutoCloseable {
     selector.close();
   }
 
-  /** The upgrade request and the response head, blocking; null when answered with 101. */
-  static String upgrade(SocketChannel ch, InetSocketAddress target) throws IOException {
+  /**
+   * The upgrade request and the response head on a blocking channel, waiting at most {@code
+   * timeout} for each read; null when answered with 101, else why not.
+   */
+  static String upgrade(SocketChannel ch, InetSocketAddress target, java.time.Duration timeout) throws IOException {
     String request =
         "GET /ws HTTP/1.1\r\nHost: " + target.getHostString() + ":" + target.getPort()
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
             + "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
             + "Sec-WebSocket-Protocol: parley.v1.json\r\n\r\n";
     ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+    // The channel's own reads cannot time out; its socket's stream can.
+    ch.socket().setSoTimeout((int) timeout.toMillis());
+    java.io.InputStream in = ch.socket().getInputStream();
     StringBuilder head = new StringBuilder();
-    ByteBuffer one = ByteBuffer.allocate(1);
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      one.clear();
-      if (ch.read(one) < 0) break;
-      head.append((char) one.get(0));
+    try {
+      while (!endsWithBlankLine(head)) {
+        int b = in.read();
+        if (b < 0) break;
+        head.append((char) b);
+      }
+    } catch (java.net.SocketTimeoutException e) {
+      return "no answer to the upgrade within " + timeout.toMillis() + " ms";
     }
     if (head.toString().startsWith("HTTP/1.1 101")) return null;
     return "upgrade refused: " + head.toString().lines().findFirst().orElse("connection closed");
+  }
+
+  private static boolean endsWithBlankLine(StringBuilder head) {
+    int n = head.length();
+    return n >= 4 && head.charAt(n - 4) == '\r' && head.charAt(n - 3) == '\n'
+        && head.charAt(n - 2) == '\r' && head.charAt(n - 1) == '\n';
   }
 
   /** Client frames must be masked; the key need not be secret here (it is for proxies). */

@@ -32,7 +32,11 @@ final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
     return new GraphStageLogic(shape) {
-      private ByteString seen = ByteString.emptyByteString();
+      // The first bytes, in one array (not a rope of chunks: a head trickling in byte by byte
+      // would make every look at it walk all the pieces).
+      private byte[] seen = new byte[0];
+      private int length;
+      private int searchFrom;
       private boolean decided;
 
       {
@@ -44,19 +48,19 @@ final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString
               push(out, bytes);
               return;
             }
-            seen = seen.concat(bytes);
-            if (!WebSocketHandshake.decidable(seen, maxHeadBytes)) {
+            append(bytes);
+            if (!WebSocketHandshake.decidable(seen, length, searchFrom, maxHeadBytes)) {
+              searchFrom = WebSocketHandshake.searchedUpTo(length);
               pull(in);
               return;
             }
             decided = true;
-            push(out, seen);
-            seen = null;
+            push(out, held());
           }
 
           @Override
           public void onUpstreamFinish() {
-            if (!decided && !seen.isEmpty()) emit(out, seen);
+            if (!decided && length > 0) emit(out, held());
             completeStage();
           }
         });
@@ -66,6 +70,20 @@ final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString
             pull(in);
           }
         });
+      }
+
+      private void append(ByteString bytes) {
+        if (length + bytes.size() > seen.length) {
+          seen = java.util.Arrays.copyOf(seen, Math.max(2 * seen.length, length + bytes.size()));
+        }
+        bytes.copyToArray(seen, length, bytes.size());
+        length += bytes.size();
+      }
+
+      private ByteString held() {
+        ByteString all = ByteString.fromArrayUnsafe(seen, 0, length);
+        seen = null;
+        return all;
       }
     };
   }

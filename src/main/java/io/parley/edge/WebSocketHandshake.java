@@ -38,17 +38,25 @@ final class WebSocketHandshake {
 
   /**
    * Whether a connection's first bytes are enough to choose its server: they cannot be a
-   * {@code GET /ws} request, or its head is complete, or longer than anyone sends.
+   * {@code GET /ws} request, or its head is complete, or longer than anyone sends. The blank line
+   * ending the head is looked for from {@code searchFrom} on: the caller passes where its previous
+   * search could not have missed it, so a head arriving in many small pieces is scanned once.
+   * The first {@code length} bytes of {@code seen} are the connection's so far.
    */
-  static boolean decidable(ByteString seen, int maxHeadBytes) {
-    int n = Math.min(seen.size(), PREFIX.length);
-    for (int i = 0; i < n; i++) if (seen.apply(i) != PREFIX[i]) return true;
-    return headEnd(seen) >= 0 || seen.size() > maxHeadBytes;
+  static boolean decidable(byte[] seen, int length, int searchFrom, int maxHeadBytes) {
+    int n = Math.min(length, PREFIX.length);
+    for (int i = 0; i < n; i++) if (seen[i] != PREFIX[i]) return true;
+    return headEnd(seen, length, searchFrom) >= 0 || length > maxHeadBytes;
+  }
+
+  /** Where the next search for the head's end must start, after searching {@code length} bytes. */
+  static int searchedUpTo(int length) {
+    return Math.max(0, length - (HEAD_END.length - 1));
   }
 
   /** The upgrade these first bytes ask for, or null when Pekko HTTP should serve them. */
   static Upgrade parse(ByteString seen) {
-    int end = headEnd(seen);
+    int end = headEnd(seen.toArrayUnsafe(), seen.size(), 0);
     if (end < 0) return null;
     String[] lines = seen.slice(0, end - HEAD_END.length).decodeString(StandardCharsets.ISO_8859_1).split("\r\n", -1);
     String[] requestLine = lines[0].split(" ", -1);
@@ -84,10 +92,10 @@ final class WebSocketHandshake {
   }
 
   /** The index just past the head's blank line, or -1 while it is incomplete. */
-  private static int headEnd(ByteString seen) {
+  private static int headEnd(byte[] seen, int length, int from) {
     outer:
-    for (int i = 0; i + HEAD_END.length <= seen.size(); i++) {
-      for (int j = 0; j < HEAD_END.length; j++) if (seen.apply(i + j) != HEAD_END[j]) continue outer;
+    for (int i = from; i + HEAD_END.length <= length; i++) {
+      for (int j = 0; j < HEAD_END.length; j++) if (seen[i + j] != HEAD_END[j]) continue outer;
       return i + HEAD_END.length;
     }
     return -1;

@@ -72,6 +72,29 @@ class WebSocketWireTest {
     }
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(10) // without the handshake timeout the open would wait forever
+  void anUpgradeNobodyAnswersFailsAfterTheHandshakeTimeout() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        WebSocketWire wire = new WebSocketWire(java.time.Duration.ofMillis(300))) {
+      // Accepted by the backlog, never answered.
+      java.io.IOException failed =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              java.io.IOException.class,
+              () ->
+                  wire.open(
+                      (InetSocketAddress) server.getLocalSocketAddress(),
+                      new WebSocketWire.Listener() {
+                        @Override
+                        public void onText(String text, long atNanos) {}
+
+                        @Override
+                        public void onClosed(int status) {}
+                      }));
+      assertTrue(failed.getMessage().contains("no answer to the upgrade within 300 ms"), failed.getMessage());
+    }
+  }
+
   private static String payload(int i) {
     return "{\"type\":\"ping\",\"rid\":\"" + i + "\",\"pad\":\"" + "x".repeat(60_000) + "\"}";
   }

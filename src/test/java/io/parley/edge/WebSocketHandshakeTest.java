@@ -61,7 +61,14 @@ class WebSocketHandshakeTest {
     assertTrue(decidable("GET /api"), "cannot be");
     assertFalse(decidable("GET /ws HTTP/1.1\r\nHost: x\r\n"), "head not complete yet");
     assertTrue(decidable(VALID), "head complete");
-    assertTrue(WebSocketHandshake.decidable(bytes("GET /ws HTTP/1.1\r\nX: " + "y".repeat(100)), 64), "longer than any upgrade");
+    byte[] tooLong = ascii("GET /ws HTTP/1.1\r\nX: " + "y".repeat(100));
+    assertTrue(WebSocketHandshake.decidable(tooLong, tooLong.length, 0, 64), "longer than any upgrade");
+    // A head whose blank line arrives split: the search resumes early enough to see it whole.
+    byte[] valid = ascii(VALID);
+    assertFalse(WebSocketHandshake.decidable(valid, valid.length - 1, 0, 8192));
+    assertTrue(
+        WebSocketHandshake.decidable(valid, valid.length, WebSocketHandshake.searchedUpTo(valid.length - 1), 8192),
+        "the last byte completes the head");
   }
 
   private static WebSocketHandshake.Upgrade parse(String s) {
@@ -69,7 +76,12 @@ class WebSocketHandshakeTest {
   }
 
   private static boolean decidable(String s) {
-    return WebSocketHandshake.decidable(bytes(s), 8192);
+    byte[] b = ascii(s);
+    return WebSocketHandshake.decidable(b, b.length, 0, 8192);
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private static ByteString bytes(String s) {

@@ -81,11 +81,6 @@ public final class WsClient extends TestClient {
     }
   }
 
-  /** Starts the closing handshake with a close frame. */
-  public void sendCloseFrame(int code) throws Exception {
-    socket.sendClose(code, "bye").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-  }
-
   @Override
   public void close() {
     socket.abort();
