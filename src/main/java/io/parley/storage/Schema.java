@@ -45,6 +45,7 @@ public final class Schema {
       for (String statement : statements(cassandra.replication())) {
         session.execute(statement);
       }
+      CompactionUpgrade.apply(session);
       log.info("Schema applied to {}", cassandra.contactPoints());
     }
   }
