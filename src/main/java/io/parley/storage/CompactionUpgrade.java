@@ -2,14 +2,16 @@ package io.parley.storage;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives a journal table created by an older {@code schema.cql} today's compaction setting
- * ({@code CREATE TABLE IF NOT EXISTS} leaves an existing table as it was). Only the exact value
- * the older schema set is changed: a table an operator has tuned otherwise is left alone.
+ * Gives the journal and snapshot tables created by an older {@code schema.cql} today's compaction
+ * setting ({@code CREATE TABLE IF NOT EXISTS} leaves an existing table as it was). Only the exact
+ * value the older schema set is changed: a table an operator has tuned otherwise is left alone.
  */
 final class CompactionUpgrade {
   private static final Logger log = LoggerFactory.getLogger(CompactionUpgrade.class);
@@ -18,26 +20,34 @@ final class CompactionUpgrade {
   private static final Map<String, String> OLD =
       Map.of("class", STCS, "max_threshold", "32", "min_threshold", "4");
   // As in cassandra/schema.cql; why: there, and docs/benchmarks.md ("Compaction tiers").
-  static final String MESSAGES_COMPACTION =
+  static final String COMPACTION =
       "{'class': 'SizeTieredCompactionStrategy', 'min_sstable_size': '1048576'}";
+  static final List<String> TABLES = List.of("pekko.messages", "pekko_snapshot.snapshots");
 
   private CompactionUpgrade() {}
 
-  /** Returns whether pekko.messages was changed. */
-  static boolean apply(CqlSession session) {
-    Row row =
-        session
-            .execute(
-                "SELECT compaction FROM system_schema.tables"
-                    + " WHERE keyspace_name = 'pekko' AND table_name = 'messages'")
-            .one();
-    if (row == null || !OLD.equals(row.getMap("compaction", String.class, String.class))) {
-      return false;
+  /** Returns the tables it changed. */
+  static List<String> apply(CqlSession session) {
+    List<String> changed = new ArrayList<>();
+    for (String table : TABLES) {
+      String[] name = table.split("\\.");
+      Row row =
+          session
+              .execute(
+                  "SELECT compaction FROM system_schema.tables"
+                      + " WHERE keyspace_name = ? AND table_name = ?",
+                  name[0],
+                  name[1])
+              .one();
+      if (row != null && OLD.equals(row.getMap("compaction", String.class, String.class))) {
+        session.execute("ALTER TABLE " + table + " WITH compaction = " + COMPACTION);
+        log.info(
+            "{}: compaction min_sstable_size set to 1 MiB (was size-tiered's 50 MiB default,"
+                + " which rewrote the young data many times over)",
+            table);
+        changed.add(table);
+      }
     }
-    session.execute("ALTER TABLE pekko.messages WITH compaction = " + MESSAGES_COMPACTION);
-    log.info(
-        "pekko.messages: compaction min_sstable_size set to 1 MiB (was size-tiered's 50 MiB"
-            + " default, which rewrote the young data many times over)");
-    return true;
+    return changed;
   }
 }

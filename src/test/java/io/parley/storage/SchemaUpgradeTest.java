@@ -15,11 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A journal table made by an older schema.cql gets today's compaction setting when the schema is
- * applied, and a table an operator tuned otherwise keeps its own (real Cassandra).
+ * The journal and snapshot tables made by an older schema.cql get today's compaction setting when
+ * the schema is applied, and a table an operator tuned otherwise keeps its own (real Cassandra).
  */
 class SchemaUpgradeTest {
   private static final String SCRATCH = "parley_schema_upgrade_test";
+  private static final String OLD_DEFAULT = "{'class': 'SizeTieredCompactionStrategy'}";
   private static CassandraSettings cassandra;
   private static CqlSession session;
 
@@ -41,8 +42,9 @@ class SchemaUpgradeTest {
 
   @AfterEach
   void restore() {
-    session.execute(
-        "ALTER TABLE pekko.messages WITH compaction = " + CompactionUpgrade.MESSAGES_COMPACTION);
+    for (String table : CompactionUpgrade.TABLES) {
+      session.execute("ALTER TABLE " + table + " WITH compaction = " + CompactionUpgrade.COMPACTION);
+    }
   }
 
   @AfterAll
@@ -52,57 +54,66 @@ class SchemaUpgradeTest {
   }
 
   @Test
-  void aJournalTableWithTheOldDefaultGetsWhatSchemaCqlCreatesToday() {
-    session.execute("ALTER TABLE pekko.messages WITH compaction = {'class': 'SizeTieredCompactionStrategy'}");
-    assertFalse(compaction("pekko", "messages").containsKey("min_sstable_size"));
+  void tablesWithTheOldDefaultGetWhatSchemaCqlCreatesToday() {
+    for (String table : CompactionUpgrade.TABLES) {
+      session.execute("ALTER TABLE " + table + " WITH compaction = " + OLD_DEFAULT);
+      assertFalse(compaction(table).containsKey("min_sstable_size"), table);
+    }
 
     Schema.apply(cassandra, Duration.ofSeconds(60));
 
-    assertEquals(createdBySchemaCql(), compaction("pekko", "messages"));
-    assertEquals("1048576", compaction("pekko", "messages").get("min_sstable_size"));
+    for (String table : CompactionUpgrade.TABLES) {
+      assertEquals(createdBySchemaCql(table), compaction(table), table);
+      assertEquals("1048576", compaction(table).get("min_sstable_size"), table);
+    }
   }
 
   @Test
-  void aJournalTableTunedOtherwiseIsLeftAsItIs() {
+  void aTableTunedOtherwiseIsLeftAsItIs() {
     session.execute(
         "ALTER TABLE pekko.messages WITH compaction ="
             + " {'class': 'SizeTieredCompactionStrategy', 'min_threshold': '8'}");
+    session.execute("ALTER TABLE pekko_snapshot.snapshots WITH compaction = " + OLD_DEFAULT);
 
-    Schema.apply(cassandra, Duration.ofSeconds(60));
+    assertEquals(List.of("pekko_snapshot.snapshots"), CompactionUpgrade.apply(session));
 
-    Map<String, String> after = compaction("pekko", "messages");
-    assertEquals("8", after.get("min_threshold"));
-    assertFalse(after.containsKey("min_sstable_size"));
+    Map<String, String> tuned = compaction("pekko.messages");
+    assertEquals("8", tuned.get("min_threshold"));
+    assertFalse(tuned.containsKey("min_sstable_size"));
   }
 
   @Test
   void applyingTheSchemaAgainChangesNothing() {
     Schema.apply(cassandra, Duration.ofSeconds(60));
-    assertTrue(compaction("pekko", "messages").containsKey("min_sstable_size"));
-    assertFalse(CompactionUpgrade.apply(session));
+    for (String table : CompactionUpgrade.TABLES) {
+      assertTrue(compaction(table).containsKey("min_sstable_size"), table);
+    }
+    assertEquals(List.of(), CompactionUpgrade.apply(session));
   }
 
-  /** The messages table's compaction exactly as schema.cql's CREATE makes it, in a scratch keyspace. */
-  private static Map<String, String> createdBySchemaCql() {
+  /** The table's compaction exactly as schema.cql's CREATE makes it, in a scratch keyspace. */
+  private static Map<String, String> createdBySchemaCql(String table) {
     session.execute(
         "CREATE KEYSPACE IF NOT EXISTS " + SCRATCH
             + " WITH REPLICATION = {'class': 'SimpleStrategy', 'replication_factor': 1}");
-    session.execute("DROP TABLE IF EXISTS " + SCRATCH + ".messages");
+    String scratch = SCRATCH + "." + table.replace('.', '_');
+    session.execute("DROP TABLE IF EXISTS " + scratch);
     String create =
         Schema.statements(cassandra.replication()).stream()
-            .filter(s -> s.startsWith("CREATE TABLE IF NOT EXISTS pekko.messages"))
+            .filter(s -> s.startsWith("CREATE TABLE IF NOT EXISTS " + table + " "))
             .findFirst()
             .orElseThrow();
-    session.execute(create.replace("pekko.messages", SCRATCH + ".messages"));
-    return compaction(SCRATCH, "messages");
+    session.execute(create.replace(table, scratch));
+    return compaction(scratch);
   }
 
-  private static Map<String, String> compaction(String keyspace, String table) {
+  private static Map<String, String> compaction(String table) {
+    String[] name = table.split("\\.");
     return session
         .execute(
             "SELECT compaction FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
-            keyspace,
-            table)
+            name[0],
+            name[1])
         .one()
         .getMap("compaction", String.class, String.class);
   }
