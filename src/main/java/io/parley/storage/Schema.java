@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies {@code cassandra/schema.cql} (packaged as {@code parley/schema.cql}). Every statement is
  * {@code IF NOT EXISTS}, so applying it again is harmless; nodes do it at start-up unless
- * {@code parley.cassandra.apply-schema} is off (production applies it once, from a Job).
+ * {@code parley.cassandra.apply-schema} is off (production applies it once, from a Job). Tables an
+ * older schema made with a setting since changed are brought in line ({@link CompactionUpgrade}).
  */
 public final class Schema {
   private static final Logger log = LoggerFactory.getLogger(Schema.class);
