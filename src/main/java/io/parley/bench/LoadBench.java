@@ -145,8 +145,10 @@ final class LoadBench {
       resources.put("history_entries_read", history.entriesRead());
     }
     StepResult r = StepResult.of(run, run.verdict(history), resources);
-    out.printf(Locale.ROOT, "   %s: %.1f msgs/s, p99 send->delivered %.1f ms, errors %s, check %s, cores node %s cassandra %s bench %s%n",
-        tag, r.msgsPerSecond(), r.sendToDelivered().p99(), r.errors(), r.verdict().ok() ? "ok" : "FAILED " + r.verdict().toMap(),
+    out.printf(Locale.ROOT, "   %s: %.1f msgs/s, p99 send->delivered %.1f ms, errors %s%s, check %s, cores node %s cassandra %s bench %s%n",
+        tag, r.msgsPerSecond(), r.sendToDelivered().p99(), r.errors(),
+        r.warmupErrors().isEmpty() ? "" : " (in the warm-up, not judged: " + r.warmupErrors() + ")",
+        r.verdict().ok() ? "ok" : "FAILED " + r.verdict().toMap(),
         resources.get("node_cores"), resources.get("cassandra_cores"), resources.get("bench_cores"));
     Thread.sleep(2000); // let the node settle between steps
     return r;

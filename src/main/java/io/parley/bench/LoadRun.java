@@ -37,7 +37,10 @@ final class LoadRun implements LoadClient.Handler {
   private final LongAdder ackedInWindow = new LongAdder();
   private final LongAdder deliveredInWindow = new LongAdder();
   private final LongAdder duplicated = new LongAdder();
+  // Errors of sends due in the measured window; those due in the warm-up are kept apart, as
+  // their latencies are, so a step is judged on its window only (and still shows what it shed).
   final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  final Map<String, LongAdder> warmupErrors = new ConcurrentHashMap<>();
   private long windowStart;
   private long windowEnd;
 
@@ -99,7 +102,7 @@ final class LoadRun implements LoadClient.Handler {
       case "error" -> {
         int n = number(f.rid());
         if (n >= 0) fail(n, f.code());
-        else count(f.code());
+        else count(f.code(), at);
       }
       default -> {}
     }
@@ -108,7 +111,7 @@ final class LoadRun implements LoadClient.Handler {
   @Override
   public void onClosed(LoadClient client, int status) {
     checker.closed(client);
-    count("socket_closed");
+    count("socket_closed", System.nanoTime());
   }
 
   private void onSent(Frame f, long at) {
@@ -151,11 +154,13 @@ final class LoadRun implements LoadClient.Handler {
 
   private void fail(int n, String code) {
     if (ackSeq.compareAndSet(n, 0, -1)) errored.increment();
-    count(code);
+    count(code, intended.get(n));
   }
 
-  private void count(String code) {
-    errors.computeIfAbsent(code == null ? "unknown" : code, c -> new LongAdder()).increment();
+  /** {@code due}: the send's intended time, or when the error came for one not tied to a send. */
+  private void count(String code, long due) {
+    Map<String, LongAdder> into = due < windowStart ? warmupErrors : errors;
+    into.computeIfAbsent(code == null ? "unknown" : code, c -> new LongAdder()).increment();
   }
 
   /** The message number in a cid or rid of this step, or -1. */
@@ -180,6 +185,14 @@ final class LoadRun implements LoadClient.Handler {
   }
 
   Map<String, Long> errorCounts() {
+    return counts(errors);
+  }
+
+  Map<String, Long> warmupErrorCounts() {
+    return counts(warmupErrors);
+  }
+
+  private static Map<String, Long> counts(Map<String, LongAdder> errors) {
     Map<String, Long> m = new TreeMap<>();
     errors.forEach((code, n) -> m.put(code, n.sum()));
     return m;

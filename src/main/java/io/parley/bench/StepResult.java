@@ -12,6 +12,7 @@ record StepResult(
     Latencies.Summary sendToSent,
     Latencies.Summary sendToDelivered,
     Map<String, Long> errors,
+    Map<String, Long> warmupErrors,
     Checker.Verdict verdict,
     Map<String, Object> resources) {
 
@@ -37,6 +38,7 @@ record StepResult(
         Latencies.Summary.of(run.sent.total()),
         Latencies.Summary.of(run.delivered.total()),
         run.errorCounts(),
+        run.warmupErrorCounts(),
         verdict,
         resources);
   }
@@ -50,6 +52,7 @@ record StepResult(
     m.put("send_to_sent_ms", sendToSent);
     m.put("send_to_delivered_ms", sendToDelivered);
     m.put("errors", errors);
+    m.put("warmup_errors", warmupErrors);
     m.put("checker", verdict.toMap());
     m.put("sustainable", sustainable(boundMs));
     m.put("resources", resources);

@@ -48,7 +48,7 @@ class BenchToolTest {
     assertEquals("direct", report.path("scenario").asText());
     assertTrue(report.path("machine").has("cores"));
     JsonNode step = report.path("steps").get(0);
-    for (String field : List.of("offered_rate", "msgs_per_s", "deliveries_per_s", "errors", "resources")) {
+    for (String field : List.of("offered_rate", "msgs_per_s", "deliveries_per_s", "errors", "warmup_errors", "resources")) {
       assertTrue(step.has(field), "step field " + field + " in " + step);
     }
     for (String series : List.of("send_to_sent_ms", "send_to_delivered_ms")) {
