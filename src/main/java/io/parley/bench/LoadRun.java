@@ -39,8 +39,8 @@ final class LoadRun implements LoadClient.Handler {
   private final LongAdder duplicated = new LongAdder();
   // Errors of sends due in the measured window; those due in the warm-up are kept apart, as
   // their latencies are, so a step is judged on its window only (and still shows what it shed).
-  final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-  final Map<String, LongAdder> warmupErrors = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> warmupErrors = new ConcurrentHashMap<>();
   private long windowStart;
   private long windowEnd;
 
@@ -190,6 +190,15 @@ final class LoadRun implements LoadClient.Handler {
 
   Map<String, Long> warmupErrorCounts() {
     return counts(warmupErrors);
+  }
+
+  /** Errors so far, warm-up and window alike (the live progress line). */
+  long errorsSoFar() {
+    return total(errors) + total(warmupErrors);
+  }
+
+  private static long total(Map<String, LongAdder> errors) {
+    return errors.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
   private static Map<String, Long> counts(Map<String, LongAdder> errors) {

@@ -44,11 +44,7 @@ final class Progress {
   /** The line printed each second of a load step; {@code last} holds the previous counts. */
   static String line(LoadRun run, long[] last, long startNanos) {
     long sent = run.dispatched.sum(), acked = run.acked.sum(), delivered = run.deliveries.sum();
-    // Live, so warm-up and window errors alike (the step's result keeps them apart).
-    long errors =
-        java.util.stream.Stream.concat(run.errors.values().stream(), run.warmupErrors.values().stream())
-            .mapToLong(java.util.concurrent.atomic.LongAdder::sum)
-            .sum();
+    long errors = run.errorsSoFar();
     var interval = run.delivered.drain();
     run.sent.drain();
     String p99 = interval.getTotalCount() == 0 ? "   -  " : String.format(Locale.ROOT, "%6.1f", interval.getValueAtPercentile(99) / 1000.0);

@@ -1,13 +1,18 @@
 package io.parley.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
@@ -27,9 +32,9 @@ final class WebSocketWire implements AutoCloseable {
 
   // How long connecting and the upgrade's answer may take before setting up fails; the JDK
   // client this replaced waited as long.
-  static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(30);
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
-  private final java.time.Duration handshakeTimeout;
+  private final Duration handshakeTimeout;
 
   private final Selector selector = Selector.open();
   private final Thread thread = new Thread(this::selectLoop, "bench-ws");
@@ -39,7 +44,7 @@ final class WebSocketWire implements AutoCloseable {
     this(HANDSHAKE_TIMEOUT);
   }
 
-  WebSocketWire(java.time.Duration handshakeTimeout) throws IOException {
+  WebSocketWire(Duration handshakeTimeout) throws IOException {
     this.handshakeTimeout = handshakeTimeout;
     thread.setDaemon(true);
     thread.start();
@@ -50,7 +55,7 @@ final class WebSocketWire implements AutoCloseable {
     SocketChannel ch = SocketChannel.open();
     try {
       ch.socket().connect(target, (int) handshakeTimeout.toMillis());
-      ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       String refused = upgrade(ch, target, handshakeTimeout);
       if (refused != null) throw new IOException(refused);
       ch.configureBlocking(false);
@@ -128,21 +133,30 @@ final class WebSocketWire implements AutoCloseable {
 
     /** Drops the socket without a closing handshake (the load is over or it failed). */
     void close() {
-      synchronized (this) {
-        closed = true;
-      }
+      if (claimClose()) release();
+    }
+
+    /** The socket failed or the server closed it: the listener hears of it once. */
+    private void end(int status) {
+      // A failed write on a sender's thread and the server's close on the selector can meet.
+      if (!claimClose()) return;
+      release();
+      listener.onClosed(status);
+    }
+
+    private synchronized boolean claimClose() {
+      if (closed) return false;
+      closed = true;
+      return true;
+    }
+
+    private void release() {
       key.cancel();
       try {
         channel.close();
       } catch (IOException ignored) {
         // closing anyway
       }
-    }
-
-    private void end(int status) {
-      if (closed) return;
-      close();
-      listener.onClosed(status);
     }
   }
 
@@ -155,7 +169,7 @@ final class WebSocketWire implements AutoCloseable {
           try {
             if (key.isValid() && key.isWritable()) socket.flush();
             if (key.isValid() && key.isReadable()) socket.read(buf);
-          } catch (IOException | java.nio.channels.CancelledKeyException e) {
+          } catch (IOException | CancelledKeyException e) {
             socket.end(-1);
           }
         }, 500);
@@ -175,7 +189,7 @@ final class WebSocketWire implements AutoCloseable {
    * The upgrade request and the response head on a blocking channel, waiting at most {@code
    * timeout} for each read; null when answered with 101, else why not.
    */
-  static String upgrade(SocketChannel ch, InetSocketAddress target, java.time.Duration timeout) throws IOException {
+  static String upgrade(SocketChannel ch, InetSocketAddress target, Duration timeout) throws IOException {
     String request =
         "GET /ws HTTP/1.1\r\nHost: " + target.getHostString() + ":" + target.getPort()
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
@@ -184,7 +198,7 @@ final class WebSocketWire implements AutoCloseable {
     ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
     // The channel's own reads cannot time out; its socket's stream can.
     ch.socket().setSoTimeout((int) timeout.toMillis());
-    java.io.InputStream in = ch.socket().getInputStream();
+    InputStream in = ch.socket().getInputStream();
     StringBuilder head = new StringBuilder();
     try {
       while (!endsWithBlankLine(head)) {
@@ -192,7 +206,7 @@ final class WebSocketWire implements AutoCloseable {
         if (b < 0) break;
         head.append((char) b);
       }
-    } catch (java.net.SocketTimeoutException e) {
+    } catch (SocketTimeoutException e) {
       return "no answer to the upgrade within " + timeout.toMillis() + " ms";
     }
     if (head.toString().startsWith("HTTP/1.1 101")) return null;
@@ -208,11 +222,12 @@ final class WebSocketWire implements AutoCloseable {
   /** Client frames must be masked; the key need not be secret here (it is for proxies). */
   static ByteBuffer maskedTextFrame(byte[] payload) {
     byte[] mask = {0x1b, 0x2c, 0x3d, 0x4e};
-    boolean shortLength = payload.length < 126;
-    ByteBuffer frame = ByteBuffer.allocate((shortLength ? 2 : 4) + 4 + payload.length);
+    int lengthBytes = payload.length < 126 ? 0 : payload.length <= 0xFFFF ? 2 : 8;
+    ByteBuffer frame = ByteBuffer.allocate(2 + lengthBytes + 4 + payload.length);
     frame.put((byte) 0x81);
-    if (shortLength) frame.put((byte) (0x80 | payload.length));
-    else frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+    if (lengthBytes == 0) frame.put((byte) (0x80 | payload.length));
+    else if (lengthBytes == 2) frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+    else frame.put((byte) (0x80 | 127)).putLong(payload.length);
     frame.put(mask);
     for (int i = 0; i < payload.length; i++) frame.put((byte) (payload[i] ^ mask[i & 3]));
     return frame.flip();

@@ -43,10 +43,11 @@ public final class Schema {
   public static void apply(CassandraSettings cassandra, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     try (CqlSession session = connect(cassandra, deadline)) {
-      for (String statement : statements(cassandra.replication())) {
+      List<String> statements = statements(cassandra.replication());
+      for (String statement : statements) {
         session.execute(statement);
       }
-      CompactionUpgrade.apply(session);
+      CompactionUpgrade.apply(session, statements);
       log.info("Schema applied to {}", cassandra.contactPoints());
     }
   }

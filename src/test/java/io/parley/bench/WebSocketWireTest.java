@@ -95,6 +95,18 @@ class WebSocketWireTest {
     }
   }
 
+  @Test
+  void aFrameOf64KiBOrMoreCarriesItsWholeLength() throws Exception {
+    // Past 16 bits of length RFC 6455 needs the 64-bit form; a 16-bit one would cut it short.
+    String big = "{\"pad\":\"" + "y".repeat(70_000) + "\"}";
+    java.nio.ByteBuffer encoded = WebSocketWire.maskedTextFrame(big.getBytes(StandardCharsets.UTF_8));
+    byte[] frame = new byte[encoded.remaining()];
+    encoded.get(frame);
+    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(frame));
+    assertEquals(big, readMaskedText(in));
+    assertEquals(0, in.available(), "nothing after the frame");
+  }
+
   private static String payload(int i) {
     return "{\"type\":\"ping\",\"rid\":\"" + i + "\",\"pad\":\"" + "x".repeat(60_000) + "\"}";
   }
@@ -106,6 +118,7 @@ class WebSocketWireTest {
     if ((b1 & 0x80) == 0) throw new AssertionError("client frames must be masked");
     int len = b1 & 0x7F;
     if (len == 126) len = in.readUnsignedShort();
+    else if (len == 127) len = Math.toIntExact(in.readLong());
     byte[] mask = new byte[4];
     in.readFully(mask);
     byte[] payload = new byte[len];

@@ -42,8 +42,10 @@ class SchemaUpgradeTest {
 
   @AfterEach
   void restore() {
+    List<String> statements = Schema.statements(cassandra.replication());
     for (String table : CompactionUpgrade.TABLES) {
-      session.execute("ALTER TABLE " + table + " WITH compaction = " + CompactionUpgrade.COMPACTION);
+      session.execute(
+          "ALTER TABLE " + table + " WITH compaction = " + CompactionUpgrade.compactionIn(statements, table));
     }
   }
 
@@ -75,7 +77,9 @@ class SchemaUpgradeTest {
             + " {'class': 'SizeTieredCompactionStrategy', 'min_threshold': '8'}");
     session.execute("ALTER TABLE pekko_snapshot.snapshots WITH compaction = " + OLD_DEFAULT);
 
-    assertEquals(List.of("pekko_snapshot.snapshots"), CompactionUpgrade.apply(session));
+    assertEquals(
+        List.of("pekko_snapshot.snapshots"),
+        CompactionUpgrade.apply(session, Schema.statements(cassandra.replication())));
 
     Map<String, String> tuned = compaction("pekko.messages");
     assertEquals("8", tuned.get("min_threshold"));
@@ -88,7 +92,7 @@ class SchemaUpgradeTest {
     for (String table : CompactionUpgrade.TABLES) {
       assertTrue(compaction(table).containsKey("min_sstable_size"), table);
     }
-    assertEquals(List.of(), CompactionUpgrade.apply(session));
+    assertEquals(List.of(), CompactionUpgrade.apply(session, Schema.statements(cassandra.replication())));
   }
 
   /** The table's compaction exactly as schema.cql's CREATE makes it, in a scratch keyspace. */
