@@ -99,6 +99,9 @@ final class LoadBench {
       report.put("label", o.label());
       report.put("description", t.description);
       report.put("setup_notes", t.notes);
+      // Entries written before the first step (a group's `created`, a direct conversation's
+      // priming post): not measured, not checked.
+      report.put("setup_entries", t.setupSeq.values().stream().mapToLong(Long::longValue).sum());
       report.put("started", started);
       report.put("machine", Report.machine());
       report.put("load_average_before", loadBefore);

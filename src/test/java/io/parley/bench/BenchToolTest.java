@@ -46,6 +46,9 @@ class BenchToolTest {
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
     assertTrue(report.path("ok").asBoolean(), report.toString());
     assertEquals("direct", report.path("scenario").asText());
+    // Each conversation got its priming post before the clock, and every socket saw it.
+    assertEquals(5, report.path("setup_entries").asLong(), report.toString());
+    assertEquals(0, report.path("setup_notes").size(), report.path("setup_notes").toString());
     assertTrue(report.path("machine").has("cores"));
     JsonNode step = report.path("steps").get(0);
     for (String field : List.of("offered_rate", "msgs_per_s", "deliveries_per_s", "errors", "warmup_errors", "resources")) {
