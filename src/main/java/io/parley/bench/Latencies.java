@@ -6,7 +6,8 @@ import org.HdrHistogram.Recorder;
 /**
  * One latency series (e.g. send→delivered) in microseconds: recorded wait-free from the client's
  * callback threads into an HdrHistogram {@link Recorder}, and drained once a second by the
- * progress printer, which keeps the last second apart (for the progress line) and the total.
+ * step ({@link LoadRun}), which keeps the last second apart (its p99 for the progress line and
+ * the per-second record) and the total.
  */
 final class Latencies {
   private static final long MAX_MICROS = 3_600_000_000L;

@@ -148,8 +148,9 @@ final class LoadBench {
       resources.put("history_entries_read", history.entriesRead());
     }
     StepResult r = StepResult.of(run, run.verdict(history), resources);
-    out.printf(Locale.ROOT, "   %s: %.1f msgs/s, p99 send->delivered %.1f ms, errors %s%s, check %s, cores node %s cassandra %s bench %s%n",
-        tag, r.msgsPerSecond(), r.sendToDelivered().p99(), r.errors(),
+    out.printf(Locale.ROOT, "   %s: %.1f msgs/s, p99 send->delivered %.1f ms (over %.0f ms in %d of %d s), errors %s%s, check %s, cores node %s cassandra %s bench %s%n",
+        tag, r.msgsPerSecond(), r.sendToDelivered().p99(), o.boundMs(), r.secondsOverBound(o.boundMs()),
+        r.secondP99s().size(), r.errors(),
         r.warmupErrors().isEmpty() ? "" : " (in the warm-up, not judged: " + r.warmupErrors() + ")",
         r.verdict().ok() ? "ok" : "FAILED " + r.verdict().toMap(),
         resources.get("node_cores"), resources.get("cassandra_cores"), resources.get("bench_cores"));

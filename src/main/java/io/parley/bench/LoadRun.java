@@ -1,5 +1,7 @@
 package io.parley.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +43,10 @@ final class LoadRun implements LoadClient.Handler {
   // their latencies are, so a step is judged on its window only (and still shows what it shed).
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> warmupErrors = new ConcurrentHashMap<>();
+  // p99 send→delivered (ms) of each second that saw deliveries of measured sends, in order: a
+  // step's p99 can come from one stall or from every second, and this tells which.
+  private final List<Double> secondP99s = new ArrayList<>();
+  private volatile double lastSecondP99 = Double.NaN;
   private long windowStart;
   private long windowEnd;
 
@@ -65,13 +71,44 @@ final class LoadRun implements LoadClient.Handler {
     windowEnd = windowStart + o.durationSec() * 1_000_000_000L;
     OpenLoop loop = new OpenLoop(rate, start);
     t.clients.forEach(c -> c.handler(this));
-    Progress progress = Progress.start(() -> everySecond.accept(this));
+    Progress progress =
+        Progress.start(
+            () -> {
+              tick();
+              everySecond.accept(this);
+            });
     try {
       loop.run(total, this::send);
       long drainUntil = System.nanoTime() + o.drainSec() * 1_000_000_000L;
       while (System.nanoTime() < drainUntil && !settled()) sleep(50);
     } finally {
       progress.stop();
+    }
+  }
+
+  /** Once a second: closes the second's latencies (into the totals) and keeps its p99. */
+  private void tick() {
+    var second = delivered.drain();
+    sent.drain();
+    if (second.getTotalCount() == 0) {
+      lastSecondP99 = Double.NaN;
+      return;
+    }
+    lastSecondP99 = second.getValueAtPercentile(99) / 1000.0;
+    synchronized (secondP99s) {
+      secondP99s.add(lastSecondP99);
+    }
+  }
+
+  /** The p99 of the last whole second, in ms; NaN if it saw no measured delivery. */
+  double lastSecondP99() {
+    return lastSecondP99;
+  }
+
+  /** Per second with measured deliveries, in order: its p99 send→delivered in ms. */
+  List<Double> secondP99s() {
+    synchronized (secondP99s) {
+      return List.copyOf(secondP99s);
     }
   }
 

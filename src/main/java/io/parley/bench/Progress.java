@@ -45,9 +45,8 @@ final class Progress {
   static String line(LoadRun run, long[] last, long startNanos) {
     long sent = run.dispatched.sum(), acked = run.acked.sum(), delivered = run.deliveries.sum();
     long errors = run.errorsSoFar();
-    var interval = run.delivered.drain();
-    run.sent.drain();
-    String p99 = interval.getTotalCount() == 0 ? "   -  " : String.format(Locale.ROOT, "%6.1f", interval.getValueAtPercentile(99) / 1000.0);
+    double last99 = run.lastSecondP99();
+    String p99 = Double.isNaN(last99) ? "   -  " : String.format(Locale.ROOT, "%6.1f", last99);
     String s =
         String.format(
             Locale.ROOT,

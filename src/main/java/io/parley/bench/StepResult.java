@@ -1,6 +1,7 @@
 package io.parley.bench;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What one load step measured, as the table, the JSON and the chart show it. */
@@ -14,10 +15,16 @@ record StepResult(
     Map<String, Long> errors,
     Map<String, Long> warmupErrors,
     Checker.Verdict verdict,
-    Map<String, Object> resources) {
+    Map<String, Object> resources,
+    List<Double> secondP99s) {
 
   long errorTotal() {
     return errors.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Seconds whose own p99 send→delivered exceeded the bound (a stall, or overload if most do). */
+  long secondsOverBound(double boundMs) {
+    return secondP99s.stream().filter(p -> p > boundMs).count();
   }
 
   /** Sustainable: p99 send→delivered within the bound, no errors, the offered rate achieved. */
@@ -40,7 +47,8 @@ record StepResult(
         run.errorCounts(),
         run.warmupErrorCounts(),
         verdict,
-        resources);
+        resources,
+        run.secondP99s());
   }
 
   Map<String, Object> toMap(double boundMs) {
@@ -54,6 +62,8 @@ record StepResult(
     m.put("errors", errors);
     m.put("warmup_errors", warmupErrors);
     m.put("checker", verdict.toMap());
+    m.put("seconds_over_bound", secondsOverBound(boundMs));
+    m.put("per_second_p99_ms", secondP99s);
     m.put("sustainable", sustainable(boundMs));
     m.put("resources", resources);
     return m;

@@ -54,6 +54,14 @@ class BenchToolTest {
     for (String field : List.of("offered_rate", "msgs_per_s", "deliveries_per_s", "errors", "warmup_errors", "resources")) {
       assertTrue(step.has(field), "step field " + field + " in " + step);
     }
+    // One p99 per second that saw measured deliveries (3 s at 20 msgs/s: every second does),
+    // and the seconds over the bound counted from them.
+    JsonNode seconds = step.path("per_second_p99_ms");
+    assertTrue(seconds.isArray() && seconds.size() >= 3, step.toString());
+    double bound = report.path("options").path("bound_ms").asDouble();
+    long over = 0;
+    for (JsonNode p99 : seconds) if (p99.asDouble() > bound) over++;
+    assertEquals(over, step.path("seconds_over_bound").asLong(), step.toString());
     for (String series : List.of("send_to_sent_ms", "send_to_delivered_ms")) {
       for (String p : List.of("count", "p50", "p90", "p99", "p999", "max")) {
         assertTrue(step.path(series).has(p), series + "." + p + " in " + step);
