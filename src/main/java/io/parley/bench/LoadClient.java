@@ -21,6 +21,12 @@ final class LoadClient {
     void onClosed(LoadClient client, int status);
   }
 
+  /**
+   * How long setup waits for the node's answer to one request (hello, create, join, a priming
+   * post) before the run fails: only bounds a wait on an unresponsive node, no result depends on it.
+   */
+  static final long SETUP_REPLY_SECONDS = 30;
+
   private static final AtomicInteger RIDS = new AtomicInteger();
 
   final int index;
@@ -59,9 +65,9 @@ final class LoadClient {
   /** Sends hello and waits for welcome and synced; returns the welcome. */
   Frame hello(String token, String device) throws Exception {
     send("{\"type\":\"hello\",\"token\":\"" + token + "\",\"device\":\"" + device + "\"}");
-    Frame w = welcome.get(30, TimeUnit.SECONDS);
+    Frame w = welcome.get(SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
     if (!"welcome".equals(w.type())) throw new IllegalStateException(user + ": hello answered " + w.raw());
-    synced.get(30, TimeUnit.SECONDS);
+    synced.get(SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
     return w;
   }
 

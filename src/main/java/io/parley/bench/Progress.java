@@ -36,9 +36,15 @@ final class Progress {
     return p;
   }
 
+  /** Stops it and waits for a task under way, so nothing that task records comes after this. */
   void stop() {
     stopped = true;
     thread.interrupt();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The line printed each second of a load step; {@code last} holds the previous counts. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -71,14 +72,14 @@ final class Scenarios {
    * cold start instead of the rate. The entries are seq 1, left out of the checks.
    */
   private void prime(Map<String, List<LoadClient>> members) throws Exception {
-    Map<String, java.util.concurrent.CompletableFuture<Frame>> sent = new LinkedHashMap<>();
+    Map<String, CompletableFuture<Frame>> sent = new LinkedHashMap<>();
     members.forEach(
         (conv, ms) ->
             sent.put(
                 conv,
                 ms.get(0).request("send", ",\"conv\":\"" + conv + "\",\"cid\":\"setup\",\"body\":\"setup\"")));
     for (var e : sent.entrySet()) {
-      Frame reply = e.getValue().get(30, TimeUnit.SECONDS);
+      Frame reply = e.getValue().get(LoadClient.SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
       if (!"sent".equals(reply.type()) || reply.seq() != 1) {
         throw new IllegalStateException("setup post in " + e.getKey() + " (expected sent with seq 1): " + reply.raw());
       }
@@ -98,7 +99,7 @@ final class Scenarios {
       Frame created =
           group.get(0)
               .request("create", ",\"kind\":\"group\",\"title\":\"bench " + g + "\",\"members\":[" + list + "]")
-              .get(30, TimeUnit.SECONDS);
+              .get(LoadClient.SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
       if (!"created".equals(created.type())) throw new IllegalStateException("create group: " + created.raw());
       members.put(created.conv(), List.copyOf(group));
     }
@@ -119,7 +120,7 @@ final class Scenarios {
     List<LoadClient> clients = connect(devices);
     String conv = "r:" + prefix;
     for (LoadClient c : clients) {
-      Frame joined = c.request("join", ",\"conv\":\"" + conv + "\"").get(30, TimeUnit.SECONDS);
+      Frame joined = c.request("join", ",\"conv\":\"" + conv + "\"").get(LoadClient.SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
       if (!"ok".equals(joined.type())) throw new IllegalStateException("join room: " + joined.raw());
     }
     Topology t =
