@@ -23,7 +23,8 @@ final class LoadClient {
 
   /**
    * How long setup waits for the node's answer to one request (hello, create, join, a priming
-   * post) before the run fails: only bounds a wait on an unresponsive node, no result depends on it.
+   * post) before the run fails, and for the setup entries' pushes before it notes the missing
+   * ones: only bounds a wait on an unresponsive node, no result depends on it.
    */
   static final long SETUP_REPLY_SECONDS = 30;
 

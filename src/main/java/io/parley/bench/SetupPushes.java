@@ -12,8 +12,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * first step starts after they arrived rather than with them in flight. No step checks them.
  */
 final class SetupPushes implements LoadClient.Handler {
-  private static final long SETTLE_SECONDS = 3;
-
   private final List<LoadClient> clients;
   private final AtomicIntegerArray pushes;
   private final CountDownLatch allReached;
@@ -35,16 +33,19 @@ final class SetupPushes implements LoadClient.Handler {
   public void onClosed(LoadClient client, int status) {}
 
   /**
-   * Waits up to 3 s for every member socket to get its setup entry, marks seq 1 of each
-   * conversation as setup (not a gap, not checked), and notes sockets that got nothing.
+   * Waits for every member socket to get its setup entry, marks seq 1 of each conversation as
+   * setup (not a gap, not checked), and notes sockets that got nothing. The wait ends as soon as
+   * the last one arrives; its bound is the setup replies' ({@link LoadClient#SETUP_REPLY_SECONDS}),
+   * as a push missing that long is lost, not slow.
    */
   void settle(Topology t, Map<String, List<LoadClient>> members) throws InterruptedException {
-    allReached.await(SETTLE_SECONDS, TimeUnit.SECONDS);
+    allReached.await(LoadClient.SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
     members.keySet().forEach(conv -> t.setupSeq.put(conv, 1L));
     long missing = allReached.getCount();
     if (missing > 0) {
       t.notes.add(missing + " of " + clients.size()
-          + " member sockets got no live msg for their conversation's setup entry (seq 1) within 3 s");
+          + " member sockets got no live msg for their conversation's setup entry (seq 1) within "
+          + LoadClient.SETUP_REPLY_SECONDS + " s");
     }
   }
 }
