@@ -94,7 +94,8 @@ public final class Schema {
     }
   }
 
-  static InetSocketAddress address(String hostPort) {
+  /** A contact point from {@code host:port} (port 9042 when none is given). */
+  public static InetSocketAddress address(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     if (colon < 0) return new InetSocketAddress(hostPort, 9042);
     return new InetSocketAddress(
