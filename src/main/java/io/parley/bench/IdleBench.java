@@ -44,6 +44,7 @@ final class IdleBench {
 
     Memory before = memory(http, pid);
     out.printf(Locale.ROOT, "Before: node RSS %.1f MiB, heap after GC %.1f MiB%n", before.rssKb / 1024.0, before.heapBytes / 1048576.0);
+    long overflowsBefore = ProcStats.listenOverflows();
     long started = System.nanoTime();
     try (IdleSockets sockets = new IdleSockets(
             new InetSocketAddress(o.host(), o.idleWebSocket() ? o.port() : o.tcpPort()),
@@ -74,8 +75,13 @@ final class IdleBench {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (sockets.welcomes.get() + sockets.errors.get() < sockets.open() && System.nanoTime() < deadline) Thread.sleep(100);
         double openSeconds = (System.nanoTime() - started) / 1e9;
+        long overflows = overflowsBefore < 0 ? -1 : ProcStats.listenOverflows() - overflowsBefore;
         out.printf(Locale.ROOT, "Opened %d sockets from %d source address(es) in %.1f s (%s); holding them %d s with heartbeats ...%n",
             sockets.open(), sockets.sourcesUsed(), openSeconds, stoppedBy, o.durationSec());
+        if (overflows > 0) {
+          out.printf(Locale.ROOT, "Note: %d connects found the node's accept queue full and waited for a SYN retry (1 s or more each),"
+              + " so the open rate is the retries'; raise parley.edge.accept-backlog (capped by net.core.somaxconn)%n", overflows);
+        }
         long pongsBefore = sockets.pongs.get();
         Thread.sleep(o.durationSec() * 1000L);
         long pongsDuringHold = sockets.pongs.get() - pongsBefore;
@@ -102,6 +108,7 @@ final class IdleBench {
         r.put("source_addresses_used", sockets.sourcesUsed());
         r.put("sockets_per_user", perUser);
         r.put("open_seconds", StepResult.round(openSeconds));
+        r.put("listen_overflows_while_opening", overflows);
         r.put("hold_seconds", o.durationSec());
         r.put("heartbeat_ms", sockets.heartbeatMs);
         r.put("pongs_during_hold", pongsDuringHold);

@@ -18,10 +18,31 @@ import java.util.regex.Pattern;
  * listens on a port (the node, Cassandra), its resident memory and CPU time from /proc, the
  * load average, and sums of series from a node's Prometheus {@code /metrics}.
  */
-final class ProcStats {
+public final class ProcStats {
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
   private ProcStats() {}
+
+  /**
+   * The box's count of connections dropped because a listening socket's accept queue was full
+   * ({@code TcpExt ListenOverflows} in /proc/net/netstat), or -1 where it cannot be read. Each
+   * such drop costs the connecting client a SYN retry, 1 s or more.
+   */
+  public static long listenOverflows() {
+    try {
+      List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+      for (int i = 0; i + 1 < lines.size(); i++) {
+        if (!lines.get(i).startsWith("TcpExt:") || !lines.get(i + 1).startsWith("TcpExt:")) continue;
+        List<String> names = List.of(lines.get(i).trim().split("\\s+"));
+        String[] values = lines.get(i + 1).trim().split("\\s+");
+        int at = names.indexOf("ListenOverflows");
+        return at < 0 ? -1 : Long.parseLong(values[at]);
+      }
+      return -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
 
   /** The pid of the process with a listening TCP socket on this port, or 0 if none is visible. */
   static long pidListeningOn(int port) {

@@ -56,11 +56,12 @@ public final class HttpListener {
       ActorSystem<?> system,
       String host,
       int port,
+      int backlog,
       WebSocketTransport webSocket,
       Flow<HttpRequest, HttpResponse, NotUsed> routes) {
     HttpListener listener = new HttpListener(system, webSocket, routes);
     return Tcp.get(system)
-        .bind(host, port)
+        .bind(host, port, backlog, List.of(), false, Optional.empty())
         .to(Sink.foreach(c -> c.handleWith(listener.connection(c.remoteAddress()), system)))
         .run(system);
   }

@@ -1,6 +1,8 @@
 package io.parley.edge;
 
 import io.parley.protocol.Codec;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -17,11 +19,11 @@ public final class TcpTransport {
   private TcpTransport() {}
 
   public static CompletionStage<Tcp.ServerBinding> bind(
-      ActorSystem<?> system, SessionDeps deps, String host, int port) {
+      ActorSystem<?> system, SessionDeps deps, String host, int port, int backlog) {
     Codec json = Codec.json(deps.settings().frameLimits());
     int max = deps.settings().maxFrameBytes();
     return Tcp.get(system)
-        .bind(host, port)
+        .bind(host, port, backlog, List.of(), false, Optional.empty())
         .to(
             Sink.foreach(
                 connection -> {

@@ -137,12 +137,18 @@ public final class Node implements AutoCloseable {
             settings.historyMaxLimit());
     WebSocketTransport webSocket = new WebSocketTransport(system, deps);
     Routes routes = new Routes(webSocket, users, profiles, conversations);
+    int backlog = config.getInt("parley.edge.accept-backlog");
     Tcp.ServerBinding http =
         await(
             HttpListener.bind(
-                system, host, config.getInt("parley.edge.http-port"), webSocket, routes.routes().flow(system)));
+                system,
+                host,
+                config.getInt("parley.edge.http-port"),
+                backlog,
+                webSocket,
+                routes.routes().flow(system)));
     Tcp.ServerBinding tcp =
-        await(TcpTransport.bind(system, deps, host, config.getInt("parley.edge.tcp-port")));
+        await(TcpTransport.bind(system, deps, host, config.getInt("parley.edge.tcp-port"), backlog));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceUnbind(),
