@@ -2,7 +2,7 @@ package io.parley.conversation;
 
 import io.parley.CborSerializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,23 +12,26 @@ import java.util.Map;
  * purpose: copying a window of thousands of entries for every message would dominate the
  * entity's command path. Only the entity's own thread touches it; snapshots take an immutable
  * copy ({@link #records()}).
+ *
+ * <p>Kept small per entry (~200 bytes with its cid): every active conversation holds up to N of
+ * them, they live for N messages, and the node's young collections copy each of them several
+ * times before it leaves the window. With a key string and a second map per entry (~400 bytes),
+ * 50 busy conversations kept 20 MB in the survivor space and young pauses at ~50 ms
+ * (docs/benchmarks.md).
  */
 final class DedupWindow {
   private final int capacity;
-  private final LinkedHashMap<String, Record> byKey;
-  private final Map<Long, Record> bySeq = new java.util.HashMap<>();
+  private final Map<Key, Record> byKey = new HashMap<>();
+  // Entries in the order they were remembered (ascending seq), as a growable ring.
+  private Record[] ring;
+  private int head;
+  private int size;
+  // The entity remembers seq n + 1 after n; a window restored otherwise is searched instead.
+  private boolean consecutive = true;
 
   DedupWindow(int capacity) {
     this.capacity = capacity;
-    this.byKey =
-        new LinkedHashMap<>(16, 0.75f, false) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Record> eldest) {
-            if (size() <= DedupWindow.this.capacity) return false;
-            bySeq.remove(eldest.getValue().seq());
-            return true;
-          }
-        };
+    this.ring = new Record[Math.min(16, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1)];
   }
 
   /** What a stored send got, kept in the window and in snapshots. */
@@ -39,31 +42,40 @@ final class DedupWindow {
     }
   }
 
+  private record Key(String from, String cid) {}
+
   Record find(String from, String cid) {
-    return byKey.get(key(from, cid));
+    return byKey.get(new Key(from, cid));
   }
 
   /** The entry with this seq, if it is still in the window. */
   Record at(long seq) {
-    return bySeq.get(seq);
+    int i = indexOf(seq);
+    return i < 0 ? null : ring[slot(i)];
   }
 
   void remember(Record record) {
-    byKey.put(key(record.from(), record.cid()), record);
-    bySeq.put(record.seq(), record);
+    if (capacity <= 0) return;
+    if (size > 0 && record.seq() != ring[slot(size - 1)].seq() + 1) consecutive = false;
+    if (size == capacity) forgetOldest();
+    if (size == ring.length) grow();
+    ring[slot(size)] = record;
+    size++;
+    byKey.put(new Key(record.from(), record.cid()), record);
   }
 
   void markRecalled(long seq) {
-    Record r = bySeq.get(seq);
-    if (r != null) {
-      Record withdrawn = r.withdrawn();
-      byKey.replace(key(r.from(), r.cid()), withdrawn);
-      bySeq.put(seq, withdrawn);
-    }
+    int i = indexOf(seq);
+    if (i < 0) return;
+    Record withdrawn = ring[slot(i)].withdrawn();
+    ring[slot(i)] = withdrawn;
+    byKey.replace(new Key(withdrawn.from(), withdrawn.cid()), withdrawn);
   }
 
   List<Record> records() {
-    return List.copyOf(new ArrayList<>(byKey.values()));
+    List<Record> records = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) records.add(ring[slot(i)]);
+    return List.copyOf(records);
   }
 
   static DedupWindow of(int capacity, List<Record> records) {
@@ -72,7 +84,34 @@ final class DedupWindow {
     return window;
   }
 
-  private static String key(String from, String cid) {
-    return from + '\u0000' + cid;
+  private void forgetOldest() {
+    Record oldest = ring[head];
+    ring[head] = null;
+    head = (head + 1) & (ring.length - 1);
+    size--;
+    // Only if the key still means this entry: a cid may be stored again once it has left.
+    byKey.remove(new Key(oldest.from(), oldest.cid()), oldest);
+  }
+
+  private void grow() {
+    Record[] bigger = new Record[ring.length * 2];
+    for (int i = 0; i < size; i++) bigger[i] = ring[slot(i)];
+    ring = bigger;
+    head = 0;
+  }
+
+  /** The position of seq from the oldest entry, or -1. */
+  private int indexOf(long seq) {
+    if (size == 0) return -1;
+    if (consecutive) {
+      long i = seq - ring[head].seq();
+      return i >= 0 && i < size ? (int) i : -1;
+    }
+    for (int j = 0; j < size; j++) if (ring[slot(j)].seq() == seq) return j;
+    return -1;
+  }
+
+  private int slot(int i) {
+    return (head + i) & (ring.length - 1);
   }
 }
