@@ -322,13 +322,7 @@ public final class RecoveryBenchmark {
     ActorRef<ConversationEntity.Command> entity =
         children.spawn(ConversationEntity.create(conv.value(), entitySettings, sharding), "conversation");
     Replies.SummaryReply reply =
-        Children.await(
-            AskPattern.<ConversationEntity.Command, Replies.SummaryReply>ask(
-                entity,
-                r -> new ConversationEntity.GetSummary(member, r),
-                RECOVERY_TIMEOUT,
-                system.scheduler()),
-            RECOVERY_TIMEOUT);
+        ask(entity, (ActorRef<Replies.SummaryReply> r) -> new ConversationEntity.GetSummary(member, r));
     long nanos = System.nanoTime() - start;
     Sample sample = new Sample(nanos, box.now().minus(cpuBefore, nanos));
     children.stop(entity);
@@ -361,19 +355,23 @@ public final class RecoveryBenchmark {
     ActorRef<ConversationEntity.Command> entity =
         children.spawn(ConversationEntity.create(conv.value(), settings, sharding), "conversation");
     Replies.PostReply reply =
-        Children.await(
-            AskPattern.<ConversationEntity.Command, Replies.PostReply>ask(
-                entity,
-                r ->
-                    new ConversationEntity.Post(
-                        conv.members().get(0), "bench-post-" + n, "text", BODY, r),
-                RECOVERY_TIMEOUT,
-                system.scheduler()),
-            RECOVERY_TIMEOUT);
+        ask(
+            entity,
+            (ActorRef<Replies.PostReply> r) ->
+                new ConversationEntity.Post(conv.members().get(0), "bench-post-" + n, "text", BODY, r));
     children.stop(entity);
     if (!(reply instanceof Replies.Posted posted) || posted.seq() != n) {
       throw new IllegalStateException(conv.value() + ": expected seq " + n + ", got " + reply);
     }
+  }
+
+  /** Asks the entity and waits; a recovery of a million events takes well under the timeout. */
+  private <R> R ask(
+      ActorRef<ConversationEntity.Command> entity,
+      org.apache.pekko.japi.function.Function<ActorRef<R>, ConversationEntity.Command> command)
+      throws Exception {
+    return Children.await(
+        AskPattern.ask(entity, command, RECOVERY_TIMEOUT, system.scheduler()), RECOVERY_TIMEOUT);
   }
 
   private int eventBytes() {
