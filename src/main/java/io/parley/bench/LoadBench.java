@@ -40,11 +40,17 @@ final class LoadBench {
     t.notes.forEach(n -> out.println("Note: " + n));
     Progress upkeep = Upkeep.start(t, checker, o.ackIntervalMs());
     Usage usage = new Usage(http, o);
+    ColdStart.Ages ages = new ColdStart.Ages(nodeAge(http, usage), ProcStats.ageSeconds(usage.cassandraPid));
+    int nodeWarmup = ColdStart.warmupSeconds(o.nodeWarmupSec(), ages);
     try {
-      if (o.nodeWarmupSec() > 0) {
+      if (nodeWarmup > 0) {
         double rate = o.findMax() ? o.startRate() : o.rates().isEmpty() ? o.rate() : o.rates().get(0);
-        out.printf(Locale.ROOT, "-- warming the node up: %d s at %.0f msgs/s, not reported%n", o.nodeWarmupSec(), rate);
-        LoadRun warm = new LoadRun(o.with(rate, o.nodeWarmupSec(), 1), t, checker, "w", rate);
+        if (o.nodeWarmupSec() == ColdStart.AUTO) {
+          out.printf(Locale.ROOT, "Note: %s; a JVM's first minutes run slower while it compiles, so they are"
+              + " warmed up first (--node-warmup 0 measures them as they are)%n", ages.describe());
+        }
+        out.printf(Locale.ROOT, "-- warming the node up: %d s at %.0f msgs/s, not reported%n", nodeWarmup, rate);
+        LoadRun warm = new LoadRun(o.with(rate, nodeWarmup, 1), t, checker, "w", rate);
         warm.run(r -> {});
         Checker.Verdict v = warm.verdict(null);
         if (!v.ok()) {
@@ -107,6 +113,9 @@ final class LoadBench {
       report.put("load_average_before", loadBefore);
       report.put("node_pid", usage.nodePid);
       report.put("cassandra_pid", usage.cassandraPid);
+      report.put("node_age_s", StepResult.round(ages.node()));
+      report.put("cassandra_age_s", StepResult.round(ages.cassandra()));
+      report.put("node_warmup_s", nodeWarmup);
       report.put("options", options(t));
       report.put("steps", steps.stream().map(s -> s.toMap(o.boundMs())).toList());
       if (o.findMax()) report.put("max_sustainable", best == null ? null : best.toMap(o.boundMs()));
@@ -156,6 +165,13 @@ final class LoadBench {
         resources.get("node_cores"), resources.get("cassandra_cores"), resources.get("bench_cores"));
     Thread.sleep(2000); // let the node settle between steps
     return r;
+  }
+
+  /** The node's uptime from its /metrics (so also for a node on another host), else from /proc. */
+  private double nodeAge(HttpClient http, Usage usage) {
+    String metrics = ProcStats.scrape(http, o.host(), o.port());
+    if (metrics.contains("process_uptime_seconds")) return ProcStats.sum(metrics, "process_uptime_seconds");
+    return ProcStats.ageSeconds(usage.nodePid);
   }
 
   private Map<String, Object> options(Topology t) {

@@ -66,8 +66,9 @@ record Options(
         --find-max               step the rate up from --start-rate by --step (default 500, 500) up to
                                  --max-rate (default 50000) until p99 send->delivered > --bound-ms
                                  (default 50) or errors appear; then bisect twice
-        --node-warmup S          first an unreported step of S seconds at the first rate, so a freshly
-                                 started node's JIT is warm before anything is measured (default 0)
+        --node-warmup S|auto     first an unreported step of S seconds at the first rate, so a freshly
+                                 started node's JIT is warm before anything is measured; auto (the
+                                 default): 60 s when the node or Cassandra started under 5 minutes ago
         --rates R1,R2,...        one step at each of these rates (e.g. 25/50/80 % of the max)
         --repeat N               N back-to-back steps at --rate on the same conversations (their
                                  history grows from step to step)
@@ -138,7 +139,7 @@ record Options(
             flags.contains("with-ceiling"),
             num(a, "repeat", 1),
             rates(str(a, "rates", "")),
-            num(a, "node-warmup", 0),
+            nodeWarmup(str(a, "node-warmup", "auto")),
             dbl(a, "start-rate", 500),
             dbl(a, "step", 500),
             dbl(a, "max-rate", 50000),
@@ -191,6 +192,17 @@ record Options(
         groupSenders, listeners, roomSenders, sockets, socketsPerUser, sources, idleWebSocket, bodyBytes, findMax,
         withCeiling, repeat, rates, nodeWarmupSec, startRate, step, maxRate, boundMs, drainSec, historyCheck,
         ackIntervalMs, entities, outstanding, cassandra, journal, nodePid, out, label, quiet);
+  }
+
+  private static int nodeWarmup(String value) {
+    if (value.equals("auto")) return ColdStart.AUTO;
+    try {
+      int seconds = Integer.parseInt(value);
+      if (seconds >= 0) return seconds;
+    } catch (NumberFormatException e) {
+      // the message below says what is accepted
+    }
+    throw new IllegalArgumentException("--node-warmup is auto or whole seconds >= 0, not " + value);
   }
 
   private static boolean transport(String name) {

@@ -111,6 +111,20 @@ public final class ProcStats {
     }
   }
 
+  /** Seconds since the process started (from /proc), or -1. */
+  static double ageSeconds(long pid) {
+    if (pid <= 0) return -1;
+    try {
+      double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).trim().split(" ")[0]);
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // after "pid (comm) ": starttime (clock ticks after boot) is field 19
+      return uptime - Long.parseLong(f[19]) / (double) TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");

@@ -40,7 +40,10 @@ class BenchToolTest {
 
   @Test
   void directRunWritesTableJsonAndChartAndFindsNoLoss(@TempDir Path out) throws Exception {
-    Run run = bench(out, "--scenario", "direct", "--pairs", "5", "--rate", "20", "--duration", "3", "--warmup", "1");
+    // An explicit, short node warm-up: this test's node is seconds old, and auto would give it 60 s.
+    Run run =
+        bench(out, "--scenario", "direct", "--pairs", "5", "--rate", "20", "--duration", "3", "--warmup", "1",
+            "--node-warmup", "1");
     assertEquals(0, run.status, run.output);
     assertTrue(run.output.contains("send->delivered"), "the table is printed:\n" + run.output);
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
@@ -50,6 +53,10 @@ class BenchToolTest {
     assertEquals(5, report.path("setup_entries").asLong(), report.toString());
     assertEquals(0, report.path("setup_notes").size(), report.path("setup_notes").toString());
     assertTrue(report.path("machine").has("cores"));
+    // The node's age comes from its /metrics; the warm-up asked for was run.
+    assertTrue(report.path("node_age_s").asDouble() > 0, report.toString());
+    assertEquals(1, report.path("node_warmup_s").asInt(), report.toString());
+    assertTrue(run.output.contains("-- warming the node up: 1 s"), run.output);
     JsonNode step = report.path("steps").get(0);
     for (String field : List.of("offered_rate", "msgs_per_s", "deliveries_per_s", "errors", "warmup_errors", "resources")) {
       assertTrue(step.has(field), "step field " + field + " in " + step);
