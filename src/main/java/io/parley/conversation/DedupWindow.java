@@ -26,12 +26,10 @@ final class DedupWindow {
   private Record[] ring;
   private int head;
   private int size;
-  // The entity remembers seq n + 1 after n; a window restored otherwise is searched instead.
-  private boolean consecutive = true;
 
   DedupWindow(int capacity) {
     this.capacity = capacity;
-    this.ring = new Record[Math.min(16, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1)];
+    this.ring = new Record[16]; // grows by doubling, a power of two for slot()
   }
 
   /** What a stored send got, kept in the window and in snapshots. */
@@ -56,7 +54,6 @@ final class DedupWindow {
 
   void remember(Record record) {
     if (capacity <= 0) return;
-    if (size > 0 && record.seq() != ring[slot(size - 1)].seq() + 1) consecutive = false;
     if (size == capacity) forgetOldest();
     if (size == ring.length) grow();
     ring[slot(size)] = record;
@@ -100,15 +97,14 @@ final class DedupWindow {
     head = 0;
   }
 
-  /** The position of seq from the oldest entry, or -1. */
+  /**
+   * The position of seq from the oldest entry, or -1. The entity remembers seq n + 1 after n, so
+   * the window's seqs are consecutive; the check makes anything else a miss, never a wrong entry.
+   */
   private int indexOf(long seq) {
     if (size == 0) return -1;
-    if (consecutive) {
-      long i = seq - ring[head].seq();
-      return i >= 0 && i < size ? (int) i : -1;
-    }
-    for (int j = 0; j < size; j++) if (ring[slot(j)].seq() == seq) return j;
-    return -1;
+    long i = seq - ring[head].seq();
+    return i >= 0 && i < size && ring[slot((int) i)].seq() == seq ? (int) i : -1;
   }
 
   private int slot(int i) {

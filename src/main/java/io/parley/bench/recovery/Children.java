@@ -23,7 +23,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * overlaps the previous one (that overlap would be two writers of one timeline).
  */
 final class Children {
-  private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(30);
+  /** Bounds a spawn, a stop or a registration: one local message each; only a stuck system waits. */
+  static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(30);
 
   sealed interface Control {}
 

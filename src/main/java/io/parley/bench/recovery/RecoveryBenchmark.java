@@ -103,7 +103,6 @@ import org.apache.pekko.serialization.SerializationExtension;
  */
 public final class RecoveryBenchmark {
   static final Duration POLL = Duration.ofMillis(500);
-  private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
   private static final int MAX_ATTEMPTS = 5;
@@ -155,6 +154,13 @@ public final class RecoveryBenchmark {
                         "parley.node.remote-port", 0,
                         "parley.cassandra.contact-points", options.cassandra(),
                         "pekko.coordinated-shutdown.exit-jvm", "off"))));
+    // Bad sizes are refused before anything starts or anything is written.
+    long every = ConversationEntity.Settings.from(config).snapshotEvery();
+    List<Long> bad = options.sizes().stream().filter(n -> n < every || n % every != 0).toList();
+    if (!bad.isEmpty()) {
+      System.err.println("bench.sizes must be multiples of snapshot-every (" + every + "): " + bad);
+      return 1;
+    }
     CassandraSettings cassandra = CassandraSettings.from(config);
     Schema.apply(cassandra, config.getDuration("parley.cassandra.connect-timeout"));
     ActorSystem<Children.Control> system =
@@ -176,12 +182,6 @@ public final class RecoveryBenchmark {
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     UserEntity.init(system, config.getInt("parley.user.snapshot-every"));
-    for (long n : options.sizes()) {
-      if (n < settings.snapshotEvery() || n % settings.snapshotEvery() != 0) {
-        throw new IllegalArgumentException(
-            "sizes must be multiples of snapshot-every (" + settings.snapshotEvery() + "): " + n);
-      }
-    }
     String machine =
         RecoveryReport.machine(
             cql.execute("SELECT release_version FROM system.local").one().getString(0),
@@ -349,8 +349,8 @@ public final class RecoveryBenchmark {
           sharding
               .entityRefFor(UserEntity.ENTITY_KEY, user)
               .<UserEntity.RegisterReply>ask(
-                  r -> new UserEntity.Register("bench-no-login", "bench", r), CONTROL_TIMEOUT),
-          CONTROL_TIMEOUT);
+                  r -> new UserEntity.Register("bench-no-login", "bench", r), Children.CONTROL_TIMEOUT),
+          Children.CONTROL_TIMEOUT);
     }
     ActorRef<ConversationEntity.Command> entity =
         children.spawn(ConversationEntity.create(conv.value(), settings, sharding), "conversation");
