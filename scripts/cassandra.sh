@@ -66,10 +66,14 @@ port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# The JVM options file, without comments and blank lines (java's own @argfiles take no comments).
+# The JVM options, one per line: the options file without comments and blank lines (java's own
+# @argfiles take no comments), then PARLEY_CASSANDRA_JVM_OPTS, last so that they win.
 cassandra_jvm_options() {
   sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^$/d' \
     "$CASSANDRA_SERVER_DIR/jvm17.options"
+  local extra
+  read -r -a extra <<<"${PARLEY_CASSANDRA_JVM_OPTS:-}"
+  if ((${#extra[@]} > 0)); then printf '%s\n' "${extra[@]}"; fi
 }
 
 # cassandra_start DATA_DIR CQL_PORT STORAGE_PORT

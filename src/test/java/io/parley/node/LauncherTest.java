@@ -68,6 +68,35 @@ class LauncherTest {
     }
   }
 
+  /** The operator's extra options come after the file's, so that java takes theirs. */
+  @Test
+  void embeddedCassandraTakesExtraJvmOptionsLast() throws Exception {
+    List<String> plain = cassandraJvmOptions("");
+    assertTrue(plain.contains("-Xmx768m"), "the options file's heap: " + plain);
+    assertTrue(plain.stream().noneMatch(String::isBlank), "no blank options: " + plain);
+
+    List<String> extended = cassandraJvmOptions("  -Xmx1g   -Xlog:gc:file=gc.log ");
+    assertEquals(plain, extended.subList(0, plain.size()));
+    assertEquals(List.of("-Xmx1g", "-Xlog:gc:file=gc.log"), extended.subList(plain.size(), extended.size()));
+  }
+
+  private static List<String> cassandraJvmOptions(String extra) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", "-c", "PARLEY_ROOT=. && source scripts/cassandra.sh && cassandra_jvm_options")
+            .directory(new File("."));
+    builder.environment().put("PARLEY_CASSANDRA_JVM_OPTS", extra);
+    Process process = builder.start();
+    List<String> lines;
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      lines = out.lines().toList();
+    }
+    String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS), "cassandra_jvm_options finishes");
+    assertEquals(0, process.exitValue(), "cassandra_jvm_options failed: " + errors);
+    return lines;
+  }
+
   private static void pump(Process process, BlockingQueue<String> lines) {
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
