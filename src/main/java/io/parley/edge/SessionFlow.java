@@ -10,10 +10,12 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.util.ByteString;
 
 /**
  * Builds the stream of one socket around a fresh {@link Connection} actor: decoded inbound frames
@@ -34,9 +36,29 @@ public final class SessionFlow {
 
   private static final Codec.Decoded KEEPALIVE = new Codec.Decoded(null, null);
 
-  /** The socket's stream; what it writes waits in {@code outbox}, made by the transport. */
-  public static Flow<RawFrame, byte[], NotUsed> create(
-      ActorSystem<?> system, SessionDeps deps, Codec codec, String transport, Outbox outbox) {
+  /** Decodes what the WebSocket framing passes up, its keep-alives and oversized messages too. */
+  static Function<RawFrame, Codec.Decoded> rawDecoder(Codec codec, int maxFrameBytes) {
+    ServerFrame.Error tooLarge =
+        ServerFrame.Error.of(
+            null, ErrorCode.TOO_LARGE, "frame exceeds " + maxFrameBytes + " bytes; it was dropped");
+    return raw ->
+        raw == RawFrame.KEEPALIVE
+            ? KEEPALIVE
+            : raw.bytes() == null ? new Codec.Decoded(null, tooLarge) : codec.decode(raw.bytes());
+  }
+
+  /**
+   * The socket's stream; what it writes waits in {@code outbox}, made by the transport. Inbound
+   * frames are decoded as they are handed to the actor and outbound ones encoded as they leave
+   * the queue, not in stages of their own: each stage costs every idle socket about half a KB.
+   */
+  public static <In> Flow<In, ByteString, NotUsed> create(
+      ActorSystem<?> system,
+      SessionDeps deps,
+      Codec codec,
+      String transport,
+      Outbox outbox,
+      Function<In, Codec.Decoded> decode) {
     ActorRef<SessionMessage> connection =
         system.systemActorOf(
             Connection.create(deps, outbox, transport),
@@ -44,29 +66,15 @@ public final class SessionFlow {
             Props.empty());
     outbox.ownedBy(connection);
 
-    ServerFrame.Error tooLarge =
-        ServerFrame.Error.of(
-            null,
-            ErrorCode.TOO_LARGE,
-            "frame exceeds " + deps.settings().maxFrameBytes() + " bytes; it was dropped");
-    Sink<RawFrame, NotUsed> in =
-        Flow.of(RawFrame.class)
-            .map(
-                raw ->
-                    raw == RawFrame.KEEPALIVE
-                        ? KEEPALIVE
-                        : raw.bytes() == null
-                            ? new Codec.Decoded(null, tooLarge)
-                            : codec.decode(raw.bytes()))
-            .to(
-                ActorSink.<Codec.Decoded, SessionMessage, Connection.Ack>actorRefWithBackpressure(
-                    connection,
-                    Connection.Inbound::new,
-                    Connection.StreamStarted::new,
-                    Connection.Ack.INSTANCE,
-                    Connection.StreamClosed.INSTANCE,
-                    failure -> Connection.StreamClosed.INSTANCE));
-    Source<byte[], NotUsed> outBytes =
+    Sink<In, NotUsed> in =
+        ActorSink.<In, SessionMessage, Connection.Ack>actorRefWithBackpressure(
+            connection,
+            (ackTo, frame) -> new Connection.Inbound(ackTo, decode.apply(frame)),
+            Connection.StreamStarted::new,
+            Connection.Ack.INSTANCE,
+            Connection.StreamClosed.INSTANCE,
+            failure -> Connection.StreamClosed.INSTANCE);
+    Source<ByteString, NotUsed> outBytes =
         Source.<Connection.Outbound>queue(deps.settings().outboundBuffer())
             .mapMaterializedValue(
                 queue -> {
@@ -78,9 +86,9 @@ public final class SessionFlow {
                   outbox.written();
                   if (o instanceof Connection.Outbound.Frame f) {
                     if (f.frame() instanceof ServerFrame.Msg) Metrics.MESSAGES_OUT.increment();
-                    return codec.encode(f.frame());
+                    return ByteString.fromArrayUnsafe(codec.encode(f.frame()));
                   }
-                  return ((Connection.Outbound.Shared) o).frame().encoded(codec);
+                  return ByteString.fromArrayUnsafe(((Connection.Outbound.Shared) o).frame().encoded(codec));
                 });
     deps.sessions().opened(connection);
     Metrics.connectionOpened();

@@ -28,10 +28,8 @@ public final class TcpTransport {
             Sink.foreach(
                 connection -> {
                   Flow<ByteString, ByteString, ?> session =
-                      Flow.of(ByteString.class)
-                          .map(bytes -> new SessionFlow.RawFrame(bytes.toArray()))
-                          .via(SessionFlow.create(system, deps, json, "tcp", new Outbox()))
-                          .map(ByteString::fromArrayUnsafe);
+                      SessionFlow.<ByteString>create(
+                          system, deps, json, "tcp", new Outbox(), bytes -> json.decode(bytes.toArray()));
                   connection.handleWith(
                       Framing.simpleFramingProtocol(max).reversed().join(session), system);
                 }))

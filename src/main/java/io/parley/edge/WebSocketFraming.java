@@ -25,7 +25,7 @@ import org.apache.pekko.util.ByteString;
  * send application close codes (PROTOCOL.md's 4401).
  */
 final class WebSocketFraming
-    extends GraphStage<BidiShape<ByteString, SessionFlow.RawFrame, byte[], ByteString>> {
+    extends GraphStage<BidiShape<ByteString, SessionFlow.RawFrame, ByteString, ByteString>> {
   static final int NORMAL = 1000;
   static final int GOING_AWAY = 1001;
   static final int PROTOCOL_ERROR = 1002;
@@ -40,9 +40,9 @@ final class WebSocketFraming
 
   private final Inlet<ByteString> fromNet = Inlet.create("ws.fromNet");
   private final Outlet<SessionFlow.RawFrame> toSession = Outlet.create("ws.toSession");
-  private final Inlet<byte[]> fromSession = Inlet.create("ws.fromSession");
+  private final Inlet<ByteString> fromSession = Inlet.create("ws.fromSession");
   private final Outlet<ByteString> toNet = Outlet.create("ws.toNet");
-  private final BidiShape<ByteString, SessionFlow.RawFrame, byte[], ByteString> shape =
+  private final BidiShape<ByteString, SessionFlow.RawFrame, ByteString, ByteString> shape =
       BidiShape.of(fromNet, toSession, fromSession, toNet);
 
   private final int maxMessageBytes;
@@ -64,7 +64,7 @@ final class WebSocketFraming
   }
 
   @Override
-  public BidiShape<ByteString, SessionFlow.RawFrame, byte[], ByteString> shape() {
+  public BidiShape<ByteString, SessionFlow.RawFrame, ByteString, ByteString> shape() {
     return shape;
   }
 
@@ -75,7 +75,11 @@ final class WebSocketFraming
 
   /** One frame, unmasked, as a server sends it. */
   static ByteString frame(int opcode, byte[] payload) {
-    int n = payload.length;
+    return frame(opcode, ByteString.fromArrayUnsafe(payload));
+  }
+
+  static ByteString frame(int opcode, ByteString payload) {
+    int n = payload.size();
     int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
     byte[] out = new byte[header + n];
     out[0] = (byte) (0x80 | opcode);
@@ -89,7 +93,7 @@ final class WebSocketFraming
       out[1] = 127;
       for (int i = 0; i < 8; i++) out[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
     }
-    System.arraycopy(payload, 0, out, header, n);
+    payload.copyToArray(out, header, n);
     return ByteString.fromArrayUnsafe(out);
   }
 

@@ -8,6 +8,7 @@ import org.apache.pekko.http.impl.engine.server.UpgradeToOtherProtocolResponseHe
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
+import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
@@ -30,12 +31,16 @@ public final class WebSocketTransport {
   private final SessionDeps deps;
   private final Codec json;
   private final Codec cbor;
+  private final Function<SessionFlow.RawFrame, Codec.Decoded> jsonDecoder;
+  private final Function<SessionFlow.RawFrame, Codec.Decoded> cborDecoder;
 
   public WebSocketTransport(ActorSystem<?> system, SessionDeps deps) {
     this.system = system;
     this.deps = deps;
     this.json = Codec.json(deps.settings().frameLimits());
     this.cbor = Codec.cbor(deps.settings().frameLimits());
+    this.jsonDecoder = SessionFlow.rawDecoder(json, deps.settings().maxFrameBytes());
+    this.cborDecoder = SessionFlow.rawDecoder(cbor, deps.settings().maxFrameBytes());
   }
 
   /** The subprotocol to answer with, from those the client offered (null: none offered). */
@@ -70,10 +75,12 @@ public final class WebSocketTransport {
   Flow<ByteString, ByteString, NotUsed> flow(String subprotocol, ByteString greeting, ByteString pending) {
     boolean binary = CBOR.equals(subprotocol);
     Outbox outbox = new Outbox();
-    BidiFlow<ByteString, SessionFlow.RawFrame, byte[], ByteString, NotUsed> framing =
+    BidiFlow<ByteString, SessionFlow.RawFrame, ByteString, ByteString, NotUsed> framing =
         BidiFlow.fromGraph(new WebSocketFraming(deps.settings().maxFrameBytes(), binary, outbox, greeting, pending));
     return framing.join(
-        SessionFlow.create(system, deps, binary ? cbor : json, binary ? "ws-cbor" : "ws", outbox));
+        binary
+            ? SessionFlow.create(system, deps, cbor, "ws-cbor", outbox, cborDecoder)
+            : SessionFlow.create(system, deps, json, "ws", outbox, jsonDecoder));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
