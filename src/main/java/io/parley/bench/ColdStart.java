@@ -14,6 +14,12 @@ import java.util.Locale;
 final class ColdStart {
   /** A process younger than this counts as cold. */
   static final double YOUNG_SECONDS = 300;
+  /**
+   * A find-max on processes younger than this came out at half of what the same processes
+   * reached 12 minutes later, twice (docs/benchmarks.md, "Results at a glance"); past the
+   * warm-up, their first quarter of an hour is still not their steady state.
+   */
+  static final double SETTLED_SECONDS = 900;
   /** The warm-up a cold node gets when --node-warmup is auto. */
   static final int AUTO_WARMUP_SECONDS = 60;
   /** --node-warmup auto. */
@@ -29,6 +35,30 @@ final class ColdStart {
 
     private static boolean isYoung(double age) {
       return age >= 0 && age < YOUNG_SECONDS;
+    }
+
+    /** Why a find-max now would under-report, or null when both processes have settled. */
+    String findMaxCaveat() {
+      boolean unsettled = isUnsettled(node) || isUnsettled(cassandra);
+      if (!unsettled) return null;
+      List<String> parts = new ArrayList<>();
+      if (node >= 0) parts.add("the node is " + age(node) + " old");
+      if (cassandra >= 0) parts.add("Cassandra " + age(cassandra));
+      return String.join(", ", parts)
+          + String.format(Locale.ROOT,
+              ": a find-max on processes under %.0f minutes old has come out at half of their later"
+                  + " maximum on a 2-core box (docs/benchmarks.md); repeat it once both have run a while",
+              SETTLED_SECONDS / 60);
+    }
+
+    private static String age(double seconds) {
+      return seconds < 120
+          ? String.format(Locale.ROOT, "%.0f s", seconds)
+          : String.format(Locale.ROOT, "%.0f min", seconds / 60);
+    }
+
+    private static boolean isUnsettled(double age) {
+      return age >= 0 && age < SETTLED_SECONDS;
     }
 
     String describe() {

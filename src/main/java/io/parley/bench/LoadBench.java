@@ -42,6 +42,8 @@ final class LoadBench {
     Usage usage = new Usage(http, o);
     ColdStart.Ages ages = new ColdStart.Ages(nodeAge(http, usage), ProcStats.ageSeconds(usage.cassandraPid));
     int nodeWarmup = ColdStart.warmupSeconds(o.nodeWarmupSec(), ages);
+    String findMaxCaveat = o.findMax() ? ages.findMaxCaveat() : null;
+    if (findMaxCaveat != null) out.println("Note: " + findMaxCaveat);
     try {
       if (nodeWarmup > 0) {
         double rate = o.findMax() ? o.startRate() : o.rates().isEmpty() ? o.rate() : o.rates().get(0);
@@ -78,6 +80,7 @@ final class LoadBench {
       if (o.findMax()) {
         out.printf(Locale.ROOT, "Max sustainable rate (p99 send->delivered <= %.0f ms, no errors): %s%n",
             o.boundMs(), best == null ? "none of the steps" : String.format(Locale.ROOT, "%.0f msgs/s offered, %.1f delivered", best.offeredRate(), best.msgsPerSecond()));
+        if (findMaxCaveat != null) out.println("   (on young processes: see the note at the start)");
       }
       boolean ok = !warmFailed && steps.stream().allMatch(s -> s.verdict().ok());
       Map<String, Object> ceiling = null;

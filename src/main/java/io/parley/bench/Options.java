@@ -65,7 +65,8 @@ record Options(
         --body-bytes B           text body size (default 100)
         --find-max               step the rate up from --start-rate by --step (default 500, 500) up to
                                  --max-rate (default 50000) until p99 send->delivered > --bound-ms
-                                 (default 50) or errors appear; then bisect twice
+                                 (default 50) or errors appear; then bisect twice. Says so when the
+                                 node or Cassandra is under 15 minutes old: their maximum is lower then
         --node-warmup S|auto     first an unreported step of S seconds at the first rate, so a freshly
                                  started node's JIT is warm before anything is measured; auto (the
                                  default): 60 s when the node or Cassandra started under 5 minutes ago

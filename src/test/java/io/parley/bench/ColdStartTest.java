@@ -1,7 +1,9 @@
 package io.parley.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,19 @@ class ColdStartTest {
     // Unknown ages (a node on another host, no Cassandra visible) do not count as young.
     assertEquals(0, ColdStart.warmupSeconds(ColdStart.AUTO, new ColdStart.Ages(-1, -1)));
     assertEquals("the node started 42 s ago and Cassandra 7 s ago", new ColdStart.Ages(42, 7).describe());
+  }
+
+  @Test
+  void findMaxWarnsUntilBothProcessesHaveRunAQuarterOfAnHour() {
+    assertEquals(
+        "the node is 4 min old, Cassandra 60 min: a find-max on processes under 15 minutes old has"
+            + " come out at half of their later maximum on a 2-core box (docs/benchmarks.md); repeat"
+            + " it once both have run a while",
+        new ColdStart.Ages(240, 3600).findMaxCaveat());
+    assertTrue(new ColdStart.Ages(3600, 600).findMaxCaveat().startsWith("the node is 60 min old, Cassandra 10 min:"));
+    assertTrue(new ColdStart.Ages(-1, 95).findMaxCaveat().startsWith("Cassandra 95 s:"));
+    assertNull(new ColdStart.Ages(900, 3600).findMaxCaveat());
+    assertNull(new ColdStart.Ages(-1, -1).findMaxCaveat());
   }
 
   @Test
