@@ -121,8 +121,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   /**
    * One case rather than a builder case per message type: a builder's cases and their lambdas are
-   * built again for every session, and an idle socket's memory is the edge's budget (about 0.7 KB
-   * of the ~19 KB per socket, docs/benchmarks.md). The commonest messages come first.
+   * built again for every session, about 0.7 KB that each idle socket would carry (the edge's
+   * memory budget: docs/benchmarks.md, "Idle sockets, two stages fewer"). The commonest
+   * messages come first.
    */
   @Override
   public Receive<SessionMessage> createReceive() {
