@@ -30,17 +30,12 @@ final class ColdStart {
   /** Ages in seconds, -1 where unknown. */
   record Ages(double node, double cassandra) {
     boolean young() {
-      return isYoung(node) || isYoung(cassandra);
-    }
-
-    private static boolean isYoung(double age) {
-      return age >= 0 && age < YOUNG_SECONDS;
+      return under(node, YOUNG_SECONDS) || under(cassandra, YOUNG_SECONDS);
     }
 
     /** Why a find-max now would under-report, or null when both processes have settled. */
     String findMaxCaveat() {
-      boolean unsettled = isUnsettled(node) || isUnsettled(cassandra);
-      if (!unsettled) return null;
+      if (!under(node, SETTLED_SECONDS) && !under(cassandra, SETTLED_SECONDS)) return null;
       List<String> parts = new ArrayList<>();
       if (node >= 0) parts.add("the node is " + age(node) + " old");
       if (cassandra >= 0) parts.add("Cassandra " + age(cassandra));
@@ -57,14 +52,15 @@ final class ColdStart {
           : String.format(Locale.ROOT, "%.0f min", seconds / 60);
     }
 
-    private static boolean isUnsettled(double age) {
-      return age >= 0 && age < SETTLED_SECONDS;
+    /** Known (not -1) and younger than the limit. */
+    private static boolean under(double age, double limit) {
+      return age >= 0 && age < limit;
     }
 
     String describe() {
       List<String> parts = new ArrayList<>();
-      if (isYoung(node)) parts.add(String.format(Locale.ROOT, "the node started %.0f s ago", node));
-      if (isYoung(cassandra)) parts.add(String.format(Locale.ROOT, "Cassandra %.0f s ago", cassandra));
+      if (under(node, YOUNG_SECONDS)) parts.add(String.format(Locale.ROOT, "the node started %.0f s ago", node));
+      if (under(cassandra, YOUNG_SECONDS)) parts.add(String.format(Locale.ROOT, "Cassandra %.0f s ago", cassandra));
       return String.join(" and ", parts);
     }
   }

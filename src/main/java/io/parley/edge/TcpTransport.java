@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -22,14 +23,14 @@ public final class TcpTransport {
       ActorSystem<?> system, SessionDeps deps, String host, int port, int backlog) {
     Codec json = Codec.json(deps.settings().frameLimits());
     int max = deps.settings().maxFrameBytes();
+    Function<ByteString, Codec.Decoded> decode = bytes -> json.decode(bytes.toArray());
     return Tcp.get(system)
         .bind(host, port, backlog, List.of(), false, Optional.empty())
         .to(
             Sink.foreach(
                 connection -> {
                   Flow<ByteString, ByteString, ?> session =
-                      SessionFlow.<ByteString>create(
-                          system, deps, json, "tcp", new Outbox(), bytes -> json.decode(bytes.toArray()));
+                      SessionFlow.create(system, deps, json, "tcp", new Outbox(), decode);
                   connection.handleWith(
                       Framing.simpleFramingProtocol(max).reversed().join(session), system);
                 }))

@@ -100,7 +100,8 @@ final class Manifests {
       workloads.add(new Workload("Job", name(j), null, null, j.getSpec().getTemplate()));
     }
     this.workloads = workloads;
-    nodes = workloads.stream().filter(w -> matches(bootstrapSelector(), w.podLabels())).toList();
+    LabelSelector bootstrap = bootstrapSelector();
+    nodes = workloads.stream().filter(w -> matches(bootstrap, w.podLabels())).toList();
     Set<String> images =
         nodes.stream()
             .flatMap(w -> w.containers().stream())
