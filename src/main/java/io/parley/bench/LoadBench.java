@@ -28,7 +28,7 @@ final class LoadBench {
     // REST (registration, metrics) on the JDK's client; the sockets on the tool's own wire.
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     WebSocketWire wire = new WebSocketWire();
-    Scenarios scenarios = new Scenarios(o, http, wire);
+    Scenarios scenarios = new Scenarios(o, http, wire, out);
     String started = Instant.now().toString();
     String loadBefore = ProcStats.loadAverage();
     out.printf(Locale.ROOT, "Setting up %s (users %s-*) against %s:%d ...%n", o.scenario(), scenarios.prefix, o.host(), o.port());

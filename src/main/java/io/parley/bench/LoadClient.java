@@ -66,10 +66,26 @@ final class LoadClient {
   /** Sends hello and waits for welcome and synced; returns the welcome. */
   Frame hello(String token, String device) throws Exception {
     send("{\"type\":\"hello\",\"token\":\"" + token + "\",\"device\":\"" + device + "\"}");
-    Frame w = welcome.get(SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
+    Frame w = answer(welcome, "welcome");
     if (!"welcome".equals(w.type())) throw new IllegalStateException(user + ": hello answered " + w.raw());
-    synced.get(SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
+    answer(synced, "synced");
     return w;
+  }
+
+  /**
+   * Waits for a setup reply; a timeout becomes an error that says which socket and what to check
+   * (a bare TimeoutException said neither).
+   */
+  Frame answer(CompletableFuture<Frame> reply, String what) throws Exception {
+    try {
+      return reply.get(SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(
+          "setting up: no " + what + " within " + SETUP_REPLY_SECONDS + " s on socket " + index + " (user " + user
+              + "); the node may be overloaded or stalled: check its log and /metrics, or set up fewer sockets");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("setting up: no " + what + " on socket " + index + ": " + e.getCause().getMessage());
+    }
   }
 
   void handler(Handler handler) {
@@ -89,6 +105,7 @@ final class LoadClient {
     CompletableFuture<Frame> reply = new CompletableFuture<>();
     pending.put(rid, reply);
     send("{\"type\":\"" + type + "\",\"rid\":\"" + rid + "\"" + body + "}");
+    if (closed && pending.remove(rid) != null) reply.completeExceptionally(new IllegalStateException("socket closed"));
     return reply;
   }
 
@@ -105,8 +122,10 @@ final class LoadClient {
   private void markClosed(int status) {
     if (closed) return;
     closed = true;
-    welcome.completeExceptionally(new IllegalStateException("socket closed (" + status + ")"));
-    synced.completeExceptionally(new IllegalStateException("socket closed (" + status + ")"));
+    IllegalStateException ended = new IllegalStateException("socket closed (" + status + ")");
+    welcome.completeExceptionally(ended);
+    synced.completeExceptionally(ended);
+    pending.values().forEach(reply -> reply.completeExceptionally(ended));
     Handler h = handler;
     if (h != null) h.onClosed(this, status);
   }

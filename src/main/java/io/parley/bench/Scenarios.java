@@ -1,15 +1,20 @@
 package io.parley.bench;
 
+import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,25 +32,52 @@ import java.util.concurrent.TimeUnit;
  */
 final class Scenarios {
   private static final int CONNECT_PARALLEL = 16;
+  // Sockets between two progress lines while setting up; a big room takes tens of seconds.
+  private static final int PROGRESS_EVERY = 2_000;
+  // Pings while setting up, as Upkeep does once the steps run: the node closes a socket that
+  // has been silent for two heartbeats (60 s), and a big setup can last longer than that.
+  private static final long SETUP_PING_SECONDS = 10;
 
   private final Options o;
   private final WebSocketWire wire;
   private final Users users;
+  private final PrintStream out;
+  private final Queue<LoadClient> opened = new ConcurrentLinkedQueue<>(); // past hello
   final String prefix = Users.runPrefix();
 
-  Scenarios(Options o, HttpClient http, WebSocketWire wire) {
+  Scenarios(Options o, HttpClient http, WebSocketWire wire, PrintStream out) {
     this.o = o;
     this.wire = wire;
     this.users = new Users(http, o.host(), o.port());
+    this.out = out;
   }
 
   Topology setup() throws Exception {
-    return switch (o.scenario()) {
-      case "direct" -> direct();
-      case "group" -> group();
-      case "room" -> room();
-      default -> throw new IllegalArgumentException(o.scenario());
-    };
+    ScheduledExecutorService pinger =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bench-setup-ping");
+              t.setDaemon(true);
+              return t;
+            });
+    pinger.scheduleWithFixedDelay(
+        () -> opened.forEach(c -> c.send("{\"type\":\"ping\"}")), SETUP_PING_SECONDS, SETUP_PING_SECONDS, TimeUnit.SECONDS);
+    try {
+      return switch (o.scenario()) {
+        case "direct" -> direct();
+        case "group" -> group();
+        case "room" -> room();
+        default -> throw new IllegalArgumentException(o.scenario());
+      };
+    } finally {
+      pinger.shutdownNow();
+    }
+  }
+
+  private void progress(int done, int total, String what) {
+    if (total >= PROGRESS_EVERY && done % PROGRESS_EVERY == 0 && done < total) {
+      out.printf(Locale.ROOT, "  %,d of %,d %s%n", done, total, what);
+    }
   }
 
   private Topology direct() throws Exception {
@@ -79,7 +111,7 @@ final class Scenarios {
                 conv,
                 ms.get(0).request("send", ",\"conv\":\"" + conv + "\",\"cid\":\"setup\",\"body\":\"setup\"")));
     for (var e : sent.entrySet()) {
-      Frame reply = e.getValue().get(LoadClient.SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
+      Frame reply = members.get(e.getKey()).get(0).answer(e.getValue(), "answer to the setup post");
       if (!"sent".equals(reply.type()) || reply.seq() != 1) {
         throw new IllegalStateException("setup post in " + e.getKey() + " (expected sent with seq 1): " + reply.raw());
       }
@@ -96,10 +128,11 @@ final class Scenarios {
       List<LoadClient> group = clients.subList(g * k, (g + 1) * k);
       StringBuilder list = new StringBuilder();
       for (int i = 1; i < k; i++) list.append(i > 1 ? "," : "").append('"').append(group.get(i).user).append('"');
+      LoadClient owner = group.get(0);
       Frame created =
-          group.get(0)
-              .request("create", ",\"kind\":\"group\",\"title\":\"bench " + g + "\",\"members\":[" + list + "]")
-              .get(LoadClient.SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
+          owner.answer(
+              owner.request("create", ",\"kind\":\"group\",\"title\":\"bench " + g + "\",\"members\":[" + list + "]"),
+              "answer to create");
       if (!"created".equals(created.type())) throw new IllegalStateException("create group: " + created.raw());
       members.put(created.conv(), List.copyOf(group));
     }
@@ -119,9 +152,11 @@ final class Scenarios {
     devices.addAll(us.subList(listenerUsers, us.size()));
     List<LoadClient> clients = connect(devices);
     String conv = "r:" + prefix;
-    for (LoadClient c : clients) {
-      Frame joined = c.request("join", ",\"conv\":\"" + conv + "\"").get(LoadClient.SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
+    for (int i = 0; i < clients.size(); i++) {
+      LoadClient c = clients.get(i);
+      Frame joined = c.answer(c.request("join", ",\"conv\":\"" + conv + "\""), "answer to join");
       if (!"ok".equals(joined.type())) throw new IllegalStateException("join room: " + joined.raw());
+      progress(i + 1, clients.size(), "sockets joined the room");
     }
     Topology t =
         new Topology(o.listeners() + " listeners, " + o.roomSenders() + " senders in one room", true, clients,
@@ -145,11 +180,15 @@ final class Scenarios {
                 () -> {
                   LoadClient c = LoadClient.connect(wire, o.host(), o.port(), index, u.id());
                   c.hello(u.token(), device);
+                  opened.add(c);
                   return c;
                 }));
       }
       List<LoadClient> clients = new ArrayList<>();
-      for (Future<LoadClient> f : pending) clients.add(f.get());
+      for (Future<LoadClient> f : pending) {
+        clients.add(f.get());
+        progress(clients.size(), pending.size(), "sockets open, past synced");
+      }
       return clients;
     } finally {
       pool.shutdownNow();

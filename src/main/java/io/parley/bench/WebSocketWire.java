@@ -34,7 +34,11 @@ final class WebSocketWire implements AutoCloseable {
   // client this replaced waited as long.
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
+  // With nothing to read the selector still wakes this often; close() wakes it at once anyway.
+  private static final Duration SELECT_TIMEOUT = Duration.ofMillis(500);
+
   private final Duration handshakeTimeout;
+  private final long selectTimeoutMillis;
 
   private final Selector selector = Selector.open();
   private final Thread thread = new Thread(this::selectLoop, "bench-ws");
@@ -45,7 +49,12 @@ final class WebSocketWire implements AutoCloseable {
   }
 
   WebSocketWire(Duration handshakeTimeout) throws IOException {
+    this(handshakeTimeout, SELECT_TIMEOUT);
+  }
+
+  WebSocketWire(Duration handshakeTimeout, Duration selectTimeout) throws IOException {
     this.handshakeTimeout = handshakeTimeout;
+    this.selectTimeoutMillis = selectTimeout.toMillis();
     thread.setDaemon(true);
     thread.start();
   }
@@ -60,8 +69,11 @@ final class WebSocketWire implements AutoCloseable {
       if (refused != null) throw new IOException(refused);
       ch.configureBlocking(false);
       Socket socket = new Socket(ch, listener);
-      // Since JDK 11 registering does not wait for the selector's select() to return.
+      // Since JDK 11 registering does not wait for the selector's select() to return, but the
+      // selector only polls the new key from its next select(): wake it, or the welcome waits
+      // for some other socket's traffic (hellos on a quiet wire took ~0.5 s each).
       socket.key = ch.register(selector, SelectionKey.OP_READ, socket);
+      selector.wakeup();
       return socket;
     } catch (IOException e) {
       ch.close();
@@ -172,7 +184,7 @@ final class WebSocketWire implements AutoCloseable {
           } catch (IOException | CancelledKeyException e) {
             socket.end(-1);
           }
-        }, 500);
+        }, selectTimeoutMillis);
       } catch (IOException | ClosedSelectorException e) {
         return;
       }

@@ -96,6 +96,59 @@ class WebSocketWireTest {
   }
 
   @Test
+  void aSocketOpenedWhileTheSelectorWaitsIsReadAtOnce() throws Exception {
+    // The selector polls a new socket only from its next select(); with an hour between them,
+    // only the wake-up on open lets the second socket's greeting through (the room scenario's
+    // 5,000 hellos each waited for the old 500-ms select until early sockets timed out).
+    try (ServerSocket server = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+        WebSocketWire wire = new WebSocketWire(WebSocketWire.HANDSHAKE_TIMEOUT, java.time.Duration.ofHours(1))) {
+      java.util.List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+      CompletableFuture<Void> greeter =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < 2; i++) {
+                  try {
+                    Socket s = server.accept();
+                    accepted.add(s);
+                    java.io.InputStream in = s.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.read());
+                    OutputStream out = s.getOutputStream();
+                    out.write("HTTP/1.1 101 Switching Protocols\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.write(new byte[] {(byte) 0x81, 2, 'h', (byte) ('0' + i)});
+                    out.flush();
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }
+              });
+      // The first greeting is read by a select() that is then entered again, waiting an hour.
+      assertEquals("h0", greeting(wire, server).get(30, TimeUnit.SECONDS));
+      assertEquals("h1", greeting(wire, server).get(30, TimeUnit.SECONDS));
+      greeter.get(30, TimeUnit.SECONDS);
+      for (Socket s : accepted) s.close();
+    }
+  }
+
+  private static CompletableFuture<String> greeting(WebSocketWire wire, ServerSocket server) throws Exception {
+    CompletableFuture<String> first = new CompletableFuture<>();
+    wire.open(
+        (InetSocketAddress) server.getLocalSocketAddress(),
+        new WebSocketWire.Listener() {
+          @Override
+          public void onText(String text, long atNanos) {
+            first.complete(text);
+          }
+
+          @Override
+          public void onClosed(int status) {
+            first.complete("closed " + status);
+          }
+        });
+    return first;
+  }
+
+  @Test
   void aFrameOf64KiBOrMoreCarriesItsWholeLength() throws Exception {
     // Past 16 bits of length RFC 6455 needs the 64-bit form; a 16-bit one would cut it short.
     String big = "{\"pad\":\"" + "y".repeat(70_000) + "\"}";
