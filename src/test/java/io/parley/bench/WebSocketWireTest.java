@@ -50,20 +50,7 @@ class WebSocketWireTest {
                 }
               });
       CompletableFuture<String> greeting = new CompletableFuture<>();
-      WebSocketWire.Socket socket =
-          wire.open(
-              (InetSocketAddress) server.getLocalSocketAddress(),
-              new WebSocketWire.Listener() {
-                @Override
-                public void onText(String text, long atNanos) {
-                  greeting.complete(text);
-                }
-
-                @Override
-                public void onClosed(int status) {
-                  greeting.complete("closed " + status);
-                }
-              });
+      WebSocketWire.Socket socket = wire.open((InetSocketAddress) server.getLocalSocketAddress(), firstTextTo(greeting));
       for (int i = 0; i < frames; i++) assertTrue(socket.send(payload(i)));
       allSent.complete(null);
       assertEquals("hi", greeting.get(10, TimeUnit.SECONDS));
@@ -132,20 +119,23 @@ class WebSocketWireTest {
 
   private static CompletableFuture<String> greeting(WebSocketWire wire, ServerSocket server) throws Exception {
     CompletableFuture<String> first = new CompletableFuture<>();
-    wire.open(
-        (InetSocketAddress) server.getLocalSocketAddress(),
-        new WebSocketWire.Listener() {
-          @Override
-          public void onText(String text, long atNanos) {
-            first.complete(text);
-          }
-
-          @Override
-          public void onClosed(int status) {
-            first.complete("closed " + status);
-          }
-        });
+    wire.open((InetSocketAddress) server.getLocalSocketAddress(), firstTextTo(first));
     return first;
+  }
+
+  /** Completes with the socket's first text frame, or says that it closed first. */
+  private static WebSocketWire.Listener firstTextTo(CompletableFuture<String> first) {
+    return new WebSocketWire.Listener() {
+      @Override
+      public void onText(String text, long atNanos) {
+        first.complete(text);
+      }
+
+      @Override
+      public void onClosed(int status) {
+        first.complete("closed " + status);
+      }
+    };
   }
 
   @Test
