@@ -33,7 +33,14 @@ final class LoadBench {
     String loadBefore = ProcStats.loadAverage();
     out.printf(Locale.ROOT, "Setting up %s (users %s-*) against %s:%d ...%n", o.scenario(), scenarios.prefix, o.host(), o.port());
     long setupStart = System.nanoTime();
-    Topology t = scenarios.setup();
+    Topology t;
+    try {
+      t = scenarios.setup();
+    } catch (Exception e) {
+      scenarios.close();
+      wire.close();
+      throw e;
+    }
     out.printf(Locale.ROOT, "%s: %d sockets, %d sending, set up in %.1f s; load average %s%n",
         t.description, t.clients.size(), t.slots.size(), (System.nanoTime() - setupStart) / 1e9, ProcStats.loadAverage());
     Checker checker = new Checker(t.clients.size(), t.setupSeq);
@@ -135,6 +142,7 @@ final class LoadBench {
       return ok ? 0 : 1;
     } finally {
       upkeep.stop();
+      scenarios.close();
       t.close();
       wire.close();
     }

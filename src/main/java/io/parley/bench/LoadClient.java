@@ -5,7 +5,9 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -79,11 +81,11 @@ final class LoadClient {
   Frame answer(CompletableFuture<Frame> reply, String what) throws Exception {
     try {
       return reply.get(SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException(
           "setting up: no " + what + " within " + SETUP_REPLY_SECONDS + " s on socket " + index + " (user " + user
               + "); the node may be overloaded or stalled: check its log and /metrics, or set up fewer sockets");
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("setting up: no " + what + " on socket " + index + ": " + e.getCause().getMessage());
     }
   }

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sets up the conversations of a scenario with fresh users (one run prefix), one socket per
@@ -30,19 +31,25 @@ import java.util.concurrent.TimeUnit;
  *       listening user, {@code --sockets-per-user}) and S senders of their own, all joined.
  * </ul>
  */
-final class Scenarios {
+final class Scenarios implements AutoCloseable {
   private static final int CONNECT_PARALLEL = 16;
   // Sockets between two progress lines while setting up; a big room takes tens of seconds.
   private static final int PROGRESS_EVERY = 2_000;
-  // Pings while setting up, as Upkeep does once the steps run: the node closes a socket that
-  // has been silent for two heartbeats (60 s), and a big setup can last longer than that.
-  private static final long SETUP_PING_SECONDS = 10;
+  private static final String PING = "{\"type\":\"ping\"}";
 
   private final Options o;
   private final WebSocketWire wire;
   private final Users users;
   private final PrintStream out;
   private final Queue<LoadClient> opened = new ConcurrentLinkedQueue<>(); // past hello
+  private final AtomicBoolean pinging = new AtomicBoolean();
+  private final ScheduledExecutorService pinger =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "bench-ping");
+            t.setDaemon(true);
+            return t;
+          });
   final String prefix = Users.runPrefix();
 
   Scenarios(Options o, HttpClient http, WebSocketWire wire, PrintStream out) {
@@ -52,26 +59,30 @@ final class Scenarios {
     this.out = out;
   }
 
+  /**
+   * From the first welcome to the end of the run, every socket past its hello pings three times
+   * per {@code heartbeat_ms} the node named, as a real client does: the node closes a socket
+   * silent for two heartbeats (room listeners send nothing else), and a big setup lasts longer.
+   */
+  private void startPings(long heartbeatMs) {
+    if (heartbeatMs <= 0 || !pinging.compareAndSet(false, true)) return;
+    long every = Math.max(1, heartbeatMs / 3);
+    pinger.scheduleWithFixedDelay(() -> opened.forEach(c -> c.send(PING)), every, every, TimeUnit.MILLISECONDS);
+  }
+
   Topology setup() throws Exception {
-    ScheduledExecutorService pinger =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "bench-setup-ping");
-              t.setDaemon(true);
-              return t;
-            });
-    pinger.scheduleWithFixedDelay(
-        () -> opened.forEach(c -> c.send("{\"type\":\"ping\"}")), SETUP_PING_SECONDS, SETUP_PING_SECONDS, TimeUnit.SECONDS);
-    try {
-      return switch (o.scenario()) {
-        case "direct" -> direct();
-        case "group" -> group();
-        case "room" -> room();
-        default -> throw new IllegalArgumentException(o.scenario());
-      };
-    } finally {
-      pinger.shutdownNow();
-    }
+    return switch (o.scenario()) {
+      case "direct" -> direct();
+      case "group" -> group();
+      case "room" -> room();
+      default -> throw new IllegalArgumentException(o.scenario());
+    };
+  }
+
+  /** Stops the pings; the sockets themselves close with their topology. */
+  @Override
+  public void close() {
+    pinger.shutdownNow();
   }
 
   private void progress(int done, int total, String what) {
@@ -179,8 +190,9 @@ final class Scenarios {
             pool.submit(
                 () -> {
                   LoadClient c = LoadClient.connect(wire, o.host(), o.port(), index, u.id());
-                  c.hello(u.token(), device);
+                  Frame welcome = c.hello(u.token(), device);
                   opened.add(c);
+                  startPings(welcome.heartbeatMs());
                   return c;
                 }));
       }

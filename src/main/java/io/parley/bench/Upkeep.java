@@ -4,26 +4,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What every real client does besides sending: a {@code ping} per socket well within the
- * heartbeat (the node closes a socket silent for two heartbeats), and a cumulative delivery
- * {@code ack} per conversation (not in rooms, which keep no cursors) once per interval.
+ * What every real client does besides sending and pinging (the pings run from each socket's
+ * hello on: {@link Scenarios}): a cumulative delivery {@code ack} per conversation (not in rooms,
+ * which keep no cursors) once per interval.
  */
 final class Upkeep {
-  private static final long PING_EVERY_NANOS = 10_000_000_000L;
-
   private Upkeep() {}
 
   static Progress start(Topology t, Checker checker, int ackIntervalMs) {
     Map<String, Long> acked = new HashMap<>();
-    long[] lastPing = {System.nanoTime()};
     long[] lastAck = {System.nanoTime()};
     return Progress.start(
         () -> {
           long now = System.nanoTime();
-          if (now - lastPing[0] >= PING_EVERY_NANOS) {
-            lastPing[0] = now;
-            t.clients.forEach(c -> c.send("{\"type\":\"ping\"}"));
-          }
           if (ackIntervalMs <= 0 || t.room || now - lastAck[0] < ackIntervalMs * 1_000_000L) return;
           lastAck[0] = now;
           t.members.forEach(

@@ -86,6 +86,21 @@ class BenchToolTest {
   }
 
   @Test
+  void roomListenersStayOpenOnANodeWithAShortHeartbeat(@TempDir Path out) throws Exception {
+    // Listeners send nothing but pings; a node that closes a socket after 2 x 1 s of silence
+    // keeps them only if the tool pings by the heartbeat_ms its welcome names.
+    try (Node quick = TestNodes.start(Map.of("parley.session.heartbeat", "1s"))) {
+      Run run =
+          bench(quick, out, "--scenario", "room", "--listeners", "4", "--room-senders", "2", "--rate", "4",
+              "--duration", "4", "--warmup", "1", "--node-warmup", "0");
+      assertEquals(0, run.status, run.output);
+      JsonNode check = JSON.readTree(only(out, ".json").toFile()).path("steps").get(0).path("checker");
+      assertEquals(0, check.path("undelivered").asLong(), check.toString());
+      assertEquals(0, check.path("lost").asLong(), check.toString());
+    }
+  }
+
+  @Test
   void idleSocketsAreCountedAndMeasured(@TempDir Path out) throws Exception {
     Run run =
         bench(out, "--scenario", "idle", "--sockets", "20", "--sockets-per-user", "10", "--duration", "1",
@@ -122,11 +137,15 @@ class BenchToolTest {
   private record Run(int status, String output) {}
 
   private static Run bench(Path out, String... args) {
+    return bench(node, out, args);
+  }
+
+  private static Run bench(Node target, Path out, String... args) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     String[] all =
         Stream.concat(
                 Stream.of(args),
-                Stream.of("--port", Integer.toString(node.httpAddress().getPort()), "--out", out.toString(), "--drain", "5"))
+                Stream.of("--port", Integer.toString(target.httpAddress().getPort()), "--out", out.toString(), "--drain", "5"))
             .toArray(String[]::new);
     int status;
     try (PrintStream print = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
