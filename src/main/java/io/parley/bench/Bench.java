@@ -28,7 +28,7 @@ public final class Bench {
     try {
       return switch (o.scenario()) {
         case "idle" -> new IdleBench(o, out).run();
-        case "ceiling" -> new Ceiling(o, out).run();
+        case "ceiling" -> o.pacedCeiling() ? new PacedCeiling(o, out).run() : new Ceiling(o, out).run();
         default -> new LoadBench(o, out).run();
       };
     } catch (Exception e) {

@@ -79,17 +79,9 @@ final class Ceiling {
   }
 
   Result measure() throws Exception {
-    String run = Users.runPrefix();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "parley-ceiling", config());
+    ActorSystem<Void> system = system(o);
     try {
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      EntityTypeKey<Persist> key = EntityTypeKey.create(Persist.class, "BenchCeiling");
-      ClusterSharding sharding = ClusterSharding.get(system);
-      sharding.init(Entity.of(key, ctx -> entity(PersistenceId.of("BenchCeiling", run + "-" + ctx.getEntityId()))));
-      @SuppressWarnings("unchecked")
-      EntityRef<Persist>[] entities = new EntityRef[o.entities()];
-      for (int i = 0; i < entities.length; i++) entities[i] = sharding.entityRefFor(key, Integer.toString(i));
+      EntityRef<Persist>[] entities = entities(system, o.entities());
 
       Latencies latency = new Latencies();
       long start = System.nanoTime();
@@ -125,6 +117,26 @@ final class Ceiling {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
+  }
+
+  /** An actor system of its own, a one-node cluster on the journal {@code --journal} names. */
+  static ActorSystem<Void> system(Options o) {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "parley-ceiling", config(o));
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    return system;
+  }
+
+  /** {@code count} sharded entities under persistence ids new to this run. */
+  static EntityRef<Persist>[] entities(ActorSystem<Void> system, int count) {
+    String run = Users.runPrefix();
+    EntityTypeKey<Persist> key = EntityTypeKey.create(Persist.class, "BenchCeiling");
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(Entity.of(key, ctx -> entity(PersistenceId.of("BenchCeiling", run + "-" + ctx.getEntityId()))));
+    @SuppressWarnings("unchecked")
+    EntityRef<Persist>[] entities = new EntityRef[count];
+    for (int i = 0; i < entities.length; i++) entities[i] = sharding.entityRefFor(key, Integer.toString(i));
+    return entities;
   }
 
   private static Behavior<Persist> entity(PersistenceId id) {
@@ -184,7 +196,7 @@ final class Ceiling {
         });
   }
 
-  private Config config() {
+  private static Config config(Options o) {
     boolean inmem = "inmem".equals(o.journal());
     String settings =
         String.join(

@@ -86,7 +86,9 @@ record Options(
         --node-pid PID           the node's process for RSS and CPU (default: found by its HTTP port)
         --entities N --outstanding N --cassandra HOST:PORT --journal cassandra|inmem
                                  ceiling: bare persist-and-reply over N entities (default 1000), N asks
-                                 in flight (default 256), Cassandra (default 127.0.0.1:9042)
+                                 in flight (default 256), Cassandra (default 127.0.0.1:9042); with
+                                 --rate, --rates or --find-max it runs open loop at those rates
+                                 instead (e.g. --entities 50, the direct scenario's conversations)
         --out DIR                where JSON and HTML go (default target/bench)
         --label TEXT             a name for this run in the report
         --quiet                  no per-second progress
@@ -160,7 +162,8 @@ record Options(
     if (!List.of("direct", "group", "room", "idle", "ceiling").contains(o.scenario)) {
       throw new IllegalArgumentException("unknown scenario " + o.scenario);
     }
-    if (o.rate == -1) {
+    // The ceiling's own default is closed loop; a rate, rates or --find-max pace it instead.
+    if (o.rate == -1 && !o.scenario.equals("ceiling")) {
       // Sends per second that a default setup carries without hitting the per-socket limit.
       o = o.withRate(switch (o.scenario) {
         case "group" -> 200;
@@ -168,13 +171,18 @@ record Options(
         default -> 1000;
       });
     }
-    if (o.rate <= 0 || o.durationSec <= 0 || o.warmupSec < 0) {
+    if ((o.rate <= 0 && o.rate != -1) || o.durationSec <= 0 || o.warmupSec < 0) {
       throw new IllegalArgumentException("--rate and --duration must be > 0, --warmup >= 0");
     }
     if (o.groupSize < 2 || o.pairs < 1 || o.groups < 1 || o.listeners < 1 || o.roomSenders < 1) {
       throw new IllegalArgumentException("a scenario needs at least one sender and one recipient");
     }
     return o;
+  }
+
+  /** The ceiling scenario open loop at set rates ({@link PacedCeiling}) rather than closed loop. */
+  boolean pacedCeiling() {
+    return rate > 0 || findMax || !rates.isEmpty();
   }
 
   /** Senders per group: all members unless --group-senders says fewer. */

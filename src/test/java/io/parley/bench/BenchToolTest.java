@@ -134,6 +134,29 @@ class BenchToolTest {
     assertTrue(report.path("events_per_s").asDouble() > 0, report.toString());
   }
 
+  @Test
+  void pacedCeilingRunsEachRateOpenLoop(@TempDir Path out) throws Exception {
+    Run run =
+        bench(out, "--scenario", "ceiling", "--cassandra", TestNodes.cassandra(), "--entities", "5",
+            "--rates", "40,80", "--duration", "2", "--warmup", "1", "--node-warmup", "1");
+    assertEquals(0, run.status, run.output);
+    assertTrue(run.output.contains("-- warming this JVM up: 1 s"), run.output);
+    JsonNode report = JSON.readTree(only(out, ".json").toFile());
+    assertEquals("paced", report.path("mode").asText(), report.toString());
+    JsonNode steps = report.path("steps");
+    assertEquals(2, steps.size(), report.toString());
+    for (int i = 0; i < 2; i++) {
+      JsonNode step = steps.get(i);
+      assertEquals(40.0 * (i + 1), step.path("offered_rate").asDouble(), step.toString());
+      // Every command of the step (warm-up second included) was persisted and answered.
+      assertEquals((i + 1) * 40 * 3, step.path("checker").path("acked").asLong(), step.toString());
+      assertEquals(0, step.path("checker").path("unanswered").asLong(), step.toString());
+      assertTrue(step.path("send_to_delivered_ms").path("count").asLong() > 0, step.toString());
+      assertTrue(step.path("per_second_p99_ms").size() > 0, step.toString());
+    }
+    assertTrue(Files.exists(only(out, ".html")));
+  }
+
   private record Run(int status, String output) {}
 
   private static Run bench(Path out, String... args) {
