@@ -3,7 +3,11 @@ package io.parley.bench;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.parley.CborSerializable;
+import io.parley.node.ParleyConfig;
+import io.parley.storage.CassandraSettings;
+import io.parley.storage.Schema;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -121,6 +125,11 @@ final class Ceiling {
 
   /** An actor system of its own, a one-node cluster on the journal {@code --journal} names. */
   static ActorSystem<Void> system(Options o) {
+    if (!"inmem".equals(o.journal())) {
+      // A Cassandra no node has used yet has no journal table; create Parley's (idempotent).
+      Config parley = ParleyConfig.load(ConfigFactory.parseMap(Map.of("parley.cassandra.contact-points", o.cassandra())));
+      Schema.apply(CassandraSettings.from(parley), Duration.ofSeconds(30));
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "parley-ceiling", config(o));
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));

@@ -3,12 +3,14 @@ package io.parley.bench;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -42,6 +44,7 @@ final class PacedCeiling {
     ActorSystem<Void> system = Ceiling.system(o);
     try {
       EntityRef<Ceiling.Persist>[] entities = Ceiling.entities(system, o.entities());
+      probe(entities[0]);
       Usage usage = new Usage(HttpClient.newHttpClient(), o);
       out.printf(Locale.ROOT, "Ceiling, paced: %d entities, journal %s, open loop, latency from each command's intended time%n",
           o.entities(), o.journal());
@@ -93,6 +96,18 @@ final class PacedCeiling {
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** One command first, so a journal that cannot write fails the run here, not 100,000 times. */
+  private void probe(EntityRef<Ceiling.Persist> entity) throws Exception {
+    try {
+      entity.<Ceiling.Ack>ask(replyTo -> new Ceiling.Persist(System.nanoTime(), replyTo), Duration.ofSeconds(30))
+          .toCompletableFuture()
+          .get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the first command was not persisted within 30 s (see the journal errors above):"
+          + " is Cassandra up at " + o.cassandra() + " (--cassandra HOST:PORT)?", e.getCause());
     }
   }
 
@@ -155,6 +170,10 @@ final class PacedCeiling {
     } finally {
       progress.stop();
       replies.tell(Ceiling.Stop.INSTANCE);
+    }
+    if (answered.sum() == 0) {
+      throw new IllegalStateException("no command was persisted in step " + tag + " (see the journal errors above):"
+          + " is Cassandra up at " + o.cassandra() + " (--cassandra HOST:PORT)?");
     }
     Map<String, Object> resources = usage.stop();
     resources.put("ceiling_jvm_cores", resources.remove("bench_cores"));
