@@ -1,0 +1,140 @@
+package io.parley.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.parley.conversation.ConversationEntity.EntryAppended;
+import io.parley.conversation.ConversationEntity.GroupOp;
+import io.parley.conversation.Replies.PostReply;
+import io.parley.conversation.Replies.Posted;
+import io.parley.conversation.Replies.Rejected;
+import io.parley.protocol.ErrorCode;
+import io.parley.testing.EntityTestCluster;
+import io.parley.user.UserEntity;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Commands that reach a conversation in a burst, most of them waiting while an earlier write is
+ * in flight: every post gets its own consecutive seq in arrival order, a retry its original's,
+ * and a membership change lands exactly between the posts sent before and after it. Any
+ * batching of a conversation's writes (one was tried, docs/benchmarks.md) must keep this.
+ */
+class BurstOrderTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static ActorTestKit testKit;
+  private static ClusterSharding sharding;
+  private static PersistenceTestKit journal;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    testKit = EntityTestCluster.start();
+    sharding = ClusterSharding.get(testKit.system());
+    journal = PersistenceTestKit.create(testKit.system());
+    UserEntity.init(testKit.system(), 100);
+    for (String user : new String[] {"ann", "ben", "cat"}) {
+      sharding
+          .entityRefFor(UserEntity.ENTITY_KEY, user)
+          .<UserEntity.RegisterReply>ask(r -> new UserEntity.Register("hash", user, r), WAIT)
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static ActorRef<ConversationEntity.Command> spawn(String conv) {
+    var settings = new ConversationEntity.Settings(1000, 1000, 2, WAIT, 5000);
+    return testKit.spawn(ConversationEntity.create(conv, settings, sharding));
+  }
+
+  private static ConversationEntity.Post post(String from, String cid, ActorRef<PostReply> replyTo) {
+    return new ConversationEntity.Post(from, cid, "text", TextNode.valueOf("body " + cid), replyTo);
+  }
+
+  @Test
+  void aBurstOfPostsGetsConsecutiveSeqsInArrivalOrderAndRetriesTheirOriginals() {
+    String conv = "d:ann:ben";
+    var entity = spawn(conv);
+    // The first post links the conversation; the burst comes once that is done.
+    TestProbe<PostReply> first = testKit.createTestProbe();
+    entity.tell(post("ann", "first", first.getRef()));
+    assertEquals(1, first.expectMessageClass(Posted.class, WAIT).seq());
+
+    List<TestProbe<PostReply>> probes = new ArrayList<>();
+    List<String> cids = new ArrayList<>();
+    TestProbe<PostReply> retry = testKit.createTestProbe();
+    for (int i = 0; i < 60; i++) {
+      TestProbe<PostReply> probe = testKit.createTestProbe();
+      String cid = "m" + i;
+      entity.tell(post(i % 2 == 0 ? "ann" : "ben", cid, probe.getRef()));
+      // A retry right behind its original: most likely both wait for the same write.
+      if (i == 10) entity.tell(post("ann", "m10", retry.getRef()));
+      probes.add(probe);
+      cids.add(cid);
+    }
+    TestProbe<PostReply> notRetry = testKit.createTestProbe();
+    entity.tell(post("ben", "m10", notRetry.getRef())); // the same cid from the other member is new
+
+    for (int i = 0; i < 60; i++) {
+      assertEquals(2 + i, probes.get(i).expectMessageClass(Posted.class, WAIT).seq(), "post " + i);
+    }
+    assertEquals(12, retry.expectMessageClass(Posted.class, WAIT).seq());
+    assertEquals(62, notRetry.expectMessageClass(Posted.class, WAIT).seq());
+
+    List<Object> stored = journal.persistedInStorage(ConversationEntity.persistenceId(conv).id());
+    assertEquals(62, stored.size());
+    for (int i = 0; i < 60; i++) {
+      assertEquals(cids.get(i), ((EntryAppended) stored.get(1 + i)).cid(), "entry " + (2 + i));
+    }
+    assertEquals("ben", ((EntryAppended) stored.get(61)).from());
+  }
+
+  @Test
+  void aKickAmidPostsLandsBetweenThePostsSentBeforeAndAfterIt() {
+    String conv = "g:commitkick";
+    var entity = spawn(conv);
+    TestProbe<PostReply> created = testKit.createTestProbe();
+    entity.tell(new ConversationEntity.Create("ann", "t", List.of("ben", "cat"), created.getRef()));
+    assertEquals(1, created.expectMessageClass(Posted.class, WAIT).seq());
+
+    List<TestProbe<PostReply>> before = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      TestProbe<PostReply> p = testKit.createTestProbe();
+      entity.tell(post("cat", "before" + i, p.getRef()));
+      before.add(p);
+    }
+    TestProbe<PostReply> kick = testKit.createTestProbe();
+    entity.tell(new ConversationEntity.Manage("ann", GroupOp.KICK, List.of("cat"), null, null, kick.getRef()));
+    TestProbe<PostReply> afterKick = testKit.createTestProbe();
+    entity.tell(post("cat", "after", afterKick.getRef()));
+    TestProbe<PostReply> ben = testKit.createTestProbe();
+    entity.tell(post("ben", "ben-after", ben.getRef()));
+
+    for (int i = 0; i < 5; i++) assertEquals(2 + i, before.get(i).expectMessageClass(Posted.class, WAIT).seq());
+    assertEquals(7, kick.expectMessageClass(Posted.class, WAIT).seq());
+    assertEquals(ErrorCode.FORBIDDEN, afterKick.expectMessageClass(Rejected.class, WAIT).code());
+    assertEquals(8, ben.expectMessageClass(Posted.class, WAIT).seq());
+
+    List<Object> stored = journal.persistedInStorage(ConversationEntity.persistenceId(conv).id());
+    assertEquals(8, stored.size());
+    assertEquals("before4", ((EntryAppended) stored.get(5)).cid());
+    assertEquals(TimelineState.SYSTEM, ((EntryAppended) stored.get(6)).kind());
+    assertInstanceOf(EntryAppended.class, stored.get(7));
+    assertEquals("ben-after", ((EntryAppended) stored.get(7)).cid());
+  }
+}
