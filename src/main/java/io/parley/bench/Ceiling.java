@@ -9,10 +9,10 @@ import io.parley.storage.Schema;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -64,13 +64,9 @@ final class Ceiling {
   record Result(double eventsPerSecond, Latencies.Summary latency, Map<String, Object> resources) {}
 
   int run() throws Exception {
+    String started = Instant.now().toString();
     Result r = measure();
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("tool", "parley bench");
-    report.put("scenario", "ceiling");
-    report.put("label", o.label());
-    report.put("started", Instant.now().toString());
-    report.put("machine", Report.machine());
+    Map<String, Object> report = Report.header("ceiling", o.label(), started);
     report.put("journal", o.journal());
     report.put("cassandra", o.cassandra());
     report.put("entities", o.entities());
@@ -83,10 +79,9 @@ final class Ceiling {
   }
 
   Result measure() throws Exception {
-    ActorSystem<Void> system = system(o);
-    try {
-      EntityRef<Persist>[] entities = entities(system, o.entities());
-
+    try (Stack stack = Stack.start(o)) {
+      ActorSystem<Void> system = stack.system();
+      EntityRef<Persist>[] entities = stack.entities();
       Latencies latency = new Latencies();
       long start = System.nanoTime();
       long windowStart = start + TimeUnit.SECONDS.toNanos(o.warmupSec());
@@ -101,9 +96,9 @@ final class Ceiling {
               org.apache.pekko.actor.typed.Props.empty());
       Progress progress = Progress.start(() -> {
         if (!o.quiet()) {
-          var h = latency.drain();
+          double p99 = latency.drainP99Ms();
           out.printf(Locale.ROOT, "[%4ds] %d persisted in the window so far, p99 %.1f ms%n",
-              (System.nanoTime() - start) / 1_000_000_000L, inWindow[0], h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0);
+              (System.nanoTime() - start) / 1_000_000_000L, inWindow[0], Double.isNaN(p99) ? 0 : p99);
         }
       });
       Thread.sleep(Math.max(0, (windowStart - System.nanoTime()) / 1_000_000));
@@ -117,27 +112,55 @@ final class Ceiling {
       out.printf(Locale.ROOT, "Ceiling: %.0f events/s persisted and replied, p50 %.1f ms, p99 %.1f ms, max %.1f ms; cores: this JVM %s, cassandra %s%n",
           rate, summary.p50(), summary.p99(), summary.max(), resources.get("bench_cores"), resources.get("cassandra_cores"));
       return new Result(rate, summary, resources);
-    } finally {
+    }
+  }
+
+  /**
+   * What both ceilings measure on: an actor system of its own (a one-node cluster on the journal
+   * {@code --journal} names) and {@code --entities} entities, whose first write is already done.
+   */
+  record Stack(ActorSystem<Void> system, EntityRef<Persist>[] entities) implements AutoCloseable {
+    static Stack start(Options o) throws Exception {
+      Config parley = ParleyConfig.load(ConfigFactory.parseMap(Map.of("parley.cassandra.contact-points", o.cassandra())));
+      // How long Parley waits for Cassandra, for the schema and for the first write alike.
+      Duration timeout = parley.getDuration("parley.cassandra.connect-timeout");
+      if (!"inmem".equals(o.journal())) {
+        // A Cassandra no node has used yet has no journal table; create Parley's (idempotent).
+        Schema.apply(CassandraSettings.from(parley), timeout);
+      }
+      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "parley-ceiling", config(o));
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      Stack stack = new Stack(system, shardedEntities(system, o.entities()));
+      try {
+        stack.firstWrite(timeout, o.cassandra());
+      } catch (Exception e) {
+        stack.close();
+        throw e;
+      }
+      return stack;
+    }
+
+    /** One command first, so a journal that cannot write fails the run here, not 100,000 times. */
+    private void firstWrite(Duration timeout, String cassandra) throws Exception {
+      try {
+        entities[0].<Ack>ask(replyTo -> new Persist(System.nanoTime(), replyTo), timeout).toCompletableFuture().get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("the first command was not persisted within " + timeout.toSeconds()
+            + " s (see the journal errors above): is Cassandra up at " + cassandra + " (--cassandra HOST:PORT)?",
+            e.getCause());
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
   }
 
-  /** An actor system of its own, a one-node cluster on the journal {@code --journal} names. */
-  static ActorSystem<Void> system(Options o) {
-    if (!"inmem".equals(o.journal())) {
-      // A Cassandra no node has used yet has no journal table; create Parley's (idempotent).
-      Config parley = ParleyConfig.load(ConfigFactory.parseMap(Map.of("parley.cassandra.contact-points", o.cassandra())));
-      Schema.apply(CassandraSettings.from(parley), Duration.ofSeconds(30));
-    }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "parley-ceiling", config(o));
-    Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    return system;
-  }
-
   /** {@code count} sharded entities under persistence ids new to this run. */
-  static EntityRef<Persist>[] entities(ActorSystem<Void> system, int count) {
+  private static EntityRef<Persist>[] shardedEntities(ActorSystem<Void> system, int count) {
     String run = Users.runPrefix();
     EntityTypeKey<Persist> key = EntityTypeKey.create(Persist.class, "BenchCeiling");
     ClusterSharding sharding = ClusterSharding.get(system);

@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +32,7 @@ final class IdleBench {
   }
 
   int run() throws Exception {
+    String startedAt = Instant.now().toString();
     HttpClient http = HttpClient.newHttpClient();
     long pid = o.nodePid() > 0 ? o.nodePid() : ProcStats.pidListeningOn(o.port());
     String loadBefore = ProcStats.loadAverage();
@@ -88,12 +88,7 @@ final class IdleBench {
         long rssHeld = pid > 0 ? ProcStats.rssKb(pid) : -1;
         Memory after = memory(http, pid);
         long open = sockets.stillOpen();
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("tool", "parley bench");
-        r.put("scenario", "idle");
-        r.put("label", o.label());
-        r.put("started", Instant.now().toString());
-        r.put("machine", Report.machine());
+        Map<String, Object> r = Report.header("idle", o.label(), startedAt);
         r.put("load_average_before", loadBefore);
         r.put("load_average_after", ProcStats.loadAverage());
         r.put("node_pid", pid);

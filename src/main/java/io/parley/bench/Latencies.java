@@ -28,6 +28,12 @@ final class Latencies {
     return interval;
   }
 
+  /** Drains as {@link #drain} does; returns that part's p99 in ms, NaN if nothing was recorded. */
+  double drainP99Ms() {
+    Histogram part = drain();
+    return part.getTotalCount() == 0 ? Double.NaN : part.getValueAtPercentile(99) / 1000.0;
+  }
+
   synchronized Histogram total() {
     drain();
     return total.copy();

@@ -109,17 +109,12 @@ final class LoadBench {
         ceiling.put("parley_msgs_per_s", StepResult.round(reference.msgsPerSecond()));
         ceiling.put("ratio", Math.round(ratio * 1000) / 1000.0);
       }
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("tool", "parley bench");
-      report.put("scenario", o.scenario());
-      report.put("label", o.label());
+      Map<String, Object> report = Report.header(o.scenario(), o.label(), started);
       report.put("description", t.description);
       report.put("setup_notes", t.notes);
       // Entries written before the first step (a group's `created`, a direct conversation's
       // priming post): not measured, not checked.
       report.put("setup_entries", t.setupSeq.values().stream().mapToLong(Long::longValue).sum());
-      report.put("started", started);
-      report.put("machine", Report.machine());
       report.put("load_average_before", loadBefore);
       report.put("node_pid", usage.nodePid);
       report.put("cassandra_pid", usage.cassandraPid);

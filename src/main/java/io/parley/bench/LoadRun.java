@@ -88,15 +88,12 @@ final class LoadRun implements LoadClient.Handler {
 
   /** Once a second: closes the second's latencies (into the totals) and keeps its p99. */
   private void tick() {
-    var second = delivered.drain();
+    double p99 = delivered.drainP99Ms();
     sent.drain();
-    if (second.getTotalCount() == 0) {
-      lastSecondP99 = Double.NaN;
-      return;
-    }
-    lastSecondP99 = second.getValueAtPercentile(99) / 1000.0;
+    lastSecondP99 = p99;
+    if (Double.isNaN(p99)) return;
     synchronized (secondP99s) {
-      secondP99s.add(lastSecondP99);
+      secondP99s.add(p99);
     }
   }
 

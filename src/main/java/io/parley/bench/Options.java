@@ -70,6 +70,7 @@ record Options(
         --node-warmup S|auto     first an unreported step of S seconds at the first rate, so a freshly
                                  started node's JIT is warm before anything is measured; auto (the
                                  default): 60 s when the node or Cassandra started under 5 minutes ago
+                                 (a paced ceiling measures its own new JVM: auto is always 60 s)
         --rates R1,R2,...        one step at each of these rates (e.g. 25/50/80 % of the max)
         --repeat N               N back-to-back steps at --rate on the same conversations (their
                                  history grows from step to step)

@@ -3,15 +3,11 @@ package io.parley.bench;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -29,9 +25,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * {@code --rates} or {@code --find-max}.
  */
 final class PacedCeiling {
-  // This JVM is new at every run: its first seconds compile the whole persist path.
-  private static final int DEFAULT_WARMUP_SECONDS = 30;
-
   private final Options o;
   private final PrintStream out;
 
@@ -42,15 +35,15 @@ final class PacedCeiling {
 
   int run() throws Exception {
     String started = Instant.now().toString();
-    ActorSystem<Void> system = Ceiling.system(o);
-    try {
-      EntityRef<Ceiling.Persist>[] entities = Ceiling.entities(system, o.entities());
-      probe(entities[0]);
+    try (Ceiling.Stack stack = Ceiling.Stack.start(o)) {
+      ActorSystem<Void> system = stack.system();
+      EntityRef<Ceiling.Persist>[] entities = stack.entities();
       Usage usage = new Usage(HttpClient.newHttpClient(), o);
       out.printf(Locale.ROOT, "Ceiling, paced: %d entities, journal %s, open loop, latency from each command's intended time%n",
           o.entities(), o.journal());
       List<Double> rates = o.rates().isEmpty() ? List.of(o.rate()) : o.rates();
-      int warmup = o.nodeWarmupSec() == ColdStart.AUTO ? DEFAULT_WARMUP_SECONDS : o.nodeWarmupSec();
+      // The measured JVM is this one, new at every run: auto always warms it.
+      int warmup = o.nodeWarmupSec() == ColdStart.AUTO ? ColdStart.AUTO_WARMUP_SECONDS : o.nodeWarmupSec();
       if (warmup > 0) {
         double rate = o.findMax() ? o.startRate() : rates.get(0);
         out.printf(Locale.ROOT, "-- warming this JVM up: %d s at %.0f events/s, not reported (--node-warmup 0 skips it)%n", warmup, rate);
@@ -74,13 +67,8 @@ final class PacedCeiling {
         out.printf(Locale.ROOT, "Max sustainable rate of the bare stack (p99 <= %.0f ms, all answered): %s%n",
             o.boundMs(), best == null ? "none of the steps" : String.format(Locale.ROOT, "%.0f events/s", best.offeredRate()));
       }
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("tool", "parley bench");
-      report.put("scenario", "ceiling");
+      Map<String, Object> report = Report.header("ceiling", o.label(), started);
       report.put("mode", "paced");
-      report.put("label", o.label());
-      report.put("started", started);
-      report.put("machine", Report.machine());
       report.put("journal", o.journal());
       report.put("cassandra", o.cassandra());
       report.put("entities", o.entities());
@@ -94,21 +82,6 @@ final class PacedCeiling {
       out.println("JSON:  " + json);
       out.println("Chart: " + html);
       return 0;
-    } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    }
-  }
-
-  /** One command first, so a journal that cannot write fails the run here, not 100,000 times. */
-  private void probe(EntityRef<Ceiling.Persist> entity) throws Exception {
-    try {
-      entity.<Ceiling.Ack>ask(replyTo -> new Ceiling.Persist(System.nanoTime(), replyTo), Duration.ofSeconds(30))
-          .toCompletableFuture()
-          .get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("the first command was not persisted within 30 s (see the journal errors above):"
-          + " is Cassandra up at " + o.cassandra() + " (--cassandra HOST:PORT)?", e.getCause());
     }
   }
 
@@ -147,17 +120,13 @@ final class PacedCeiling {
     Progress progress =
         Progress.start(
             () -> {
-              var second = latency.drain();
-              String p99 = "   -  ";
-              if (second.getTotalCount() > 0) {
-                double ms = second.getValueAtPercentile(99) / 1000.0;
-                secondP99s.add(ms);
-                p99 = String.format(Locale.ROOT, "%6.1f", ms);
-              }
+              double p99 = latency.drainP99Ms();
+              if (!Double.isNaN(p99)) secondP99s.add(p99);
               long now = answered.sum();
               if (!o.quiet()) {
                 out.printf(Locale.ROOT, "[%4ds] rate %7.0f/s  persisted and replied %7d/s  p99 %s ms%n",
-                    (System.nanoTime() - start) / 1_000_000_000L, rate, now - last[0], p99);
+                    (System.nanoTime() - start) / 1_000_000_000L, rate, now - last[0],
+                    Double.isNaN(p99) ? "   -  " : String.format(Locale.ROOT, "%6.1f", p99));
               }
               last[0] = now;
             });
@@ -171,10 +140,6 @@ final class PacedCeiling {
     } finally {
       progress.stop();
       replies.tell(Ceiling.Stop.INSTANCE);
-    }
-    if (answered.sum() == 0) {
-      throw new IllegalStateException("no command was persisted in step " + tag + " (see the journal errors above):"
-          + " is Cassandra up at " + o.cassandra() + " (--cassandra HOST:PORT)?");
     }
     Map<String, Object> resources = usage.stop();
     resources.put("ceiling_jvm_cores", resources.remove("bench_cores"));

@@ -41,6 +41,17 @@ final class Report {
     return String.format(Locale.ROOT, "%6.1f %6.1f %6.1f %7.1f %7.1f", l.p50(), l.p90(), l.p99(), l.p999(), l.max());
   }
 
+  /** The fields every report starts with; {@code started} is when the run began. */
+  static Map<String, Object> header(String scenario, String label, String started) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("tool", "parley bench");
+    m.put("scenario", scenario);
+    m.put("label", label);
+    m.put("started", started);
+    m.put("machine", machine());
+    return m;
+  }
+
   /** Machine facts for the report: the numbers mean little without them. */
   static Map<String, Object> machine() {
     Map<String, Object> m = new LinkedHashMap<>();
