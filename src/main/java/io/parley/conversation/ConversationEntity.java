@@ -29,6 +29,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -102,6 +103,9 @@ public final class ConversationEntity
   /** A subscribed edge node is gone. */
   record RoomNodeGone(ActorRef<Push.RoomEntry> node) implements Command {}
 
+  /** Sent to itself when it starts holding posts back, so they are written even if nothing follows. */
+  record Flush() implements Command {}
+
   /** Outcome of linking a direct conversation's members; failure null = linked. */
   record MembersLinked(ErrorCode failure, Set<String> blockedSenders) implements Command {}
 
@@ -113,7 +117,12 @@ public final class ConversationEntity
 
   /** Settings from {@code parley.conversation}. */
   public record Settings(
-      int dedupWindow, int snapshotEvery, int keepSnapshots, Duration linkTimeout, int maxGroupSize) {
+      int dedupWindow,
+      int snapshotEvery,
+      int keepSnapshots,
+      Duration linkTimeout,
+      int maxGroupSize,
+      int maxPostsPerWrite) {
     public static Settings from(Config config) {
       Config c = config.getConfig("parley.conversation");
       return new Settings(
@@ -121,7 +130,8 @@ public final class ConversationEntity
           c.getInt("snapshot-every"),
           c.getInt("keep-snapshots"),
           c.getDuration("link-timeout"),
-          c.getInt("max-group-size"));
+          c.getInt("max-group-size"),
+          c.getInt("max-posts-per-write"));
     }
   }
 
@@ -136,7 +146,12 @@ public final class ConversationEntity
     ConversationId conv =
         ConversationId.parse(id)
             .orElseThrow(() -> new IllegalArgumentException("not a conversation id: " + id));
-    return Behaviors.setup(ctx -> new ConversationEntity(ctx, conv, settings, sharding));
+    return Behaviors.setup(
+        ctx -> {
+          Backlog backlog = new Backlog();
+          return Behaviors.intercept(
+              backlog::counter, new ConversationEntity(ctx, conv, settings, sharding, backlog));
+        });
   }
 
   public static PersistenceId persistenceId(String conv) {
@@ -148,6 +163,8 @@ public final class ConversationEntity
   private final Settings settings;
   private final Fanout fanout;
   private final SystemEntries system;
+  private final Backlog backlog;
+  private final PendingPosts pending = new PendingPosts();
   // Link progress and blocks are in memory on purpose: linking is idempotent and costs one ask
   // per member per incarnation, while persisting them would put non-timeline events in the log.
   private boolean linked;
@@ -160,8 +177,13 @@ public final class ConversationEntity
   private final java.util.Map<String, Boolean> blocksWhileLinking = new java.util.HashMap<>();
 
   private ConversationEntity(
-      ActorContext<Command> ctx, ConversationId conv, Settings settings, ClusterSharding sharding) {
+      ActorContext<Command> ctx,
+      ConversationId conv,
+      Settings settings,
+      ClusterSharding sharding,
+      Backlog backlog) {
     super(persistenceId(conv.value()));
+    this.backlog = backlog;
     this.ctx = ctx;
     this.conv = conv;
     this.settings = settings;
@@ -176,7 +198,7 @@ public final class ConversationEntity
 
   @Override
   public CommandHandlerWithReply<Command, Event, TimelineState> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
+    CommandHandlerWithReply<Command, Event, TimelineState> handlers = newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Post.class, this::onPost)
         .onCommand(Page.class, this::onPage)
@@ -194,7 +216,12 @@ public final class ConversationEntity
               fanout.unsubscribe(gone.node());
               return Effect().noReply();
             })
+        .onCommand(Flush.class, this::onFlush)
         .build();
+    return (state, command) -> {
+      backlog.taken();
+      return handlers.apply(state, command);
+    };
   }
 
   /** Direct: the two in the id; group: the current members; room: everyone (edge checks joins). */
@@ -214,6 +241,7 @@ public final class ConversationEntity
     if (!mayUse(state, cmd.from())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     DedupWindow.Record seen = state.sent(cmd.from(), cmd.cid());
     if (seen != null) return Effect().reply(cmd.replyTo(), new Posted(seen.seq(), seen.ts()));
+    if (pending.join(cmd.from(), cmd.cid(), cmd.replyTo())) return Effect().noReply();
     if (conv.isDirect()) {
       if (postsToReject > 0) {
         postsToReject--;
@@ -232,10 +260,42 @@ public final class ConversationEntity
       if (problem != null) return Effect().reply(cmd.replyTo(), problem);
     }
     String kind = recall ? TimelineState.RECALL : TimelineState.TEXT;
-    return append(
-        new EntryAppended(cmd.from(), cmd.cid(), kind, cmd.body(), System.currentTimeMillis()),
-        List.of(),
-        cmd.replyTo());
+    EntryAppended entry = new EntryAppended(cmd.from(), cmd.cid(), kind, cmd.body(), System.currentTimeMillis());
+    // Recalls are not held: two held recalls of one entry would both pass the check above.
+    if (!recall && backlog.behind() > 0 && pending.size() + 1 < settings.maxPostsPerWrite()) {
+      if (pending.isEmpty()) ctx.getSelf().tell(new Flush());
+      pending.hold(entry, cmd.replyTo());
+      return Effect().noReply();
+    }
+    return append(state, entry, cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, TimelineState> onFlush(TimelineState state, Flush flush) {
+    if (pending.isEmpty()) return Effect().noReply();
+    long started = System.nanoTime();
+    return write(state, null)
+        .thenRun(s -> Metrics.JOURNAL_WRITE.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+        .thenNoReply();
+  }
+
+  /**
+   * Persists the held posts, then {@code own} (may be null), as one write; once stored, the held
+   * posts are answered and pushed, in seq order, before anything {@code own} does.
+   */
+  private EffectBuilder<Event, TimelineState> write(TimelineState state, Event own) {
+    if (pending.isEmpty()) return Effect().persist(own);
+    List<Event> events = pending.before(own);
+    List<PendingPosts.Written> held = pending.take(state.lastSeq() + 1);
+    List<String> recipients = members(state);
+    return Effect()
+        .persist(events)
+        .thenRun(
+            s ->
+                held.forEach(
+                    w -> {
+                      fanout.deliver(entryAt(w.seq(), w.entry()), recipients);
+                      w.replyTo().forEach(r -> r.tell(new Posted(w.seq(), w.entry().ts())));
+                    }));
   }
 
   private ReplyEffect<Event, TimelineState> onCreate(TimelineState state, Create cmd) {
@@ -245,8 +305,7 @@ public final class ConversationEntity
     }
     SystemEntries.Change created = system.created(cmd);
     if (created.rejected() != null) return Effect().reply(cmd.replyTo(), created.rejected());
-    return Effect()
-        .persist(created.entry())
+    return write(state, created.entry())
         .thenRun(s -> fanout.link(created.added()))
         .thenRun(s -> deliver(s, created.entry(), List.of()))
         .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), created.entry().ts()));
@@ -261,8 +320,7 @@ public final class ConversationEntity
     if (change.entry() == null) {
       return Effect().reply(cmd.replyTo(), new Posted(state.lastSeq(), System.currentTimeMillis()));
     }
-    return Effect()
-        .persist(change.entry())
+    return write(state, change.entry())
         .thenRun(s -> fanout.link(change.added()))
         .thenRun(s -> change.removed().forEach(fanout::unlink))
         .thenRun(s -> deliver(s, change.entry(), change.removed()))
@@ -270,12 +328,11 @@ public final class ConversationEntity
   }
 
   private ReplyEffect<Event, TimelineState> append(
-      EntryAppended event, List<String> alsoTell, ActorRef<PostReply> replyTo) {
+      TimelineState state, EntryAppended event, ActorRef<PostReply> replyTo) {
     long started = System.nanoTime();
-    return Effect()
-        .persist(event)
+    return write(state, event)
         .thenRun(s -> Metrics.JOURNAL_WRITE.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
-        .thenRun(s -> deliver(s, event, alsoTell))
+        .thenRun(s -> deliver(s, event, List.of()))
         .thenReply(replyTo, s -> new Posted(s.lastSeq(), event.ts()));
   }
 

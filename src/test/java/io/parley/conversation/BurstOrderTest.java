@@ -15,33 +15,52 @@ import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Commands that reach a conversation in a burst, most of them waiting while an earlier write is
- * in flight: every post gets its own consecutive seq in arrival order, a retry its original's,
- * and a membership change lands exactly between the posts sent before and after it. Any
- * batching of a conversation's writes (one was tried, docs/benchmarks.md) must keep this.
+ * Commands that reach a conversation in a burst while a write is held up, so they all queue
+ * behind it: the queued posts share writes (at most {@code max-posts-per-write} entries each),
+ * yet every post gets its own consecutive seq in arrival order, a retry its original's, and a
+ * membership change lands exactly between the posts sent before and after it.
  */
 class BurstOrderTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static ActorTestKit testKit;
   private static ClusterSharding sharding;
   private static PersistenceTestKit journal;
+  private static final int MAX_PER_WRITE = 16;
+  // Journal writes per persistence id, as the number of events in each, and a gate that holds
+  // the next write back until the test has sent its burst.
+  private static final Map<String, List<Integer>> writes = new ConcurrentHashMap<>();
+  private static volatile CountDownLatch gate = new CountDownLatch(0);
 
   @BeforeAll
   static void startCluster() throws Exception {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
     journal = PersistenceTestKit.create(testKit.system());
+    journal.withPolicy(
+        (persistenceId, operation) -> {
+          if (operation instanceof WriteEvents write) {
+            writes.computeIfAbsent(persistenceId, id -> new CopyOnWriteArrayList<>()).add(write.getBatch().size());
+            awaitGate();
+          }
+          return ProcessingSuccess.getInstance();
+        });
     UserEntity.init(testKit.system(), 100);
     for (String user : new String[] {"ann", "ben", "cat"}) {
       sharding
@@ -57,8 +76,20 @@ class BurstOrderTest {
     testKit.shutdownTestKit();
   }
 
+  private static void awaitGate() {
+    try {
+      gate.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static List<Integer> writesOf(String conv) {
+    return writes.getOrDefault(ConversationEntity.persistenceId(conv).id(), List.of());
+  }
+
   private static ActorRef<ConversationEntity.Command> spawn(String conv) {
-    var settings = new ConversationEntity.Settings(1000, 1000, 2, WAIT, 5000);
+    var settings = new ConversationEntity.Settings(1000, 1000, 2, WAIT, 5000, MAX_PER_WRITE);
     return testKit.spawn(ConversationEntity.create(conv, settings, sharding));
   }
 
@@ -78,6 +109,7 @@ class BurstOrderTest {
     List<TestProbe<PostReply>> probes = new ArrayList<>();
     List<String> cids = new ArrayList<>();
     TestProbe<PostReply> retry = testKit.createTestProbe();
+    gate = new CountDownLatch(1);
     for (int i = 0; i < 60; i++) {
       TestProbe<PostReply> probe = testKit.createTestProbe();
       String cid = "m" + i;
@@ -89,6 +121,7 @@ class BurstOrderTest {
     }
     TestProbe<PostReply> notRetry = testKit.createTestProbe();
     entity.tell(post("ben", "m10", notRetry.getRef())); // the same cid from the other member is new
+    gate.countDown();
 
     for (int i = 0; i < 60; i++) {
       assertEquals(2 + i, probes.get(i).expectMessageClass(Posted.class, WAIT).seq(), "post " + i);
@@ -102,6 +135,11 @@ class BurstOrderTest {
       assertEquals(cids.get(i), ((EntryAppended) stored.get(1 + i)).cid(), "entry " + (2 + i));
     }
     assertEquals("ben", ((EntryAppended) stored.get(61)).from());
+
+    // The first burst post was written alone (the gate held it); the other 60 entries queued
+    // behind it and went in full writes.
+    List<Integer> sizes = writesOf(conv);
+    assertEquals(List.of(1, 1, 16, 16, 16, 12), sizes, "entries per write");
   }
 
   @Test
@@ -113,6 +151,7 @@ class BurstOrderTest {
     assertEquals(1, created.expectMessageClass(Posted.class, WAIT).seq());
 
     List<TestProbe<PostReply>> before = new ArrayList<>();
+    gate = new CountDownLatch(1);
     for (int i = 0; i < 5; i++) {
       TestProbe<PostReply> p = testKit.createTestProbe();
       entity.tell(post("cat", "before" + i, p.getRef()));
@@ -124,6 +163,7 @@ class BurstOrderTest {
     entity.tell(post("cat", "after", afterKick.getRef()));
     TestProbe<PostReply> ben = testKit.createTestProbe();
     entity.tell(post("ben", "ben-after", ben.getRef()));
+    gate.countDown();
 
     for (int i = 0; i < 5; i++) assertEquals(2 + i, before.get(i).expectMessageClass(Posted.class, WAIT).seq());
     assertEquals(7, kick.expectMessageClass(Posted.class, WAIT).seq());
@@ -136,5 +176,7 @@ class BurstOrderTest {
     assertEquals(TimelineState.SYSTEM, ((EntryAppended) stored.get(6)).kind());
     assertInstanceOf(EntryAppended.class, stored.get(7));
     assertEquals("ben-after", ((EntryAppended) stored.get(7)).cid());
+    // The four posts queued behind the first went in the kick's own write.
+    assertEquals(List.of(1, 1, 5, 1), writesOf(conv), "entries per write");
   }
 }

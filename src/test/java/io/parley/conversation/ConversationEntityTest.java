@@ -52,7 +52,7 @@ class ConversationEntityTest {
   private static EventSourcedBehaviorTestKit<
           ConversationEntity.Command, ConversationEntity.Event, TimelineState>
       kit(String conv, int snapshotEvery) {
-    var settings = new ConversationEntity.Settings(1000, snapshotEvery, 2, Duration.ofSeconds(10), 5000);
+    var settings = new ConversationEntity.Settings(1000, snapshotEvery, 2, Duration.ofSeconds(10), 5000, 16);
     return EventSourcedBehaviorTestKit.create(
         testKit.system(),
         ConversationEntity.create(conv, settings, sharding),

@@ -1,0 +1,68 @@
+package io.parley.conversation;
+
+import io.parley.conversation.ConversationEntity.EntryAppended;
+import io.parley.conversation.ConversationEntity.Event;
+import io.parley.conversation.Replies.PostReply;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Posts accepted but held back, in arrival order, to be stored in the conversation's next write
+ * together with whatever comes next. Why: a conversation writes one event at a time, and after a
+ * stall (a collection, a slow write) the posts queued behind would otherwise each wait for all
+ * writes before their own; written together, the queue drains in one write (docs/benchmarks.md).
+ *
+ * <p>Held posts are not stored and have no seq yet: nobody has been told about them, so a read
+ * answered meanwhile is simply earlier than they are. Every event the entity persists takes the
+ * held posts first ({@link #before}), so arrival order is the seq order.
+ */
+final class PendingPosts {
+  private record Held(EntryAppended entry, List<ActorRef<PostReply>> replyTo) {}
+
+  private final List<Held> held = new ArrayList<>();
+
+  boolean isEmpty() {
+    return held.isEmpty();
+  }
+
+  int size() {
+    return held.size();
+  }
+
+  void hold(EntryAppended entry, ActorRef<PostReply> replyTo) {
+    List<ActorRef<PostReply>> replies = new ArrayList<>(1);
+    replies.add(replyTo);
+    held.add(new Held(entry, replies));
+  }
+
+  /** A retry of a held post waits for the same write and gets the same seq; false if none. */
+  boolean join(String from, String cid, ActorRef<PostReply> replyTo) {
+    for (Held h : held) {
+      if (h.entry().from().equals(from) && h.entry().cid().equals(cid)) {
+        h.replyTo().add(replyTo);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The held entries followed by {@code next}, as one write. */
+  List<Event> before(Event next) {
+    List<Event> events = new ArrayList<>(held.size() + 1);
+    held.forEach(h -> events.add(h.entry()));
+    if (next != null) events.add(next);
+    return events;
+  }
+
+  /** Hands the held posts over (first one gets {@code firstSeq}) and forgets them. */
+  List<Written> take(long firstSeq) {
+    List<Written> written = new ArrayList<>(held.size());
+    long seq = firstSeq;
+    for (Held h : held) written.add(new Written(seq++, h.entry(), h.replyTo()));
+    held.clear();
+    return written;
+  }
+
+  record Written(long seq, EntryAppended entry, List<ActorRef<PostReply>> replyTo) {}
+}
