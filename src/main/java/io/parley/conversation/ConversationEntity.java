@@ -47,7 +47,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * nothing and says nothing about the conversation beyond the error.
  *
  * <p>A direct conversation, before its first post in each incarnation, makes sure both users
- * exist, list it, and whether one blocks the other; posts wait (stashed, in order) meanwhile.
+ * exist, list it, and whether one blocks the other; posts wait (stashed, in order) meanwhile
+ * ({@link DirectLinks}). Posts that queue behind a write share the next one ({@link PendingPosts}).
  */
 public final class ConversationEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -165,16 +166,7 @@ public final class ConversationEntity
   private final SystemEntries system;
   private final Backlog backlog;
   private final PendingPosts pending = new PendingPosts();
-  // Link progress and blocks are in memory on purpose: linking is idempotent and costs one ask
-  // per member per incarnation, while persisting them would put non-timeline events in the log.
-  private boolean linked;
-  private boolean linking;
-  private int waitingPosts;
-  private int postsToReject;
-  private ErrorCode linkFailure;
-  private final Set<String> blockedSenders = new HashSet<>();
-  // Block changes that arrive while linking win over the (older) answers linking brings back.
-  private final java.util.Map<String, Boolean> blocksWhileLinking = new java.util.HashMap<>();
+  private final DirectLinks links = new DirectLinks();
 
   private ConversationEntity(
       ActorContext<Command> ctx,
@@ -243,16 +235,13 @@ public final class ConversationEntity
     if (seen != null) return Effect().reply(cmd.replyTo(), new Posted(seen.seq(), seen.ts()));
     if (pending.join(cmd.from(), cmd.cid(), cmd.replyTo())) return Effect().noReply();
     if (conv.isDirect()) {
-      if (postsToReject > 0) {
-        postsToReject--;
-        return reject(cmd.replyTo(), linkFailure);
-      }
-      if (!linked) {
-        startLinking();
-        waitingPosts++;
+      ErrorCode linkFailure = links.takeFailure();
+      if (linkFailure != null) return reject(cmd.replyTo(), linkFailure);
+      if (!links.linked()) {
+        if (links.waitForLink()) startLinking();
         return Effect().stash();
       }
-      if (blockedSenders.contains(cmd.from())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
+      if (links.blocks(cmd.from())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     }
     boolean recall = TimelineState.RECALL.equals(cmd.kind());
     if (recall) {
@@ -397,35 +386,17 @@ public final class ConversationEntity
 
   private ReplyEffect<Event, TimelineState> onBlockChanged(TimelineState state, BlockChanged cmd) {
     if (conv.isDirect() && conv.hasMember(cmd.blocker()) && conv.hasMember(cmd.blocked())) {
-      if (cmd.blocking()) blockedSenders.add(cmd.blocked());
-      else blockedSenders.remove(cmd.blocked());
-      if (linking) blocksWhileLinking.put(cmd.blocked(), cmd.blocking());
+      links.blockChanged(cmd.blocked(), cmd.blocking());
     }
     return Effect().noReply();
   }
 
   private ReplyEffect<Event, TimelineState> onMembersLinked(TimelineState state, MembersLinked result) {
-    linking = false;
-    linked = result.failure() == null;
-    if (linked) {
-      blockedSenders.addAll(result.blockedSenders());
-      blocksWhileLinking.forEach((user, blocking) -> {
-        if (blocking) blockedSenders.add(user);
-        else blockedSenders.remove(user);
-      });
-      blocksWhileLinking.clear();
-    } else {
-      // The posts that waited are rejected, storing nothing; a later post tries again.
-      linkFailure = result.failure();
-      postsToReject = waitingPosts;
-    }
-    waitingPosts = 0;
+    links.done(result.failure(), result.blockedSenders());
     return Effect().noReply().thenUnstashAll();
   }
 
   private void startLinking() {
-    if (linking) return;
-    linking = true;
     List<String> members = conv.members();
     ctx.pipeToSelf(
         fanout.linkAndAsk(members, settings.linkTimeout()),
@@ -466,17 +437,7 @@ public final class ConversationEntity
 
   @Override
   public SnapshotAdapter<TimelineState> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(TimelineState state) {
-        return state.snapshot();
-      }
-
-      @Override
-      public TimelineState fromJournal(Object from) {
-        return TimelineState.of((TimelineState.Snapshot) from, settings.dedupWindow(), conv.isRoom());
-      }
-    };
+    return TimelineState.snapshots(settings.dedupWindow(), conv.isRoom());
   }
 
   @Override

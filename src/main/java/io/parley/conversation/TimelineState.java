@@ -5,6 +5,7 @@ import io.parley.conversation.ConversationEntity.EntryAppended;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 
 /**
  * A conversation entity's state: the timeline's position, its recent entries (dedup window),
@@ -122,5 +123,20 @@ public final class TimelineState {
         DedupWindow.of(dedupWindow, s.dedup()),
         new Membership(s.members() == null ? Map.of() : s.members(), s.title()),
         room ? null : s.lastOwn() == null ? new HashMap<>() : new HashMap<>(s.lastOwn()));
+  }
+
+  /** Stores a state as its {@link Snapshot}, an immutable copy (the dedup window is mutable). */
+  static SnapshotAdapter<TimelineState> snapshots(int dedupWindow, boolean room) {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(TimelineState state) {
+        return state.snapshot();
+      }
+
+      @Override
+      public TimelineState fromJournal(Object from) {
+        return of((Snapshot) from, dedupWindow, room);
+      }
+    };
   }
 }

@@ -12,9 +12,11 @@ import io.parley.conversation.Replies.Posted;
 import io.parley.conversation.Replies.Rejected;
 import io.parley.protocol.ErrorCode;
 import io.parley.testing.EntityTestCluster;
+import io.parley.user.Contacts;
 import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConversationEntityTest {
   private static ActorTestKit testKit;
+  private static final ConversationEntity.Settings SETTINGS =
+      new ConversationEntity.Settings(1000, 1000, 2, Duration.ofSeconds(10), 5000, 16);
   private static ClusterSharding sharding;
 
   @BeforeAll
@@ -35,7 +39,9 @@ class ConversationEntityTest {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
     UserEntity.init(testKit.system(), 100);
-    for (String user : new String[] {"alice", "bob", "carol", "dan"}) {
+    // Users tell their direct conversations about blocks through sharding.
+    ConversationEntity.init(testKit.system(), SETTINGS);
+    for (String user : new String[] {"alice", "bob", "carol", "dan", "eve", "fay"}) {
       sharding
           .entityRefFor(UserEntity.ENTITY_KEY, user)
           .<UserEntity.RegisterReply>ask(r -> new UserEntity.Register("hash", user, r), Duration.ofSeconds(20))
@@ -107,6 +113,21 @@ class ConversationEntityTest {
       assertTrue(retry.hasNoEvents());
       assertEquals(11, ((Posted) post(kit, "carol", "new").reply()).seq());
     }
+  }
+
+  @Test
+  void aBlockMadeBeforeTheConversationStartsRefusesTheBlockedFromItsFirstPost() throws Exception {
+    sharding
+        .entityRefFor(UserEntity.ENTITY_KEY, "fay")
+        .<Done>ask(r -> new UserEntity.ChangeContact("eve", Contacts.Change.BLOCKED, r), Duration.ofSeconds(20))
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    // A new incarnation learns the block only from the members' user entities (linking).
+    var kit = kit("d:eve:fay", 1000);
+    var refused = post(kit, "eve", "e1");
+    assertEquals(ErrorCode.FORBIDDEN, assertInstanceOf(Rejected.class, refused.reply()).code());
+    assertTrue(refused.hasNoEvents());
+    assertEquals(1, ((Posted) post(kit, "fay", "f1").reply()).seq());
   }
 
   @Test
