@@ -83,25 +83,23 @@ final class Ceiling {
       ActorSystem<Void> system = stack.system();
       EntityRef<Persist>[] entities = stack.entities();
       Latencies latency = new Latencies();
-      long start = System.nanoTime();
-      long windowStart = start + TimeUnit.SECONDS.toNanos(o.warmupSec());
-      long windowEnd = windowStart + TimeUnit.SECONDS.toNanos(o.durationSec());
+      Window window = Window.startingAt(System.nanoTime(), o.warmupSec(), o.durationSec());
       long[] inWindow = {0};
       CompletableFuture<Long> done = new CompletableFuture<>();
       Usage usage = new Usage(java.net.http.HttpClient.newHttpClient(), o);
       out.printf(Locale.ROOT, "Ceiling: %d entities, %d in flight, journal %s, %d s warm-up + %d s measured ...%n",
           o.entities(), o.outstanding(), o.journal(), o.warmupSec(), o.durationSec());
       ActorRef<DriverMsg> driver =
-          system.systemActorOf(driver(entities, latency, windowStart, windowEnd, inWindow, done), "ceiling-driver",
+          system.systemActorOf(driver(entities, latency, window, inWindow, done), "ceiling-driver",
               org.apache.pekko.actor.typed.Props.empty());
       Progress progress = Progress.start(() -> {
         if (!o.quiet()) {
           double p99 = latency.drainP99Ms();
           out.printf(Locale.ROOT, "[%4ds] %d persisted in the window so far, p99 %.1f ms%n",
-              (System.nanoTime() - start) / 1_000_000_000L, inWindow[0], Double.isNaN(p99) ? 0 : p99);
+              (System.nanoTime() - window.start()) / 1_000_000_000L, inWindow[0], Double.isNaN(p99) ? 0 : p99);
         }
       });
-      Thread.sleep(Math.max(0, (windowStart - System.nanoTime()) / 1_000_000));
+      Thread.sleep(Math.max(0, (window.measuredFrom() - System.nanoTime()) / 1_000_000));
       usage.start();
       done.get(o.warmupSec() + o.durationSec() + 120L, TimeUnit.SECONDS);
       Map<String, Object> resources = usage.stop();
@@ -195,7 +193,7 @@ final class Ceiling {
 
   /** Keeps {@code outstanding} commands in flight, each reply sending the next, until the window ends. */
   private Behavior<DriverMsg> driver(
-      EntityRef<Persist>[] entities, Latencies latency, long windowStart, long windowEnd, long[] inWindow,
+      EntityRef<Persist>[] entities, Latencies latency, Window window, long[] inWindow,
       CompletableFuture<Long> done) {
     return Behaviors.setup(
         ctx -> {
@@ -211,11 +209,11 @@ final class Ceiling {
                   ack -> {
                     long now = System.nanoTime();
                     inFlight[0]--;
-                    if (now >= windowStart && now < windowEnd) {
+                    if (window.measures(now)) {
                       inWindow[0]++;
                       latency.record(now - ack.sentNanos());
                     }
-                    if (now < windowEnd) {
+                    if (now < window.measuredUntil()) {
                       entities[random.nextInt(entities.length)].tell(new Persist(now, self));
                       inFlight[0]++;
                     } else if (inFlight[0] == 0) {

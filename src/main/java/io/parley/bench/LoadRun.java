@@ -47,8 +47,7 @@ final class LoadRun implements LoadClient.Handler {
   // step's p99 can come from one stall or from every second, and this tells which.
   private final List<Double> secondP99s = new ArrayList<>();
   private volatile double lastSecondP99 = Double.NaN;
-  private long windowStart;
-  private long windowEnd;
+  private Window window;
 
   LoadRun(Options o, Topology t, Checker checker, String tag, double rate) {
     this.o = o;
@@ -66,10 +65,8 @@ final class LoadRun implements LoadClient.Handler {
 
   /** Sends the step's messages on the calling thread, then waits for the stragglers. */
   void run(Consumer<LoadRun> everySecond) {
-    long start = System.nanoTime() + 100_000_000L;
-    windowStart = start + o.warmupSec() * 1_000_000_000L;
-    windowEnd = windowStart + o.durationSec() * 1_000_000_000L;
-    OpenLoop loop = new OpenLoop(rate, start);
+    window = Window.openLoop(o.warmupSec(), o.durationSec());
+    OpenLoop loop = new OpenLoop(rate, window.start());
     t.clients.forEach(c -> c.handler(this));
     Progress progress =
         Progress.start(
@@ -158,8 +155,8 @@ final class LoadRun implements LoadClient.Handler {
     long seen = deliveredSeq.get(n);
     if (seen != 0 && seen != f.seq()) storedTwice(n, f.seq(), seen);
     long due = intended.get(n);
-    if (at >= windowStart && at < windowEnd) ackedInWindow.increment();
-    if (due >= windowStart) sent.record(at - due);
+    if (window.measures(at)) ackedInWindow.increment();
+    if (!window.warmingUp(due)) sent.record(at - due);
   }
 
   private void onMsg(LoadClient client, Frame f, long at) {
@@ -177,8 +174,8 @@ final class LoadRun implements LoadClient.Handler {
     deliveredCount.incrementAndGet(n);
     deliveries.increment();
     long due = intended.get(n);
-    if (at >= windowStart && at < windowEnd) deliveredInWindow.increment();
-    if (due >= windowStart) delivered.record(at - due);
+    if (window.measures(at)) deliveredInWindow.increment();
+    if (!window.warmingUp(due)) delivered.record(at - due);
   }
 
   private void storedTwice(int n, long seq, long other) {
@@ -193,7 +190,7 @@ final class LoadRun implements LoadClient.Handler {
 
   /** {@code due}: the send's intended time, or when the error came for one not tied to a send. */
   private void count(String code, long due) {
-    Map<String, LongAdder> into = due < windowStart ? warmupErrors : errors;
+    Map<String, LongAdder> into = window.warmingUp(due) ? warmupErrors : errors;
     into.computeIfAbsent(code == null ? "unknown" : code, c -> new LongAdder()).increment();
   }
 

@@ -90,9 +90,8 @@ final class PacedCeiling {
       throws Exception {
     out.printf(Locale.ROOT, "-- step %s: %.0f events/s offered, %d s warm-up + %d s measured%n",
         tag, rate, timing.warmupSec(), timing.durationSec());
-    long start = System.nanoTime() + 100_000_000L;
-    long windowStart = start + timing.warmupSec() * 1_000_000_000L;
-    long windowEnd = windowStart + timing.durationSec() * 1_000_000_000L;
+    Window window = Window.openLoop(timing.warmupSec(), timing.durationSec());
+    long start = window.start();
     Latencies latency = new Latencies();
     LongAdder answered = new LongAdder();
     LongAdder answeredInWindow = new LongAdder();
@@ -104,7 +103,7 @@ final class PacedCeiling {
                     ack -> {
                       answered.increment();
                       long intended = ack.sentNanos();
-                      if (intended >= windowStart && intended < windowEnd) {
+                      if (window.measures(intended)) {
                         answeredInWindow.increment();
                         latency.record(System.nanoTime() - intended);
                       }

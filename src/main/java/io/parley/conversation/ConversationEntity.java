@@ -13,6 +13,7 @@ import io.parley.metrics.Metrics;
 import io.parley.protocol.ErrorCode;
 import io.parley.push.Push;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +24,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.japi.function.Procedure;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -260,32 +262,38 @@ public final class ConversationEntity
   }
 
   private ReplyEffect<Event, TimelineState> onFlush(TimelineState state, Flush flush) {
-    if (pending.isEmpty()) return Effect().noReply();
-    long started = System.nanoTime();
-    return write(state, null)
-        .thenRun(s -> Metrics.JOURNAL_WRITE.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
-        .thenNoReply();
+    return pending.isEmpty() ? Effect().noReply() : write(state, null).thenNoReply();
   }
 
   /**
-   * Persists the held posts, then {@code own} (may be null), as one write; once stored, the held
-   * posts are answered and pushed, in seq order, before anything {@code own} does.
+   * Persists the held posts, then {@code own} (may be null), as one timed write; once stored, the
+   * held posts are answered and pushed, in seq order, before anything {@code own} does.
    */
   private EffectBuilder<Event, TimelineState> write(TimelineState state, Event own) {
-    if (pending.isEmpty()) return Effect().persist(own);
-    List<Event> events = pending.before(own);
-    List<PendingPosts.Written> held = pending.take(state.lastSeq() + 1);
+    long started = System.nanoTime();
+    Procedure<TimelineState> timed =
+        s -> Metrics.JOURNAL_WRITE.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    List<PendingPosts.Held> held = pending.take();
+    if (held.isEmpty()) return Effect().persist(own).thenRun(timed);
+    List<Event> events = new ArrayList<>(held.size() + 1);
+    held.forEach(h -> events.add(h.entry()));
+    if (own != null) events.add(own);
+    long firstSeq = state.lastSeq() + 1;
     List<String> recipients = members(state);
     return Effect()
         .persist(events)
+        .thenRun(timed)
         .thenRun(
-            s ->
-                held.forEach(
-                    w -> {
-                      fanout.deliver(entryAt(w.seq(), w.entry()), recipients);
-                      w.replyTo().forEach(r -> r.tell(new Posted(w.seq(), w.entry().ts())));
-                    }));
+            s -> {
+              for (int i = 0; i < held.size(); i++) {
+                EntryAppended entry = held.get(i).entry();
+                Posted posted = new Posted(firstSeq + i, entry.ts());
+                fanout.deliver(entryAt(posted.seq(), entry), recipients);
+                held.get(i).replyTo().forEach(r -> r.tell(posted));
+              }
+            });
   }
+
 
   private ReplyEffect<Event, TimelineState> onCreate(TimelineState state, Create cmd) {
     if (!conv.isGroup()) return reject(cmd.replyTo(), ErrorCode.BAD_REQUEST);
@@ -318,9 +326,7 @@ public final class ConversationEntity
 
   private ReplyEffect<Event, TimelineState> append(
       TimelineState state, EntryAppended event, ActorRef<PostReply> replyTo) {
-    long started = System.nanoTime();
     return write(state, event)
-        .thenRun(s -> Metrics.JOURNAL_WRITE.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
         .thenRun(s -> deliver(s, event, List.of()))
         .thenReply(replyTo, s -> new Posted(s.lastSeq(), event.ts()));
   }

@@ -1,7 +1,6 @@
 package io.parley.conversation;
 
 import io.parley.conversation.ConversationEntity.EntryAppended;
-import io.parley.conversation.ConversationEntity.Event;
 import io.parley.conversation.Replies.PostReply;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +13,12 @@ import org.apache.pekko.actor.typed.ActorRef;
  * writes before their own; written together, the queue drains in one write (docs/benchmarks.md).
  *
  * <p>Held posts are not stored and have no seq yet: nobody has been told about them, so a read
- * answered meanwhile is simply earlier than they are. Every event the entity persists takes the
- * held posts first ({@link #before}), so arrival order is the seq order.
+ * answered meanwhile is simply earlier than they are. Every write the entity makes takes the
+ * held posts first, so arrival order is the seq order.
  */
 final class PendingPosts {
-  private record Held(EntryAppended entry, List<ActorRef<PostReply>> replyTo) {}
+  /** A held post, and who waits for its seq (its sender, and any retry of the same cid). */
+  record Held(EntryAppended entry, List<ActorRef<PostReply>> replyTo) {}
 
   private final List<Held> held = new ArrayList<>();
 
@@ -47,22 +47,10 @@ final class PendingPosts {
     return false;
   }
 
-  /** The held entries followed by {@code next}, as one write. */
-  List<Event> before(Event next) {
-    List<Event> events = new ArrayList<>(held.size() + 1);
-    held.forEach(h -> events.add(h.entry()));
-    if (next != null) events.add(next);
-    return events;
-  }
-
-  /** Hands the held posts over (first one gets {@code firstSeq}) and forgets them. */
-  List<Written> take(long firstSeq) {
-    List<Written> written = new ArrayList<>(held.size());
-    long seq = firstSeq;
-    for (Held h : held) written.add(new Written(seq++, h.entry(), h.replyTo()));
+  /** The held posts in arrival order, forgotten here: the caller writes them now. */
+  List<Held> take() {
+    List<Held> taken = List.copyOf(held);
     held.clear();
-    return written;
+    return taken;
   }
-
-  record Written(long seq, EntryAppended entry, List<ActorRef<PostReply>> replyTo) {}
 }

@@ -41,7 +41,7 @@ public final class Metrics {
   public static final Timer SEND_PERSIST =
       latency("parley.send.persist", "time from a send frame to its durable sent reply");
 
-  /** The conversation entity's journal write: from persist to the event being stored. */
+  /** The conversation entity's journal writes, one sample each (a write may hold several posts). */
   public static final Timer JOURNAL_WRITE =
       latency("parley.journal.write", "conversation entity: command received to event stored");
 

@@ -3,11 +3,9 @@ package io.parley.bench;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,10 +20,7 @@ class LoadClientTest {
           CompletableFuture.runAsync(
               () -> {
                 try (Socket s = server.accept()) {
-                  InputStream in = s.getInputStream();
-                  StringBuilder head = new StringBuilder();
-                  while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.read());
-                  s.getOutputStream().write("HTTP/1.1 101 Switching Protocols\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                  FakeUpgrade.answer(s.getInputStream(), s.getOutputStream());
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }

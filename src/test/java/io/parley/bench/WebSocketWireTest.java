@@ -3,13 +3,18 @@ package io.parley.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -25,16 +30,14 @@ class WebSocketWireTest {
         WebSocketWire wire = new WebSocketWire()) {
       // A small receive window that nobody drains until every send returned: the client must queue.
       server.setReceiveBufferSize(4096);
-      server.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       CompletableFuture<String> serverSide =
           CompletableFuture.supplyAsync(
               () -> {
                 try (Socket s = server.accept()) {
-                  DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
-                  StringBuilder head = new StringBuilder();
-                  while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
+                  DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
                   OutputStream out = s.getOutputStream();
-                  out.write("HTTP/1.1 101 Switching Protocols\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                  FakeUpgrade.answer(in, out);
                   // A server frame back, so the client's read path is exercised too.
                   out.write(new byte[] {(byte) 0x81, 2, 'h', 'i'});
                   out.flush();
@@ -87,9 +90,9 @@ class WebSocketWireTest {
     // The selector polls a new socket only from its next select(); with an hour between them,
     // only the wake-up on open lets the second socket's greeting through (the room scenario's
     // 5,000 hellos each waited for the old 500-ms select until early sockets timed out).
-    try (ServerSocket server = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
-        WebSocketWire wire = new WebSocketWire(WebSocketWire.HANDSHAKE_TIMEOUT, java.time.Duration.ofHours(1))) {
-      java.util.List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        WebSocketWire wire = new WebSocketWire(WebSocketWire.HANDSHAKE_TIMEOUT, Duration.ofHours(1))) {
+      List<Socket> accepted = new CopyOnWriteArrayList<>();
       CompletableFuture<Void> greeter =
           CompletableFuture.runAsync(
               () -> {
@@ -97,11 +100,8 @@ class WebSocketWireTest {
                   try {
                     Socket s = server.accept();
                     accepted.add(s);
-                    java.io.InputStream in = s.getInputStream();
-                    StringBuilder head = new StringBuilder();
-                    while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.read());
                     OutputStream out = s.getOutputStream();
-                    out.write("HTTP/1.1 101 Switching Protocols\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    FakeUpgrade.answer(s.getInputStream(), out);
                     out.write(new byte[] {(byte) 0x81, 2, 'h', (byte) ('0' + i)});
                     out.flush();
                   } catch (Exception e) {

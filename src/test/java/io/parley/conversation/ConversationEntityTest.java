@@ -30,8 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class ConversationEntityTest {
   private static ActorTestKit testKit;
-  private static final ConversationEntity.Settings SETTINGS =
-      new ConversationEntity.Settings(1000, 1000, 2, Duration.ofSeconds(10), 5000, 16);
   private static ClusterSharding sharding;
 
   @BeforeAll
@@ -40,7 +38,7 @@ class ConversationEntityTest {
     sharding = ClusterSharding.get(testKit.system());
     UserEntity.init(testKit.system(), 100);
     // Users tell their direct conversations about blocks through sharding.
-    ConversationEntity.init(testKit.system(), SETTINGS);
+    ConversationEntity.init(testKit.system(), settings(1000));
     for (String user : new String[] {"alice", "bob", "carol", "dan", "eve", "fay"}) {
       sharding
           .entityRefFor(UserEntity.ENTITY_KEY, user)
@@ -55,13 +53,16 @@ class ConversationEntityTest {
     testKit.shutdownTestKit();
   }
 
+  private static ConversationEntity.Settings settings(int snapshotEvery) {
+    return new ConversationEntity.Settings(1000, snapshotEvery, 2, Duration.ofSeconds(10), 5000, 16);
+  }
+
   private static EventSourcedBehaviorTestKit<
           ConversationEntity.Command, ConversationEntity.Event, TimelineState>
       kit(String conv, int snapshotEvery) {
-    var settings = new ConversationEntity.Settings(1000, snapshotEvery, 2, Duration.ofSeconds(10), 5000, 16);
     return EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        ConversationEntity.create(conv, settings, sharding),
+        ConversationEntity.create(conv, settings(snapshotEvery), sharding),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
   }
 

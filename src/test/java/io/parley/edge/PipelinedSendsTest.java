@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestNodes.class)
 class PipelinedSendsTest {
   private static final int PER_SENDER = 100;
-  // Near parley.limits.max-body-bytes (16,384), so that a shared write holds up to 16 x 15 KB.
-  private static final int BODY_BYTES = 15_000;
+  // Bodies at the limit, so that a shared write holds the largest posts there can be.
+  private static final int BODY_BYTES = TestNodes.config(Map.of()).getInt("parley.limits.max-body-bytes");
 
   @Test
   void pipelinedSendsFromBothMembersAreStoredWholeInSenderOrderOnceEach(Node node) throws Exception {
