@@ -47,28 +47,28 @@ final class Checker {
     this.setupSeq = Map.copyOf(setupSeq);
   }
 
-  /** A msg frame reached a socket: check its order there. */
-  void delivered(LoadClient client, String conv, long seq) {
-    Track t = tracks.get(client.index).computeIfAbsent(conv, c -> new Track(setupSeq.getOrDefault(c, 0L)));
+  /** A msg frame reached a socket (client number {@code socket}, signed in as user): check its order there. */
+  void delivered(int socket, String user, String conv, long seq) {
+    Track t = tracks.get(socket).computeIfAbsent(conv, c -> new Track(setupSeq.getOrDefault(c, 0L)));
     if (seq <= setupSeq.getOrDefault(conv, 0L)) return;
     if (seq == t.last) {
       duplicateDeliveries.increment();
-      example("socket " + client.user + "/" + client.index + " got seq " + seq + " of " + conv + " twice");
+      example("socket " + user + "/" + socket + " got seq " + seq + " of " + conv + " twice");
     } else if (seq < t.last) {
       outOfOrder.increment();
-      example("socket " + client.user + "/" + client.index + " got seq " + seq + " after " + t.last + " in " + conv);
+      example("socket " + user + "/" + socket + " got seq " + seq + " after " + t.last + " in " + conv);
     } else {
       if (seq > t.last + 1) {
         gaps.add(seq - t.last - 1);
-        example("socket " + client.user + "/" + client.index + " skipped " + conv + " seqs " + (t.last + 1) + ".." + (seq - 1));
+        example("socket " + user + "/" + socket + " skipped " + conv + " seqs " + (t.last + 1) + ".." + (seq - 1));
       }
       t.last = seq;
     }
   }
 
-  /** The highest seq this socket got in order in conv (what a cumulative ack may say). */
-  long last(LoadClient client, String conv) {
-    Track t = tracks.get(client.index).get(conv);
+  /** The highest seq socket number {@code socket} got in order in conv (what a cumulative ack may say). */
+  long last(int socket, String conv) {
+    Track t = tracks.get(socket).get(conv);
     return t == null ? 0 : t.last;
   }
 

@@ -161,7 +161,7 @@ final class LoadRun implements LoadClient.Handler {
 
   private void onMsg(LoadClient client, Frame f, long at) {
     if (f.conv() == null || f.seq() <= 0) return;
-    checker.delivered(client, f.conv(), f.seq());
+    checker.delivered(client.index, client.user, f.conv(), f.seq());
     int n = number(f.cid());
     if (n < 0) return;
     if (!deliveredSeq.compareAndSet(n, 0, f.seq())) {

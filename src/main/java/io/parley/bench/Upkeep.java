@@ -22,7 +22,7 @@ final class Upkeep {
           t.members.forEach(
               (conv, clients) -> {
                 for (LoadClient c : clients) {
-                  long seq = checker.last(c, conv);
+                  long seq = checker.last(c.index, conv);
                   String key = c.index + " " + conv;
                   if (seq > 0 && !Long.valueOf(seq).equals(acked.get(key)) && !c.closed()) {
                     acked.put(key, seq);

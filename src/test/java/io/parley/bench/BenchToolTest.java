@@ -1,6 +1,7 @@
 package io.parley.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -122,6 +123,26 @@ class BenchToolTest {
     assertEquals("ws", report.path("transport").asText(), report.toString());
     assertEquals(20, report.path("sockets_welcomed").asInt(), report.toString());
     assertEquals(20, report.path("sockets_open_after_hold").asInt(), report.toString());
+  }
+
+  @Test
+  void aRunWhoseAckedMessagesAreNotStoredFailsWithStatusOne(@TempDir Path out) throws Exception {
+    // This node acks every send from Pekko's in-memory journal, while the history that the tool
+    // pages reads the Cassandra journal, where none of them is: acked, then lost.
+    try (Node forgetful = TestNodes.start(Map.of("pekko.persistence.journal.plugin", "pekko.persistence.journal.inmem"))) {
+      Run run =
+          bench(forgetful, out, "--scenario", "direct", "--pairs", "2", "--rate", "10", "--duration", "2",
+              "--warmup", "1", "--node-warmup", "0");
+      assertEquals(1, run.status, run.output);
+      assertTrue(run.output.contains("CHECK FAILED"), run.output);
+      JsonNode report = JSON.readTree(only(out, ".json").toFile());
+      assertFalse(report.path("ok").asBoolean(), report.toString());
+      JsonNode check = report.path("steps").get(0).path("checker");
+      assertTrue(check.path("history_checked").asBoolean(), check.toString());
+      assertTrue(check.path("acked").asLong() > 0, check.toString());
+      assertEquals(check.path("acked").asLong(), check.path("lost").asLong(), check.toString());
+      assertTrue(Files.exists(only(out, ".html")), "the chart is written for a failed run too");
+    }
   }
 
   @Test
