@@ -16,25 +16,23 @@ import org.junit.jupiter.api.Test;
  */
 class CheckerTest {
   private static final String CONV = "d:alice:bob";
+  private static final int ALICE = 0;
+  private static final int BOB = 1;
 
   @Test
   void seqsRisingByOneFromTheSetupEntryAreClean() {
     Checker checker = new Checker(2, Map.of(CONV, 1L));
-    for (long seq = 1; seq <= 5; seq++) {
-      checker.delivered(0, "alice", CONV, seq);
-      checker.delivered(1, "bob", CONV, seq);
-    }
+    deliver(checker, ALICE, 1, 2, 3, 4, 5);
+    deliver(checker, BOB, 1, 2, 3, 4, 5);
     assertCounts(checker, 0, 0, 0);
-    assertEquals(5, checker.last(0, CONV));
+    assertEquals(5, checker.last(ALICE, CONV));
     assertTrue(checker.examples().isEmpty(), checker.examples().toString());
   }
 
   @Test
   void aRepeatedSeqIsADuplicateDelivery() {
     Checker checker = new Checker(1, Map.of());
-    checker.delivered(0, "alice", CONV, 1);
-    checker.delivered(0, "alice", CONV, 2);
-    checker.delivered(0, "alice", CONV, 2);
+    deliver(checker, ALICE, 1, 2, 2);
     assertCounts(checker, 1, 0, 0);
     assertTrue(checker.examples().get(0).contains("twice"), checker.examples().toString());
   }
@@ -42,19 +40,15 @@ class CheckerTest {
   @Test
   void aLowerSeqIsOutOfOrder() {
     Checker checker = new Checker(1, Map.of());
-    checker.delivered(0, "alice", CONV, 1);
-    checker.delivered(0, "alice", CONV, 2);
-    checker.delivered(0, "alice", CONV, 3);
-    checker.delivered(0, "alice", CONV, 2);
+    deliver(checker, ALICE, 1, 2, 3, 2);
     assertCounts(checker, 0, 1, 0);
-    assertEquals(3, checker.last(0, CONV), "a late seq does not move the socket back");
+    assertEquals(3, checker.last(ALICE, CONV), "a late seq does not move the socket back");
   }
 
   @Test
   void skippedSeqsAreCountedAsAGap() {
     Checker checker = new Checker(1, Map.of(CONV, 1L));
-    checker.delivered(0, "alice", CONV, 2);
-    checker.delivered(0, "alice", CONV, 6); // 3, 4 and 5 never came
+    deliver(checker, ALICE, 2, 6); // 3, 4 and 5 never came
     assertCounts(checker, 0, 0, 3);
     assertTrue(checker.examples().get(0).contains("3..5"), checker.examples().toString());
   }
@@ -62,14 +56,12 @@ class CheckerTest {
   @Test
   void eachSocketIsCheckedOnItsOwn() {
     Checker checker = new Checker(2, Map.of());
-    checker.delivered(0, "alice", CONV, 1);
-    checker.delivered(0, "alice", CONV, 2);
+    deliver(checker, ALICE, 1, 2);
     // bob's socket starts at 1 for itself: alice's progress is no gap or repeat for it.
-    checker.delivered(1, "bob", CONV, 1);
-    checker.delivered(1, "bob", CONV, 1);
+    deliver(checker, BOB, 1, 1);
     assertCounts(checker, 1, 0, 0);
-    assertEquals(2, checker.last(0, CONV));
-    assertEquals(1, checker.last(1, CONV));
+    assertEquals(2, checker.last(ALICE, CONV));
+    assertEquals(1, checker.last(BOB, CONV));
   }
 
   @Test
@@ -82,6 +74,11 @@ class CheckerTest {
     assertFalse(verdict(0, 0, 0, 0, 1, 0).ok(), "out of order");
     assertFalse(verdict(0, 0, 0, 0, 0, 1).ok(), "a gap");
     assertEquals(false, verdict(1, 0, 0, 0, 0, 0).toMap().get("ok"));
+  }
+
+  /** These msg frames of CONV reach one socket, in this order. */
+  private static void deliver(Checker checker, int socket, long... seqs) {
+    for (long seq : seqs) checker.delivered(socket, socket == ALICE ? "alice" : "bob", CONV, seq);
   }
 
   private static Checker.Verdict verdict(
