@@ -10,10 +10,14 @@ import org.apache.pekko.actor.typed.TypedActorContext;
  * behind it can wait for them and share one write ({@link PendingPosts}).
  *
  * <p>The interceptor sits outside the event-sourced behavior, so it sees each command once, when
- * it leaves the mailbox; the handler calls {@link #taken()}. A command handled twice (stashed by
+ * it leaves the mailbox; the handler calls {@link #taken}. A command handled twice (stashed by
  * the entity itself while a direct conversation links) makes the count low for a moment, which
  * only means less batching; a count too high is covered by the {@code Flush} the entity sends
  * itself whenever it starts holding posts back.
+ *
+ * <p>That {@code Flush} is not counted: a post with only a {@code Flush} behind it has nothing
+ * to wait for, and holding it would cost the held posts a turn of their own until the
+ * {@code Flush} writes them.
  */
 final class Backlog {
   private int queued;
@@ -23,8 +27,13 @@ final class Backlog {
     return queued;
   }
 
-  void taken() {
-    if (queued > 0) queued--;
+  /** The command handler got {@code command}. */
+  void taken(ConversationEntity.Command command) {
+    if (counts(command) && queued > 0) queued--;
+  }
+
+  private static boolean counts(ConversationEntity.Command command) {
+    return !(command instanceof ConversationEntity.Flush);
   }
 
   BehaviorInterceptor<ConversationEntity.Command, ConversationEntity.Command> counter() {
@@ -34,7 +43,7 @@ final class Backlog {
           TypedActorContext<ConversationEntity.Command> ctx,
           ConversationEntity.Command msg,
           ReceiveTarget<ConversationEntity.Command> target) {
-        queued++;
+        if (counts(msg)) queued++;
         return target.apply(ctx, msg);
       }
     };

@@ -24,9 +24,9 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.japi.function.Procedure;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.japi.function.Procedure;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
@@ -213,7 +213,7 @@ public final class ConversationEntity
         .onCommand(Flush.class, this::onFlush)
         .build();
     return (state, command) -> {
-      backlog.taken();
+      backlog.taken(command);
       return handlers.apply(state, command);
     };
   }
@@ -294,7 +294,6 @@ public final class ConversationEntity
             });
   }
 
-
   private ReplyEffect<Event, TimelineState> onCreate(TimelineState state, Create cmd) {
     if (!conv.isGroup()) return reject(cmd.replyTo(), ErrorCode.BAD_REQUEST);
     if (state.lastSeq() > 0) {
@@ -333,8 +332,11 @@ public final class ConversationEntity
 
   /** Pushes the last entry to the members (and to those it removed, so they learn it). */
   private void deliver(TimelineState state, EntryAppended e, List<String> alsoTell) {
-    List<String> recipients = new java.util.ArrayList<>(members(state));
-    alsoTell.forEach(u -> { if (!recipients.contains(u)) recipients.add(u); });
+    List<String> recipients = members(state);
+    if (!alsoTell.isEmpty()) { // only group changes that remove someone: no copy for a post
+      recipients = new ArrayList<>(recipients);
+      for (String u : alsoTell) if (!recipients.contains(u)) recipients.add(u);
+    }
     fanout.deliver(entryAt(state.lastSeq(), e), recipients);
   }
 

@@ -43,7 +43,7 @@ public final class Metrics {
 
   /** The conversation entity's journal writes, one sample each (a write may hold several posts). */
   public static final Timer JOURNAL_WRITE =
-      latency("parley.journal.write", "conversation entity: command received to event stored");
+      latency("parley.journal.write", "conversation entity: one journal write, from its handler to stored (a write may hold several posts)");
 
   /** Frames queued towards sockets but not yet encoded and written. */
   public static final AtomicLong PUSH_QUEUE = REGISTRY.gauge("parley.push.queue.depth", new AtomicLong());

@@ -38,10 +38,8 @@ class PipelinedSendsTest {
     String ann = Ids.user("ann");
     String bob = Ids.user("bob");
     String conv = Ids.direct(ann, bob);
-    try (WsClient a = WsClient.json(node.httpAddress());
-        WsClient b = WsClient.json(node.httpAddress())) {
-      a.hello(api.registerAndLogin(ann), "phone", null);
-      b.hello(api.registerAndLogin(bob), "phone", null);
+    try (WsClient a = api.phone(ann);
+        WsClient b = api.phone(bob)) {
       assertEquals(1, a.sentSeq(conv, "first", "links the conversation"));
 
       double writesBefore = Metrics.JOURNAL_WRITE.count();

@@ -14,9 +14,11 @@ import java.util.Map;
 public final class Api {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final InetSocketAddress address;
   private final String base;
 
   public Api(InetSocketAddress address) {
+    this.address = address;
     this.base = "http://" + address.getHostString() + ":" + address.getPort() + "/api/v1";
   }
 
@@ -64,5 +66,18 @@ public final class Api {
     Response session = post("/sessions", Map.of("user", user, "password", "password-" + user));
     if (session.status() != 200) throw new AssertionError("login " + user + ": " + session);
     return session.body().get("token").asText();
+  }
+
+  /** A new user, registered and signed in: a JSON WebSocket that said hello as device "phone". */
+  public WsClient phone(String user) throws Exception {
+    String token = registerAndLogin(user);
+    WsClient client = WsClient.json(address);
+    try {
+      client.hello(token, "phone", null);
+      return client;
+    } catch (Exception | AssertionError e) {
+      client.close();
+      throw e;
+    }
   }
 }

@@ -75,10 +75,8 @@ class PeopleTest {
   void requestingSomeoneWhoAlreadyRequestedYouIsAnAccept() throws Exception {
     String cal = Ids.user("cal");
     String dee = Ids.user("dee");
-    try (WsClient calPhone = WsClient.json(node.httpAddress());
-        WsClient deePhone = WsClient.json(node.httpAddress())) {
-      calPhone.hello(api.registerAndLogin(cal), "phone", null);
-      deePhone.hello(api.registerAndLogin(dee), "phone", null);
+    try (WsClient calPhone = api.phone(cal);
+        WsClient deePhone = api.phone(dee)) {
       op(calPhone, "friend_request", dee);
       contactEvent(deePhone, "request", cal);
 
@@ -94,8 +92,7 @@ class PeopleTest {
     String eve = Ids.user("eve");
     String fay = Ids.user("fay");
     api.registerAndLogin(fay);
-    try (WsClient evePhone = WsClient.json(node.httpAddress())) {
-      evePhone.hello(api.registerAndLogin(eve), "phone", null);
+    try (WsClient evePhone = api.phone(eve)) {
       assertEquals("not_found", op(evePhone, "friend_request", Ids.user("ghost")).path("code").asText());
       assertEquals("not_found", op(evePhone, "block", Ids.user("ghost")).path("code").asText());
       assertEquals("not_found", op(evePhone, "friend_accept", fay).path("code").asText());
@@ -112,10 +109,8 @@ class PeopleTest {
   void removeDropsTheFriendshipOnBothSidesAndTellsTheOther() throws Exception {
     String gus = Ids.user("gus");
     String hal = Ids.user("hal");
-    try (WsClient gusPhone = WsClient.json(node.httpAddress());
-        WsClient halPhone = WsClient.json(node.httpAddress())) {
-      gusPhone.hello(api.registerAndLogin(gus), "phone", null);
-      halPhone.hello(api.registerAndLogin(hal), "phone", null);
+    try (WsClient gusPhone = api.phone(gus);
+        WsClient halPhone = api.phone(hal)) {
       befriend(gusPhone, gus, halPhone, hal);
 
       assertEquals("ok", op(halPhone, "friend_remove", gus).path("type").asText());
@@ -139,10 +134,8 @@ class PeopleTest {
     String ivy = Ids.user("ivy");
     String jon = Ids.user("jon");
     String conv = Ids.direct(ivy, jon);
-    try (WsClient ivyPhone = WsClient.json(node.httpAddress());
-        WsClient jonPhone = WsClient.json(node.httpAddress())) {
-      ivyPhone.hello(api.registerAndLogin(ivy), "phone", null);
-      jonPhone.hello(api.registerAndLogin(jon), "phone", null);
+    try (WsClient ivyPhone = api.phone(ivy);
+        WsClient jonPhone = api.phone(jon)) {
       befriend(ivyPhone, ivy, jonPhone, jon);
       assertEquals("sent", jonPhone.sendText(conv, "before-block", "hi").path("type").asText());
 

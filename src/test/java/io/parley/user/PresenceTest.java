@@ -26,8 +26,7 @@ class PresenceTest {
     String lou = Ids.user("lou");
     String kimToken = api.registerAndLogin(kim);
     String conv = Ids.direct(kim, lou);
-    try (WsClient louPhone = WsClient.json(node.httpAddress())) {
-      louPhone.hello(api.registerAndLogin(lou), "phone", null);
+    try (WsClient louPhone = api.phone(lou)) {
       try (WsClient kimSetup = WsClient.json(node.httpAddress())) {
         kimSetup.hello(kimToken, "setup", null);
         PeopleTest.befriend(kimSetup, kim, louPhone, lou);
