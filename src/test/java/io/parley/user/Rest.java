@@ -11,18 +11,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Any REST call with any method, token and raw body (Api covers only GET and POST). */
-final class Rest {
+public final class Rest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   private final String base;
 
-  Rest(InetSocketAddress address) {
+  public Rest(InetSocketAddress address) {
     this.base = "http://" + address.getHostString() + ":" + address.getPort() + "/api/v1";
   }
 
   /** token and body may be null. */
-  Api.Response call(String method, String path, String token, String body) throws Exception {
+  public Api.Response call(String method, String path, String token, String body) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(TIMEOUT)
