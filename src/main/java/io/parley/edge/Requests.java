@@ -111,11 +111,29 @@ public final class Requests {
             });
   }
 
-  CompletionStage<ServerFrame> read(String user, String device, ClientFrame.Read f) {
+  /**
+   * Marks conv read up to the seq, clamped to the timeline: a marker beyond the last seq would
+   * hide the entries still to come (unread would stay 0). {@code seen} is the highest seq the
+   * session has seen in conv (null: none); only a seq above it costs a look at the conversation.
+   */
+  CompletionStage<ServerFrame> read(String user, String device, ClientFrame.Read f, Long seen) {
+    if (seen != null && f.seq() <= seen) return markRead(user, device, f, f.seq());
+    if (ConversationId.parse(f.conv()).isEmpty()) return completed(unknownConv(f.rid()));
+    return conversation(f.conv())
+        .<Replies.SummaryReply>ask(
+            replyTo -> new ConversationEntity.GetSummary(user, replyTo), deps.settings().askTimeout())
+        .thenCompose(
+            reply ->
+                reply instanceof Replies.Summary s
+                    ? markRead(user, device, f, Math.min(f.seq(), s.lastSeq()))
+                    : completed(rejected(f.rid(), reply)));
+  }
+
+  private CompletionStage<ServerFrame> markRead(String user, String device, ClientFrame.Read f, long seq) {
     return deps.sharding()
         .entityRefFor(UserEntity.ENTITY_KEY, user)
         .<UserEntity.ReadReply>ask(
-            replyTo -> new UserEntity.MarkRead(f.conv(), f.seq(), device, replyTo),
+            replyTo -> new UserEntity.MarkRead(f.conv(), seq, device, replyTo),
             deps.settings().askTimeout())
         .thenApply(
             reply ->

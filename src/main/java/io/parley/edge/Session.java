@@ -78,8 +78,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final ActorRef<Push> pushRef;
   private final OrderedDelivery delivery;
   private final Map<String, Long> unflushedAcks = new HashMap<>();
-  // Conversations this session knows the user is in (from sync and pushes): acks elsewhere are refused.
-  private final java.util.Set<String> memberOf = new java.util.HashSet<>();
+  // The conversations this session knows the user is in (from sync and pushes), each with the
+  // highest seq it has seen there: acks elsewhere are refused, and markers beyond it are clamped.
+  private final Map<String, Long> lastSeen = new HashMap<>();
   private final SessionRooms rooms;
   private List<Entry> heldPushes = new ArrayList<>();
   private int sendsInFlight;
@@ -137,7 +138,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     if (m instanceof Inbound i) return onInbound(i);
     if (m instanceof Push.Delivery d) return onDelivery(d);
     if (m instanceof SendAnswered a) return onSendAnswered(a);
-    if (m instanceof Reply r) return write(r.frame());
+    if (m instanceof Reply r) return onReply(r.frame());
     if (m instanceof Push.ReadMarker r) return onReadMarker(r);
     if (m instanceof Push.TypingNotice t) return typing(t);
     if (m == Tick.INSTANCE) return onTick();
@@ -174,7 +175,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     else if (frame instanceof ClientFrame.Send s) onSend(s);
     else if (frame instanceof ClientFrame.History h) pipe(requests.history(user, h), h.rid());
     else if (frame instanceof ClientFrame.Ack a) onAck(a);
-    else if (frame instanceof ClientFrame.Read r) pipe(requests.read(user, device, r), r.rid());
+    else if (frame instanceof ClientFrame.Read r) pipe(requests.read(user, device, r, lastSeen.get(r.conv())), r.rid());
     else if (frame instanceof ClientFrame.Join j && SessionRooms.isRoom(j.conv())) pipe(rooms.join(j), j.rid());
     else if (frame instanceof ClientFrame.Leave l && SessionRooms.isRoom(l.conv())) write(rooms.leave(l));
     else if (frame instanceof ClientFrame.ContactOp c) pipe(people.handle(user, c), c.rid());
@@ -225,13 +226,18 @@ final class Session extends AbstractBehavior<SessionMessage> {
     return write(m.frame());
   }
 
-  /** Acks are coalesced; one with a rid is stored at once and answered when it is. */
+  /**
+   * Acks are coalesced; one with a rid is stored at once and answered when it is. A device holds
+   * at most what reached it, so an ack beyond the highest seq seen is clamped: a stored cursor
+   * beyond the timeline would skip the next entries in every later catch-up.
+   */
   private void onAck(ClientFrame.Ack a) {
-    if (!memberOf.contains(a.conv())) {
+    Long seen = lastSeen.get(a.conv());
+    if (seen == null) {
       error(a.rid(), ErrorCode.FORBIDDEN, "not a member of this conversation");
       return;
     }
-    unflushedAcks.merge(a.conv(), a.seq(), Math::max);
+    unflushedAcks.merge(a.conv(), Math.min(a.seq(), seen), Math::max);
     if (a.rid() == null) return;
     Map<String, Long> acks = Map.copyOf(unflushedAcks);
     unflushedAcks.clear();
@@ -265,8 +271,19 @@ final class Session extends AbstractBehavior<SessionMessage> {
         "system".equals(e.kind())
             && user.equals(e.body().path("user").asText(null))
             && ("left".equals(e.body().path("event").asText()) || "kicked".equals(e.body().path("event").asText()));
-    if (removed) memberOf.remove(e.conv());
-    else memberOf.add(e.conv());
+    if (removed) lastSeen.remove(e.conv());
+    else seen(e.conv(), e.seq());
+  }
+
+  private void seen(String conv, long seq) {
+    lastSeen.merge(conv, seq, Math::max);
+  }
+
+  private Behavior<SessionMessage> onReply(ServerFrame frame) {
+    if (frame instanceof ServerFrame.HistoryPage page && !page.messages().isEmpty()) {
+      seen(page.conv(), page.messages().get(page.messages().size() - 1).seq());
+    }
+    return write(frame);
   }
 
   private Behavior<SessionMessage> onReadMarker(Push.ReadMarker r) {
@@ -281,7 +298,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     } else {
       Requests.Sync sync = m.sync();
       sync.states().forEach(this::write);
-      sync.states().forEach(state -> memberOf.add(state.conv()));
+      sync.states().forEach(state -> seen(state.conv(), state.lastSeq()));
       sync.cursors().forEach(delivery::startFrom);
       for (ServerFrame.ConvState state : sync.states()) {
         sync.catchUp().getOrDefault(state.conv(), List.of()).forEach(delivery::offer);
