@@ -39,6 +39,11 @@ final class OrderedDelivery {
     written.put(conv, cursor);
   }
 
+  /** Like {@link #startFrom}, for a conversation this delivery has no position in yet. */
+  void startFromIfUnknown(String conv, long cursor) {
+    written.putIfAbsent(conv, cursor);
+  }
+
   /** Stop tracking conv: its next entry is written as it comes (the client pages any gap). */
   void forget(String conv) {
     written.remove(conv);

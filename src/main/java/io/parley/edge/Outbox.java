@@ -24,6 +24,11 @@ public final class Outbox {
   private volatile ActorRef<?> owner;
   // Why the session closed the socket (null: no error), for transports that can say so.
   private volatile Outbound.Close closedBy;
+  // Who wants a nudge once fewer frames than its mark wait (one session pacing its catch-up).
+  private final java.util.concurrent.atomic.AtomicReference<RoomWaiter> roomWaiter =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  private record RoomWaiter(int below, Runnable nudge) {}
 
   /** The socket's stream is materialized: its queue takes the frames from now on. */
   void attach(BoundedSourceQueue<Outbound> materialized) {
@@ -64,8 +69,26 @@ public final class Outbox {
 
   /** The stream took one frame off the queue. */
   void written() {
-    waiting.decrementAndGet();
+    long left = waiting.decrementAndGet();
     Metrics.PUSH_QUEUE.decrementAndGet();
+    RoomWaiter w = roomWaiter.get();
+    if (w != null && left < w.below() && roomWaiter.compareAndSet(w, null)) w.nudge().run();
+  }
+
+  /** Whether fewer than {@code frames} frames wait to be written. */
+  boolean hasRoom(int frames) {
+    return waiting.get() < frames;
+  }
+
+  /**
+   * Runs {@code nudge} once fewer than {@code frames} frames wait (at once if that is already so):
+   * a writer that paces itself by {@link #hasRoom} is woken when the socket has drained.
+   */
+  void whenRoom(int frames, Runnable nudge) {
+    RoomWaiter w = new RoomWaiter(frames, nudge);
+    roomWaiter.set(w);
+    // The queue may have drained between the caller's check and the line above.
+    if (hasRoom(frames) && roomWaiter.compareAndSet(w, null)) nudge.run();
   }
 
   /** The socket is gone: whatever still waited will never be written. */

@@ -18,7 +18,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import io.parley.push.SessionMessage;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The edge's side of each request: asks the owning entity through sharding, reads the journal
@@ -27,19 +31,18 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  */
 public final class Requests {
   private final SessionDeps deps;
+  private final ActorSystem<?> system;
 
-  public Requests(SessionDeps deps) {
+  public Requests(SessionDeps deps, ActorSystem<?> system) {
     this.deps = deps;
+    this.system = system;
   }
 
   /**
    * What a session sends after welcome: one conv_state per conversation, then per conversation
-   * the entries after its cursor. {@code cursors} are the ones catch-up started from.
+   * the entries after its cursor ({@link CatchUp} reads them as the socket drains).
    */
-  record Sync(
-      List<ServerFrame.ConvState> states,
-      Map<String, List<Entry>> catchUp,
-      Map<String, Long> cursors) {}
+  record Sync(List<ServerFrame.ConvState> states, Map<String, Long> cursors) {}
 
   /**
    * Posts a send; the session gets exactly one {@link Session.SendAnswered}. The outcome is
@@ -158,34 +161,15 @@ public final class Requests {
                   (conv, seq) -> {
                     if (state.reads().containsKey(conv)) cursors.put(conv, seq);
                   });
-              List<CompletionStage<ServerFrame.ConvState>> states =
-                  state.reads().entrySet().stream()
-                      .map(read -> convState(user, read.getKey(), read.getValue()))
-                      .toList();
-              return all(states)
-                  .thenCompose(
-                      convStates -> catchUp(convStates, cursors)
-                          .thenApply(entries -> new Sync(convStates, entries, cursors)));
-            });
-  }
-
-  private CompletionStage<Map<String, List<Entry>>> catchUp(
-      List<ServerFrame.ConvState> states, Map<String, Long> cursors) {
-    List<String> convs = new ArrayList<>();
-    List<CompletionStage<List<Entry>>> reads = new ArrayList<>();
-    for (ServerFrame.ConvState state : states) {
-      Long cursor = cursors.get(state.conv());
-      if (cursor == null || cursor >= state.lastSeq()) continue;
-      long to = Math.min(state.lastSeq(), cursor + deps.settings().catchUpMax());
-      convs.add(state.conv());
-      reads.add(deps.timeline().read(state.conv(), cursor + 1, to));
-    }
-    return all(reads)
-        .thenApply(
-            lists -> {
-              Map<String, List<Entry>> byConv = new HashMap<>();
-              for (int i = 0; i < convs.size(); i++) byConv.put(convs.get(i), lists.get(i));
-              return byConv;
+              // A user may be in thousands of conversations: ask a few at a time, not all at once.
+              return Source.from(List.copyOf(state.reads().entrySet()))
+                  .mapAsync(
+                      deps.settings().syncParallelism(),
+                      read -> convState(user, read.getKey(), read.getValue()).thenApply(Optional::ofNullable))
+                  .filter(Optional::isPresent)
+                  .map(Optional::get)
+                  .runWith(Sink.seq(), system)
+                  .thenApply(convStates -> new Sync(convStates, cursors));
             });
   }
 

@@ -52,6 +52,16 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   record Filled(String conv, List<Entry> entries) implements Connection.Command {}
 
+  /** A page of the hello catch-up, read from the journal. */
+  record CaughtUp(List<Entry> entries, Throwable failure) implements Connection.Command {}
+
+  /** The outbox drained below its low-water mark: the hello sync may write on. */
+  enum RoomToSync implements Connection.Command {
+    INSTANCE
+  }
+
+  record HistoryAnswered(ServerFrame frame) implements Connection.Command {}
+
   enum TokenExpired implements Connection.Command {
     INSTANCE
   }
@@ -82,8 +92,12 @@ final class Session extends AbstractBehavior<SessionMessage> {
   // highest seq it has seen there: acks elsewhere are refused, and markers beyond it are clamped.
   private final Map<String, Long> lastSeen = new HashMap<>();
   private final SessionRooms rooms;
-  private List<Entry> heldPushes = new ArrayList<>();
+  // Non-null while the hello sync is being written: live entries wait so as not to overtake it.
+  private HeldPushes heldPushes;
+  private CatchUp catchUp;
+  private List<String> cutShort = List.of();
   private int sendsInFlight;
+  private int historyInFlight;
   private long lastInboundNanos = System.nanoTime();
   private long lastRefreshNanos = System.nanoTime();
 
@@ -100,7 +114,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.user = claims.user();
     this.tokenId = claims.tokenId();
     this.device = hello.device();
-    this.requests = new Requests(deps);
+    this.requests = new Requests(deps, ctx.getSystem());
     this.people = new People(deps);
     this.groups = new Groups(deps);
     this.rooms =
@@ -109,6 +123,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.sendLimit = new RateLimiter(s.sendRate(), s.sendBurst(), System.nanoTime());
     this.pushRef = ctx.getSelf().narrow();
     this.delivery = new OrderedDelivery(e -> write(Frames.msg(e)), this::fill, s.catchUpMax());
+    this.heldPushes = new HeldPushes(s.outboundBuffer());
     timers.cancelAll();
     timers.startTimerWithFixedDelay(Tick.INSTANCE, s.heartbeat().dividedBy(2));
     timers.startTimerWithFixedDelay(FlushAcks.INSTANCE, s.ackFlush());
@@ -145,6 +160,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
     if (m == FlushAcks.INSTANCE) return flushAcks();
     if (m instanceof Synced s) return onSynced(s);
     if (m instanceof Filled f) return filled(f);
+    if (m instanceof CaughtUp c) return caughtUp(c);
+    if (m == RoomToSync.INSTANCE) return pumpSync();
+    if (m instanceof HistoryAnswered h) return historyAnswered(h);
     if (m instanceof Push.ContactChanged c) {
       return write(new ServerFrame.ContactEvent(c.event(), c.user()));
     }
@@ -173,7 +191,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     if (roomProblem != null) write(roomProblem);
     else if (frame instanceof ClientFrame.Ping p) write(new ServerFrame.Pong(p.rid()));
     else if (frame instanceof ClientFrame.Send s) onSend(s);
-    else if (frame instanceof ClientFrame.History h) pipe(requests.history(user, h), h.rid());
+    else if (frame instanceof ClientFrame.History h) history(h);
     else if (frame instanceof ClientFrame.Ack a) onAck(a);
     else if (frame instanceof ClientFrame.Read r) pipe(requests.read(user, device, r, lastSeen.get(r.conv())), r.rid());
     else if (frame instanceof ClientFrame.Join j && SessionRooms.isRoom(j.conv())) pipe(rooms.join(j), j.rid());
@@ -260,7 +278,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   private Behavior<SessionMessage> onDelivery(Push.Delivery d) {
     trackMembership(d.entry());
-    if (heldPushes != null) heldPushes.add(d.entry());
+    if (heldPushes != null) heldPushes.hold(d.entry());
     else delivery.offer(d.entry());
     return this;
   }
@@ -295,24 +313,83 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private Behavior<SessionMessage> onSynced(Synced m) {
     if (m.failure() != null) {
       error(null, ErrorCode.UNAVAILABLE, "could not load your conversations; reconnect");
-    } else {
-      Requests.Sync sync = m.sync();
-      sync.states().forEach(this::write);
-      sync.states().forEach(state -> seen(state.conv(), state.lastSeq()));
-      sync.cursors().forEach(delivery::startFrom);
-      for (ServerFrame.ConvState state : sync.states()) {
-        sync.catchUp().getOrDefault(state.conv(), List.of()).forEach(delivery::offer);
-        Long cursor = sync.cursors().get(state.conv());
-        // Beyond catch-up-max the client pages with history; live entries go out as they come.
-        if (cursor != null && state.lastSeq() - cursor > deps.settings().catchUpMax()) {
-          delivery.forget(state.conv());
-        }
-      }
+      return finishSync();
     }
-    List<Entry> held = heldPushes;
+    Requests.Sync sync = m.sync();
+    SessionSettings s = deps.settings();
+    sync.states().forEach(state -> seen(state.conv(), state.lastSeq()));
+    sync.cursors().forEach(delivery::startFrom);
+    cutShort = CatchUp.cutShort(sync.states(), sync.cursors(), s.catchUpMax());
+    catchUp = new CatchUp(syncIo(), sync.states(), sync.cursors(), s.catchUpMax(), s.historyMaxLimit());
+    return pumpSync();
+  }
+
+  /** The hello sync writes at the socket's pace: below half the outbox, woken as it drains. */
+  private CatchUp.Io syncIo() {
+    int lowWater = deps.settings().outboundBuffer() / 2;
+    ActorRef<SessionMessage> self = getContext().getSelf();
+    return new CatchUp.Io() {
+      public void write(ServerFrame frame) {
+        Session.this.write(frame);
+      }
+
+      public void offer(Entry entry) {
+        delivery.offer(entry);
+      }
+
+      public void read(String conv, long from, long to) {
+        getContext().pipeToSelf(deps.timeline().read(conv, from, to), CaughtUp::new);
+      }
+
+      public boolean hasRoom() {
+        return out.hasRoom(lowWater);
+      }
+
+      public void whenRoom() {
+        out.whenRoom(lowWater, () -> self.tell(RoomToSync.INSTANCE));
+      }
+    };
+  }
+
+  private Behavior<SessionMessage> caughtUp(CaughtUp m) {
+    if (catchUp == null) return this;
+    if (m.failure() != null) error(null, ErrorCode.UNAVAILABLE, "could not read all of your catch-up; page history");
+    catchUp.read(m.failure() == null ? m.entries() : List.of());
+    return pumpSync();
+  }
+
+  private Behavior<SessionMessage> pumpSync() {
+    if (catchUp == null || !catchUp.pump()) return this;
+    catchUp = null;
+    // Beyond catch-up-max the client pages with history; live entries go out as they come.
+    cutShort.forEach(delivery::forget);
+    return finishSync();
+  }
+
+  private Behavior<SessionMessage> finishSync() {
+    HeldPushes held = heldPushes;
     heldPushes = null;
-    held.forEach(delivery::offer);
+    held.release(delivery);
     return write(new ServerFrame.Synced());
+  }
+
+  /** History pages are large: a session has at most a few requests for them in flight. */
+  private void history(ClientFrame.History h) {
+    if (historyInFlight >= deps.settings().maxHistoryInFlight()) {
+      error(h.rid(), ErrorCode.RATE_LIMITED,
+          "at most " + deps.settings().maxHistoryInFlight() + " history requests in flight; wait for a reply");
+      return;
+    }
+    historyInFlight++;
+    getContext()
+        .pipeToSelf(
+            requests.history(user, h),
+            (frame, failure) -> new HistoryAnswered(failure == null ? frame : notAnswered(h.rid())));
+  }
+
+  private Behavior<SessionMessage> historyAnswered(HistoryAnswered m) {
+    historyInFlight--;
+    return onReply(m.frame());
   }
 
   private void fill(String conv, long from, long to) {

@@ -130,7 +130,7 @@ public final class Node implements AutoCloseable {
             config.getInt("parley.user.avatar-max-chars"));
     ConversationRoutes conversations =
         new ConversationRoutes(
-            new Requests(deps),
+            new Requests(deps, system),
             auth,
             json,
             settings.historyDefaultLimit(),

@@ -14,4 +14,11 @@ public final class Ids {
   public static String direct(String a, String b) {
     return a.compareTo(b) < 0 ? "d:" + a + ":" + b : "d:" + b + ":" + a;
   }
+
+  /** A fresh group id (g: and up to 32 chars of [a-z0-9]). */
+  public static String group(String name) {
+    String suffix = Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36);
+    String id = (name + suffix).replaceAll("[^a-z0-9]", "");
+    return "g:" + id.substring(0, Math.min(32, id.length()));
+  }
 }
