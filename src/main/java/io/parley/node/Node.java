@@ -3,6 +3,7 @@ package io.parley.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.parley.conversation.ConversationEntity;
+import io.parley.edge.FrameBudgets;
 import io.parley.edge.HttpListener;
 import io.parley.edge.LiveSessions;
 import io.parley.edge.Requests;
@@ -108,7 +109,8 @@ public final class Node implements AutoCloseable {
                 RoomRegistry.create(ClusterSharding.get(system), settings.refresh(), settings.askTimeout()),
                 "rooms",
                 org.apache.pekko.actor.typed.Props.empty()),
-            new LiveSessions(system));
+            new LiveSessions(system),
+            new FrameBudgets(FrameBudgets.Settings.from(config)));
     String host = config.getString("parley.node.bind-host");
     Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout());
     // The REST routes write the same JSON as the socket (snake_case, no nulls): one mapper for all.
