@@ -16,6 +16,7 @@ import io.parley.http.Auth;
 import io.parley.http.ConversationRoutes;
 import io.parley.metrics.EntityGauges;
 import io.parley.http.ProfileRoutes;
+import io.parley.http.RestBudgets;
 import io.parley.http.Routes;
 import io.parley.http.UserRoutes;
 import io.parley.protocol.Codec;
@@ -112,7 +113,8 @@ public final class Node implements AutoCloseable {
             new LiveSessions(system),
             new FrameBudgets(FrameBudgets.Settings.from(config)));
     String host = config.getString("parley.node.bind-host");
-    Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout());
+    RestBudgets restBudgets = new RestBudgets(RestBudgets.Settings.from(config));
+    Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout(), restBudgets);
     // The REST routes write the same JSON as the socket (snake_case, no nulls): one mapper for all.
     ObjectMapper json = Codec.json(settings.frameLimits()).mapper();
     UserRoutes users =
@@ -122,7 +124,8 @@ public final class Node implements AutoCloseable {
             tokens,
             auth,
             settings.askTimeout(),
-            json);
+            json,
+            restBudgets);
     ProfileRoutes profiles =
         new ProfileRoutes(
             deps.sharding(),
@@ -138,7 +141,7 @@ public final class Node implements AutoCloseable {
             settings.historyDefaultLimit(),
             settings.historyMaxLimit());
     WebSocketTransport webSocket = new WebSocketTransport(system, deps);
-    Routes routes = new Routes(webSocket, users, profiles, conversations);
+    Routes routes = new Routes(webSocket, users, profiles, conversations, restBudgets);
     int backlog = config.getInt("parley.edge.accept-backlog");
     Tcp.ServerBinding http =
         await(
