@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -37,6 +38,7 @@ public final class UserRoutes extends AllDirectives {
   private final Executor hashing;
   private final ObjectMapper json;
   private final RestBudgets budgets;
+  private final KnownUsers knownUsers;
   // Verified against when the user does not exist, so both failures take as long.
   private final String decoyHash;
 
@@ -47,7 +49,8 @@ public final class UserRoutes extends AllDirectives {
       Auth auth,
       Duration askTimeout,
       ObjectMapper json,
-      RestBudgets budgets) {
+      RestBudgets budgets,
+      KnownUsers knownUsers) {
     this.sharding = ClusterSharding.get(system);
     this.passwords = passwords;
     this.tokens = tokens;
@@ -55,6 +58,7 @@ public final class UserRoutes extends AllDirectives {
     this.askTimeout = askTimeout;
     this.json = json;
     this.budgets = budgets;
+    this.knownUsers = knownUsers;
     this.hashing =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("parley.auth.hash-dispatcher"));
     this.decoyHash = passwords.hash("decoy-password-for-unknown-users");
@@ -95,6 +99,7 @@ public final class UserRoutes extends AllDirectives {
     return onSuccess(
         registered,
         reply -> {
+          knownUsers.registered(user);
           if (reply == UserEntity.RegisterReply.TAKEN)
             return Json.error(StatusCodes.CONFLICT, "conflict", "user id is taken");
           ObjectNode out = json.createObjectNode().put("user", user).put("nickname", nickname);
@@ -106,7 +111,20 @@ public final class UserRoutes extends AllDirectives {
     String user = text(body, "user");
     String password = text(body, "password");
     if (!UserId.isValid(user) || password == null || password.length() > MAX_PASSWORD) return wrongCredentials();
-    return budgets.loginAs(user, () -> login(user, password));
+    return budgets.loginAs(
+        user,
+        () ->
+            onComplete(
+                knownUsers.exists(user).toCompletableFuture().orTimeout(askTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                known -> {
+                  if (known.isFailure()) {
+                    return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "could not check the user; retry");
+                  }
+                  // Answered at once: user ids are no secret (registration answers 409 for a
+                  // taken one), and hashing a decoy here would let unknown ids use up the
+                  // hashing threads.
+                  return known.get() ? login(user, password) : wrongCredentials();
+                }));
   }
 
   private Route login(String user, String password) {

@@ -14,6 +14,7 @@ import io.parley.edge.TcpTransport;
 import io.parley.edge.WebSocketTransport;
 import io.parley.http.Auth;
 import io.parley.http.ConversationRoutes;
+import io.parley.http.KnownUsers;
 import io.parley.metrics.EntityGauges;
 import io.parley.http.ProfileRoutes;
 import io.parley.http.RestBudgets;
@@ -21,6 +22,7 @@ import io.parley.http.Routes;
 import io.parley.http.UserRoutes;
 import io.parley.protocol.Codec;
 import io.parley.storage.CassandraSettings;
+import io.parley.storage.JournalProbe;
 import io.parley.storage.Schema;
 import io.parley.storage.TimelineReader;
 import io.parley.user.Passwords;
@@ -39,6 +41,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +120,7 @@ public final class Node implements AutoCloseable {
     Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout(), restBudgets);
     // The REST routes write the same JSON as the socket (snake_case, no nulls): one mapper for all.
     ObjectMapper json = Codec.json(settings.frameLimits()).mapper();
+    JournalProbe journal = new JournalProbe(system);
     UserRoutes users =
         new UserRoutes(
             system,
@@ -125,7 +129,11 @@ public final class Node implements AutoCloseable {
             auth,
             settings.askTimeout(),
             json,
-            restBudgets);
+            restBudgets,
+            new KnownUsers(
+                KnownUsers.Settings.from(config),
+                user -> journal.hasEvents(PersistenceId.of(UserEntity.ENTITY_KEY.name(), user).id()),
+                System::nanoTime));
     ProfileRoutes profiles =
         new ProfileRoutes(
             deps.sharding(),

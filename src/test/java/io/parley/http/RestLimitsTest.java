@@ -5,13 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import io.micrometer.core.instrument.Counter;
+import io.parley.metrics.Metrics;
 import io.parley.node.Node;
 import io.parley.testing.HttpFrom;
 import io.parley.testing.Ids;
 import io.parley.testing.TestNodes;
+import io.parley.user.UserEntity;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,6 +153,63 @@ class RestLimitsTest {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     assertTrue(answered <= bound("per-user.rate", "per-user.burst", seconds), answered + " of " + 3 * perAddress + " answered");
+  }
+
+  @Test
+  void loginsForUnknownIdsStartNoUserEntityAndRepeatsAreAnsweredFromTheCache() throws Exception {
+    List<String> ghosts = new ArrayList<>();
+    for (int i = 0; i < 200; i++) ghosts.add(Ids.user("ghost"));
+    String known = Ids.user("amy");
+    assertEquals(201, register(from("127.0.1.250"), known).status());
+    HttpFrom.Response wrongPassword = login(from("127.0.1.250"), known, WRONG);
+    assertEquals(401, wrongPassword.status());
+
+    double lookupsBefore = lookups();
+    loginAll(ghosts, 1, wrongPassword);
+    Set<String> hosted = hostedUsers();
+    assertTrue(hosted.contains(known), "the region state lists the user entities this node hosts");
+    assertEquals(0, ghosts.stream().filter(hosted::contains).count(), "user entities started for unknown ids");
+    double lookupsAfterFirst = lookups();
+    assertTrue(lookupsAfterFirst - lookupsBefore <= ghosts.size(), "at most one journal read per id");
+
+    loginAll(ghosts, 2, wrongPassword);
+    assertEquals(lookupsAfterFirst, lookups(), "repeats were answered from the cache");
+    hosted = hostedUsers();
+    assertEquals(0, ghosts.stream().filter(hosted::contains).count(), "user entities started for unknown ids");
+
+    // A registration on this node is seen at once, over the cached miss.
+    String late = ghosts.get(0);
+    assertEquals(201, register(from("127.0.1.251"), late).status());
+    assertEquals(200, login(from("127.0.1.251"), late, password(late)).status());
+  }
+
+  /** Logs each id in with a wrong password, 10 per address (127.0.round.*): each gets the bad-password answer. */
+  private void loginAll(List<String> ids, int round, HttpFrom.Response wrongPassword) throws Exception {
+    for (int i = 0; i < ids.size(); i++) {
+      HttpFrom.Response r = login(from("127.0." + round + "." + (1 + i / 10)), ids.get(i), WRONG);
+      assertEquals(wrongPassword.status(), r.status(), ids.get(i) + ": " + r);
+      assertEquals(wrongPassword.body(), r.body(), "unknown users look like wrong passwords");
+    }
+  }
+
+  /** Journal reads to learn whether an id exists (the registry is the JVM's; this test's node is the only one at work). */
+  private double lookups() {
+    Counter counter = Metrics.REGISTRY.find("parley.known.users.lookups").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private Set<String> hostedUsers() throws Exception {
+    CurrentShardRegionState state =
+        AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
+                ClusterSharding.get(node.system()).shardState(),
+                replyTo -> new GetShardRegionState(UserEntity.ENTITY_KEY, replyTo),
+                Duration.ofSeconds(10),
+                node.system().scheduler())
+            .toCompletableFuture()
+            .get();
+    Set<String> ids = new HashSet<>();
+    state.getShards().forEach(shard -> ids.addAll(shard.getEntityIds()));
+    return ids;
   }
 
   private double bound(String ratePath, String burstPath, double seconds) {
