@@ -1,6 +1,8 @@
 package io.parley.edge;
 
 import com.typesafe.config.Config;
+import io.micrometer.core.instrument.Counter;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
@@ -29,9 +31,15 @@ public final class FrameBudgets {
     CONTROL("control");
 
     final String key;
+    final Counter refused;
 
     FrameClass(String key) {
       this.key = key;
+      this.refused =
+          Counter.builder("parley.frames.refused")
+              .description("frames answered rate_limited, by frame class (parley.limits.frames)")
+              .tag("class", key)
+              .register(Metrics.REGISTRY);
     }
 
     static FrameClass of(ClientFrame f) {
@@ -100,6 +108,7 @@ public final class FrameBudgets {
   }
 
   private static ServerFrame.Error refusal(ClientFrame frame, FrameClass c, long waitNanos) {
+    c.refused.increment();
     long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
     String what = c == FrameClass.SEND ? "sends; retry with the same cid" : c.key + " frames; retry";
     return ServerFrame.Error.of(frame.rid(), ErrorCode.RATE_LIMITED, "too many " + what + " in " + ms + " ms or later");

@@ -1,8 +1,10 @@
 package io.parley.http;
 
 import com.typesafe.config.Config;
+import io.micrometer.core.instrument.Counter;
 import io.parley.edge.KeyedBudgets;
 import io.parley.edge.RateLimiter;
+import io.parley.metrics.Metrics;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -28,6 +30,10 @@ public final class RestBudgets {
   private static final int IPV6_PREFIX_BYTES = 8;
   // Requests whose source is not known share one budget (HttpListener always passes it on).
   private static final InetAddress UNKNOWN_SOURCE = InetAddress.getLoopbackAddress();
+  private static final Counter REFUSED =
+      Counter.builder("parley.rest.refused")
+          .description("REST requests answered 429 (parley.rest budgets)")
+          .register(Metrics.REGISTRY);
 
   public record Settings(
       RateLimiter perAddress,
@@ -93,6 +99,7 @@ public final class RestBudgets {
 
   private static Route spend(long waitNanos, String what, Supplier<Route> inner) {
     if (waitNanos == 0) return inner.get();
+    REFUSED.increment();
     long seconds = Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
     return Json.tooManyRequests(seconds, "too many " + what + "; retry after " + seconds + " s");
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import io.parley.metrics.Metrics;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Await;
@@ -56,9 +57,11 @@ class FrameBudgetsTest {
     try (WsClient a = api.phone(amy);
         WsClient b = api.phone(ben)) {
       a.sentSeq(conv, "hello", "links the conversation");
+      double refusedBefore = refusedTyping();
       Flood flood = flood(a, "t", 40, i -> TestClient.frame("typing", "conv", conv));
 
       assertTrue(flood.refused() > 0, "the flood was cut: " + flood);
+      assertEquals(refusedBefore + flood.refused(), refusedTyping(), "operators see the refusals");
       assertTrue(flood.accepted() <= typing.connectionBound(flood.seconds()), "within the budget: " + flood);
       a.sentSeq(conv, "after", "comes after every typing notice that passed");
       b.awaitMsgs(conv, 2);
@@ -209,6 +212,11 @@ class FrameBudgetsTest {
       if (ours && "rate_limited".equals(f.path("code").asText())) refused++;
     }
     return new Flood(n, refused, seconds);
+  }
+
+  private static double refusedTyping() {
+    var counter = Metrics.REGISTRY.find("parley.frames.refused").tag("class", "typing").counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private static int count(TestClient client, String type) {

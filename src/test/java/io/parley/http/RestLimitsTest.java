@@ -53,6 +53,7 @@ class RestLimitsTest {
   @Test
   void thirtyLoginsInASecondFromOneAddressGet429AfterTheBudget() throws Exception {
     HttpFrom attacker = from("127.0.0.11");
+    double refusedBefore = counted("parley.rest.refused");
     long start = System.nanoTime();
     List<HttpFrom.Response> answers = new ArrayList<>();
     for (int i = 0; i < 30; i++) answers.add(login(attacker, Ids.user("guess"), WRONG));
@@ -68,6 +69,7 @@ class RestLimitsTest {
       }
     }
     assertTrue(limited > 0, "some of 30 logins in " + seconds + " s were refused");
+    assertEquals(refusedBefore + limited, counted("parley.rest.refused"), "operators see the refusals");
     assertTrue(30 - limited <= bound("login.rate", "login.burst", seconds), (30 - limited) + " answered in " + seconds + " s");
 
     HttpFrom neighbour = from("127.0.0.12");
@@ -194,7 +196,11 @@ class RestLimitsTest {
 
   /** Journal reads to learn whether an id exists (the registry is the JVM's; this test's node is the only one at work). */
   private double lookups() {
-    Counter counter = Metrics.REGISTRY.find("parley.known.users.lookups").counter();
+    return counted("parley.known.users.lookups");
+  }
+
+  private static double counted(String name) {
+    Counter counter = Metrics.REGISTRY.find(name).counter();
     return counter == null ? 0 : counter.count();
   }
 
