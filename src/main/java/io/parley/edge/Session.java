@@ -84,7 +84,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final Requests requests;
   private final People people;
   private final Groups groups;
-  private final RateLimiter sendLimit;
+  private final FrameBudgets.Connection budgets;
   private final ActorRef<Push> pushRef;
   private final OrderedDelivery delivery;
   private final Map<String, Long> unflushedAcks = new HashMap<>();
@@ -120,7 +120,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.rooms =
         new SessionRooms(deps.rooms(), out, deps.settings().askTimeout(), ctx.getSystem().scheduler());
     SessionSettings s = deps.settings();
-    this.sendLimit = new RateLimiter(s.sendRate(), s.sendBurst(), System.nanoTime());
+    this.budgets = deps.frameBudgets().connection(user);
     this.pushRef = ctx.getSelf().narrow();
     this.delivery = new OrderedDelivery(e -> write(Frames.msg(e)), this::fill, s.catchUpMax());
     this.heldPushes = new HeldPushes(s.outboundBuffer());
@@ -187,6 +187,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     if (m.isKeepAlive()) return this;
     if (m.decoded().error() != null) return write(m.decoded().error());
     ClientFrame frame = m.decoded().frame();
+    ServerFrame.Error overBudget = budgets.refuse(frame);
+    if (overBudget != null) return write(overBudget);
     ServerFrame.Error roomProblem = rooms.problem(frame);
     if (roomProblem != null) write(roomProblem);
     else if (frame instanceof ClientFrame.Ping p) write(new ServerFrame.Pong(p.rid()));
@@ -221,9 +223,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private void onSend(ClientFrame.Send s) {
-    if (!sendLimit.tryAcquire(System.nanoTime())) {
-      error(s.rid(), ErrorCode.RATE_LIMITED, "too many sends; retry later with the same cid");
-    } else if (!s.isRecall()
+    if (!s.isRecall()
         && s.body().asText().getBytes(StandardCharsets.UTF_8).length > deps.settings().maxBodyBytes()) {
       error(s.rid(), ErrorCode.TOO_LARGE, "body exceeds " + deps.settings().maxBodyBytes() + " bytes");
     } else if (!deps.sendGate().tryEnter()) {

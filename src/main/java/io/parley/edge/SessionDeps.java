@@ -13,7 +13,8 @@ public record SessionDeps(
     TimelineReader timeline,
     ActorRef<RoomRegistry.Command> rooms,
     LiveSessions sessions,
-    SendGate sendGate) {
+    SendGate sendGate,
+    FrameBudgets frameBudgets) {
 
   public SessionDeps(
       SessionSettings settings,
@@ -21,7 +22,8 @@ public record SessionDeps(
       ClusterSharding sharding,
       TimelineReader timeline,
       ActorRef<RoomRegistry.Command> rooms,
-      LiveSessions sessions) {
-    this(settings, tokens, sharding, timeline, rooms, sessions, new SendGate(settings.maxSendsInFlight()));
+      LiveSessions sessions,
+      FrameBudgets frameBudgets) {
+    this(settings, tokens, sharding, timeline, rooms, sessions, new SendGate(settings.maxSendsInFlight()), frameBudgets);
   }
 }

@@ -4,27 +4,33 @@ import io.parley.edge.WebSocketTransport;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** Everything an edge node serves over HTTP: the WebSocket endpoint, the REST API, the web client. */
+/**
+ * Everything an edge node serves over HTTP: the WebSocket endpoint, the REST API, the web client,
+ * each request within its source address's budget.
+ */
 public final class Routes extends AllDirectives {
   private final WebSocketTransport webSocket;
   private final UserRoutes users;
   private final ProfileRoutes profiles;
   private final ConversationRoutes conversations;
+  private final RestBudgets budgets;
   private final WebRoutes web = new WebRoutes();
 
   public Routes(
       WebSocketTransport webSocket,
       UserRoutes users,
       ProfileRoutes profiles,
-      ConversationRoutes conversations) {
+      ConversationRoutes conversations,
+      RestBudgets budgets) {
     this.webSocket = webSocket;
     this.users = users;
     this.profiles = profiles;
     this.conversations = conversations;
+    this.budgets = budgets;
   }
 
   public Route routes() {
-    return concat(
+    Route all = concat(
         path(
             "ws",
             () ->
@@ -39,5 +45,6 @@ public final class Routes extends AllDirectives {
                     () -> concat(users.routes(), profiles.routes(), conversations.routes()))),
         path("metrics", () -> get(MetricsRoute::prometheus)),
         web.routes());
+    return budgets.perAddress(() -> all);
   }
 }

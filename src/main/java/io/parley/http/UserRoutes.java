@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -36,6 +37,8 @@ public final class UserRoutes extends AllDirectives {
   private final Duration askTimeout;
   private final Executor hashing;
   private final ObjectMapper json;
+  private final RestBudgets budgets;
+  private final KnownUsers knownUsers;
   // Verified against when the user does not exist, so both failures take as long.
   private final String decoyHash;
 
@@ -45,13 +48,17 @@ public final class UserRoutes extends AllDirectives {
       Tokens tokens,
       Auth auth,
       Duration askTimeout,
-      ObjectMapper json) {
+      ObjectMapper json,
+      RestBudgets budgets,
+      KnownUsers knownUsers) {
     this.sharding = ClusterSharding.get(system);
     this.passwords = passwords;
     this.tokens = tokens;
     this.auth = auth;
     this.askTimeout = askTimeout;
     this.json = json;
+    this.budgets = budgets;
+    this.knownUsers = knownUsers;
     this.hashing =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("parley.auth.hash-dispatcher"));
     this.decoyHash = passwords.hash("decoy-password-for-unknown-users");
@@ -59,12 +66,12 @@ public final class UserRoutes extends AllDirectives {
 
   public Route routes() {
     return concat(
-        path("users", () -> post(() -> JsonBody.object(json, this::register))),
+        path("users", () -> post(() -> budgets.registerFromAddress(() -> JsonBody.object(json, this::register)))),
         path(
             "sessions",
             () ->
                 concat(
-                    post(() -> JsonBody.object(json, this::login)),
+                    post(() -> budgets.loginFromAddress(() -> JsonBody.object(json, this::login))),
                     delete(() -> auth.authenticated(this::logout)))));
   }
 
@@ -78,6 +85,10 @@ public final class UserRoutes extends AllDirectives {
       return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "password must be 8-256 chars");
     if (!ProfileFields.validNickname(nickname))
       return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "nickname must be 1-64 chars");
+    return budgets.registerAs(user, () -> register(user, password, nickname));
+  }
+
+  private Route register(String user, String password, String nickname) {
     CompletionStage<UserEntity.RegisterReply> registered =
         CompletableFuture.supplyAsync(() -> passwords.hash(password), hashing)
             .thenCompose(
@@ -88,6 +99,7 @@ public final class UserRoutes extends AllDirectives {
     return onSuccess(
         registered,
         reply -> {
+          knownUsers.registered(user);
           if (reply == UserEntity.RegisterReply.TAKEN)
             return Json.error(StatusCodes.CONFLICT, "conflict", "user id is taken");
           ObjectNode out = json.createObjectNode().put("user", user).put("nickname", nickname);
@@ -98,8 +110,24 @@ public final class UserRoutes extends AllDirectives {
   private Route login(JsonNode body) {
     String user = text(body, "user");
     String password = text(body, "password");
-    if (!UserId.isValid(user) || password == null || password.length() > MAX_PASSWORD)
-      return Json.error(StatusCodes.UNAUTHORIZED, "unauthorized", "wrong user or password");
+    if (!UserId.isValid(user) || password == null || password.length() > MAX_PASSWORD) return wrongCredentials();
+    return budgets.loginAs(
+        user,
+        () ->
+            onComplete(
+                knownUsers.exists(user).toCompletableFuture().orTimeout(askTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                known -> {
+                  if (known.isFailure()) {
+                    return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "could not check the user; retry");
+                  }
+                  // Answered at once: user ids are no secret (registration answers 409 for a
+                  // taken one), and hashing a decoy here would let unknown ids use up the
+                  // hashing threads.
+                  return known.get() ? login(user, password) : wrongCredentials();
+                }));
+  }
+
+  private Route login(String user, String password) {
     CompletionStage<Boolean> verified =
         user(user)
             .<UserEntity.Credentials>ask(UserEntity.GetCredentials::new, askTimeout)
@@ -114,7 +142,7 @@ public final class UserRoutes extends AllDirectives {
     return onSuccess(
         verified,
         ok -> {
-          if (!ok) return Json.error(StatusCodes.UNAUTHORIZED, "unauthorized", "wrong user or password");
+          if (!ok) return wrongCredentials();
           Tokens.Issued issued = tokens.issue(user);
           ObjectNode out =
               json.createObjectNode()
@@ -135,6 +163,10 @@ public final class UserRoutes extends AllDirectives {
                         claims.tokenId(), claims.expiresAt().toEpochMilli(), replyTo),
                 askTimeout),
         done -> complete(StatusCodes.NO_CONTENT));
+  }
+
+  private static Route wrongCredentials() {
+    return Json.error(StatusCodes.UNAUTHORIZED, "unauthorized", "wrong user or password");
   }
 
   /** Spends the same time as a real check, then fails: unknown users look like wrong passwords. */

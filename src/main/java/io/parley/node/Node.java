@@ -3,6 +3,7 @@ package io.parley.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.parley.conversation.ConversationEntity;
+import io.parley.edge.FrameBudgets;
 import io.parley.edge.HttpListener;
 import io.parley.edge.LiveSessions;
 import io.parley.edge.Requests;
@@ -13,12 +14,15 @@ import io.parley.edge.TcpTransport;
 import io.parley.edge.WebSocketTransport;
 import io.parley.http.Auth;
 import io.parley.http.ConversationRoutes;
+import io.parley.http.KnownUsers;
 import io.parley.metrics.EntityGauges;
 import io.parley.http.ProfileRoutes;
+import io.parley.http.RestBudgets;
 import io.parley.http.Routes;
 import io.parley.http.UserRoutes;
 import io.parley.protocol.Codec;
 import io.parley.storage.CassandraSettings;
+import io.parley.storage.JournalProbe;
 import io.parley.storage.Schema;
 import io.parley.storage.TimelineReader;
 import io.parley.user.Passwords;
@@ -37,6 +41,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,11 +113,14 @@ public final class Node implements AutoCloseable {
                 RoomRegistry.create(ClusterSharding.get(system), settings.refresh(), settings.askTimeout()),
                 "rooms",
                 org.apache.pekko.actor.typed.Props.empty()),
-            new LiveSessions(system));
+            new LiveSessions(system),
+            new FrameBudgets(FrameBudgets.Settings.from(config)));
     String host = config.getString("parley.node.bind-host");
-    Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout());
+    RestBudgets restBudgets = new RestBudgets(RestBudgets.Settings.from(config));
+    Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout(), restBudgets);
     // The REST routes write the same JSON as the socket (snake_case, no nulls): one mapper for all.
     ObjectMapper json = Codec.json(settings.frameLimits()).mapper();
+    JournalProbe journal = new JournalProbe(system);
     UserRoutes users =
         new UserRoutes(
             system,
@@ -120,7 +128,12 @@ public final class Node implements AutoCloseable {
             tokens,
             auth,
             settings.askTimeout(),
-            json);
+            json,
+            restBudgets,
+            new KnownUsers(
+                KnownUsers.Settings.from(config),
+                user -> journal.hasEvents(PersistenceId.of(UserEntity.ENTITY_KEY.name(), user).id()),
+                System::nanoTime));
     ProfileRoutes profiles =
         new ProfileRoutes(
             deps.sharding(),
@@ -136,7 +149,7 @@ public final class Node implements AutoCloseable {
             settings.historyDefaultLimit(),
             settings.historyMaxLimit());
     WebSocketTransport webSocket = new WebSocketTransport(system, deps);
-    Routes routes = new Routes(webSocket, users, profiles, conversations);
+    Routes routes = new Routes(webSocket, users, profiles, conversations, restBudgets);
     int backlog = config.getInt("parley.edge.accept-backlog");
     Tcp.ServerBinding http =
         await(

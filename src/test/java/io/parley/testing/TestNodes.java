@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.parley.node.Node;
 import io.parley.node.ParleyConfig;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -23,6 +25,37 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
   public static final String TOKEN_SECRET = "test-secret-test-secret-test-secret-0123456789";
   private static final AtomicInteger counter = new AtomicInteger();
 
+  private static final int UNLIMITED = 100000;
+
+  // Tests fire hundreds of frames at once from one user; RateLimitTest and FrameBudgetsTest
+  // check the real budgets on nodes of their own.
+  private static final Map<String, Object> RAISED_FRAME_LIMITS =
+      raised(
+          List.of("parley.limits.send-rate", "parley.limits.send-burst"),
+          "parley.limits.frames",
+          "typing", "acks", "reads", "queries", "changes", "rooms", "control");
+
+  // Every test's requests come from 127.0.0.1; RestLimitsTest checks the real budgets.
+  private static final Map<String, Object> RAISED_REST_LIMITS =
+      raised(
+          List.of(
+              "parley.rest.per-address.rate", "parley.rest.per-address.burst",
+              "parley.rest.per-user.rate", "parley.rest.per-user.burst"),
+          "parley.rest",
+          "login", "register");
+
+  /** The keys, and rate, burst, user-rate and user-burst of each budget class, set to UNLIMITED. */
+  private static Map<String, Object> raised(List<String> keys, String section, String... classes) {
+    Map<String, Object> raised = new HashMap<>();
+    keys.forEach(key -> raised.put(key, UNLIMITED));
+    for (String c : classes) {
+      for (String key : List.of("rate", "burst", "user-rate", "user-burst")) {
+        raised.put(section + "." + c + "." + key, UNLIMITED);
+      }
+    }
+    return raised;
+  }
+
   public static String cassandra() {
     String contact = System.getProperty("parley.test.cassandra");
     if (contact == null || contact.isBlank() || contact.startsWith("${")) {
@@ -33,7 +66,8 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
     return contact;
   }
 
-  public static Config config(Map<String, Object> overrides) {
+  private static Config config(
+      Map<String, Object> overrides, boolean raiseFrameLimits, boolean raiseRestLimits) {
     Config test =
         ConfigFactory.parseMap(
                 Map.ofEntries(
@@ -46,17 +80,35 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
                     Map.entry("parley.metrics.entity-poll", "1s"),
                     Map.entry("parley.cassandra.contact-points", cassandra()),
                     Map.entry("parley.auth.token-secret", TOKEN_SECRET),
-                    // Tests fire hundreds of sends at once; RateLimitTest checks the real limit.
-                    Map.entry("parley.limits.send-rate", 100000),
-                    Map.entry("parley.limits.send-burst", 100000),
                     // A test ends a node by terminating it; the JVM must survive that.
                     Map.entry("pekko.coordinated-shutdown.exit-jvm", "off"),
                     Map.entry("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off")));
-    return ParleyConfig.load(ConfigFactory.parseMap(overrides).withFallback(test));
+    Config limits = ConfigFactory.empty();
+    if (raiseFrameLimits) limits = limits.withFallback(ConfigFactory.parseMap(RAISED_FRAME_LIMITS));
+    if (raiseRestLimits) limits = limits.withFallback(ConfigFactory.parseMap(RAISED_REST_LIMITS));
+    return ParleyConfig.load(ConfigFactory.parseMap(overrides).withFallback(limits).withFallback(test));
+  }
+
+  public static Config config(Map<String, Object> overrides) {
+    return config(overrides, true, true);
   }
 
   public static Node start(Map<String, Object> overrides) throws Exception {
-    return Node.start(config(overrides), "parley-test-" + counter.incrementAndGet());
+    return start(config(overrides));
+  }
+
+  /** A node with the production frame budgets (parley.limits.frames) and raised REST ones. */
+  public static Node startWithRealFrameLimits(Map<String, Object> overrides) throws Exception {
+    return start(config(overrides, false, true));
+  }
+
+  /** A node with the production REST budgets (parley.rest) and raised frame ones. */
+  public static Node startWithRealRestLimits(Map<String, Object> overrides) throws Exception {
+    return start(config(overrides, true, false));
+  }
+
+  private static Node start(Config config) throws Exception {
+    return Node.start(config, "parley-test-" + counter.incrementAndGet());
   }
 
   /** The node shared by the test classes that use this extension. */
