@@ -20,6 +20,11 @@ const SEND_RETRY_MS = 1_500;
 const SEND_RETRY_MAX_MS = 15_000;
 // Send errors that mean "nothing stored, try again with the same cid" (PROTOCOL.md 7).
 const RETRYABLE = new Set(['unavailable', 'rate_limited', 'disconnected']);
+// History requests out at once: the server refuses more than parley.session.max-history-in-flight
+// (4) with rate_limited, and budgets them per second; a refused one is asked again later.
+const HISTORY_IN_FLIGHT = 3;
+const HISTORY_RETRY_MS = 1_000;
+const HISTORY_TRIES = 4;
 
 export const USER_ID = /^[a-z0-9_.-]{3,32}$/;
 
@@ -121,6 +126,8 @@ export class ChatClient extends EventTarget {
     this.synced = false;
     this.pending = new Map(); // rid -> {resolve, reject}
     this.ridCounter = 0;
+    this.historyQueue = []; // history requests waiting for a slot
+    this.historyOut = 0;
     this.acks = new Map();
     this.typingSent = new Map();
     this.timers = {};
@@ -274,6 +281,36 @@ export class ChatClient extends EventTarget {
       }
       this.pending.set(rid, { resolve, reject });
     });
+  }
+
+  /** A history request, a few at a time (after a sync, every changed conversation pages). */
+  askHistory(frame) {
+    return new Promise((resolve, reject) => {
+      this.historyQueue.push({ frame, resolve, reject, tries: 0 });
+      this.pumpHistory();
+    });
+  }
+
+  pumpHistory() {
+    while (this.historyOut < HISTORY_IN_FLIGHT && this.historyQueue.length > 0) {
+      const job = this.historyQueue.shift();
+      this.historyOut++;
+      this.ask(job.frame)
+        .then(job.resolve, (e) => {
+          if (e.code !== 'rate_limited' || ++job.tries >= HISTORY_TRIES) {
+            job.reject(e);
+            return;
+          }
+          setTimeout(() => {
+            this.historyQueue.push(job);
+            this.pumpHistory();
+          }, HISTORY_RETRY_MS * job.tries);
+        })
+        .finally(() => {
+          this.historyOut--;
+          this.pumpHistory();
+        });
+    }
   }
 
   onFrame(f) {
@@ -490,7 +527,7 @@ export class ChatClient extends EventTarget {
     this.changed();
     try {
       const before = c.entries.size > 0 ? c.lowest : null;
-      const page = await this.ask({ type: 'history', conv: c.id, before, after: null, limit: HISTORY_PAGE });
+      const page = await this.askHistory({ type: 'history', conv: c.id, before, after: null, limit: HISTORY_PAGE });
       for (const m of page.messages) this.applyMsg(m, 'history');
       if (!page.has_more) c.atStart = true;
     } catch (e) {
@@ -510,7 +547,7 @@ export class ChatClient extends EventTarget {
     let progressed = false;
     try {
       const limit = Math.max(1, Math.min(GAP_PAGE, gap.until - gap.after));
-      const page = await this.ask({ type: 'history', conv: c.id, before: null, after: gap.after, limit });
+      const page = await this.askHistory({ type: 'history', conv: c.id, before: null, after: gap.after, limit });
       const size = c.entries.size;
       for (const m of page.messages) this.applyMsg(m, 'history');
       progressed = c.entries.size > size;
@@ -525,7 +562,7 @@ export class ChatClient extends EventTarget {
 
   async refreshPreview(c) {
     try {
-      const page = await this.ask({ type: 'history', conv: c.id, before: null, after: null, limit: 1 });
+      const page = await this.askHistory({ type: 'history', conv: c.id, before: null, after: null, limit: 1 });
       for (const m of page.messages) {
         if (c.entries.size === 0) this.applyMsg(m, 'history');
         else if (!c.last || m.seq > c.last.seq) c.last = m;

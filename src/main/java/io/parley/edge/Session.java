@@ -200,11 +200,17 @@ final class Session extends AbstractBehavior<SessionMessage> {
     else if (frame instanceof ClientFrame.Leave l && SessionRooms.isRoom(l.conv())) write(rooms.leave(l));
     else if (frame instanceof ClientFrame.ContactOp c) pipe(people.handle(user, c), c.rid());
     else if (frame instanceof ClientFrame.Contacts c) pipe(people.contacts(user, c), c.rid());
-    else if (frame instanceof ClientFrame.Typing t) groups.typing(user, t);
+    else if (frame instanceof ClientFrame.Typing t) typing(t);
     else if (frame instanceof ClientFrame.Create c) pipe(groups.create(user, c), c.rid());
     else if (frame instanceof ClientFrame.GroupOp g) pipe(groups.handle(user, g), g.rid());
     else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
     return this;
+  }
+
+  /** Typing is fire-and-forget; one that carries a rid still gets its one reply. */
+  private void typing(ClientFrame.Typing t) {
+    groups.typing(user, t);
+    write(new ServerFrame.Ok(t.rid()));
   }
 
   private Behavior<SessionMessage> typing(Push.TypingNotice t) {
