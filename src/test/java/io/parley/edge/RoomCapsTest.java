@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A socket joins a bounded number of rooms and a room takes a bounded number of listeners per
@@ -61,6 +62,20 @@ class RoomCapsTest {
       assertEquals("ok", join(greedy, extra).path("type").asText());
       long seq = other.sentSeq(extra, "after-leave", "now you hear me");
       assertEquals(seq, greedy.awaitMsgs(extra, 1).get(0).get("seq").asLong());
+    }
+  }
+
+  /** The shared node runs on the defaults of conf/application.conf. */
+  @Test
+  @ExtendWith(TestNodes.class)
+  void byDefaultASocketJoinsTwentyRooms(Node shared) throws Exception {
+    String prefix = "r:default-" + Ids.user("x").substring(2) + "-";
+    try (WsClient ws = new Api(shared.httpAddress()).phone(Ids.user("twenty"))) {
+      for (int i = 0; i < 20; i++) ws.send(TestClient.frame("join", "rid", "j" + i, "conv", prefix + i));
+      for (int i = 0; i < 20; i++) assertEquals("ok", ws.awaitReply("j" + i).path("type").asText());
+      JsonNode refused = join(ws, prefix + 20);
+      assertEquals("forbidden", refused.path("code").asText(), refused.toString());
+      assertTrue(refused.path("message").asText().contains("20"), refused.toString());
     }
   }
 
