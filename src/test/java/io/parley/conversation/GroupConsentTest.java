@@ -122,6 +122,21 @@ class GroupConsentTest {
         assertOutside(v, second, fourth);
 
         assertEquals(2, v.sentSeq(groups.get(0), "still-in", "earlier adds stand"), "earlier adds stand");
+
+        // Adds that arrive at once are reserved one at a time: a burst gets no further.
+        String target = Ids.user("target");
+        try (WsClient t = api.phone(target)) {
+          int burst = 6;
+          for (int i = 0; i < burst; i++) {
+            first.send(TestClient.frame("create", "rid", "b" + i, "kind", "group", "title", "t", "members", List.of(target)));
+          }
+          int added = 0;
+          for (int i = 0; i < burst; i++) {
+            String conv = first.awaitReply("b" + i).get("conv").asText();
+            if (createdMembers(first, conv).contains(target)) added++;
+          }
+          assertEquals(3, added, "of " + burst + " groups created at once");
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.parley.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
@@ -20,14 +21,21 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A room's registration on an edge node ends with its last local socket: rooms that nobody on
- * the node listens to any more hold no actor, no subscription and no memory there.
+ * What a room may hold on an edge node. Its registration ends with its last local socket: rooms
+ * that nobody on the node listens to any more hold no actor, no subscription and no memory
+ * there. A socket joins a bounded number of rooms and a room takes a bounded number of
+ * listeners per node; a refused join is not in effect: the socket gets none of the room's
+ * entries and may not send into it.
  */
-class RoomLifecycleTest {
+class RoomLimitsTest {
   private static final int ROOMS = 1_000;
   private static final int WINDOW = 50;
+  private static final int LISTENERS = 2;
+  // conf/application.conf's parley.rooms.max-joined-per-socket, which the shared node runs with.
+  private static final int DEFAULT_PER_SOCKET = 20;
   private static final Duration GONE = Duration.ofSeconds(30);
   private static Node node;
   private static Api api;
@@ -35,7 +43,11 @@ class RoomLifecycleTest {
   @BeforeAll
   static void start() throws Exception {
     // Its own node: the live room count is this node's alone, and one socket may join them all.
-    node = TestNodes.start(Map.of("parley.rooms.max-joined-per-socket", ROOMS));
+    node =
+        TestNodes.start(
+            Map.of(
+                "parley.rooms.max-joined-per-socket", ROOMS,
+                "parley.rooms.max-listeners-per-node", LISTENERS));
     api = new Api(node.httpAddress());
   }
 
@@ -104,6 +116,76 @@ class RoomLifecycleTest {
       assertEquals(seq, got.get("seq").asLong());
     }
     Await.until(() -> liveRooms(node), n -> n == 0, GONE, "the raced room ends once both sockets close");
+  }
+
+  @Test
+  @ExtendWith(TestNodes.class)
+  void aSocketJoinsAtMostTheCapOfRooms(Node shared) throws Exception {
+    String prefix = "r:cap-" + Ids.user("x").substring(2) + "-";
+    String extra = prefix + DEFAULT_PER_SOCKET;
+    Api sharedApi = new Api(shared.httpAddress());
+    try (WsClient greedy = sharedApi.phone(Ids.user("greedy"));
+        WsClient other = sharedApi.phone(Ids.user("other"))) {
+      for (int i = 0; i < DEFAULT_PER_SOCKET; i++) greedy.send(TestClient.frame("join", "rid", "j" + i, "conv", prefix + i));
+      for (int i = 0; i < DEFAULT_PER_SOCKET; i++) assertEquals("ok", greedy.awaitReply("j" + i).path("type").asText());
+      assertEquals("ok", join(other, extra).path("type").asText());
+      JsonNode refused = join(greedy, extra);
+      assertEquals("forbidden", refused.path("code").asText(), refused.toString());
+      assertTrue(refused.path("message").asText().contains(String.valueOf(DEFAULT_PER_SOCKET)), "names the limit: " + refused);
+
+      assertNotInEffect(greedy, other, extra);
+
+      // Leaving one room makes room for another.
+      greedy.send(TestClient.frame("leave", "rid", "l0", "conv", prefix + 0));
+      assertEquals("ok", greedy.awaitReply("l0").path("type").asText());
+      assertEquals("ok", join(greedy, extra).path("type").asText());
+      long seq = other.sentSeq(extra, "after-leave", "now you hear me");
+      assertEquals(seq, greedy.awaitMsgs(extra, 1).get(0).get("seq").asLong());
+    }
+  }
+
+  @Test
+  void aRoomTakesAtMostTheCapOfListenersPerNode() throws Exception {
+    String room = "r:full-" + Ids.user("x").substring(2);
+    try (WsClient first = api.phone(Ids.user("first"));
+        WsClient second = api.phone(Ids.user("second"));
+        WsClient late = api.phone(Ids.user("late"))) {
+      assertEquals("ok", join(first, room).path("type").asText());
+      assertEquals("ok", join(second, room).path("type").asText());
+      JsonNode refused = join(late, room);
+      assertEquals("unavailable", refused.path("code").asText(), refused.toString());
+      assertTrue(refused.path("message").asText().contains("room full"), refused.toString());
+
+      assertNotInEffect(late, first, room);
+
+      first.send(TestClient.frame("leave", "rid", "l", "conv", room));
+      assertEquals("ok", first.awaitReply("l").path("type").asText());
+      assertEquals("ok", join(late, room).path("type").asText());
+      long seq = second.sentSeq(room, "after-leave", "welcome");
+      assertEquals(seq, late.awaitMsgs(room, 1).get(0).get("seq").asLong());
+    }
+    Await.until(() -> liveRooms(node), n -> n == 0, GONE, "the full room ends once its sockets close");
+  }
+
+  /**
+   * {@code refused} was refused {@code room}: a message that a joined socket sends there reaches
+   * that socket but not {@code refused} (which answers a ping after the room's fan-out), and
+   * {@code refused} may not send there.
+   */
+  private static void assertNotInEffect(WsClient refused, WsClient joined, String room) throws Exception {
+    long seq = joined.sentSeq(room, "while-refused", "not for you");
+    assertEquals(seq, joined.awaitMsgs(room, 1).get(0).get("seq").asLong());
+    refused.send(TestClient.frame("ping", "rid", "p-" + seq));
+    refused.awaitReply("p-" + seq);
+    assertEquals(0, refused.msgs(room).size(), "a refused join gets no entries");
+    refused.send(TestClient.frame("send", "rid", "s-" + seq, "conv", room, "cid", "refused", "body", "let me in"));
+    assertEquals("forbidden", refused.awaitReply("s-" + seq).path("code").asText());
+  }
+
+  private static JsonNode join(WsClient ws, String room) throws Exception {
+    String rid = "j-" + room;
+    ws.send(TestClient.frame("join", "rid", rid, "conv", room));
+    return ws.awaitReply(rid);
   }
 
   /** The node's room registry's count of rooms it holds (system actor /system/rooms). */
