@@ -6,48 +6,45 @@ import io.parley.conversation.Replies;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
-import io.parley.user.UserEntity;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * Group operations and typing (PROTOCOL.md section 5): the conversation entity decides. Room
  * joins are per connection and live in {@link Session}; see {@link RoomRegistry}.
+ *
+ * <p>Nobody is put into a group without consent ({@link Invitees}): an unknown id refuses the
+ * request ({@code not_found}, naming it); a user who blocks the inviter, or who was added to
+ * too many groups within the hour, is left out without a word, and the request goes on.
  */
 final class Groups {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final SessionDeps deps;
+  private final Invitees invitees;
 
   Groups(SessionDeps deps) {
     this.deps = deps;
+    this.invitees = new Invitees(deps.sharding(), deps.settings().askTimeout());
   }
 
-  /** Checks that every member exists, then creates {@code g:<random id>}. */
+  /** Creates {@code g:<random id>} with the members who consent. */
   CompletionStage<ServerFrame> create(String user, ClientFrame.Create c) {
     String conv = "g:" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
-    List<CompletableFuture<UserEntity.Credentials>> lookups =
-        c.members().stream()
-            .distinct()
-            .map(
-                m ->
-                    deps.sharding()
-                        .entityRefFor(UserEntity.ENTITY_KEY, m)
-                        .<UserEntity.Credentials>ask(UserEntity.GetCredentials::new, deps.settings().askTimeout())
-                        .toCompletableFuture())
-            .toList();
-    return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
+    List<String> others = others(user, c.members());
+    if (others.size() + 1 > deps.settings().maxGroupSize()) return done(tooLarge(c.rid()));
+    return invitees
+        .consent(user, conv, others)
         .thenCompose(
-            done -> {
-              if (lookups.stream().anyMatch(l -> l.join().passwordHash() == null)) {
-                return CompletableFuture.completedFuture(
-                    (ServerFrame) ServerFrame.Error.of(c.rid(), ErrorCode.NOT_FOUND, "a member does not exist"));
-              }
+            consent -> {
+              if (!consent.unknown().isEmpty()) return done(unknown(c.rid(), consent.unknown()));
               return conversation(conv)
                   .<Replies.PostReply>ask(
-                      replyTo -> new ConversationEntity.Create(user, c.title(), c.members(), replyTo),
+                      replyTo -> new ConversationEntity.Create(user, c.title(), consent.added(), replyTo),
                       deps.settings().askTimeout())
                   .thenApply(reply -> reply instanceof Replies.Posted ? new ServerFrame.Created(c.rid(), conv) : rejected(c.rid(), reply));
             });
@@ -55,13 +52,31 @@ final class Groups {
 
   CompletionStage<ServerFrame> handle(String user, ClientFrame.GroupOp op) {
     ConversationEntity.Manage manage = manage(user, op, null);
-    if (manage == null) {
-      return CompletableFuture.completedFuture(
-          ServerFrame.Error.of(op.rid(), ErrorCode.FORBIDDEN, "not allowed in this conversation"));
-    }
-    return conversation(op.conv())
-        .<Replies.PostReply>ask(replyTo -> manage(user, op, replyTo), deps.settings().askTimeout())
-        .thenApply(reply -> reply instanceof Replies.Posted ? new ServerFrame.Ok(op.rid()) : rejected(op.rid(), reply));
+    if (manage == null) return done(ServerFrame.Error.of(op.rid(), ErrorCode.FORBIDDEN, "not allowed in this conversation"));
+    if (op instanceof ClientFrame.Invite i) return invite(user, i);
+    return ask(op.conv(), replyTo -> manage(user, op, replyTo), op.rid());
+  }
+
+  /**
+   * An empty invite first (it stores nothing) tells whether the user may invite at all, so a
+   * refused invite asks no invitee and spends none of their adds.
+   */
+  private CompletionStage<ServerFrame> invite(String user, ClientFrame.Invite i) {
+    return ask(i.conv(), replyTo -> inviting(user, List.of(), replyTo), i.rid())
+        .thenCompose(
+            allowed -> {
+              if (!(allowed instanceof ServerFrame.Ok)) return done(allowed);
+              List<String> others = others(user, i.users());
+              if (others.size() + 1 > deps.settings().maxGroupSize()) return done(tooLarge(i.rid()));
+              return invitees
+                  .consent(user, i.conv(), others)
+                  .thenCompose(
+                      consent -> {
+                        if (!consent.unknown().isEmpty()) return done(unknown(i.rid(), consent.unknown()));
+                        if (consent.added().isEmpty()) return done(allowed);
+                        return ask(i.conv(), replyTo -> inviting(user, consent.added(), replyTo), i.rid());
+                      });
+            });
   }
 
   void typing(String user, ClientFrame.Typing t) {
@@ -70,9 +85,22 @@ final class Groups {
     }
   }
 
+  /** Asks the group to apply a change; ok once it is stored. */
+  private CompletionStage<ServerFrame> ask(
+      String conv, Function<ActorRef<Replies.PostReply>, ConversationEntity.Manage> change, String rid) {
+    return conversation(conv)
+        .<Replies.PostReply>ask(change::apply, deps.settings().askTimeout())
+        .thenApply(reply -> reply instanceof Replies.Posted ? new ServerFrame.Ok(rid) : rejected(rid, reply));
+  }
+
+  private static ConversationEntity.Manage inviting(
+      String user, List<String> users, ActorRef<Replies.PostReply> replyTo) {
+    return new ConversationEntity.Manage(user, ConversationEntity.GroupOp.INVITE, users, null, null, replyTo);
+  }
+
   /** The entity command for a group op; null when the conversation is no group. */
   private static ConversationEntity.Manage manage(
-      String user, ClientFrame.GroupOp op, org.apache.pekko.actor.typed.ActorRef<Replies.PostReply> replyTo) {
+      String user, ClientFrame.GroupOp op, ActorRef<Replies.PostReply> replyTo) {
     var conv = ConversationId.parse(op.conv());
     if (conv.isEmpty() || !conv.get().isGroup()) return null;
     if (op instanceof ClientFrame.Invite i) {
@@ -91,6 +119,23 @@ final class Groups {
       return new ConversationEntity.Manage(user, ConversationEntity.GroupOp.ROLE, List.of(r.user()), null, r.role(), replyTo);
     }
     return null; // join: groups are joined by invitation
+  }
+
+  /** The distinct users named, without the one who names them. */
+  private static List<String> others(String user, List<String> users) {
+    return users.stream().distinct().filter(u -> !u.equals(user)).toList();
+  }
+
+  private ServerFrame tooLarge(String rid) {
+    return ServerFrame.Error.of(rid, ErrorCode.BAD_REQUEST, "a group has at most " + deps.settings().maxGroupSize() + " members");
+  }
+
+  private static ServerFrame unknown(String rid, List<String> users) {
+    return ServerFrame.Error.of(rid, ErrorCode.NOT_FOUND, "no such user: " + String.join(", ", users));
+  }
+
+  private static CompletionStage<ServerFrame> done(ServerFrame frame) {
+    return CompletableFuture.completedFuture(frame);
   }
 
   private EntityRef<ConversationEntity.Command> conversation(String conv) {

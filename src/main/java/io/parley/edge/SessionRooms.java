@@ -4,24 +4,27 @@ import io.parley.conversation.ConversationId;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
-import java.util.HashSet;
-import java.util.Set;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.Done;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * The rooms one connection has joined. Joins are per connection and not stored: the node's
- * {@link RoomRegistry} puts room entries straight into this socket's outbox.
+ * {@link RoomRegistry} puts room entries straight into this socket's outbox, and refuses a join
+ * beyond its caps (rooms per socket, listeners per room).
  */
 final class SessionRooms {
   private final ActorRef<RoomRegistry.Command> registry;
   private final Outbox out;
-  private final Set<String> joined = new HashSet<>();
+  // Room -> the join that put it here. A join counts from when it is sent; a refusal, answered
+  // off the session's thread, takes it out again unless a later join of the room replaced it.
+  private final Map<String, Long> joined = new ConcurrentHashMap<>();
+  private long joins;
 
   private final Duration timeout;
   private final Scheduler scheduler;
@@ -49,7 +52,7 @@ final class SessionRooms {
     if (frame instanceof ClientFrame.Ack || frame instanceof ClientFrame.Read) {
       return ServerFrame.Error.of(frame.rid(), ErrorCode.BAD_REQUEST, "rooms keep no read markers or delivery cursors");
     }
-    return joined.contains(conv) ? null : ServerFrame.Error.of(frame.rid(), ErrorCode.FORBIDDEN, "join the room first");
+    return joined.containsKey(conv) ? null : ServerFrame.Error.of(frame.rid(), ErrorCode.FORBIDDEN, "join the room first");
   }
 
   /** Joins; the reply ({@code ok}) comes once the room's entries reach this socket. */
@@ -57,19 +60,26 @@ final class SessionRooms {
     if (ConversationId.parse(j.conv()).isEmpty()) {
       return CompletableFuture.completedFuture(ServerFrame.Error.of(j.rid(), ErrorCode.BAD_REQUEST, "not a room id"));
     }
-    joined.add(j.conv());
-    return AskPattern.<RoomRegistry.Command, Done>ask(
-            registry, replyTo -> new RoomRegistry.Join(j.conv(), out, replyTo), timeout, scheduler)
-        .thenApply(done -> new ServerFrame.Ok(j.rid()));
+    long join = ++joins;
+    joined.put(j.conv(), join);
+    int rooms = joined.size();
+    return AskPattern.<RoomRegistry.Command, RoomRegistry.JoinReply>ask(
+            registry, replyTo -> new RoomRegistry.Join(j.conv(), out, rooms, replyTo), timeout, scheduler)
+        .thenApply(
+            reply -> {
+              if (reply.refusal() == null) return new ServerFrame.Ok(j.rid());
+              joined.remove(j.conv(), join);
+              return ServerFrame.Error.of(j.rid(), reply.refusal(), reply.message());
+            });
   }
 
   ServerFrame leave(ClientFrame.Leave l) {
-    if (joined.remove(l.conv())) registry.tell(new RoomRegistry.Leave(l.conv(), out));
+    if (joined.remove(l.conv()) != null) registry.tell(new RoomRegistry.Leave(l.conv(), out));
     return new ServerFrame.Ok(l.rid());
   }
 
   void leaveAll() {
-    joined.forEach(room -> registry.tell(new RoomRegistry.Leave(room, out)));
+    joined.keySet().forEach(room -> registry.tell(new RoomRegistry.Leave(room, out)));
     joined.clear();
   }
 }

@@ -4,7 +4,10 @@ import com.typesafe.config.Config;
 import io.parley.protocol.ClientFrame;
 import java.time.Duration;
 
-/** Edge settings from {@code parley.session}, {@code parley.limits} and {@code parley.ask-timeout}. */
+/**
+ * Edge settings from {@code parley.session}, {@code parley.limits}, {@code parley.ask-timeout}
+ * and the group size the edge checks before it asks each invitee ({@code parley.conversation}).
+ */
 public record SessionSettings(
     Duration helloTimeout,
     Duration heartbeat,
@@ -21,7 +24,8 @@ public record SessionSettings(
     int maxSendsInFlight,
     int historyDefaultLimit,
     int historyMaxLimit,
-    Duration askTimeout) {
+    Duration askTimeout,
+    int maxGroupSize) {
 
   public static SessionSettings from(Config config) {
     Config s = config.getConfig("parley.session");
@@ -42,7 +46,8 @@ public record SessionSettings(
         l.getInt("max-sends-in-flight"),
         l.getInt("history-default-limit"),
         l.getInt("history-max-limit"),
-        config.getDuration("parley.ask-timeout"));
+        config.getDuration("parley.ask-timeout"),
+        config.getInt("parley.conversation.max-group-size"));
   }
 
   public ClientFrame.Limits frameLimits() {

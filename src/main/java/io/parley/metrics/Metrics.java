@@ -48,6 +48,9 @@ public final class Metrics {
   /** Frames queued towards sockets but not yet encoded and written. */
   public static final AtomicLong PUSH_QUEUE = REGISTRY.gauge("parley.push.queue.depth", new AtomicLong());
 
+  /** Rooms that edge nodes hold (an actor and a subscription each); they end with their last socket. */
+  public static final AtomicLong LIVE_ROOMS = REGISTRY.gauge("parley.rooms.live", new AtomicLong());
+
   private static final AtomicLong OPEN_CONNECTIONS = REGISTRY.gauge("parley.connections.open", new AtomicLong());
 
   static {

@@ -110,7 +110,7 @@ public final class Node implements AutoCloseable {
             ClusterSharding.get(system),
             new TimelineReader(system),
             system.systemActorOf(
-                RoomRegistry.create(ClusterSharding.get(system), settings.refresh(), settings.askTimeout()),
+                RoomRegistry.create(ClusterSharding.get(system), RoomRegistry.Settings.from(config)),
                 "rooms",
                 org.apache.pekko.actor.typed.Props.empty()),
             new LiveSessions(system),

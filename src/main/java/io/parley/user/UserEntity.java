@@ -33,8 +33,9 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * <p>Invariants: an account is registered once and its id never changes hands; the conversation
  * list changes only by {@link LinkConversation} and {@link UnlinkConversation}; a user is never
  * both a friend (or pending) and blocked ({@link Contacts}); a revoked token stays revoked until
- * it expires; sessions are not state (they vanish with the incarnation, and edge sessions
- * re-attach every {@code parley.session.refresh}).
+ * it expires; a user is put into a group only with {@link GroupConsent} (registered, not
+ * blocking the inviter, within the hourly cap of group adds); sessions are not state (they vanish
+ * with the incarnation, and edge sessions re-attach every {@code parley.session.refresh}).
  */
 public final class UserEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -143,6 +144,14 @@ public final class UserEntity
 
   public record TokenStatus(boolean revoked) implements CborSerializable {}
 
+  /**
+   * May {@code inviter} put this user into group conv ({@link GroupConsent})? With {@code
+   * reserve}, an addable answer also uses one of the user's group adds for the hour.
+   */
+  public record ConsentToGroup(
+      String inviter, String conv, boolean reserve, ActorRef<GroupConsent.Answer> replyTo)
+      implements Command {}
+
   public sealed interface Event extends CborSerializable {}
 
   public record Registered(String passwordHash, String nickname, long ts) implements Event {}
@@ -165,6 +174,9 @@ public final class UserEntity
   /** The token tokenId was revoked at ts; it would have expired at expiresAt (epoch ms). */
   public record LoggedOut(String tokenId, long expiresAt, long ts) implements Event {}
 
+  /** {@code by} was allowed to add the user to group conv at ts (counts against the hourly cap). */
+  public record AddedToGroup(String conv, String by, long ts) implements Event {}
+
   /**
    * passwordHash is null until the account is registered. {@code reads} has a key for every
    * conversation of the user (its read marker, 0 = nothing read); {@code delivered} holds each
@@ -178,10 +190,11 @@ public final class UserEntity
       String avatar,
       Contacts contacts,
       long lastSeen,
-      RevokedTokens revoked)
+      RevokedTokens revoked,
+      GroupConsent.Adds groupAdds)
       implements CborSerializable {
-    static final State EMPTY = 
-        new State(null, null, Map.of(), Map.of(), null, Contacts.EMPTY, 0, RevokedTokens.NONE);
+    static final State EMPTY =
+        new State(null, null, Map.of(), Map.of(), null, Contacts.EMPTY, 0, RevokedTokens.NONE, GroupConsent.Adds.NONE);
 
     public State {
       // Snapshots written before a field existed deserialize it as null.
@@ -189,6 +202,7 @@ public final class UserEntity
       delivered = delivered == null ? Map.of() : delivered;
       contacts = contacts == null ? Contacts.EMPTY : contacts;
       revoked = revoked == null ? RevokedTokens.NONE : revoked;
+      groupAdds = groupAdds == null ? GroupConsent.Adds.NONE : groupAdds;
     }
 
     boolean registered() {
@@ -204,7 +218,7 @@ public final class UserEntity
     }
 
     State register(Registered e) {
-      return new State(e.passwordHash(), e.nickname(), reads, delivered, avatar, contacts, lastSeen, revoked);
+      return new State(e.passwordHash(), e.nickname(), reads, delivered, avatar, contacts, lastSeen, revoked, groupAdds);
     }
 
     State link(String conv) {
@@ -241,16 +255,16 @@ public final class UserEntity
       Map<String, Long> device = new HashMap<>(delivered.getOrDefault(e.device(), Map.of()));
       device.putAll(e.delivered());
       var all = Maps.with(delivered, e.device(), Map.copyOf(device));
-      return new State(passwordHash, nickname, reads, all, avatar, contacts, lastSeen, revoked);
+      return new State(passwordHash, nickname, reads, all, avatar, contacts, lastSeen, revoked, groupAdds);
     }
 
     State contactsChanged(ContactsChanged e) {
       var changed = contacts.apply(e.change(), e.other());
-      return new State(passwordHash, nickname, reads, delivered, avatar, changed, lastSeen, revoked);
+      return new State(passwordHash, nickname, reads, delivered, avatar, changed, lastSeen, revoked, groupAdds);
     }
 
     State wentOffline(WentOffline e) {
-      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, e.ts(), revoked);
+      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, e.ts(), revoked, groupAdds);
     }
 
     Profile profile() {
@@ -258,28 +272,39 @@ public final class UserEntity
     }
 
     State profileUpdated(ProfileUpdated e) {
-      return new State(passwordHash, e.nickname(), reads, delivered, e.avatar(), contacts, lastSeen, revoked);
+      return new State(passwordHash, e.nickname(), reads, delivered, e.avatar(), contacts, lastSeen, revoked, groupAdds);
     }
 
     State loggedOut(LoggedOut e) {
       var more = revoked.plus(e.tokenId(), e.expiresAt(), e.ts());
-      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, more);
+      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, more, groupAdds);
+    }
+
+    State addedToGroup(AddedToGroup e) {
+      var adds = groupAdds.plus(e.conv(), e.ts());
+      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, revoked, adds);
     }
 
     private State withReads(Map<String, Long> changed) {
-      return new State(passwordHash, nickname, changed, delivered, avatar, contacts, lastSeen, revoked);
+      return new State(passwordHash, nickname, changed, delivered, avatar, contacts, lastSeen, revoked, groupAdds);
     }
   }
 
   public static void init(ActorSystem<?> system, int snapshotEvery) {
     ClusterSharding sharding = ClusterSharding.get(system);
+    GroupConsent consent = GroupConsent.from(system.settings().config());
     sharding.init(
-        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), snapshotEvery, sharding))
+        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), snapshotEvery, sharding, consent))
             .withRole("core"));
   }
 
   public static Behavior<Command> create(String userId, int snapshotEvery, ClusterSharding sharding) {
-    return Behaviors.setup(ctx -> new UserEntity(new Sessions(ctx), userId, snapshotEvery, sharding));
+    return Behaviors.setup(
+        ctx -> create(userId, snapshotEvery, sharding, GroupConsent.from(ctx.getSystem().settings().config())));
+  }
+
+  static Behavior<Command> create(String userId, int snapshotEvery, ClusterSharding sharding, GroupConsent consent) {
+    return Behaviors.setup(ctx -> new UserEntity(new Sessions(ctx), userId, snapshotEvery, sharding, consent));
   }
 
   private final Sessions sessions;
@@ -287,14 +312,17 @@ public final class UserEntity
   private final int snapshotEvery;
   private final ClusterSharding sharding;
   private final Presence presence;
+  private final GroupConsent consent;
 
-  private UserEntity(Sessions sessions, String userId, int snapshotEvery, ClusterSharding sharding) {
+  private UserEntity(
+      Sessions sessions, String userId, int snapshotEvery, ClusterSharding sharding, GroupConsent consent) {
     super(PersistenceId.of(ENTITY_KEY.name(), userId));
     this.sessions = sessions;
     this.userId = userId;
     this.snapshotEvery = snapshotEvery;
     this.sharding = sharding;
     this.presence = new Presence(userId, sharding);
+    this.consent = consent;
   }
 
   @Override
@@ -341,6 +369,7 @@ public final class UserEntity
             CheckToken.class,
             (state, cmd) ->
                 Effect().reply(cmd.replyTo(), new TokenStatus(state.revoked().contains(cmd.tokenId()))))
+        .onCommand(ConsentToGroup.class, this::onConsentToGroup)
         .build();
   }
 
@@ -356,6 +385,15 @@ public final class UserEntity
     LinkReply linked = new LinkReply(true, state.blocksAmong(cmd.others()));
     if (state.isMember(cmd.conv())) return Effect().reply(cmd.replyTo(), linked);
     return Effect().persist(new ConversationLinked(cmd.conv())).thenReply(cmd.replyTo(), s -> linked);
+  }
+
+  private ReplyEffect<Event, State> onConsentToGroup(State state, ConsentToGroup cmd) {
+    long now = System.currentTimeMillis();
+    GroupConsent.Decision decision = consent.decide(state, cmd.inviter(), cmd.conv(), now);
+    if (!cmd.reserve() || !decision.counts()) return Effect().reply(cmd.replyTo(), decision.answer());
+    return Effect()
+        .persist(new AddedToGroup(cmd.conv(), cmd.inviter(), now))
+        .thenReply(cmd.replyTo(), s -> decision.answer());
   }
 
   private ReplyEffect<Event, State> onUnlink(State state, UnlinkConversation cmd) {
@@ -507,6 +545,7 @@ public final class UserEntity
         .onEvent(WentOffline.class, State::wentOffline)
         .onEvent(ProfileUpdated.class, State::profileUpdated)
         .onEvent(LoggedOut.class, State::loggedOut)
+        .onEvent(AddedToGroup.class, State::addedToGroup)
         .build();
   }
 
