@@ -11,6 +11,7 @@ import io.parley.conversation.Replies.Summary;
 import io.parley.conversation.Replies.SummaryReply;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Text;
 import io.parley.push.Push;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,15 +21,20 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.japi.function.Procedure;
+import org.apache.pekko.persistence.typed.JournalPersistFailed;
+import org.apache.pekko.persistence.typed.JournalPersistRejected;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
@@ -51,6 +57,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * <p>A direct conversation, before its first post in each incarnation, makes sure both users
  * exist, list it, and whether one blocks the other; posts wait (stashed, in order) meanwhile
  * ({@link DirectLinks}). Posts that queue behind a write share the next one ({@link PendingPosts}).
+ *
+ * <p>A write that fails stores nothing: whoever waits for it (every post it holds, and the command
+ * that made it) is answered {@code unavailable} and may retry with the same cid; the entity then
+ * restarts after a backoff and recovers from the journal. A post the journal could not serialize
+ * (text that is not well-formed Unicode) is refused before it can join, and fail, a shared write.
  */
 public final class ConversationEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -125,16 +136,27 @@ public final class ConversationEntity
       int keepSnapshots,
       Duration linkTimeout,
       int maxGroupSize,
-      int maxPostsPerWrite) {
+      int maxPostsPerWrite,
+      Backoff persistFailureBackoff) {
     public static Settings from(Config config) {
       Config c = config.getConfig("parley.conversation");
+      Config backoff = c.getConfig("persist-failure-backoff");
       return new Settings(
           c.getInt("dedup-window"),
           c.getInt("snapshot-every"),
           c.getInt("keep-snapshots"),
           c.getDuration("link-timeout"),
           c.getInt("max-group-size"),
-          c.getInt("max-posts-per-write"));
+          c.getInt("max-posts-per-write"),
+          new Backoff(backoff.getDuration("min"), backoff.getDuration("max"), backoff.getDouble("random-factor")));
+    }
+  }
+
+  /** How long a conversation waits to restart after a failed write: min, doubling up to max. */
+  public record Backoff(Duration min, Duration max, double randomFactor) {
+    BackoffSupervisorStrategy strategy() {
+      // Not logged by the supervisor: the entity logs the failure once, with its conversation.
+      return SupervisorStrategy.restartWithBackoff(min, max, randomFactor).withLoggingEnabled(false);
     }
   }
 
@@ -168,7 +190,12 @@ public final class ConversationEntity
   private final SystemEntries system;
   private final Backlog backlog;
   private final PendingPosts pending = new PendingPosts();
+  private final WriteInFlight writing = new WriteInFlight();
   private final DirectLinks links = new DirectLinks();
+  // The state Pekko starts every recovery from: asked for once per actor and kept, also across
+  // restarts after a failed write. TimelineState is mutable, so no event may change this one
+  // (see eventHandler): a restart would recover on top of the failed incarnation's entries.
+  private TimelineState pristine;
 
   private ConversationEntity(
       ActorContext<Command> ctx,
@@ -176,7 +203,7 @@ public final class ConversationEntity
       Settings settings,
       ClusterSharding sharding,
       Backlog backlog) {
-    super(persistenceId(conv.value()));
+    super(persistenceId(conv.value()), settings.persistFailureBackoff().strategy());
     this.backlog = backlog;
     this.ctx = ctx;
     this.conv = conv;
@@ -187,7 +214,8 @@ public final class ConversationEntity
 
   @Override
   public TimelineState emptyState() {
-    return TimelineState.empty(settings.dedupWindow(), conv.isRoom());
+    pristine = TimelineState.empty(settings.dedupWindow(), conv.isRoom());
+    return pristine;
   }
 
   @Override
@@ -232,6 +260,8 @@ public final class ConversationEntity
   }
 
   private ReplyEffect<Event, TimelineState> onPost(TimelineState state, Post cmd) {
+    String unstorable = unstorable(cmd);
+    if (unstorable != null) return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.BAD_REQUEST, unstorable));
     if (!mayUse(state, cmd.from())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     DedupWindow.Record seen = state.sent(cmd.from(), cmd.cid());
     if (seen != null) return Effect().reply(cmd.replyTo(), new Posted(seen.seq(), seen.ts()));
@@ -251,7 +281,9 @@ public final class ConversationEntity
       if (problem != null) return Effect().reply(cmd.replyTo(), problem);
     }
     String kind = recall ? TimelineState.RECALL : TimelineState.TEXT;
-    EntryAppended entry = new EntryAppended(cmd.from(), cmd.cid(), kind, cmd.body(), System.currentTimeMillis());
+    // A recall stores only the seq it withdraws, whatever else its body held.
+    JsonNode body = recall ? Recalls.body(cmd) : cmd.body();
+    EntryAppended entry = new EntryAppended(cmd.from(), cmd.cid(), kind, body, System.currentTimeMillis());
     // Recalls are not held: two held recalls of one entry would both pass the check above.
     if (!recall && backlog.behind() > 0 && pending.size() + 1 < settings.maxPostsPerWrite()) {
       if (pending.isEmpty()) ctx.getSelf().tell(new Flush());
@@ -261,28 +293,53 @@ public final class ConversationEntity
     return append(state, entry, cmd.replyTo());
   }
 
+  /**
+   * Why this post cannot be stored as it is, or null. The journal's serializer cannot write a
+   * lone surrogate; such a post, held with others, would fail their write too. The edge refuses
+   * these already; this keeps any other sender from poisoning a write.
+   */
+  private static String unstorable(Post cmd) {
+    if (cmd.cid() == null || !Text.wellFormed(cmd.cid())) return "cid must be well-formed text";
+    if (TimelineState.RECALL.equals(cmd.kind())) {
+      return cmd.body() != null && cmd.body().path("seq").canConvertToLong() ? null : "a recall's body is {\"seq\": n}";
+    }
+    JsonNode body = cmd.body();
+    return body != null && body.isTextual() && Text.wellFormed(body.textValue())
+        ? null
+        : "body must be well-formed text";
+  }
+
   private ReplyEffect<Event, TimelineState> onFlush(TimelineState state, Flush flush) {
-    return pending.isEmpty() ? Effect().noReply() : write(state, null).thenNoReply();
+    return pending.isEmpty() ? Effect().noReply() : write(state, null, null).thenNoReply();
   }
 
   /**
    * Persists the held posts, then {@code own} (may be null), as one timed write; once stored, the
-   * held posts are answered and pushed, in seq order, before anything {@code own} does.
+   * held posts are answered and pushed, in seq order, before anything {@code own} does. Until
+   * then the held posts' senders and {@code ownReply} (may be null) wait for it: if it fails,
+   * {@link #persistFailed} answers them.
    */
-  private EffectBuilder<Event, TimelineState> write(TimelineState state, Event own) {
+  private EffectBuilder<Event, TimelineState> write(TimelineState state, Event own, ActorRef<PostReply> ownReply) {
     long started = System.nanoTime();
-    Procedure<TimelineState> timed =
-        s -> Metrics.JOURNAL_WRITE.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    Procedure<TimelineState> stored =
+        s -> {
+          writing.stored();
+          Metrics.JOURNAL_WRITE.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        };
     List<PendingPosts.Held> held = pending.take();
-    if (held.isEmpty()) return Effect().persist(own).thenRun(timed);
+    if (held.isEmpty()) {
+      writing.started(held, ownReply, 1);
+      return Effect().persist(own).thenRun(stored);
+    }
     List<Event> events = new ArrayList<>(held.size() + 1);
     held.forEach(h -> events.add(h.entry()));
     if (own != null) events.add(own);
+    writing.started(held, ownReply, events.size());
     long firstSeq = state.lastSeq() + 1;
     List<String> recipients = members(state);
     return Effect()
         .persist(events)
-        .thenRun(timed)
+        .thenRun(stored)
         .thenRun(
             s -> {
               for (int i = 0; i < held.size(); i++) {
@@ -301,7 +358,7 @@ public final class ConversationEntity
     }
     SystemEntries.Change created = system.created(cmd);
     if (created.rejected() != null) return Effect().reply(cmd.replyTo(), created.rejected());
-    return write(state, created.entry())
+    return write(state, created.entry(), cmd.replyTo())
         .thenRun(s -> fanout.link(created.added()))
         .thenRun(s -> deliver(s, created.entry(), List.of()))
         .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), created.entry().ts()));
@@ -316,7 +373,7 @@ public final class ConversationEntity
     if (change.entry() == null) {
       return Effect().reply(cmd.replyTo(), new Posted(state.lastSeq(), System.currentTimeMillis()));
     }
-    return write(state, change.entry())
+    return write(state, change.entry(), cmd.replyTo())
         .thenRun(s -> fanout.link(change.added()))
         .thenRun(s -> change.removed().forEach(fanout::unlink))
         .thenRun(s -> deliver(s, change.entry(), change.removed()))
@@ -325,7 +382,7 @@ public final class ConversationEntity
 
   private ReplyEffect<Event, TimelineState> append(
       TimelineState state, EntryAppended event, ActorRef<PostReply> replyTo) {
-    return write(state, event)
+    return write(state, event, replyTo)
         .thenRun(s -> deliver(s, event, List.of()))
         .thenReply(replyTo, s -> new Posted(s.lastSeq(), event.ts()));
   }
@@ -434,8 +491,13 @@ public final class ConversationEntity
   public EventHandler<TimelineState, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(EntryAppended.class, TimelineState::append)
+        .onEvent(EntryAppended.class, (state, e) -> writable(state).append(e))
         .build();
+  }
+
+  /** The state an event may change: never the one Pekko recovers from (see pristine). */
+  private TimelineState writable(TimelineState state) {
+    return state == pristine ? TimelineState.empty(settings.dedupWindow(), conv.isRoom()) : state;
   }
 
   @Override
@@ -448,12 +510,37 @@ public final class ConversationEntity
     return TimelineState.snapshots(settings.dedupWindow(), conv.isRoom());
   }
 
+  /**
+   * The write in flight failed (the journal failed or refused it): nothing of it is stored. Its
+   * posts and its command are answered {@code unavailable}, so their senders may retry with the
+   * same cids at once instead of waiting out their ask timeouts; then Pekko restarts the entity
+   * after {@code persist-failure-backoff} (a rejected write stops it; sharding starts it again).
+   */
+  private void persistFailed(Throwable cause) {
+    List<ActorRef<PostReply>> waiting = writing.failed();
+    Rejected unavailable =
+        new Rejected(ErrorCode.UNAVAILABLE, "conversation temporarily unavailable; nothing stored, retry with the same cid");
+    waiting.forEach(r -> r.tell(unavailable));
+    ctx.getLog()
+        .error(
+            "{}: persist failed, {} waiting answered unavailable; restarting after backoff",
+            conv.value(), waiting.size(), cause);
+  }
+
   @Override
   public SignalHandler<TimelineState> signalHandler() {
     return newSignalHandlerBuilder()
+        .onSignal(JournalPersistFailed.class, (state, failed) -> persistFailed(failed.getFailure()))
+        .onSignal(JournalPersistRejected.class, (state, rejected) -> persistFailed(rejected.getFailure()))
+        .onSignal(
+            RecoveryFailed.class,
+            (state, failed) ->
+                ctx.getLog().error("{}: recovery failed; restarting after backoff", conv.value(), failed.getFailure()))
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
+              // Each takes one late answer to a failed write out of the way (WriteInFlight).
+              for (int i = writing.takeLateAnswers(); i > 0; i--) ctx.getSelf().tell(new Flush());
               long journalSeq = lastSequenceNumber(ctx);
               if (journalSeq != state.lastSeq()) {
                 ctx.getLog()

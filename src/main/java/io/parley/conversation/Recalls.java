@@ -1,5 +1,7 @@
 package io.parley.conversation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.parley.conversation.Replies.Rejected;
 import io.parley.protocol.ErrorCode;
 
@@ -13,9 +15,18 @@ import io.parley.protocol.ErrorCode;
 final class Recalls {
   private Recalls() {}
 
+  /** What a recall stores: the seq it withdraws and nothing else the client put in its body. */
+  static JsonNode body(ConversationEntity.Post cmd) {
+    return JsonNodeFactory.instance.objectNode().put("seq", seqOf(cmd));
+  }
+
+  private static long seqOf(ConversationEntity.Post cmd) {
+    return cmd.body().path("seq").asLong(0);
+  }
+
   /** Why this recall may not be stored, or null when it may. */
   static Rejected check(TimelineState state, ConversationEntity.Post cmd) {
-    long seq = cmd.body().path("seq").asLong(0);
+    long seq = seqOf(cmd);
     if (seq < 1 || seq > state.lastSeq()) {
       return new Rejected(ErrorCode.NOT_FOUND, "no entry " + seq + " in this conversation");
     }

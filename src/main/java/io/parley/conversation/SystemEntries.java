@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.Replies.Rejected;
 import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Text;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.UUID;
  */
 final class SystemEntries {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final String ILL_FORMED_TITLE = "title must be well-formed text";
   private final int maxGroupSize;
 
   SystemEntries(int maxGroupSize) {
@@ -35,6 +37,8 @@ final class SystemEntries {
 
   /** The "created" entry; everyone in it (owner first) counts as added. */
   Change created(ConversationEntity.Create cmd) {
+    // Checked at the edge too; a title the journal cannot serialize would fail the shared write.
+    if (!Text.wellFormed(cmd.title())) return Change.refuse(ErrorCode.BAD_REQUEST, ILL_FORMED_TITLE);
     Set<String> members = new LinkedHashSet<>(cmd.members());
     members.remove(cmd.owner());
     if (members.size() + 1 > maxGroupSize) {
@@ -79,6 +83,7 @@ final class SystemEntries {
       }
       case TITLE -> {
         if (!m.isManager(by)) return Change.refuse(ErrorCode.FORBIDDEN, "only the owner and admins set the title");
+        if (!Text.wellFormed(cmd.title())) return Change.refuse(ErrorCode.BAD_REQUEST, ILL_FORMED_TITLE);
         if (cmd.title().equals(m.title())) return Change.NONE;
         ObjectNode body = JSON.objectNode().put("event", "title").put("title", cmd.title()).put("by", by);
         return new Change(entry(by, body), List.of(), List.of(), null);

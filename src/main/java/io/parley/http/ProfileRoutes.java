@@ -63,7 +63,7 @@ public final class ProfileRoutes extends AllDirectives {
     if (body.has("nickname")) {
       nickname = JsonBody.text(body, "nickname");
       if (!ProfileFields.validNickname(nickname))
-        return badRequest("nickname must be 1-" + ProfileFields.MAX_NICKNAME + " chars");
+        return badRequest("nickname must be 1-" + ProfileFields.MAX_NICKNAME + " chars of well-formed text");
     }
     String avatar = null;
     if (body.has("avatar")) {

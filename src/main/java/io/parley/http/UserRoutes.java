@@ -3,6 +3,7 @@ package io.parley.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.protocol.Text;
 import io.parley.user.Passwords;
 import io.parley.user.Tokens;
 import io.parley.user.UserEntity;
@@ -81,10 +82,14 @@ public final class UserRoutes extends AllDirectives {
     String nickname = body.hasNonNull("nickname") ? text(body, "nickname") : user;
     if (!UserId.isValid(user))
       return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "user must be 3-32 chars of [a-z0-9_.-]");
-    if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD)
-      return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "password must be 8-256 chars");
+    // A lone surrogate would be hashed as "?": refused, so no two passwords share a hash that way.
+    if (password == null
+        || password.length() < MIN_PASSWORD
+        || password.length() > MAX_PASSWORD
+        || !Text.wellFormed(password))
+      return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "password must be 8-256 chars of well-formed text");
     if (!ProfileFields.validNickname(nickname))
-      return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "nickname must be 1-64 chars");
+      return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "nickname must be 1-64 chars of well-formed text");
     return budgets.registerAs(user, () -> register(user, password, nickname));
   }
 

@@ -8,6 +8,8 @@ import java.util.Map;
 /**
  * Frames a client sends (PROTOCOL.md sections 2-4). The {@code type} field picks the record;
  * {@link #validate} checks what JSON types alone cannot, so handlers see only well-formed frames.
+ * Every text a frame carries that is stored or echoed (bodies, cids, titles, conv ids, the rid:
+ * see {@link Codec}) must be well-formed Unicode ({@link Text}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -37,9 +39,16 @@ public sealed interface ClientFrame {
 
   String rid();
 
+  String ILL_FORMED = "text must be well-formed Unicode (no lone surrogates)";
+
   /** @return a human-readable reason why this frame is malformed, or null when it is fine. */
   default String validate(Limits limits) {
     return null;
+  }
+
+  /** A conv id given and well-formed (whether it names a conversation is for the entities). */
+  private static boolean hasConv(String conv) {
+    return conv != null && Text.wellFormed(conv);
   }
 
   record Hello(String rid, String token, String device, Map<String, Long> cursors)
@@ -47,9 +56,11 @@ public sealed interface ClientFrame {
     @Override
     public String validate(Limits limits) {
       if (token == null || token.isEmpty()) return "hello needs a token";
+      if (!Text.wellFormed(token)) return ILL_FORMED;
       if (device == null || !device.matches("[A-Za-z0-9_.-]{1,64}"))
         return "device must be 1-64 chars of [A-Za-z0-9_.-]";
-      if (cursors != null && cursors.values().stream().anyMatch(s -> s == null || s < 0))
+      if (cursors != null
+          && (cursors.values().stream().anyMatch(s -> s == null || s < 0) || !Text.wellFormed(cursors.keySet())))
         return "cursors must map conversation ids to seqs >= 0";
       return null;
     }
@@ -68,12 +79,15 @@ public sealed interface ClientFrame {
       if (conv == null || conv.isEmpty()) return "send needs a conv";
       if (cid == null || cid.isEmpty() || cid.length() > MAX_ID_CHARS)
         return "cid must be 1-64 chars";
+      if (!Text.wellFormed(conv) || !Text.wellFormed(cid)) return ILL_FORMED;
       if (kind == null || kind.equals("text")) {
-        return body != null && body.isTextual() ? null : "body must be a string";
+        if (body == null || !body.isTextual()) return "body must be a string";
+        return Text.wellFormed(body.textValue()) ? null : ILL_FORMED;
       }
       if (kind.equals("recall")) {
+        // Only the seq is stored (the conversation rebuilds the body), so nothing else counts.
         JsonNode seq = body == null ? null : body.get("seq");
-        return seq != null && seq.canConvertToLong() && seq.asLong() >= 1
+        return seq != null && seq.isIntegralNumber() && seq.canConvertToLong() && seq.asLong() >= 1
             ? null
             : "a recall's body must be {\"seq\": n} with n >= 1";
       }
@@ -84,7 +98,7 @@ public sealed interface ClientFrame {
   record Ack(String rid, String conv, Long seq) implements ClientFrame {
     @Override
     public String validate(Limits limits) {
-      if (conv == null || seq == null || seq < 0) return "ack needs conv and seq >= 0";
+      if (!hasConv(conv) || seq == null || seq < 0) return "ack needs conv and seq >= 0";
       return null;
     }
   }
@@ -93,7 +107,7 @@ public sealed interface ClientFrame {
       implements ClientFrame {
     @Override
     public String validate(Limits limits) {
-      if (conv == null) return "history needs a conv";
+      if (!hasConv(conv)) return "history needs a conv";
       if (before != null && after != null) return "give before or after, not both";
       if ((before != null && before < 0) || (after != null && after < 0))
         return "before and after must be >= 0";
@@ -106,7 +120,7 @@ public sealed interface ClientFrame {
   record Read(String rid, String conv, Long seq) implements ClientFrame {
     @Override
     public String validate(Limits limits) {
-      if (conv == null || seq == null || seq < 0) return "read needs conv and seq >= 0";
+      if (!hasConv(conv) || seq == null || seq < 0) return "read needs conv and seq >= 0";
       return null;
     }
   }
@@ -114,7 +128,7 @@ public sealed interface ClientFrame {
   record Typing(String rid, String conv) implements ClientFrame {
     @Override
     public String validate(Limits limits) {
-      return conv == null ? "typing needs a conv" : null;
+      return hasConv(conv) ? null : "typing needs a conv";
     }
   }
 
@@ -129,6 +143,7 @@ public sealed interface ClientFrame {
     public String validate(Limits limits) {
       if (!"group".equals(kind)) return "create needs kind \"group\"";
       if (title == null || title.isBlank() || title.length() > MAX_TITLE) return "title must be 1-128 chars";
+      if (!Text.wellFormed(title)) return ILL_FORMED;
       if (members == null || members.stream().anyMatch(m -> !UserIds.valid(m)))
         return "members must be a list of user ids";
       return null;
@@ -138,7 +153,7 @@ public sealed interface ClientFrame {
   record Invite(String rid, String conv, java.util.List<String> users) implements GroupOp {
     @Override
     public String validate(Limits limits) {
-      if (conv == null) return "invite needs a conv";
+      if (!hasConv(conv)) return "invite needs a conv";
       if (users == null || users.isEmpty() || users.stream().anyMatch(u -> !UserIds.valid(u)))
         return "users must be a non-empty list of user ids";
       return null;
@@ -148,24 +163,23 @@ public sealed interface ClientFrame {
   record Leave(String rid, String conv) implements GroupOp {
     @Override
     public String validate(Limits limits) {
-      return conv == null ? "leave needs a conv" : null;
+      return hasConv(conv) ? null : "leave needs a conv";
     }
   }
 
   record Kick(String rid, String conv, String user) implements GroupOp {
     @Override
     public String validate(Limits limits) {
-      return conv == null || !UserIds.valid(user) ? "kick needs a conv and a user" : null;
+      return hasConv(conv) && UserIds.valid(user) ? null : "kick needs a conv and a user";
     }
   }
 
   record Title(String rid, String conv, String title) implements GroupOp {
     @Override
     public String validate(Limits limits) {
-      if (conv == null) return "title needs a conv";
-      return title == null || title.isBlank() || title.length() > MAX_TITLE
-          ? "title must be 1-128 chars"
-          : null;
+      if (!hasConv(conv)) return "title needs a conv";
+      if (title == null || title.isBlank() || title.length() > MAX_TITLE) return "title must be 1-128 chars";
+      return Text.wellFormed(title) ? null : ILL_FORMED;
     }
   }
 
@@ -173,7 +187,7 @@ public sealed interface ClientFrame {
   record Role(String rid, String conv, String user, String role) implements GroupOp {
     @Override
     public String validate(Limits limits) {
-      if (conv == null || !UserIds.valid(user)) return "role needs a conv and a user";
+      if (!hasConv(conv) || !UserIds.valid(user)) return "role needs a conv and a user";
       return "admin".equals(role) || "member".equals(role) ? null : "role must be admin or member";
     }
   }
@@ -182,7 +196,7 @@ public sealed interface ClientFrame {
   record Join(String rid, String conv) implements GroupOp {
     @Override
     public String validate(Limits limits) {
-      return conv == null ? "join needs a conv" : null;
+      return hasConv(conv) ? null : "join needs a conv";
     }
   }
 

@@ -17,6 +17,9 @@ import java.io.IOException;
  * Turns wire bytes into {@link ClientFrame}s and {@link ServerFrame}s. One codec per encoding
  * (JSON or CBOR); the objects are the same, so the connection actor never knows which is in use.
  * Thread-safe.
+ *
+ * <p>JSON must be valid UTF-8 ({@link Text#validUtf8}); text inside a frame must be well-formed
+ * Unicode (the frames' {@code validate}, and the rid here). Errors never echo ill-formed text.
  */
 public final class Codec {
   private final ObjectMapper mapper;
@@ -24,6 +27,7 @@ public final class Codec {
   // it reads is one the tree checks below would accept too (e.g. a numeric rid is an error).
   private final ObjectMapper strict;
   private final ClientFrame.Limits limits;
+  private final boolean checksUtf8;
 
   private Codec(ObjectMapper mapper, ClientFrame.Limits limits) {
     this.mapper =
@@ -38,6 +42,8 @@ public final class Codec {
       strict.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
     }
     this.limits = limits;
+    // CBOR has no byte-level check: its text strings are checked once decoded, like JSON escapes.
+    this.checksUtf8 = !(mapper.getFactory() instanceof CBORFactory);
   }
 
   public static Codec json(ClientFrame.Limits limits) {
@@ -52,11 +58,12 @@ public final class Codec {
   public record Decoded(ClientFrame frame, ServerFrame.Error error) {}
 
   public Decoded decode(byte[] bytes) {
+    if (checksUtf8 && !Text.validUtf8(bytes)) return failed(lenientRid(bytes), "frame is not valid UTF-8");
     // Fast path: well-formed frames bind in one pass. Anything it refuses is decoded again
     // through a tree, which says precisely what is wrong.
     try {
       ClientFrame frame = strict.readValue(bytes, ClientFrame.class);
-      if (frame != null && (frame.rid() == null || frame.rid().length() <= ClientFrame.MAX_ID_CHARS)) {
+      if (frame != null && echoable(frame.rid())) {
         String problem = frame.validate(limits);
         return problem == null ? new Decoded(frame, null) : failed(frame.rid(), problem);
       }
@@ -110,12 +117,27 @@ public final class Codec {
 
   private static String ridOf(JsonNode tree) {
     JsonNode rid = tree.get("rid");
-    if (rid == null || !rid.isTextual() || rid.asText().length() > ClientFrame.MAX_ID_CHARS)
-      return null;
-    return rid.asText();
+    if (rid == null || !rid.isTextual() || !echoable(rid.textValue())) return null;
+    return rid.textValue();
   }
 
+  /** A rid that may be echoed: none, or a well-formed string of at most 64 chars. */
+  private static boolean echoable(String rid) {
+    return rid == null || (rid.length() <= ClientFrame.MAX_ID_CHARS && Text.wellFormed(rid));
+  }
+
+  /** The rid of a frame that is not valid UTF-8, as far as it can be read; else null. */
+  private String lenientRid(byte[] bytes) {
+    try {
+      JsonNode tree = mapper.readTree(bytes);
+      return tree != null && tree.isObject() ? ridOf(tree) : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A bad_request; its message may quote the client (a type, a value), so it is scrubbed. */
   private static Decoded failed(String rid, String message) {
-    return new Decoded(null, ServerFrame.Error.of(rid, ErrorCode.BAD_REQUEST, message));
+    return new Decoded(null, ServerFrame.Error.of(rid, ErrorCode.BAD_REQUEST, Text.scrub(message)));
   }
 }

@@ -54,7 +54,9 @@ class ConversationEntityTest {
   }
 
   private static ConversationEntity.Settings settings(int snapshotEvery) {
-    return new ConversationEntity.Settings(1000, snapshotEvery, 2, Duration.ofSeconds(10), 5000, 16);
+    return new ConversationEntity.Settings(
+        1000, snapshotEvery, 2, Duration.ofSeconds(10), 5000, 16,
+        new ConversationEntity.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
   }
 
   private static EventSourcedBehaviorTestKit<

@@ -42,8 +42,12 @@ public final class TcpClient extends TestClient {
   }
 
   @Override
-  public synchronized void sendRaw(String text) throws IOException {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+  public void sendRaw(String text) throws IOException {
+    sendRaw(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends bytes as one frame, whatever they are (for malformed UTF-8). */
+  public synchronized void sendRaw(byte[] bytes) throws IOException {
     out.writeInt(bytes.length);
     out.write(bytes);
     out.flush();

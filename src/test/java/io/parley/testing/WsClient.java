@@ -57,6 +57,11 @@ public final class WsClient extends TestClient {
     socket.sendText(text, true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
+  /** Sends bytes as one binary message, whatever they are (for malformed CBOR). */
+  public void sendBinary(byte[] bytes) throws Exception {
+    socket.sendBinary(ByteBuffer.wrap(bytes), true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
   /** Sends one text message as several WebSocket frames (fragments). */
   public void sendFragmented(String... parts) throws Exception {
     for (int i = 0; i < parts.length; i++) {
