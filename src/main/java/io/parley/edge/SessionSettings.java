@@ -11,6 +11,7 @@ public record SessionSettings(
     Duration refresh,
     Duration ackFlush,
     int outboundBuffer,
+    int outboundBufferBytes,
     int catchUpMax,
     int syncParallelism,
     int maxHistoryInFlight,
@@ -26,12 +27,13 @@ public record SessionSettings(
   public static SessionSettings from(Config config) {
     Config s = config.getConfig("parley.session");
     Config l = config.getConfig("parley.limits");
-    return new SessionSettings(
+    SessionSettings settings = new SessionSettings(
         s.getDuration("hello-timeout"),
         s.getDuration("heartbeat"),
         s.getDuration("refresh"),
         s.getDuration("ack-flush"),
         s.getInt("outbound-buffer"),
+        Math.toIntExact(s.getBytes("outbound-buffer-bytes")),
         s.getInt("catch-up-max"),
         s.getInt("sync-parallelism"),
         s.getInt("max-history-in-flight"),
@@ -43,6 +45,7 @@ public record SessionSettings(
         l.getInt("history-default-limit"),
         l.getInt("history-max-limit"),
         config.getDuration("parley.ask-timeout"));
+    return settings;
   }
 
   public ClientFrame.Limits frameLimits() {

@@ -286,7 +286,9 @@ final class WebSocketFraming
     private boolean frameRead() {
       switch (opcode) {
         case PING:
-          emit(toNet, frame(PONG, control.toByteArray()));
+          ByteString pong = frame(PONG, control.toByteArray());
+          outbox.transportHolds(pong.size());
+          emit(toNet, pong, (Effect) () -> outbox.transportHolds(-pong.size()));
           return passUp(SessionFlow.RawFrame.KEEPALIVE);
         case PONG:
           return passUp(SessionFlow.RawFrame.KEEPALIVE);
