@@ -90,6 +90,11 @@ public final class Outbox {
   private synchronized void offer(ByteString bytes) {
     if (ended) return;
     int size = bytes.size();
+    // Only this (locked) offer adds, and the stream only takes away: the check stays true.
+    if (heldBytes.get() + size > maxBytes) {
+      slowReader(new SlowReader(heldBytes.get() + " bytes (and " + size + " more)"));
+      return;
+    }
     QueueOfferResult result = queue.offer(bytes);
     if (result == QueueOfferResult.enqueued()) {
       waiting.incrementAndGet();
