@@ -22,6 +22,7 @@ public record SessionSettings(
     int maxSendsInFlight,
     int historyDefaultLimit,
     int historyMaxLimit,
+    int maxPageBytes,
     Duration askTimeout) {
 
   public static SessionSettings from(Config config) {
@@ -44,7 +45,10 @@ public record SessionSettings(
         l.getInt("max-sends-in-flight"),
         l.getInt("history-default-limit"),
         l.getInt("history-max-limit"),
+        Math.toIntExact(l.getBytes("max-page-bytes")),
         config.getDuration("parley.ask-timeout"));
+    String problem = PageFit.problem(settings);
+    if (problem != null) throw new IllegalArgumentException(problem + ": a legal reply could not be sent");
     return settings;
   }
 

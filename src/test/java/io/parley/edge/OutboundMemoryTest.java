@@ -123,6 +123,49 @@ class OutboundMemoryTest {
     }
   }
 
+  @Test
+  void pipelinedHistoryFromAClientThatDoesNotReadStaysWithinTheBound() throws Exception {
+    String reader = Ids.user("pager");
+    String writer = Ids.user("seeder");
+    String readerToken = api.registerAndLogin(reader);
+    String writerToken = api.registerAndLogin(writer);
+    String conv = Ids.direct(reader, writer);
+    int entries = 200;
+    try (WsClient cbor = WsClient.cbor(node.httpAddress())) {
+      cbor.hello(writerToken, "w", null);
+      String body = "\u0001".repeat(BODY_BYTES);
+      for (int i = 0; i < entries; i++) {
+        cbor.send(TestClient.frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "kind", "text", "body", body));
+      }
+      for (int i = 0; i < entries; i++) assertEquals("sent", cbor.awaitReply("s" + i).get("type").asText());
+    }
+    // Whole pages (200 entries: ~19 MB of JSON each) and many small ones (3 entries: ~290 KB):
+    // together far more than the bound, for few reads of the journal (which is shared: dozens of
+    // 200-entry reads at once exhaust a test Cassandra's memory).
+    ByteArrayOutputStream pipelined = new ByteArrayOutputStream();
+    int requests = 0;
+    for (int i = 0; i < 2; i++, requests++) pipelined.writeBytes(history("h" + requests, conv, 200, entries + 1));
+    for (int i = 0; i < 60; i++, requests++) pipelined.writeBytes(history("h" + requests, conv, 3, entries + 1 - i));
+    try (RawWebSocket stuck = RawWebSocket.open(node.httpAddress(), SMALL_RECEIVE_BUFFER)) {
+      hello(stuck, readerToken);
+      stuck.write(pipelined.toByteArray());
+
+      Ending end = readToTheEnd(stuck, requests);
+      long peak = Metrics.OUTBOUND_PEAK_BYTES.get();
+      assertTrue(peak <= BOUND, "a socket held " + peak + " bytes waiting, above the bound " + BOUND + "; " + end);
+      assertTrue(end.histories() >= 1, "pages were served: " + end);
+      boolean cutOff = end.closeCode() == 1008 && end.reason().contains("slow reader");
+      assertTrue(cutOff || end.replies() == requests, "closed as a slow reader or every request answered: " + end);
+    }
+  }
+
+  private static byte[] history(String rid, String conv, int limit, long before) {
+    String frame =
+        "{\"type\":\"history\",\"rid\":\"" + rid + "\",\"conv\":\"" + conv + "\",\"limit\":" + limit
+            + ",\"before\":" + before + "}";
+    return RawWebSocket.maskedFrame(1, frame.getBytes(StandardCharsets.UTF_8));
+  }
+
   private static byte[] payload(int i) {
     String digits = Integer.toString(i);
     return ("#".repeat(125 - digits.length()) + digits).getBytes(StandardCharsets.UTF_8);
