@@ -26,7 +26,7 @@ public final class Outbox {
   private final AtomicLong heldBytes = new AtomicLong();
   private volatile BoundedSourceQueue<ByteString> queue;
   private Codec codec;
-  private long maxBytes;
+  private volatile long maxBytes;
   // Frames told before the socket's stream was materialized (in practice none: the connection
   // writes only in answer to inbound frames, which flow after materialization).
   private List<Outbound> early = new ArrayList<>();
@@ -113,17 +113,25 @@ public final class Outbox {
     heldBytes.addAndGet(-size);
     Metrics.OUTBOUND_BYTES.addAndGet(-size);
     RoomWaiter w = roomWaiter.get();
-    if (w != null && left < w.below() && roomWaiter.compareAndSet(w, null)) w.nudge().run();
-  }
-
-  /** Whether fewer than {@code frames} frames wait to be written. */
-  boolean hasRoom(int frames) {
-    return waiting.get() < frames;
+    if (w != null && left < w.below() && bytesHaveRoom() && roomWaiter.compareAndSet(w, null)) w.nudge().run();
   }
 
   /**
-   * Runs {@code nudge} once fewer than {@code frames} frames wait (at once if that is already so):
-   * a writer that paces itself by {@link #hasRoom} is woken when the socket has drained.
+   * Whether fewer than {@code frames} frames wait to be written, and less than half the byte
+   * bound: a writer that paces itself by this never makes the socket a slow reader, whatever the
+   * size of its frames (a catch-up of 500 entries of 16 KiB is 8 to 48 MB).
+   */
+  boolean hasRoom(int frames) {
+    return waiting.get() < frames && bytesHaveRoom();
+  }
+
+  private boolean bytesHaveRoom() {
+    return heldBytes.get() < maxBytes / 2;
+  }
+
+  /**
+   * Runs {@code nudge} once the outbox {@link #hasRoom} (at once if it already has): a writer that
+   * paces itself by it is woken when the socket has drained.
    */
   void whenRoom(int frames, Runnable nudge) {
     RoomWaiter w = new RoomWaiter(frames, nudge);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.metrics.Metrics;
 import io.parley.node.Node;
 import io.parley.testing.Api;
+import io.parley.testing.Await;
 import io.parley.testing.Ids;
 import io.parley.testing.RawWebSocket;
 import io.parley.testing.TestClient;
@@ -17,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +122,41 @@ class OutboundMemoryTest {
       assertTrue(end.msgs() < sends, end.toString());
       assertTrue(Metrics.SLOW_READERS.count() > slowBefore, "counted as a slow reader");
       assertTrue(!cbor.isClosed(), "the writer, who reads, is unaffected");
+    }
+  }
+
+  @Test
+  void aCatchUpLargerThanTheBoundIsPacedNotCutOff() throws Exception {
+    String reader = Ids.user("away");
+    String writer = Ids.user("wordy");
+    String readerToken = api.registerAndLogin(reader);
+    String writerToken = api.registerAndLogin(writer);
+    String conv = Ids.direct(reader, writer);
+    int entries = 100; // ~96 KiB each as JSON: ~9.4 MiB of catch-up, more than twice the bound
+    try (WsClient cbor = WsClient.cbor(node.httpAddress())) {
+      cbor.hello(writerToken, "w", null);
+      String body = "\u0001".repeat(BODY_BYTES);
+      for (int i = 0; i < entries; i++) {
+        cbor.send(TestClient.frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "kind", "text", "body", body));
+      }
+      for (int i = 0; i < entries; i++) assertEquals("sent", cbor.awaitReply("s" + i).get("type").asText());
+    }
+    try (RawWebSocket away = RawWebSocket.open(node.httpAddress(), SMALL_RECEIVE_BUFFER)) {
+      String hello = "{\"type\":\"hello\",\"token\":\"" + readerToken + "\",\"device\":\"back\",\"cursors\":{\"" + conv + "\":0}}";
+      away.write(RawWebSocket.maskedFrame(1, hello.getBytes(StandardCharsets.UTF_8)));
+      // Not reading yet: the node fills the socket's queue as far as its pacing lets it.
+      Await.until(Metrics.OUTBOUND_PEAK_BYTES::get, peak -> peak >= BOUND / 2, Duration.ofSeconds(30), "the catch-up to fill the queue");
+      int msgs = 0;
+      while (true) {
+        RawWebSocket.Frame frame = away.read();
+        assertEquals(1, frame.opcode(), "a text frame, not a close: " + frame.text());
+        String type = JSON.readTree(frame.payload()).path("type").asText();
+        if (type.equals("msg")) msgs++;
+        if (type.equals("synced")) break;
+      }
+      assertEquals(entries, msgs, "the whole catch-up arrived");
+      long peak = Metrics.OUTBOUND_PEAK_BYTES.get();
+      assertTrue(peak <= BOUND, "a socket held " + peak + " bytes waiting, above the bound " + BOUND);
     }
   }
 
