@@ -96,9 +96,11 @@ public final class Requests {
                     .toList());
   }
 
+  /** A page of at most limit entries and max-page-bytes (cut pages keep the cursor's end). */
   public CompletionStage<ServerFrame> history(String user, ClientFrame.History f) {
     if (ConversationId.parse(f.conv()).isEmpty()) return completed(unknownConv(f.rid()));
     int limit = f.limit() == null ? deps.settings().historyDefaultLimit() : f.limit();
+    PageFit fit = new PageFit(deps.settings().maxPageBytes());
     return page(user, f.conv(), f.before(), f.after(), limit)
         .thenCompose(
             reply -> {
@@ -109,8 +111,7 @@ public final class Requests {
                   .read(f.conv(), range.from(), range.to())
                   .thenApply(
                       entries ->
-                          new ServerFrame.HistoryPage(
-                              f.rid(), f.conv(), Frames.msgs(entries), range.hasMore()));
+                          fit.fit(f.rid(), f.conv(), Frames.msgs(entries), range.hasMore(), f.after() != null));
             });
   }
 

@@ -49,8 +49,9 @@ public final class SessionFlow {
 
   /**
    * The socket's stream; what it writes waits in {@code outbox}, made by the transport. Inbound
-   * frames are decoded as they are handed to the actor and outbound ones encoded as they leave
-   * the queue, not in stages of their own: each stage costs every idle socket about half a KB.
+   * frames are decoded as they are handed to the actor and outbound ones encoded as they enter
+   * the queue (so it can be bounded in bytes), not in stages of their own: each stage costs every
+   * idle socket about half a KB.
    */
   public static <In> Flow<In, ByteString, NotUsed> create(
       ActorSystem<?> system,
@@ -75,20 +76,16 @@ public final class SessionFlow {
             Connection.StreamClosed.INSTANCE,
             failure -> Connection.StreamClosed.INSTANCE);
     Source<ByteString, NotUsed> outBytes =
-        Source.<Connection.Outbound>queue(deps.settings().outboundBuffer())
+        Source.<ByteString>queue(deps.settings().outboundBuffer())
             .mapMaterializedValue(
                 queue -> {
-                  outbox.attach(queue);
+                  outbox.attach(queue, codec, deps.settings().outboundBufferBytes());
                   return NotUsed.getInstance();
                 })
             .map(
-                o -> {
-                  outbox.written();
-                  if (o instanceof Connection.Outbound.Frame f) {
-                    if (f.frame() instanceof ServerFrame.Msg) Metrics.MESSAGES_OUT.increment();
-                    return ByteString.fromArrayUnsafe(codec.encode(f.frame()));
-                  }
-                  return ByteString.fromArrayUnsafe(((Connection.Outbound.Shared) o).frame().encoded(codec));
+                bytes -> {
+                  outbox.written(bytes.size());
+                  return bytes;
                 });
     deps.sessions().opened(connection);
     Metrics.connectionOpened();

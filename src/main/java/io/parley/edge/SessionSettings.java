@@ -14,6 +14,7 @@ public record SessionSettings(
     Duration refresh,
     Duration ackFlush,
     int outboundBuffer,
+    int outboundBufferBytes,
     int catchUpMax,
     int syncParallelism,
     int maxHistoryInFlight,
@@ -24,18 +25,20 @@ public record SessionSettings(
     int maxSendsInFlight,
     int historyDefaultLimit,
     int historyMaxLimit,
+    int maxPageBytes,
     Duration askTimeout,
     int maxGroupSize) {
 
   public static SessionSettings from(Config config) {
     Config s = config.getConfig("parley.session");
     Config l = config.getConfig("parley.limits");
-    return new SessionSettings(
+    SessionSettings settings = new SessionSettings(
         s.getDuration("hello-timeout"),
         s.getDuration("heartbeat"),
         s.getDuration("refresh"),
         s.getDuration("ack-flush"),
         s.getInt("outbound-buffer"),
+        Math.toIntExact(s.getBytes("outbound-buffer-bytes")),
         s.getInt("catch-up-max"),
         s.getInt("sync-parallelism"),
         s.getInt("max-history-in-flight"),
@@ -46,8 +49,12 @@ public record SessionSettings(
         l.getInt("max-sends-in-flight"),
         l.getInt("history-default-limit"),
         l.getInt("history-max-limit"),
+        Math.toIntExact(l.getBytes("max-page-bytes")),
         config.getDuration("parley.ask-timeout"),
         config.getInt("parley.conversation.max-group-size"));
+    String problem = PageFit.problem(settings);
+    if (problem != null) throw new IllegalArgumentException(problem + ": a legal reply could not be sent");
+    return settings;
   }
 
   public ClientFrame.Limits frameLimits() {

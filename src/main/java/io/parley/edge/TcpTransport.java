@@ -4,10 +4,11 @@ import io.parley.protocol.Codec;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
@@ -22,7 +23,6 @@ public final class TcpTransport {
   public static CompletionStage<Tcp.ServerBinding> bind(
       ActorSystem<?> system, SessionDeps deps, String host, int port, int backlog) {
     Codec json = Codec.json(deps.settings().frameLimits());
-    int max = deps.settings().maxFrameBytes();
     Function<ByteString, Codec.Decoded> decode = bytes -> json.decode(bytes.toArray());
     return Tcp.get(system)
         .bind(host, port, backlog, List.of(), false, Optional.empty())
@@ -31,9 +31,20 @@ public final class TcpTransport {
                 connection -> {
                   Flow<ByteString, ByteString, ?> session =
                       SessionFlow.create(system, deps, json, "tcp", new Outbox(), decode);
-                  connection.handleWith(
-                      Framing.simpleFramingProtocol(max).reversed().join(session), system);
+                  connection.handleWith(framing(deps.settings()).join(session), system);
                 }))
         .run(system);
+  }
+
+  /**
+   * Inbound frames are limited to the client's frame limit; outbound ones to what a socket's
+   * outbound queue can hold (outbound-buffer-bytes), which every legal reply fits: a history page
+   * or a body of control characters escapes past the inbound limit and must still arrive.
+   */
+  static BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> framing(SessionSettings settings) {
+    // The javadsl offers only the bidi, with one limit for both directions.
+    return BidiFlow.fromFlows(
+        org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolDecoder(settings.maxFrameBytes()),
+        org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolEncoder(settings.outboundBufferBytes()));
   }
 }

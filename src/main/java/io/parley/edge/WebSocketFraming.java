@@ -20,6 +20,10 @@ import org.apache.pekko.util.ByteString;
  * unmasked single frames out. Pings are answered here and passed up as traffic; a close from the
  * client is echoed; when the session ends, its close code goes out in a close frame.
  *
+ * <p>What the stage holds for the socket is bounded whatever the client does: at most one pong
+ * (pings that arrive while the socket is not being read are answered by one pong, with the latest
+ * ping's payload, as RFC 6455 section 5.5.3 allows), one session frame, and one close frame.
+ *
  * <p>Why not Pekko HTTP's WebSocket message layer: it materializes a sub-stream for every message
  * in each direction, which cost more CPU than the rest of the socket path together, and it cannot
  * send application close codes (PROTOCOL.md's 4401).
@@ -133,6 +137,9 @@ final class WebSocketFraming
     private boolean tooLarge;
     private final ByteArrayOutputStream control = new ByteArrayOutputStream();
     private boolean closing;
+    // Waiting for the socket to take them: the answer to the latest ping, and a session frame.
+    private ByteString pong;
+    private ByteString data;
 
     Logic() {
       super(shape);
@@ -165,7 +172,10 @@ final class WebSocketFraming
       setHandler(fromSession, new AbstractInHandler() {
         @Override
         public void onPush() {
-          emit(toNet, frame(dataOpcode, grab(fromSession)));
+          ByteString out = frame(dataOpcode, grab(fromSession));
+          // Pulled when the socket was ready, but a pong may have taken that turn.
+          if (isAvailable(toNet)) push(toNet, out);
+          else data = out;
         }
 
         @Override
@@ -183,7 +193,14 @@ final class WebSocketFraming
       setHandler(toNet, new AbstractOutHandler() {
         @Override
         public void onPull() {
-          if (!hasBeenPulled(fromSession) && !isClosed(fromSession)) pull(fromSession);
+          if (pong != null) {
+            push(toNet, takePong());
+          } else if (data != null) {
+            push(toNet, data);
+            data = null;
+          } else if (!hasBeenPulled(fromSession) && !isClosed(fromSession)) {
+            pull(fromSession);
+          }
         }
       });
     }
@@ -286,7 +303,7 @@ final class WebSocketFraming
     private boolean frameRead() {
       switch (opcode) {
         case PING:
-          emit(toNet, frame(PONG, control.toByteArray()));
+          answer(frame(PONG, control.toByteArray()));
           return passUp(SessionFlow.RawFrame.KEEPALIVE);
         case PONG:
           return passUp(SessionFlow.RawFrame.KEEPALIVE);
@@ -307,6 +324,23 @@ final class WebSocketFraming
           else message.reset();
           return passUp(whole);
       }
+    }
+
+    /** Writes the pong now if the socket is ready, else keeps it in place of an older one. */
+    private void answer(ByteString answer) {
+      if (isAvailable(toNet)) {
+        push(toNet, answer);
+        return;
+      }
+      outbox.transportHolds(answer.size() - (pong == null ? 0 : pong.size()));
+      pong = answer;
+    }
+
+    private ByteString takePong() {
+      ByteString taken = pong;
+      pong = null;
+      outbox.transportHolds(-taken.size());
+      return taken;
     }
 
     private boolean passUp(SessionFlow.RawFrame raw) {
@@ -341,6 +375,13 @@ final class WebSocketFraming
       if (isClosed(toNet)) {
         completeStage();
         return;
+      }
+      // What waits goes first: the pong answers pings read before the close, and the session's
+      // last frame (often the error that explains the close) must precede it.
+      if (pong != null) emit(toNet, takePong());
+      if (data != null) {
+        emit(toNet, data);
+        data = null;
       }
       emit(toNet, closeFrame(code, reason), (Effect) () -> complete(toNet));
     }

@@ -45,11 +45,27 @@ public final class Metrics {
   public static final Timer JOURNAL_WRITE =
       latency("parley.journal.write", "conversation entity: one journal write, from its handler to stored (a write may hold several posts)");
 
-  /** Frames queued towards sockets but not yet encoded and written. */
+  /** Frames queued towards sockets but not yet written. */
   public static final AtomicLong PUSH_QUEUE = REGISTRY.gauge("parley.push.queue.depth", new AtomicLong());
 
   /** Rooms that edge nodes hold (an actor and a subscription each); they end with their last socket. */
   public static final AtomicLong LIVE_ROOMS = REGISTRY.gauge("parley.rooms.live", new AtomicLong());
+
+  /** Encoded bytes waiting to be written to sockets: their outbound queues and pending pongs. */
+  public static final AtomicLong OUTBOUND_BYTES = REGISTRY.gauge("parley.outbound.bytes", new AtomicLong());
+
+  /**
+   * The most bytes one socket has had waiting to be written, since start: at most
+   * parley.session.outbound-buffer-bytes (and a pong), whatever the client does.
+   */
+  public static final AtomicLong OUTBOUND_PEAK_BYTES =
+      REGISTRY.gauge("parley.outbound.socket.peak.bytes", new AtomicLong());
+
+  /** Sockets closed because their reader fell behind (outbound queue full, in frames or bytes). */
+  public static final Counter SLOW_READERS =
+      Counter.builder("parley.slow.readers")
+          .description("sockets closed because their outbound queue reached its frame or byte bound")
+          .register(REGISTRY);
 
   private static final AtomicLong OPEN_CONNECTIONS = REGISTRY.gauge("parley.connections.open", new AtomicLong());
 

@@ -33,6 +33,15 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** A connected socket; nothing sent yet. */
   public RawWebSocket(InetSocketAddress address) throws IOException {
+    this(address, 0);
+  }
+
+  /**
+   * A connected socket whose receive buffer is {@code receiveBufferBytes} (0: the system's), so a
+   * client that does not read stalls the server's writes after a few KB, not after megabytes.
+   */
+  public RawWebSocket(InetSocketAddress address, int receiveBufferBytes) throws IOException {
+    if (receiveBufferBytes > 0) socket.setReceiveBufferSize(receiveBufferBytes);
     socket.connect(address, 10_000);
     socket.setSoTimeout((int) TestClient.TIMEOUT.toMillis());
     socket.setTcpNoDelay(true);
@@ -42,7 +51,12 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Connected and upgraded (JSON subprotocol); fails unless the answer is the RFC's 101. */
   public static RawWebSocket open(InetSocketAddress address) throws IOException {
-    RawWebSocket raw = new RawWebSocket(address);
+    return open(address, 0);
+  }
+
+  /** {@link #open(InetSocketAddress)} with a receive buffer of this size (0: the system's). */
+  public static RawWebSocket open(InetSocketAddress address, int receiveBufferBytes) throws IOException {
+    RawWebSocket raw = new RawWebSocket(address, receiveBufferBytes);
     raw.write(upgradeRequest(address, "13"));
     String head = raw.readHead();
     if (!head.startsWith("HTTP/1.1 101") || !head.contains(SAMPLE_ACCEPT)) {
