@@ -69,6 +69,18 @@ final class OrderedDelivery {
     write.accept(e);
   }
 
+  /**
+   * Entries of conv up to {@code seq} exist that were not offered here (dropped while held):
+   * reads them from the journal, at most {@code maxFill}; the client pages anything beyond.
+   */
+  void readUpTo(String conv, long seq) {
+    Long last = written.get(conv);
+    if (gaps.containsKey(conv) || last == null || seq <= last) return;
+    long to = Math.min(seq, last + maxFill);
+    gaps.put(conv, new Gap(to, new ArrayList<>()));
+    filler.fill(conv, last + 1, to);
+  }
+
   /** The journal's answer for a gap (empty if it could not be read: the client pages it). */
   void filled(String conv, List<Entry> entries) {
     Gap gap = gaps.remove(conv);

@@ -123,7 +123,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.budgets = deps.frameBudgets().connection(user);
     this.pushRef = ctx.getSelf().narrow();
     this.delivery = new OrderedDelivery(e -> write(Frames.msg(e)), this::fill, s.catchUpMax());
-    this.heldPushes = new HeldPushes(s.outboundBuffer());
+    this.heldPushes = new HeldPushes(s.outboundBuffer(), s.outboundBufferBytes());
     timers.cancelAll();
     timers.startTimerWithFixedDelay(Tick.INSTANCE, s.heartbeat().dividedBy(2));
     timers.startTimerWithFixedDelay(FlushAcks.INSTANCE, s.ackFlush());

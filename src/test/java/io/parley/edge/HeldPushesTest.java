@@ -2,6 +2,7 @@ package io.parley.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.parley.conversation.Entry;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ class HeldPushesTest {
 
   @Test
   void withinTheBoundEverythingIsReleasedInOrder() {
-    HeldPushes held = new HeldPushes(10);
+    HeldPushes held = new HeldPushes(10, 1 << 20);
     for (long seq = 1; seq <= 3; seq++) held.hold(entry("g:a", seq));
     held.release(delivery);
     assertEquals(List.of(1L, 2L, 3L), written);
@@ -29,21 +30,33 @@ class HeldPushesTest {
 
   @Test
   void pastTheBoundOnlyTheNewestIsKeptAndTheDroppedRunIsReadBack() {
-    HeldPushes held = new HeldPushes(2);
+    HeldPushes held = new HeldPushes(2, 1 << 20);
     for (long seq = 1; seq <= 100; seq++) held.hold(entry("g:a", seq));
     held.release(delivery);
-    // 1 and 2 were kept; 3..99 were dropped, so 100 waits for them to be read from the journal.
+    // 1 and 2 were kept; 3..100 were dropped and are read back from the journal.
     assertEquals(List.of(1L, 2L), written);
-    assertEquals(List.of("g:a 3..99"), fills);
+    assertEquals(List.of("g:a 3..100"), fills);
   }
 
   @Test
   void aConversationFirstSeenPastTheBoundStartsWhereItsDroppedRunBegan() {
-    HeldPushes held = new HeldPushes(1);
+    HeldPushes held = new HeldPushes(1, 1 << 20);
     held.hold(entry("g:a", 1));
     for (long seq = 7; seq <= 9; seq++) held.hold(entry("g:b", seq));
     held.release(delivery);
     assertEquals(List.of(1L), written);
-    assertEquals(List.of("g:b 7..8"), fills);
+    assertEquals(List.of("g:b 7..9"), fills);
+  }
+
+  @Test
+  void bodiesPastTheByteBoundAreDroppedAndReadBack() {
+    HeldPushes held = new HeldPushes(100, 10_000);
+    for (long seq = 1; seq <= 4; seq++) {
+      held.hold(new Entry("g:a", seq, "ann", "c" + seq, "text", TextNode.valueOf("x".repeat(2_000)), 0));
+    }
+    held.release(delivery);
+    // Each body is held as 4,000 bytes: two fit the 10,000.
+    assertEquals(List.of(1L, 2L), written);
+    assertEquals(List.of("g:a 3..4"), fills);
   }
 }
