@@ -41,12 +41,20 @@ public final class HttpListener {
   private final Flow<HttpRequest, HttpResponse, NotUsed> routes;
   private final ServerSettings settings;
   private final Optional<Duration> idleTimeout;
+  private final Duration requestHeadTimeout;
+  private final Duration writeStallTimeout;
 
   private HttpListener(
-      ActorSystem<?> system, WebSocketTransport webSocket, Flow<HttpRequest, HttpResponse, NotUsed> routes) {
+      ActorSystem<?> system,
+      WebSocketTransport webSocket,
+      Flow<HttpRequest, HttpResponse, NotUsed> routes,
+      Duration requestHeadTimeout,
+      Duration writeStallTimeout) {
     this.system = system;
     this.webSocket = webSocket;
     this.routes = routes;
+    this.requestHeadTimeout = requestHeadTimeout;
+    this.writeStallTimeout = writeStallTimeout;
     this.settings = ServerSettings.create(Adapter.toClassic(system));
     scala.concurrent.duration.Duration idle = settings.getTimeouts().idleTimeout();
     this.idleTimeout = idle.isFinite() ? Optional.of(Duration.ofNanos(idle.toNanos())) : Optional.empty();
@@ -58,8 +66,10 @@ public final class HttpListener {
       int port,
       int backlog,
       WebSocketTransport webSocket,
-      Flow<HttpRequest, HttpResponse, NotUsed> routes) {
-    HttpListener listener = new HttpListener(system, webSocket, routes);
+      Flow<HttpRequest, HttpResponse, NotUsed> routes,
+      Duration requestHeadTimeout,
+      Duration writeStallTimeout) {
+    HttpListener listener = new HttpListener(system, webSocket, routes, requestHeadTimeout, writeStallTimeout);
     return Tcp.get(system)
         .bind(host, port, backlog, List.of(), false, Optional.empty())
         .to(Sink.foreach(c -> c.handleWith(listener.connection(c.remoteAddress()), system)))
@@ -67,9 +77,11 @@ public final class HttpListener {
   }
 
   private Flow<ByteString, ByteString, NotUsed> connection(InetSocketAddress remote) {
-    return Flow.of(ByteString.class)
-        .via(new FirstRequestHead(MAX_SNIFFED_HEAD_BYTES))
-        .flatMapPrefix(1, first -> serverFor(first, remote));
+    Flow<ByteString, ByteString, NotUsed> served =
+        Flow.of(ByteString.class)
+            .via(new FirstRequestHead(MAX_SNIFFED_HEAD_BYTES, requestHeadTimeout, false))
+            .flatMapPrefix(1, first -> serverFor(first, remote));
+    return SocketGuard.create(writeStallTimeout, () -> {}).join(served);
   }
 
   private Flow<ByteString, ByteString, NotUsed> serverFor(List<ByteString> first, InetSocketAddress remote) {

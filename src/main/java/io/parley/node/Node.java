@@ -146,9 +146,18 @@ public final class Node implements AutoCloseable {
                 config.getInt("parley.edge.http-port"),
                 backlog,
                 webSocket,
-                routes.routes().flow(system)));
+                routes.routes().flow(system),
+                config.getDuration("parley.edge.request-head-timeout"),
+                config.getDuration("parley.edge.write-stall-timeout")));
     Tcp.ServerBinding tcp =
-        await(TcpTransport.bind(system, deps, host, config.getInt("parley.edge.tcp-port"), backlog));
+        await(
+            TcpTransport.bind(
+                system,
+                deps,
+                config.getDuration("parley.edge.write-stall-timeout"),
+                host,
+                config.getInt("parley.edge.tcp-port"),
+                backlog));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceUnbind(),
