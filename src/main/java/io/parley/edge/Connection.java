@@ -101,6 +101,9 @@ public final class Connection {
     Tokens tokens = deps.tokens();
     Optional<Tokens.Claims> claims = tokens.claims(hello.token());
     if (claims.isEmpty()) return close(out, ErrorCode.UNAUTHORIZED, "invalid or expired token");
+    if (!deps.sessions().admit(claims.get().user(), out.ref())) {
+      return close(out, ErrorCode.RATE_LIMITED, "too many sockets for this user on this node; retry later");
+    }
     return Session.start(deps, out, transport, claims.get(), hello);
   }
 

@@ -3,6 +3,8 @@ package io.parley.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.parley.conversation.ConversationEntity;
+import io.parley.edge.ConnectionCaps;
+import io.parley.edge.EdgeLimits;
 import io.parley.edge.HttpListener;
 import io.parley.edge.LiveSessions;
 import io.parley.edge.Requests;
@@ -98,6 +100,8 @@ public final class Node implements AutoCloseable {
   private static Node startEdge(ActorSystem<Void> system, Config config, Tokens tokens)
       throws Exception {
     SessionSettings settings = SessionSettings.from(config);
+    // One count of this node's connections, shared by both ports and the sessions' hellos.
+    ConnectionCaps caps = new ConnectionCaps(EdgeLimits.from(config));
     SessionDeps deps =
         new SessionDeps(
             settings,
@@ -108,7 +112,7 @@ public final class Node implements AutoCloseable {
                 RoomRegistry.create(ClusterSharding.get(system), settings.refresh(), settings.askTimeout()),
                 "rooms",
                 org.apache.pekko.actor.typed.Props.empty()),
-            new LiveSessions(system));
+            new LiveSessions(system, caps));
     String host = config.getString("parley.node.bind-host");
     Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout());
     // The REST routes write the same JSON as the socket (snake_case, no nulls): one mapper for all.
@@ -147,17 +151,9 @@ public final class Node implements AutoCloseable {
                 backlog,
                 webSocket,
                 routes.routes().flow(system),
-                config.getDuration("parley.edge.request-head-timeout"),
-                config.getDuration("parley.edge.write-stall-timeout")));
+                caps));
     Tcp.ServerBinding tcp =
-        await(
-            TcpTransport.bind(
-                system,
-                deps,
-                config.getDuration("parley.edge.write-stall-timeout"),
-                host,
-                config.getInt("parley.edge.tcp-port"),
-                backlog));
+        await(TcpTransport.bind(system, deps, caps, host, config.getInt("parley.edge.tcp-port"), backlog));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceUnbind(),

@@ -49,6 +49,10 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
                     // Tests fire hundreds of sends at once; RateLimitTest checks the real limit.
                     Map.entry("parley.limits.send-rate", 100000),
                     Map.entry("parley.limits.send-burst", 100000),
+                    // Every test client connects from 127.0.0.1, and the load tool's tests open
+                    // many sockets per user; ConnectionLimitsTest checks the caps.
+                    Map.entry("parley.edge.max-connections-per-ip", 100000),
+                    Map.entry("parley.session.max-sockets-per-user", 100000),
                     // A test ends a node by terminating it; the JVM must survive that.
                     Map.entry("pekko.coordinated-shutdown.exit-jvm", "off"),
                     Map.entry("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off")));
