@@ -104,6 +104,9 @@ public final class Connection {
     }
     Optional<Tokens.Claims> claims = deps.tokens().claims(hello.token());
     if (claims.isEmpty()) return close(out, ErrorCode.UNAUTHORIZED, "invalid or expired token");
+    if (!deps.sessions().admit(claims.get().user(), out.ref())) {
+      return close(out, ErrorCode.RATE_LIMITED, "too many sockets for this user on this node; retry later");
+    }
     return checkingToken(deps, out, transport, claims.get(), hello, m.ackTo());
   }
 

@@ -1,5 +1,6 @@
 package io.parley.edge;
 
+import java.time.Duration;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
@@ -8,20 +9,39 @@ import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
  * Holds a connection's first bytes back until they tell which server should have them ({@link
- * WebSocketHandshake#decidable}), emits them as one element, then passes bytes straight through.
+ * WebSocketHandshake#decidable}), or with {@code wholeHead} until the first request head is
+ * complete; emits them as one element, then passes bytes straight through.
+ *
+ * <p>The first request head must be complete within {@code headTimeout} of the connection
+ * opening, whichever server then has it (a REST head too): otherwise the connection is reset.
+ * Without this, a head that never ended held its connection forever (a slow-loris): the hello
+ * timeout starts only after an upgrade, and Pekko HTTP's idle timeout only once it has the bytes.
  */
 final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString>> {
+  private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
   private final Inlet<ByteString> in = Inlet.create("head.in");
   private final Outlet<ByteString> out = Outlet.create("head.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
   private final int maxHeadBytes;
+  private final Duration headTimeout;
+  private final boolean wholeHead;
 
-  FirstRequestHead(int maxHeadBytes) {
+  FirstRequestHead(int maxHeadBytes, Duration headTimeout, boolean wholeHead) {
     this.maxHeadBytes = maxHeadBytes;
+    this.headTimeout = headTimeout;
+    this.wholeHead = wholeHead;
+  }
+
+  /** The first request head did not end within the timeout. */
+  static final class HeadTimeout extends RuntimeException {
+    HeadTimeout(Duration timeout) {
+      super("no complete request head within " + timeout + "; connection reset", null, false, false);
+    }
   }
 
   @Override
@@ -31,25 +51,32 @@ final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString
 
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
-    return new GraphStageLogic(shape) {
+    return new TimerGraphStageLogic(shape) {
       // The first bytes, in one array (not a rope of chunks: a head trickling in byte by byte
       // would make every look at it walk all the pieces).
       private byte[] seen = new byte[0];
       private int length;
       private int searchFrom;
       private boolean decided;
+      // How much of the blank line ending the first head the bytes so far end with (4: ended).
+      private int headEndMatched;
 
       {
         setHandler(in, new AbstractInHandler() {
           @Override
           public void onPush() {
             ByteString bytes = grab(in);
+            if (headEndMatched < HEAD_END.length) watchHeadEnd(bytes);
             if (decided) {
               push(out, bytes);
               return;
             }
             append(bytes);
-            if (!WebSocketHandshake.decidable(seen, length, searchFrom, maxHeadBytes)) {
+            boolean ready =
+                wholeHead
+                    ? headEndMatched == HEAD_END.length || length > maxHeadBytes
+                    : WebSocketHandshake.decidable(seen, length, searchFrom, maxHeadBytes);
+            if (!ready) {
               searchFrom = WebSocketHandshake.searchedUpTo(length);
               pull(in);
               return;
@@ -70,6 +97,24 @@ final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString
             pull(in);
           }
         });
+      }
+
+      @Override
+      public void preStart() {
+        scheduleOnce("head", headTimeout);
+      }
+
+      @Override
+      public void onTimer(Object key) {
+        failStage(new HeadTimeout(headTimeout));
+      }
+
+      private void watchHeadEnd(ByteString bytes) {
+        for (int i = 0; i < bytes.size() && headEndMatched < HEAD_END.length; i++) {
+          byte b = bytes.apply(i);
+          headEndMatched = b == HEAD_END[headEndMatched] ? headEndMatched + 1 : b == '\r' ? 1 : 0;
+        }
+        if (headEndMatched == HEAD_END.length) cancelTimer("head");
       }
 
       private void append(ByteString bytes) {

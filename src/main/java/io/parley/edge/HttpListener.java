@@ -1,6 +1,10 @@
 package io.parley.edge;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.parley.protocol.ErrorCode;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +34,10 @@ import org.apache.pekko.util.ByteString;
  * <p>Why not bind Pekko HTTP alone: its per-connection pipeline (parser, renderer, ~30 stages)
  * stays materialized under an upgraded socket for the socket's whole life, which doubled the
  * memory of an idle WebSocket (docs/benchmarks.md).
+ *
+ * <p>Every connection takes a slot of {@link ConnectionCaps} first. Over a cap, its first request
+ * is answered 503 with Retry-After (before any upgrade: a WebSocket client sees an HTTP status it
+ * can act on) and the connection is closed.
  */
 public final class HttpListener {
   // How many bytes are held back to recognise the upgrade. Not a limit: a longer head is simply
@@ -41,12 +49,17 @@ public final class HttpListener {
   private final Flow<HttpRequest, HttpResponse, NotUsed> routes;
   private final ServerSettings settings;
   private final Optional<Duration> idleTimeout;
+  private final ConnectionCaps caps;
 
   private HttpListener(
-      ActorSystem<?> system, WebSocketTransport webSocket, Flow<HttpRequest, HttpResponse, NotUsed> routes) {
+      ActorSystem<?> system,
+      WebSocketTransport webSocket,
+      Flow<HttpRequest, HttpResponse, NotUsed> routes,
+      ConnectionCaps caps) {
     this.system = system;
     this.webSocket = webSocket;
     this.routes = routes;
+    this.caps = caps;
     this.settings = ServerSettings.create(Adapter.toClassic(system));
     scala.concurrent.duration.Duration idle = settings.getTimeouts().idleTimeout();
     this.idleTimeout = idle.isFinite() ? Optional.of(Duration.ofNanos(idle.toNanos())) : Optional.empty();
@@ -58,8 +71,9 @@ public final class HttpListener {
       int port,
       int backlog,
       WebSocketTransport webSocket,
-      Flow<HttpRequest, HttpResponse, NotUsed> routes) {
-    HttpListener listener = new HttpListener(system, webSocket, routes);
+      Flow<HttpRequest, HttpResponse, NotUsed> routes,
+      ConnectionCaps caps) {
+    HttpListener listener = new HttpListener(system, webSocket, routes, caps);
     return Tcp.get(system)
         .bind(host, port, backlog, List.of(), false, Optional.empty())
         .to(Sink.foreach(c -> c.handleWith(listener.connection(c.remoteAddress()), system)))
@@ -67,9 +81,46 @@ public final class HttpListener {
   }
 
   private Flow<ByteString, ByteString, NotUsed> connection(InetSocketAddress remote) {
-    return Flow.of(ByteString.class)
-        .via(new FirstRequestHead(MAX_SNIFFED_HEAD_BYTES))
-        .flatMapPrefix(1, first -> serverFor(first, remote));
+    EdgeLimits limits = caps.limits();
+    InetAddress from = remote.getAddress();
+    ConnectionCaps.Refusal refusal = caps.tryOpen(from);
+    if (refusal != null) return refused(refusal);
+    Flow<ByteString, ByteString, NotUsed> served =
+        Flow.of(ByteString.class)
+            .via(new FirstRequestHead(MAX_SNIFFED_HEAD_BYTES, limits.requestHeadTimeout(), false))
+            .flatMapPrefix(1, first -> serverFor(first, remote));
+    return SocketGuard.create(limits.writeStallTimeout(), () -> caps.closed(from)).join(served);
+  }
+
+  /**
+   * Answers 503 and closes. Waits for the whole first request head first (a response sent while
+   * the client is still writing could be lost to the reset that closing on unread bytes causes),
+   * unless too many refusals wait already: then at once.
+   */
+  private Flow<ByteString, ByteString, NotUsed> refused(ConnectionCaps.Refusal refusal) {
+    String body =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("error", ErrorCode.UNAVAILABLE.wire())
+            .put("message", caps.message(refusal))
+            .toString();
+    byte[] json = body.getBytes(StandardCharsets.UTF_8);
+    ByteString answer =
+        ByteString.fromString(
+                "HTTP/1.1 503 Service Unavailable\r\n"
+                    + "Retry-After: " + caps.limits().retryAfterSeconds() + "\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Content-Length: " + json.length + "\r\n"
+                    + "Connection: close\r\n\r\n",
+                StandardCharsets.US_ASCII)
+            .concat(ByteString.fromArrayUnsafe(json));
+    if (!caps.tryWaitToRefuse()) return Flow.fromSinkAndSourceCoupled(Sink.ignore(), Source.single(answer));
+    Flow<ByteString, ByteString, NotUsed> afterHead =
+        Flow.of(ByteString.class)
+            .via(new FirstRequestHead(MAX_SNIFFED_HEAD_BYTES, caps.limits().requestHeadTimeout(), true))
+            .take(1)
+            .map(head -> answer);
+    return SocketGuard.create(caps.limits().writeStallTimeout(), caps::refusalDone).join(afterHead);
   }
 
   private Flow<ByteString, ByteString, NotUsed> serverFor(List<ByteString> first, InetSocketAddress remote) {

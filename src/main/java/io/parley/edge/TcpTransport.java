@@ -1,6 +1,10 @@
 package io.parley.edge;
 
 import io.parley.protocol.Codec;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.ServerFrame;
+import java.net.InetAddress;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -10,18 +14,25 @@ import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * Raw TCP framing: each frame is a 4-byte big-endian length and that many bytes of UTF-8 JSON.
  * A length above the frame limit cannot be skipped safely, so such a connection is closed.
+ *
+ * <p>Every connection takes a slot of {@link ConnectionCaps} first; over a cap it gets an {@code
+ * unavailable} error frame and is closed. Before hello the connection's hello timeout bounds a
+ * socket that says nothing (or half a length prefix); after it, the session's heartbeat; a
+ * socket whose writes stall is reset.
  */
 public final class TcpTransport {
   private TcpTransport() {}
 
   public static CompletionStage<Tcp.ServerBinding> bind(
-      ActorSystem<?> system, SessionDeps deps, String host, int port, int backlog) {
+      ActorSystem<?> system, SessionDeps deps, ConnectionCaps caps, String host, int port, int backlog) {
     Codec json = Codec.json(deps.settings().frameLimits());
     Function<ByteString, Codec.Decoded> decode = bytes -> json.decode(bytes.toArray());
     return Tcp.get(system)
@@ -29,8 +40,16 @@ public final class TcpTransport {
         .to(
             Sink.foreach(
                 connection -> {
+                  InetAddress from = connection.remoteAddress().getAddress();
+                  ConnectionCaps.Refusal refusal = caps.tryOpen(from);
+                  if (refusal != null) {
+                    connection.handleWith(refused(json, caps.message(refusal)), system);
+                    return;
+                  }
+                  // Guarded inside the framing, which passes demand and cancellation through.
                   Flow<ByteString, ByteString, ?> session =
-                      SessionFlow.create(system, deps, json, "tcp", new Outbox(), decode);
+                      SocketGuard.create(caps.limits().writeStallTimeout(), () -> caps.closed(from))
+                          .join(SessionFlow.create(system, deps, json, "tcp", new Outbox(), decode));
                   connection.handleWith(framing(deps.settings()).join(session), system);
                 }))
         .run(system);
@@ -46,5 +65,13 @@ public final class TcpTransport {
     return BidiFlow.fromFlows(
         org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolDecoder(settings.maxFrameBytes()),
         org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolEncoder(settings.outboundBufferBytes()));
+  }
+
+  /** The error frame, then the close; what the client sends meanwhile is ignored. */
+  private static Flow<ByteString, ByteString, NotUsed> refused(Codec json, String message) {
+    byte[] frame = json.encode(ServerFrame.Error.of(null, ErrorCode.UNAVAILABLE, message));
+    ByteString framed =
+        new ByteStringBuilder().putInt(frame.length, ByteOrder.BIG_ENDIAN).putBytes(frame).result();
+    return Flow.fromSinkAndSourceCoupled(Sink.ignore(), Source.single(framed));
   }
 }

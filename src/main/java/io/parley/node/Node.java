@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.parley.conversation.ConversationEntity;
 import io.parley.edge.FrameBudgets;
+import io.parley.edge.ConnectionCaps;
+import io.parley.edge.EdgeLimits;
 import io.parley.edge.HttpListener;
 import io.parley.edge.LiveSessions;
 import io.parley.edge.Requests;
@@ -103,6 +105,8 @@ public final class Node implements AutoCloseable {
   private static Node startEdge(ActorSystem<Void> system, Config config, Tokens tokens)
       throws Exception {
     SessionSettings settings = SessionSettings.from(config);
+    // One count of this node's connections, shared by both ports and the sessions' hellos.
+    ConnectionCaps caps = new ConnectionCaps(EdgeLimits.from(config));
     SessionDeps deps =
         new SessionDeps(
             settings,
@@ -113,7 +117,7 @@ public final class Node implements AutoCloseable {
                 RoomRegistry.create(ClusterSharding.get(system), RoomRegistry.Settings.from(config)),
                 "rooms",
                 org.apache.pekko.actor.typed.Props.empty()),
-            new LiveSessions(system),
+            new LiveSessions(system, caps),
             new FrameBudgets(FrameBudgets.Settings.from(config)));
     String host = config.getString("parley.node.bind-host");
     RestBudgets restBudgets = new RestBudgets(RestBudgets.Settings.from(config));
@@ -159,9 +163,10 @@ public final class Node implements AutoCloseable {
                 config.getInt("parley.edge.http-port"),
                 backlog,
                 webSocket,
-                routes.routes().flow(system)));
+                routes.routes().flow(system),
+                caps));
     Tcp.ServerBinding tcp =
-        await(TcpTransport.bind(system, deps, host, config.getInt("parley.edge.tcp-port"), backlog));
+        await(TcpTransport.bind(system, deps, caps, host, config.getInt("parley.edge.tcp-port"), backlog));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceUnbind(),

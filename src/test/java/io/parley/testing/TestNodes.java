@@ -80,6 +80,10 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
                     Map.entry("parley.metrics.entity-poll", "1s"),
                     Map.entry("parley.cassandra.contact-points", cassandra()),
                     Map.entry("parley.auth.token-secret", TOKEN_SECRET),
+                    // Every test client connects from 127.0.0.1, and the load tool's tests open
+                    // many sockets per user; ConnectionLimitsTest checks the caps.
+                    Map.entry("parley.edge.max-connections-per-ip", 100000),
+                    Map.entry("parley.session.max-sockets-per-user", 100000),
                     // A test ends a node by terminating it; the JVM must survive that.
                     Map.entry("pekko.coordinated-shutdown.exit-jvm", "off"),
                     Map.entry("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off")));
