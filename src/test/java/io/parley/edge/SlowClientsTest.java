@@ -58,7 +58,10 @@ class SlowClientsTest {
             Map.of(
                 "parley.edge.request-head-timeout", HEAD_TIMEOUT.toMillis() + "ms",
                 "parley.session.hello-timeout", HELLO_TIMEOUT.toMillis() + "ms",
-                "parley.edge.write-stall-timeout", WRITE_STALL.toMillis() + "ms"));
+                "parley.edge.write-stall-timeout", WRITE_STALL.toMillis() + "ms",
+                // Whole 200-entry pages of ~3 MB (the default cuts a page at 256 KiB), so that a
+                // few of them overflow the kernel's buffers and the socket's writes stall.
+                "parley.limits.max-page-bytes", "4m"));
   }
 
   @AfterAll
@@ -162,7 +165,8 @@ class SlowClientsTest {
         TestNodes.start(
             Map.of(
                 "parley.auth.token-ttl", ttl.toMillis() + "ms",
-                "parley.edge.write-stall-timeout", WRITE_STALL.toMillis() + "ms"))) {
+                "parley.edge.write-stall-timeout", WRITE_STALL.toMillis() + "ms",
+                "parley.limits.max-page-bytes", "4m"))) {
       Api api = new Api(shortTokens.httpAddress());
       String alice = Ids.user("alice");
       String bob = Ids.user("bob");
