@@ -107,8 +107,15 @@ public final class Requests {
               if (!(reply instanceof Replies.PageRange range)) {
                 return completed(rejected(f.rid(), reply));
               }
+              // A page of 200 entries can be megabytes in this heap and in Cassandra's buffers:
+              // the node reads a bounded number at once, whoever asks.
+              if (!deps.historyReads().tryEnter()) {
+                return completed(
+                    ServerFrame.Error.of(f.rid(), ErrorCode.UNAVAILABLE, "server busy reading history; retry shortly"));
+              }
               return deps.timeline()
                   .read(f.conv(), range.from(), range.to())
+                  .whenComplete((entries, failure) -> deps.historyReads().exit(1))
                   .thenApply(
                       entries ->
                           fit.fit(f.rid(), f.conv(), Frames.msgs(entries), range.hasMore(), f.after() != null));

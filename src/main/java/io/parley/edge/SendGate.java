@@ -3,8 +3,9 @@ package io.parley.edge;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bounds the sends one edge node has waiting for their conversation entities. Past the bound a
- * send is refused at once ({@code unavailable}) instead of queueing: when the core falls behind
+ * Bounds the sends one edge node has waiting for their conversation entities (and, a second one,
+ * the history pages it has being read from the journal). Past the bound a request is refused at
+ * once ({@code unavailable}) instead of queueing: when the core falls behind
  * (a cold JIT, a compaction), the queue stays short enough that nothing already accepted times
  * out, so the backlog drains instead of growing while clients keep sending. Shared by all
  * sessions of the node.

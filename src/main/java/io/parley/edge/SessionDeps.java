@@ -14,6 +14,7 @@ public record SessionDeps(
     ActorRef<RoomRegistry.Command> rooms,
     LiveSessions sessions,
     SendGate sendGate,
+    SendGate historyReads,
     FrameBudgets frameBudgets) {
 
   public SessionDeps(
@@ -24,6 +25,15 @@ public record SessionDeps(
       ActorRef<RoomRegistry.Command> rooms,
       LiveSessions sessions,
       FrameBudgets frameBudgets) {
-    this(settings, tokens, sharding, timeline, rooms, sessions, new SendGate(settings.maxSendsInFlight()), frameBudgets);
+    this(
+        settings,
+        tokens,
+        sharding,
+        timeline,
+        rooms,
+        sessions,
+        new SendGate(settings.maxSendsInFlight()),
+        new SendGate(settings.maxHistoryReadsInFlight()),
+        frameBudgets);
   }
 }

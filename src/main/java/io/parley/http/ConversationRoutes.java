@@ -86,7 +86,12 @@ public final class ConversationRoutes extends AllDirectives {
 
   private Route page(ServerFrame frame) {
     if (frame instanceof ServerFrame.Error e) {
-      var status = "forbidden".equals(e.code()) ? StatusCodes.FORBIDDEN : StatusCodes.BAD_REQUEST;
+      var status =
+          switch (e.code()) {
+            case "forbidden" -> StatusCodes.FORBIDDEN;
+            case "unavailable" -> StatusCodes.SERVICE_UNAVAILABLE;
+            default -> StatusCodes.BAD_REQUEST;
+          };
       return Json.error(status, e.code(), e.message());
     }
     ObjectNode body = json.valueToTree(frame);
