@@ -1,0 +1,50 @@
+package io.parley.fuzz;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Product bugs this fuzz found that are being fixed elsewhere (issue 22). While a bug is listed
+ * in {@link #OPEN}, the fuzz keeps away from the inputs that trigger it, so the rest of a run
+ * still means something; each run prints how many frames it left out for each. Remove a bug from
+ * {@link #OPEN} once its fix is merged. {@code -Dparley.fuzz.known-bugs=none} runs everything
+ * (a comma-separated list names the ones to keep out instead).
+ */
+enum KnownBug {
+  /**
+   * A string holding a lone UTF-16 surrogate (JSON {@code "\ud800"}, or its raw bytes ED A0 80,
+   * which Jackson decodes though they are not UTF-8) passes decoding and validation. Anything
+   * that echoes it cannot be written as CBOR: on a CBOR WebSocket {@code {"type":"ping",
+   * "rid":"\ud800"}} kills the socket (the pong cannot be encoded), and a send whose body or
+   * cid holds one stops the conversation entity (the event cannot be serialized). Fix: issue 22
+   * point 1, text validated at the edge. While open, frames whose decoded strings are not
+   * well-formed are not sent, and the codec fuzz does not check that their echoes encode.
+   */
+  LONE_SURROGATE,
+
+  /**
+   * docs/protocol.md says a field of the wrong JSON type is {@code bad_request}, but when the
+   * codec's strict first pass refuses a frame, its second pass (Codec.decodeTree) binds with
+   * Jackson's default coercions: {@code {"type":"send","conv":"d:a:b","cid":true,"body":"x"}}
+   * is a send with cid "true", {@code "seq":1.5} on ack is seq 1, {@code "seq":"7"} is 7.
+   * Harmless so far (the values are then validated as strings and numbers), but not the
+   * documented contract. While open, the codec fuzz does not check it.
+   */
+  LAX_COERCION;
+
+  /** The bugs whose triggers the fuzz keeps away from. */
+  static final Set<KnownBug> OPEN = parse(System.getProperty("parley.fuzz.known-bugs"), EnumSet.of(LONE_SURROGATE, LAX_COERCION));
+
+  static boolean open(KnownBug bug) {
+    return OPEN.contains(bug);
+  }
+
+  private static Set<KnownBug> parse(String property, Set<KnownBug> defaults) {
+    if (property == null || property.isBlank()) return defaults;
+    if (property.strip().equals("none")) return EnumSet.noneOf(KnownBug.class);
+    Set<KnownBug> bugs = EnumSet.noneOf(KnownBug.class);
+    Arrays.stream(property.split(",")).map(String::strip).map(KnownBug::valueOf).forEach(bugs::add);
+    return bugs;
+  }
+}
