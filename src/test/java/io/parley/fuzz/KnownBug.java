@@ -31,10 +31,26 @@ enum KnownBug {
    * Harmless so far (the values are then validated as strings and numbers), but not the
    * documented contract. While open, the codec fuzz does not check it.
    */
-  LAX_COERCION;
+  LAX_COERCION,
+
+  /**
+   * {@code {"type":"typing","rid":"t1","conv":"<a conversation of the user>"}} gets no reply at
+   * all (Session hands typing to Groups.typing, which answers nothing), though PROTOCOL.md says
+   * a request with a rid gets exactly one reply and docs/protocol.md that requests with a rid
+   * get {@code ok}. Seen on every transport. While open, typing frames with a rid are not sent.
+   */
+  TYPING_WITH_RID_UNANSWERED,
+
+  /**
+   * Raw TCP frames the server writes are limited like inbound ones (Framing with the 64 KiB
+   * frame limit): a reply over 64 KiB, e.g. a {@code history} page of long bodies, resets the
+   * connection (issue 22 point 6). While open, the TCP fuzz sends no valid send whose stored
+   * entry would not fit 200 times in one frame, and no frame whose error would not fit in one.
+   */
+  TCP_REPLY_OVER_64K;
 
   /** The bugs whose triggers the fuzz keeps away from. */
-  static final Set<KnownBug> OPEN = parse(System.getProperty("parley.fuzz.known-bugs"), EnumSet.of(LONE_SURROGATE, LAX_COERCION));
+  static final Set<KnownBug> OPEN = parse(System.getProperty("parley.fuzz.known-bugs"), EnumSet.of(LONE_SURROGATE, LAX_COERCION, TYPING_WITH_RID_UNANSWERED, TCP_REPLY_OVER_64K));
 
   static boolean open(KnownBug bug) {
     return OPEN.contains(bug);
