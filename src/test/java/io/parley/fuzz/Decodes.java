@@ -1,7 +1,10 @@
 package io.parley.fuzz;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.parley.protocol.ClientFrame;
 import java.lang.reflect.RecordComponent;
 import java.util.Collection;
@@ -34,6 +37,22 @@ final class Decodes {
   /** The {@code type} a frame of this class has on the wire. */
   static String wireName(ClientFrame frame) {
     return WIRE_NAMES.get(frame.getClass());
+  }
+
+  private static final ObjectMapper CANONICAL =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  /**
+   * True when a and b hold the same values. Not {@code equals}: JSON trees compare their number
+   * nodes by class, and one codec reads 65571 as an int where the other (given CBOR's 8-byte
+   * form) reads a long; both mean the same number and are stored and sent the same way.
+   */
+  static boolean same(Object a, Object b) {
+    try {
+      return CANONICAL.writeValueAsString(a).equals(CANONICAL.writeValueAsString(b));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

@@ -39,7 +39,7 @@ final class StoredTimeline {
       Candidate c = candidates.get(cid);
       if (c == null) {
         ledger.finding("stored, but no valid send had its cid: " + entry);
-      } else if (!c.kind().equals(entry.get("kind").asText()) || !c.body().equals(entry.get("body"))) {
+      } else if (!c.kind().equals(entry.get("kind").asText()) || !Decodes.same(c.body(), entry.get("body"))) {
         ledger.finding("stored differently from its send (" + c + "): " + entry);
       }
       if (!sent.containsKey(cid)) ledger.finding("stored, but never answered sent: " + entry);
