@@ -130,7 +130,7 @@ final class Ledger {
       return;
     }
     Set<String> allowed = switch (Decodes.wireName(e.frame())) {
-      case "ping" -> Set.of("pong");
+      case "ping" -> "rate_limited".equals(code) ? Set.of("error") : Set.of("pong");
       case "send" -> Set.of("sent", "error");
       case "history" -> Set.of("history", "error");
       case "create" -> Set.of("created", "error");
