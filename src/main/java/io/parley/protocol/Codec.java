@@ -23,8 +23,9 @@ import java.io.IOException;
  */
 public final class Codec {
   private final ObjectMapper mapper;
-  // The same mapper, but it refuses to coerce numbers or booleans into strings, so that a frame
-  // it reads is one the tree checks below would accept too (e.g. a numeric rid is an error).
+  // The same mapper, but it refuses to coerce numbers or booleans into strings, and fractions,
+  // strings or booleans into integers: a field of the wrong JSON type is bad_request (a cid of
+  // true is not "true", a seq of 1.5 is not 1), on both decoding paths.
   private final ObjectMapper strict;
   private final ClientFrame.Limits limits;
   private final boolean checksUtf8;
@@ -40,6 +41,10 @@ public final class Codec {
     for (CoercionInputShape shape :
         new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
       strict.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+    }
+    for (CoercionInputShape shape :
+        new CoercionInputShape[] {CoercionInputShape.Float, CoercionInputShape.String, CoercionInputShape.Boolean}) {
+      strict.coercionConfigFor(LogicalType.Integer).setCoercion(shape, CoercionAction.Fail);
     }
     this.limits = limits;
     // CBOR has no byte-level check: its text strings are checked once decoded, like JSON escapes.
@@ -88,7 +93,7 @@ public final class Codec {
     if (ridNode != null && !ridNode.isNull() && rid == null)
       return failed(null, "rid must be a string of at most 64 chars");
     try {
-      ClientFrame frame = mapper.treeToValue(tree, ClientFrame.class);
+      ClientFrame frame = strict.treeToValue(tree, ClientFrame.class);
       String problem = frame.validate(limits);
       return problem == null ? new Decoded(frame, null) : failed(rid, problem);
     } catch (InvalidTypeIdException e) {
