@@ -183,7 +183,9 @@ class CodecFuzzTest {
    * RFC 8949's -1-n (and writes it the same way), so those differ from JSON by one.
    */
   private static boolean sameTree(Generator.Sample s) {
-    return s.mutations().stream().noneMatch(m -> m.startsWith("bytes:"))
+    // Raw surrogate bytes make JSON that is not UTF-8, refused whole; CBOR can only carry the
+    // decoded surrogate, which is refused where a field is read and ignored in an unknown key.
+    return s.mutations().stream().noneMatch(m -> m.startsWith("bytes:") || m.equals("json:RAW_SURROGATES"))
         && s.mutations().stream().filter(m -> m.startsWith("cbor:"))
             .allMatch(m -> CborBytes.Twist.VALID.contains(CborBytes.Twist.valueOf(m.substring(5))))
         && !hasNegativeBignum(s.tree());
