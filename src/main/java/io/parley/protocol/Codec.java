@@ -1,6 +1,7 @@
 package io.parley.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +37,12 @@ public final class Codec {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             // Unknown fields are ignored so that newer clients can talk to older servers.
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // One frame is one object: `{"type":"ping"} xx` is not a ping with junk after it.
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+    // A key given twice could mean one frame to Parley and another to a proxy or a log reader:
+    // refused, not "first type wins".
+    this.mapper.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     this.strict = this.mapper.copy();
     for (CoercionInputShape shape :
         new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {

@@ -42,6 +42,16 @@ class CodecTest {
   }
 
   @Test
+  void aFrameIsOneObjectWithEachKeyOnce() {
+    assertEquals("bad_request", decode("{\"type\":\"ping\",\"rid\":\"p\"} xx").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"ping\"}{\"type\":\"ping\"}").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"ping\",\"type\":\"send\",\"rid\":\"d\"}").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":1,\"seq\":9}").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":1.5}").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"send\",\"conv\":\"c\",\"cid\":true,\"body\":\"x\"}").error().code());
+  }
+
+  @Test
   void theOnePassDecodeKeepsTheTreeRulesForRids() {
     // Bound in one pass, but a rid that is not a string of at most 64 chars stays an error.
     assertEquals("rid must be a string of at most 64 chars", decode("{\"type\":\"ping\",\"rid\":5}").error().message());
