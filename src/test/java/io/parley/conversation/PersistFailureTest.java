@@ -81,13 +81,7 @@ class PersistFailureTest {
           return ProcessingSuccess.getInstance();
         });
     UserEntity.init(testKit.system(), 100);
-    for (String user : new String[] {"ann", "ben", "cat"}) {
-      sharding
-          .entityRefFor(UserEntity.ENTITY_KEY, user)
-          .<UserEntity.RegisterReply>ask(r -> new UserEntity.Register("hash", user, r), WAIT)
-          .toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-    }
+    EntityTestCluster.registerUsers(testKit, "ann", "ben", "cat");
   }
 
   @AfterAll

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.parley.node.Node;
 import io.parley.testing.Api;
+import io.parley.testing.Bytes;
 import io.parley.testing.Ids;
 import io.parley.testing.RawWebSocket;
 import io.parley.testing.TcpClient;
@@ -64,7 +65,7 @@ class IllFormedTextSocketTest {
           CBOR.writeValueAsBytes(
               Map.of("type", "send", "rid", "bad", "conv", conv, "cid", "poison", "body", "bad XXX body"));
       // The UTF-8 form of the surrogate U+D800, which decoders that do not check turn into it.
-      a.sendBinary(replace(frame, "XXX", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}));
+      a.sendBinary(Bytes.replace(frame, "XXX", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}));
       assertBadRequest(a.awaitReply("bad"));
       assertEquals(2, a.sentSeq(conv, "m2", "still here"));
       assertOnlyGoodEntries(b, conv, "m1", "m2");
@@ -149,19 +150,5 @@ class IllFormedTextSocketTest {
       JsonNode json = JSON.readTree(frame.payload());
       if (type.equals(json.path("type").asText())) return json;
     }
-  }
-
-  private static byte[] replace(byte[] in, String marker, byte[] with) {
-    byte[] m = marker.getBytes(StandardCharsets.US_ASCII);
-    byte[] out = in.clone();
-    for (int i = 0; i + m.length <= out.length; i++) {
-      boolean match = true;
-      for (int j = 0; j < m.length && match; j++) match = out[i + j] == m[j];
-      if (match) {
-        System.arraycopy(with, 0, out, i, with.length);
-        return out;
-      }
-    }
-    throw new AssertionError("no " + marker);
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import io.parley.testing.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -115,7 +116,7 @@ class IllFormedTextTest {
       {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // above U+10FFFF
     };
     for (byte[] bad : invalid) {
-      Codec.Decoded d = cbor.decode(replace(frame, "XXXX", bad));
+      Codec.Decoded d = cbor.decode(Bytes.replace(frame, "XXXX", bad));
       assertNull(d.frame(), () -> "accepted " + hex(bad));
       assertEquals("bad_request", d.error().code());
       assertEquals("c1", d.error().rid());
@@ -128,21 +129,6 @@ class IllFormedTextTest {
     out.writeBytes(body);
     out.writeBytes("b\"}".getBytes(StandardCharsets.UTF_8));
     return out.toByteArray();
-  }
-
-  private static byte[] replace(byte[] in, String marker, byte[] with) {
-    byte[] m = marker.getBytes(StandardCharsets.US_ASCII);
-    assertEquals(m.length, with.length);
-    byte[] out = in.clone();
-    for (int i = 0; i + m.length <= out.length; i++) {
-      boolean match = true;
-      for (int j = 0; j < m.length && match; j++) match = out[i + j] == m[j];
-      if (match) {
-        System.arraycopy(with, 0, out, i, with.length);
-        return out;
-      }
-    }
-    throw new AssertionError("no " + marker);
   }
 
   private static void assertWellFormed(String s) {

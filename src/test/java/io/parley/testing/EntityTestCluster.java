@@ -2,7 +2,11 @@ package io.parley.testing;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.parley.user.UserEntity;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -40,5 +44,18 @@ public final class EntityTestCluster {
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     return testKit;
+  }
+
+  /** Registers each user through its user entity (sharded on the kit's system), waiting for each. */
+  public static void registerUsers(ActorTestKit testKit, String... users) throws Exception {
+    ClusterSharding sharding = ClusterSharding.get(testKit.system());
+    for (String user : users) {
+      sharding
+          .entityRefFor(UserEntity.ENTITY_KEY, user)
+          .<UserEntity.RegisterReply>ask(
+              r -> new UserEntity.Register("hash", user, r), Duration.ofSeconds(30))
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    }
   }
 }
