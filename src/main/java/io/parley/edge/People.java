@@ -48,12 +48,18 @@ final class People {
       }
       if (mine.friends().contains(other)) return done(new ServerFrame.Ok(rid));
       if (mine.pendingIn().contains(other)) return accept(rid, me, other);
+      int max = deps.settings().maxPendingRequests();
+      if (mine.pendingOut().size() >= max && !mine.pendingOut().contains(other)) {
+        return done(error(rid, ErrorCode.FORBIDDEN,
+            "you have " + max + " friend requests out; withdraw some (friend_remove) first"));
+      }
       // Blocked by the other (IGNORED) looks exactly like a request still pending.
       return ask(other, me, Contacts.Op.REQUEST)
           .thenCompose(
               answer ->
                   switch (answer) {
                     case UNKNOWN_USER -> done(error(rid, ErrorCode.NOT_FOUND, "no such user"));
+                    case FULL -> done(error(rid, ErrorCode.RATE_LIMITED, other + " has too many friend requests waiting; try later"));
                     case FRIENDS -> store(rid, me, other, Change.FRIEND_ADDED);
                     default -> store(rid, me, other, Change.REQUEST_SENT);
                   });

@@ -28,7 +28,8 @@ public record SessionSettings(
     int historyMaxLimit,
     int maxPageBytes,
     Duration askTimeout,
-    int maxGroupSize) {
+    int maxGroupSize,
+    int maxPendingRequests) {
 
   public static SessionSettings from(Config config) {
     Config s = config.getConfig("parley.session");
@@ -53,7 +54,8 @@ public record SessionSettings(
         l.getInt("history-max-limit"),
         Math.toIntExact(l.getBytes("max-page-bytes")),
         config.getDuration("parley.ask-timeout"),
-        config.getInt("parley.conversation.max-group-size"));
+        config.getInt("parley.conversation.max-group-size"),
+        config.getInt("parley.user.max-pending-requests"));
     String problem = PageFit.problem(settings);
     if (problem != null) throw new IllegalArgumentException(problem + ": a legal reply could not be sent");
     return settings;

@@ -55,7 +55,9 @@ public record Contacts(
     PENDING,
     FRIENDS,
     NOT_PENDING,
-    DONE
+    DONE,
+    /** This user already has the most friend requests in that one may hold: nothing stored. */
+    FULL
   }
 
   /**
@@ -64,7 +66,11 @@ public record Contacts(
    */
   record Incoming(Change change, String event, Answer answer) {}
 
-  Incoming incoming(Op op, String other) {
+  /**
+   * {@code maxPendingIn}: the most requests this user may have waiting; beyond it a new one is
+   * refused, so other users cannot grow this user's state (and its contacts reply) without bound.
+   */
+  Incoming incoming(Op op, String other, int maxPendingIn) {
     switch (op) {
       case REQUEST:
         if (blocked.contains(other)) return new Incoming(null, null, Answer.IGNORED);
@@ -72,6 +78,7 @@ public record Contacts(
         // Both asked each other: that is an accept of this user's own request.
         if (pendingOut.contains(other)) return new Incoming(Change.FRIEND_ADDED, "accept", Answer.FRIENDS);
         if (pendingIn.contains(other)) return new Incoming(null, null, Answer.PENDING);
+        if (pendingIn.size() >= maxPendingIn) return new Incoming(null, null, Answer.FULL);
         return new Incoming(Change.REQUEST_RECEIVED, "request", Answer.PENDING);
       case ACCEPT:
         if (friends.contains(other)) return new Incoming(null, null, Answer.FRIENDS);

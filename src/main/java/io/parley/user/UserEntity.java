@@ -290,6 +290,9 @@ public final class UserEntity
     }
   }
 
+  /** The most friend requests a user may have waiting, in and out (each side checks its own). */
+  public static final String MAX_PENDING_REQUESTS = "parley.user.max-pending-requests";
+
   public static void init(ActorSystem<?> system, int snapshotEvery) {
     ClusterSharding sharding = ClusterSharding.get(system);
     GroupConsent consent = GroupConsent.from(system.settings().config());
@@ -304,7 +307,15 @@ public final class UserEntity
   }
 
   static Behavior<Command> create(String userId, int snapshotEvery, ClusterSharding sharding, GroupConsent consent) {
-    return Behaviors.setup(ctx -> new UserEntity(new Sessions(ctx), userId, snapshotEvery, sharding, consent));
+    return Behaviors.setup(
+        ctx ->
+            new UserEntity(
+                new Sessions(ctx),
+                userId,
+                snapshotEvery,
+                sharding,
+                consent,
+                ctx.getSystem().settings().config().getInt(MAX_PENDING_REQUESTS)));
   }
 
   private final Sessions sessions;
@@ -313,9 +324,15 @@ public final class UserEntity
   private final ClusterSharding sharding;
   private final Presence presence;
   private final GroupConsent consent;
+  private final int maxPendingRequests;
 
   private UserEntity(
-      Sessions sessions, String userId, int snapshotEvery, ClusterSharding sharding, GroupConsent consent) {
+      Sessions sessions,
+      String userId,
+      int snapshotEvery,
+      ClusterSharding sharding,
+      GroupConsent consent,
+      int maxPendingRequests) {
     super(PersistenceId.of(ENTITY_KEY.name(), userId));
     this.sessions = sessions;
     this.userId = userId;
@@ -323,6 +340,7 @@ public final class UserEntity
     this.sharding = sharding;
     this.presence = new Presence(userId, sharding);
     this.consent = consent;
+    this.maxPendingRequests = maxPendingRequests;
   }
 
   @Override
@@ -468,7 +486,7 @@ public final class UserEntity
 
   private ReplyEffect<Event, State> onContactFrom(State state, ContactFrom cmd) {
     if (!state.registered()) return Effect().reply(cmd.replyTo(), Contacts.Answer.UNKNOWN_USER);
-    Contacts.Incoming in = state.contacts().incoming(cmd.op(), cmd.from());
+    Contacts.Incoming in = state.contacts().incoming(cmd.op(), cmd.from(), maxPendingRequests);
     if (in.change() == null) return Effect().reply(cmd.replyTo(), in.answer());
     return Effect()
         .persist(new ContactsChanged(cmd.from(), in.change()))
