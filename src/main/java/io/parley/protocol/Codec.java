@@ -25,7 +25,7 @@ import java.io.IOException;
 public final class Codec {
   private final ObjectMapper mapper;
   // The same mapper, but it refuses to coerce numbers or booleans into strings, and fractions,
-  // strings or booleans into integers: a field of the wrong JSON type is bad_request (a cid of
+  // strings (the empty one too, which Jackson would take for null) or booleans into integers: a field of the wrong JSON type is bad_request (a cid of
   // true is not "true", a seq of 1.5 is not 1), on both decoding paths.
   private final ObjectMapper strict;
   private final ClientFrame.Limits limits;
@@ -49,7 +49,9 @@ public final class Codec {
       strict.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
     }
     for (CoercionInputShape shape :
-        new CoercionInputShape[] {CoercionInputShape.Float, CoercionInputShape.String, CoercionInputShape.Boolean}) {
+        new CoercionInputShape[] {
+          CoercionInputShape.Float, CoercionInputShape.String, CoercionInputShape.EmptyString, CoercionInputShape.Boolean
+        }) {
       strict.coercionConfigFor(LogicalType.Integer).setCoercion(shape, CoercionAction.Fail);
     }
     this.limits = limits;

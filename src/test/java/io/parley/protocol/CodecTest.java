@@ -48,6 +48,7 @@ class CodecTest {
     assertEquals("bad_request", decode("{\"type\":\"ping\",\"type\":\"send\",\"rid\":\"d\"}").error().code());
     assertEquals("bad_request", decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":1,\"seq\":9}").error().code());
     assertEquals("bad_request", decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":1.5}").error().code());
+    assertEquals("bad_request", decode("{\"type\":\"history\",\"conv\":\"c\",\"limit\":\"\"}").error().code());
     assertEquals("bad_request", decode("{\"type\":\"send\",\"conv\":\"c\",\"cid\":true,\"body\":\"x\"}").error().code());
   }
 
