@@ -33,7 +33,8 @@ class ManyConversationsSyncTest {
   // The node's outbox holds OUTBOX frames; the user is in GROUPS groups and catches up on one
   // entry in each, so the sync is 2 x GROUPS frames: 19 times the outbox (10,000 groups against
   // the default 2,048 is 10 times). -Dparley.test.groups=10000 with -Dparley.test.outbox=2048 runs
-  // the full-size case (a few minutes here: each group is a write, and one to the user).
+  // the full-size case; its setup alone takes many minutes here: the user entity stores the
+  // 10,000 links one write after another (~26 a second measured on this box).
   private static final int GROUPS = Integer.getInteger("parley.test.groups", 300);
   private static final int OUTBOX = Integer.getInteger("parley.test.outbox", 32);
 
@@ -73,9 +74,10 @@ class ManyConversationsSyncTest {
                 .entityRefFor(UserEntity.ENTITY_KEY, popular)
                 .<UserEntity.Conversations>ask(UserEntity.GetConversations::new, Duration.ofSeconds(10))
                 .toCompletableFuture()
-                .join()
-                .reads()
-                .size(),
+                .thenApply(convs -> convs.reads().size())
+                // Behind thousands of queued link writes the entity may not answer in time.
+                .exceptionally(notYet -> -1)
+                .join(),
         n -> n == GROUPS,
         // The user entity stores one link per group, one write after another.
         Duration.ofSeconds(Math.max(120, GROUPS / 10)),
