@@ -1,4 +1,4 @@
-// REST calls of PROTOCOL.md section 6 (same origin, JSON). Errors carry the project's codes.
+// REST calls of docs/protocol.md section 6 (same origin, JSON). Errors carry the project's codes.
 
 export class ApiError extends Error {
   constructor(status, code, message) {

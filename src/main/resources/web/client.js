@@ -1,4 +1,4 @@
-// The chat state of one device (this tab) and the protocol around it (PROTOCOL.md 2-6):
+// The chat state of one device (this tab) and the protocol around it (docs/protocol.md 2-6):
 // conversations with their entries keyed by seq (so every entry is held once, whatever
 // path it came by: push, catch-up, history or the REST list), cursors for hello, an outbox
 // of sends that are re-sent with the same cid until the server answers `sent`, coalesced
@@ -18,7 +18,7 @@ const TYPING_SHOWN_MS = 6_000;
 const SEND_PROBE_MS = 4_000;
 const SEND_RETRY_MS = 1_500;
 const SEND_RETRY_MAX_MS = 15_000;
-// Send errors that mean "nothing stored, try again with the same cid" (PROTOCOL.md 7).
+// Send errors that mean "nothing stored, try again with the same cid" (docs/protocol.md 7).
 const RETRYABLE = new Set(['unavailable', 'rate_limited', 'disconnected']);
 // History requests out at once: the server refuses more than parley.session.max-history-in-flight
 // (4) with rate_limited, and budgets them per second; a refused one is asked again later.

@@ -1,4 +1,4 @@
-// One WebSocket session (PROTOCOL.md section 2) that keeps itself alive: hello with cursors,
+// One WebSocket session (docs/protocol.md section 2) that keeps itself alive: hello with cursors,
 // heartbeat pings, a pong deadline, and reconnects with exponential backoff and jitter.
 //
 // A browser does not always notice a dead network: an open WebSocket can sit silent for

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Lost, duplicated and out-of-order check on every run (PROTOCOL.md section 3), in the manner
+ * Lost, duplicated and out-of-order check on every run (docs/protocol.md section 3), in the manner
  * of the test suite's DeliveryChecker but sized for millions of messages: flat arrays by
  * message number instead of sets of keys.
  *

@@ -15,7 +15,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * Group operations and typing (PROTOCOL.md section 5): the conversation entity decides. Room
+ * Group operations and typing (docs/protocol.md section 5): the conversation entity decides. Room
  * joins are per connection and live in {@link Session}; see {@link RoomRegistry}.
  *
  * <p>Nobody is put into a group without consent ({@link Invitees}): an unknown id refuses the

@@ -13,7 +13,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * Contact operations over the socket (PROTOCOL.md section 6). Each op reads the requester's
+ * Contact operations over the socket (docs/protocol.md section 6). Each op reads the requester's
  * contacts, asks the other party's user entity to apply its side, then has the requester's
  * entity store its own; the reply goes out once that is durable. Both steps are idempotent, so
  * a client that got no reply retries the same op. The entities decide; this only sequences.

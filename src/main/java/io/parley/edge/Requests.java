@@ -48,7 +48,7 @@ public final class Requests {
    * Posts a send; the session gets exactly one {@link Session.SendAnswered}. The outcome is
    * mapped to {@code sent} or an error inside the session actor
    * ({@code ActorContext.ask}): no future callback runs on another thread on this, the hottest
-   * path (STACK.md's thread-per-task trap).
+   * path (a callback per send would be a thread hand-off per message).
    */
   void send(ActorContext<SessionMessage> ctx, String user, ClientFrame.Send f) {
     if (ConversationId.parse(f.conv()).isEmpty()) {

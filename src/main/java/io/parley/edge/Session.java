@@ -458,7 +458,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> write(ServerFrame frame) {
-    // A request without a rid is answered only if something went wrong (PROTOCOL.md section 1).
+    // A request without a rid is answered only if something went wrong (docs/protocol.md section 1).
     if (frame instanceof ServerFrame.Ok ok && ok.rid() == null) return this;
     out.tell(new Outbound.Frame(frame));
     return this;

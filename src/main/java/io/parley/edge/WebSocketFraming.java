@@ -26,7 +26,7 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Why not Pekko HTTP's WebSocket message layer: it materializes a sub-stream for every message
  * in each direction, which cost more CPU than the rest of the socket path together, and it cannot
- * send application close codes (PROTOCOL.md's 4401).
+ * send application close codes (docs/protocol.md's 4401).
  */
 final class WebSocketFraming
     extends GraphStage<BidiShape<ByteString, SessionFlow.RawFrame, ByteString, ByteString>> {
@@ -35,7 +35,7 @@ final class WebSocketFraming
   static final int PROTOCOL_ERROR = 1002;
   static final int POLICY = 1008;
   static final int SERVER_ERROR = 1011;
-  static final int UNAUTHORIZED = 4401; // PROTOCOL.md section 2
+  static final int UNAUTHORIZED = 4401; // docs/protocol.md section 2
 
   // A message buffer grown past this is dropped after use rather than kept for the socket's life.
   private static final int KEPT_BUFFER_BYTES = 8192;

@@ -11,7 +11,7 @@ import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** JSON responses; REST errors use the wire error codes of PROTOCOL.md section 7. */
+/** JSON responses; REST errors use the wire error codes of docs/protocol.md section 7. */
 final class Json {
   private Json() {}
 

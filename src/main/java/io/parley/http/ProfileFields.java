@@ -5,7 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * What a nickname and an avatar may be (PROTOCOL.md section 6; docs/protocol.md "People"): both
+ * What a nickname and an avatar may be (docs/protocol.md section 6; docs/protocol.md "People"): both
  * are stored, so both must be well-formed Unicode ({@link Text}).
  */
 final class ProfileFields {

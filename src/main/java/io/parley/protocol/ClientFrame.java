@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /**
- * Frames a client sends (PROTOCOL.md sections 2-4). The {@code type} field picks the record;
+ * Frames a client sends (docs/protocol.md sections 2-4). The {@code type} field picks the record;
  * {@link #validate} checks what JSON types alone cannot, so handlers see only well-formed frames.
  * Every text a frame carries that is stored or echoed (bodies, cids, titles, conv ids, the rid:
  * see {@link Codec}) must be well-formed Unicode ({@link Text}).

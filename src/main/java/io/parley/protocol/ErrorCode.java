@@ -1,6 +1,6 @@
 package io.parley.protocol;
 
-/** The error codes of PROTOCOL.md section 7. */
+/** The error codes of docs/protocol.md section 7. */
 public enum ErrorCode {
   BAD_REQUEST,
   UNAUTHORIZED,

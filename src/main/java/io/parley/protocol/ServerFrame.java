@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
-/** Frames the server sends (PROTOCOL.md). Null fields are left out on the wire. */
+/** Frames the server sends (docs/protocol.md). Null fields are left out on the wire. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = ServerFrame.Welcome.class, name = "welcome"),

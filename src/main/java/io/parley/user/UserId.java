@@ -2,7 +2,7 @@ package io.parley.user;
 
 import java.util.regex.Pattern;
 
-/** User ids: 3-32 chars of [a-z0-9_.-] (PROTOCOL.md section 6). */
+/** User ids: 3-32 chars of [a-z0-9_.-] (docs/protocol.md section 6). */
 public final class UserId {
   private static final Pattern VALID = Pattern.compile("[a-z0-9_.-]{3,32}");
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The load tool's per-socket order check (PROTOCOL.md section 3: per conversation and
+ * The load tool's per-socket order check (docs/protocol.md section 3: per conversation and
  * connection, seqs rise, each once). A run's exit status rests on it, so each kind of fault
  * it names is fed to it here. BenchToolTest covers the other half, acked loss found in the
  * stored history, end to end.

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Catch-up, redelivery, read markers and unread, recall: PROTOCOL.md sections 2-4. */
+/** Catch-up, redelivery, read markers and unread, recall: docs/protocol.md sections 2-4. */
 @ExtendWith(TestNodes.class)
 class DeliveryTest {
   private Node node;

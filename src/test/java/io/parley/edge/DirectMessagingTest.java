@@ -100,7 +100,7 @@ class DirectMessagingTest {
     try (WsClient ws = WsClient.json(node.httpAddress())) {
       ws.send(TestClient.frame("hello", "token", "not-a-token", "device", "d1"));
       assertEquals("unauthorized", ws.awaitType("error").get("code").asText());
-      assertEquals(4401, ws.awaitClose(), "PROTOCOL.md's close code for a bad token");
+      assertEquals(4401, ws.awaitClose(), "docs/protocol.md's close code for a bad token");
     }
   }
 

@@ -38,7 +38,7 @@ enum KnownBug {
 
   /**
    * {@code {"type":"typing","rid":"t1","conv":"<a conversation of the user>"}} gets no reply at
-   * all (Session hands typing to Groups.typing, which answers nothing), though PROTOCOL.md says
+   * all (Session hands typing to Groups.typing, which answers nothing), though docs/protocol.md says
    * a request with a rid gets exactly one reply and docs/protocol.md that requests with a rid
    * get {@code ok}. Seen on every transport. While open, typing frames with a rid are not sent.
    */

@@ -378,7 +378,7 @@ final class LiveFuzz {
 
   /**
    * A send whose outcome this connection never learned (no rid, or {@code unavailable}, or its
-   * connection closed) is retried with the same cid, as PROTOCOL.md tells clients to: a stored
+   * connection closed) is retried with the same cid, as docs/protocol.md tells clients to: a stored
    * one answers its original seq, one never stored is stored now or refused again. One still
    * {@code unavailable} after {@link #RETRIES} tries is a finding: the server cannot take it.
    * Runs every {@link #RESOLVE_EVERY} frames, so that a retry comes within the dedup window.

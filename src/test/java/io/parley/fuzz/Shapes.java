@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Client frames as JSON trees: a valid frame of every type (PROTOCOL.md, docs/protocol.md), then
+ * Client frames as JSON trees: a valid frame of every type (docs/protocol.md, docs/protocol.md), then
  * mutations of it. Trees hold two things JSON trees cannot: a {@link Deep} value (a nesting the
  * encoders write out iteratively, since a tree that deep would overflow any recursive writer) and
  * a key written twice (an entry whose key starts with {@link #DUPLICATE}).

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Checks one conversation's delivery guarantees (PROTOCOL.md sections 3-4) after a test run, in
+ * Checks one conversation's delivery guarantees (docs/protocol.md sections 3-4) after a test run, in
  * the manner of Jepsen's queue checker: record what clients tried to send, the {@code sent}
  * acks they got, the {@code msg} frames each connection received, and the stored history read
  * back with {@code history}; then {@link #check()} says what was lost, duplicated, unexpected,

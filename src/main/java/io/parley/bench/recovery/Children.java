@@ -96,7 +96,7 @@ final class Children {
         CONTROL_TIMEOUT);
   }
 
-  /** Blocks the main thread only; no callback runs on the common pool (STACK.md). */
+  /** Blocks the main thread only; no callback runs on the common pool. */
   static <T> T await(CompletionStage<T> stage, Duration timeout) throws Exception {
     return stage.toCompletableFuture().get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
   }
