@@ -48,17 +48,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
   /** The answer to one of this session's sends (it holds a slot of the node's send gate). */
   record SendAnswered(ServerFrame frame) implements Connection.Command {}
 
-  record Synced(Requests.Sync sync, Throwable failure) implements Connection.Command {}
 
   record Filled(String conv, List<Entry> entries) implements Connection.Command {}
-
-  /** A page of the hello catch-up, read from the journal. */
-  record CaughtUp(List<Entry> entries, Throwable failure) implements Connection.Command {}
-
-  /** The outbox drained below its low-water mark: the hello sync may write on. */
-  enum RoomToSync implements Connection.Command {
-    INSTANCE
-  }
 
   record HistoryAnswered(ServerFrame frame) implements Connection.Command {}
 
@@ -92,10 +83,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
   // highest seq it has seen there: acks elsewhere are refused, and markers beyond it are clamped.
   private final Map<String, Long> lastSeen = new HashMap<>();
   private final SessionRooms rooms;
-  // Non-null while the hello sync is being written: live entries wait so as not to overtake it.
-  private HeldPushes heldPushes;
-  private CatchUp catchUp;
-  private List<String> cutShort = List.of();
+  // Non-null until the hello sync is written: live entries wait so as not to overtake it.
+  private HelloSync sync;
   private int sendsInFlight;
   private int historyInFlight;
   private long lastInboundNanos = System.nanoTime();
@@ -123,7 +112,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.budgets = deps.frameBudgets().connection(user);
     this.pushRef = ctx.getSelf().narrow();
     this.delivery = new OrderedDelivery(e -> write(Frames.msg(e)), this::fill, s.catchUpMax());
-    this.heldPushes = new HeldPushes(s.outboundBuffer(), s.outboundBufferBytes());
+    this.sync = new HelloSync(deps, ctx, out, delivery, this::write, this::seen);
     timers.cancelAll();
     timers.startTimerWithFixedDelay(Tick.INSTANCE, s.heartbeat().dividedBy(2));
     timers.startTimerWithFixedDelay(FlushAcks.INSTANCE, s.ackFlush());
@@ -132,7 +121,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     attach();
     write(new ServerFrame.Welcome(user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
     Map<String, Long> cursors = hello.cursors() == null ? Map.of() : hello.cursors();
-    ctx.pipeToSelf(requests.sync(user, device, cursors), Synced::new);
+    ctx.pipeToSelf(requests.sync(user, device, cursors), HelloSync.Synced::new);
   }
 
   /**
@@ -158,10 +147,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     if (m instanceof Push.TypingNotice t) return typing(t);
     if (m == Tick.INSTANCE) return onTick();
     if (m == FlushAcks.INSTANCE) return flushAcks();
-    if (m instanceof Synced s) return onSynced(s);
+    if (m instanceof HelloSync.Message h) return onSync(h);
     if (m instanceof Filled f) return filled(f);
-    if (m instanceof CaughtUp c) return caughtUp(c);
-    if (m == RoomToSync.INSTANCE) return pumpSync();
     if (m instanceof HistoryAnswered h) return historyAnswered(h);
     if (m instanceof Push.ContactChanged c) {
       return write(new ServerFrame.ContactEvent(c.event(), c.user()));
@@ -284,7 +271,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   private Behavior<SessionMessage> onDelivery(Push.Delivery d) {
     trackMembership(d.entry());
-    if (heldPushes != null) heldPushes.hold(d.entry());
+    if (sync != null) sync.hold(d.entry());
     else delivery.offer(d.entry());
     return this;
   }
@@ -316,67 +303,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
     return this;
   }
 
-  private Behavior<SessionMessage> onSynced(Synced m) {
-    if (m.failure() != null) {
-      error(null, ErrorCode.UNAVAILABLE, "could not load your conversations; reconnect");
-      return finishSync();
-    }
-    Requests.Sync sync = m.sync();
-    SessionSettings s = deps.settings();
-    sync.states().forEach(state -> seen(state.conv(), state.lastSeq()));
-    sync.cursors().forEach(delivery::startFrom);
-    cutShort = CatchUp.cutShort(sync.states(), sync.cursors(), s.catchUpMax());
-    catchUp = new CatchUp(syncIo(), sync.states(), sync.cursors(), s.catchUpMax(), s.historyMaxLimit());
-    return pumpSync();
-  }
-
-  /** The hello sync writes at the socket's pace: below half the outbox, woken as it drains. */
-  private CatchUp.Io syncIo() {
-    int lowWater = deps.settings().outboundBuffer() / 2;
-    ActorRef<SessionMessage> self = getContext().getSelf();
-    return new CatchUp.Io() {
-      public void write(ServerFrame frame) {
-        Session.this.write(frame);
-      }
-
-      public void offer(Entry entry) {
-        delivery.offer(entry);
-      }
-
-      public void read(String conv, long from, long to) {
-        getContext().pipeToSelf(deps.timeline().read(conv, from, to), CaughtUp::new);
-      }
-
-      public boolean hasRoom() {
-        return out.hasRoom(lowWater);
-      }
-
-      public void whenRoom() {
-        out.whenRoom(lowWater, () -> self.tell(RoomToSync.INSTANCE));
-      }
-    };
-  }
-
-  private Behavior<SessionMessage> caughtUp(CaughtUp m) {
-    if (catchUp == null) return this;
-    if (m.failure() != null) error(null, ErrorCode.UNAVAILABLE, "could not read all of your catch-up; page history");
-    catchUp.read(m.failure() == null ? m.entries() : List.of());
-    return pumpSync();
-  }
-
-  private Behavior<SessionMessage> pumpSync() {
-    if (catchUp == null || !catchUp.pump()) return this;
-    catchUp = null;
-    // Beyond catch-up-max the client pages with history; live entries go out as they come.
-    cutShort.forEach(delivery::forget);
-    return finishSync();
-  }
-
-  private Behavior<SessionMessage> finishSync() {
-    HeldPushes held = heldPushes;
-    heldPushes = null;
-    held.release(delivery);
-    return write(new ServerFrame.Synced());
+  private Behavior<SessionMessage> onSync(HelloSync.Message m) {
+    if (sync != null && sync.on(m)) sync = null;
+    return this;
   }
 
   /** History pages are large: a session has at most a few requests for them in flight. */
