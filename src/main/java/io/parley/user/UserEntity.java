@@ -2,7 +2,6 @@ package io.parley.user;
 
 import io.parley.CborSerializable;
 import io.parley.conversation.ConversationEntity;
-import io.parley.conversation.ConversationId;
 import io.parley.conversation.Entry;
 import io.parley.push.Push;
 import java.util.HashMap;
@@ -324,7 +323,7 @@ public final class UserEntity
   private final ClusterSharding sharding;
   private final Presence presence;
   private final GroupConsent consent;
-  private final int maxPendingRequests;
+  private final ContactHandlers contactHandlers;
 
   private UserEntity(
       Sessions sessions,
@@ -340,7 +339,8 @@ public final class UserEntity
     this.sharding = sharding;
     this.presence = new Presence(userId, sharding);
     this.consent = consent;
-    this.maxPendingRequests = maxPendingRequests;
+    this.contactHandlers =
+        new ContactHandlers(Effect(), userId, sessions, presence, sharding, maxPendingRequests);
   }
 
   @Override
@@ -376,8 +376,8 @@ public final class UserEntity
         .onCommand(Detach.class, this::onDetach)
         .onCommand(Deliver.class, this::onDeliver)
         .onCommand(Notify.class, (state, cmd) -> pushed(cmd.push()))
-        .onCommand(ContactFrom.class, this::onContactFrom)
-        .onCommand(ChangeContact.class, this::onChangeContact)
+        .onCommand(ContactFrom.class, contactHandlers::onContactFrom)
+        .onCommand(ChangeContact.class, contactHandlers::onChangeContact)
         .onCommand(GetContacts.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.contacts().view()))
         .onCommand(FriendPresence.class, this::onFriendPresence)
         .onCommand(GetProfile.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.profile()))
@@ -482,46 +482,6 @@ public final class UserEntity
     // latest own seq, and unread is computed from both (Requests.summary).
     sessions.push(new Push.Delivery(entry));
     return Effect().noReply();
-  }
-
-  private ReplyEffect<Event, State> onContactFrom(State state, ContactFrom cmd) {
-    if (!state.registered()) return Effect().reply(cmd.replyTo(), Contacts.Answer.UNKNOWN_USER);
-    Contacts.Incoming in = state.contacts().incoming(cmd.op(), cmd.from(), maxPendingRequests);
-    if (in.change() == null) return Effect().reply(cmd.replyTo(), in.answer());
-    return Effect()
-        .persist(new ContactsChanged(cmd.from(), in.change()))
-        .thenRun(
-            s -> {
-              if (in.event() != null) sessions.push(new Push.ContactChanged(in.event(), cmd.from()));
-              if (in.change() == Contacts.Change.FRIEND_ADDED) presence.tellNewFriend(cmd.from(), sessions.online(), s.lastSeen());
-            })
-        .thenReply(cmd.replyTo(), s -> in.answer());
-  }
-
-  private ReplyEffect<Event, State> onChangeContact(State state, ChangeContact cmd) {
-    Contacts.Change change = cmd.change();
-    boolean blockChange = change == Contacts.Change.BLOCKED || change == Contacts.Change.UNBLOCKED;
-    if (state.contacts().apply(change, cmd.other()).equals(state.contacts())) {
-      // A retry: tell the conversation again, in case the first tell was lost.
-      if (blockChange) tellConversation(cmd.other(), change);
-      return Effect().reply(cmd.replyTo(), Done.getInstance());
-    }
-    return Effect()
-        .persist(new ContactsChanged(cmd.other(), change))
-        .thenRun(
-            s -> {
-              if (blockChange) tellConversation(cmd.other(), change);
-              if (change == Contacts.Change.FRIEND_ADDED) presence.tellNewFriend(cmd.other(), sessions.online(), s.lastSeen());
-            })
-        .thenReply(cmd.replyTo(), s -> Done.getInstance());
-  }
-
-  /** The direct conversation enforces blocks; it also asks on start (LinkConversation). */
-  private void tellConversation(String other, Contacts.Change change) {
-    String conv = ConversationId.direct(userId, other).value();
-    sharding
-        .entityRefFor(ConversationEntity.ENTITY_KEY, conv)
-        .tell(new ConversationEntity.BlockChanged(userId, other, change == Contacts.Change.BLOCKED));
   }
 
   private ReplyEffect<Event, State> onUpdateProfile(State state, UpdateProfile cmd) {
