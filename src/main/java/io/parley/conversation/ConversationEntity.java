@@ -1,7 +1,6 @@
 package io.parley.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
 import io.parley.CborSerializable;
 import io.parley.conversation.Replies.PageReply;
 import io.parley.conversation.Replies.PostReply;
@@ -13,7 +12,6 @@ import io.parley.metrics.Metrics;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Text;
 import io.parley.push.Push;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,9 +19,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -129,45 +125,14 @@ public final class ConversationEntity
   public record EntryAppended(String from, String cid, String kind, JsonNode body, long ts)
       implements Event {}
 
-  /** Settings from {@code parley.conversation}. */
-  public record Settings(
-      int dedupWindow,
-      int snapshotEvery,
-      int keepSnapshots,
-      Duration linkTimeout,
-      int maxGroupSize,
-      int maxPostsPerWrite,
-      Backoff persistFailureBackoff) {
-    public static Settings from(Config config) {
-      Config c = config.getConfig("parley.conversation");
-      Config backoff = c.getConfig("persist-failure-backoff");
-      return new Settings(
-          c.getInt("dedup-window"),
-          c.getInt("snapshot-every"),
-          c.getInt("keep-snapshots"),
-          c.getDuration("link-timeout"),
-          c.getInt("max-group-size"),
-          c.getInt("max-posts-per-write"),
-          new Backoff(backoff.getDuration("min"), backoff.getDuration("max"), backoff.getDouble("random-factor")));
-    }
-  }
-
-  /** How long a conversation waits to restart after a failed write: min, doubling up to max. */
-  public record Backoff(Duration min, Duration max, double randomFactor) {
-    BackoffSupervisorStrategy strategy() {
-      // Not logged by the supervisor: the entity logs the failure once, with its conversation.
-      return SupervisorStrategy.restartWithBackoff(min, max, randomFactor).withLoggingEnabled(false);
-    }
-  }
-
-  public static void init(ActorSystem<?> system, Settings settings) {
+  public static void init(ActorSystem<?> system, ConversationSettings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, sharding))
             .withRole("core"));
   }
 
-  public static Behavior<Command> create(String id, Settings settings, ClusterSharding sharding) {
+  public static Behavior<Command> create(String id, ConversationSettings settings, ClusterSharding sharding) {
     ConversationId conv =
         ConversationId.parse(id)
             .orElseThrow(() -> new IllegalArgumentException("not a conversation id: " + id));
@@ -185,7 +150,7 @@ public final class ConversationEntity
 
   private final ActorContext<Command> ctx;
   private final ConversationId conv;
-  private final Settings settings;
+  private final ConversationSettings settings;
   private final Fanout fanout;
   private final SystemEntries system;
   private final Backlog backlog;
@@ -200,7 +165,7 @@ public final class ConversationEntity
   private ConversationEntity(
       ActorContext<Command> ctx,
       ConversationId conv,
-      Settings settings,
+      ConversationSettings settings,
       ClusterSharding sharding,
       Backlog backlog) {
     super(persistenceId(conv.value()), settings.persistFailureBackoff().strategy());
@@ -477,14 +442,7 @@ public final class ConversationEntity
   }
 
   private ReplyEffect<Event, TimelineState> reject(ActorRef<? super Rejected> replyTo, ErrorCode code) {
-    String message =
-        switch (code) {
-          case FORBIDDEN -> "not allowed in this conversation";
-          case NOT_FOUND -> "no such user in this conversation";
-          case BAD_REQUEST -> "not possible in this kind of conversation";
-          default -> "conversation temporarily unavailable; retry with the same cid";
-        };
-    return Effect().reply(replyTo, new Rejected(code, message));
+    return Effect().reply(replyTo, Replies.rejected(code));
   }
 
   @Override

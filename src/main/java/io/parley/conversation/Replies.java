@@ -26,4 +26,16 @@ public final class Replies {
 
   public record Rejected(ErrorCode code, String message)
       implements PostReply, PageReply, SummaryReply {}
+
+  /** A conversation's refusal of this kind, with the message its clients see. */
+  static Rejected rejected(ErrorCode code) {
+    String message =
+        switch (code) {
+          case FORBIDDEN -> "not allowed in this conversation";
+          case NOT_FOUND -> "no such user in this conversation";
+          case BAD_REQUEST -> "not possible in this kind of conversation";
+          default -> "conversation temporarily unavailable; retry with the same cid";
+        };
+    return new Rejected(code, message);
+  }
 }

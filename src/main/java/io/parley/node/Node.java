@@ -3,6 +3,7 @@ package io.parley.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.parley.conversation.ConversationEntity;
+import io.parley.conversation.ConversationSettings;
 import io.parley.edge.FrameBudgets;
 import io.parley.edge.ConnectionCaps;
 import io.parley.edge.EdgeLimits;
@@ -85,7 +86,7 @@ public final class Node implements AutoCloseable {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
       // On nodes without the core role these become sharding proxies.
-      ConversationEntity.init(system, ConversationEntity.Settings.from(config));
+      ConversationEntity.init(system, ConversationSettings.from(config));
       UserEntity.init(system, config.getInt("parley.user.snapshot-every"));
       if (ParleyConfig.hasRole(config, "core")) {
         EntityGauges.start(

@@ -83,8 +83,8 @@ class BurstOrderTest {
   }
 
   private static ActorRef<ConversationEntity.Command> spawn(String conv) {
-    var settings = new ConversationEntity.Settings(1000, 1000, 2, WAIT, 5000, MAX_PER_WRITE,
-        new ConversationEntity.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    var settings = new ConversationSettings(1000, 1000, 2, WAIT, 5000, MAX_PER_WRITE,
+        new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     return testKit.spawn(ConversationEntity.create(conv, settings, sharding));
   }
 

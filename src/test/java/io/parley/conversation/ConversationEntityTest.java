@@ -53,10 +53,10 @@ class ConversationEntityTest {
     testKit.shutdownTestKit();
   }
 
-  private static ConversationEntity.Settings settings(int snapshotEvery) {
-    return new ConversationEntity.Settings(
+  private static ConversationSettings settings(int snapshotEvery) {
+    return new ConversationSettings(
         1000, snapshotEvery, 2, Duration.ofSeconds(10), 5000, 16,
-        new ConversationEntity.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+        new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
   }
 
   private static EventSourcedBehaviorTestKit<

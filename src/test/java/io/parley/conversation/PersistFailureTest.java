@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Test;
 class PersistFailureTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   // Short, so the entity is back well within WAIT.
-  private static final ConversationEntity.Backoff BACKOFF =
-      new ConversationEntity.Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.2);
+  private static final ConversationSettings.Backoff BACKOFF =
+      new ConversationSettings.Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.2);
   private static ActorTestKit testKit;
   private static ClusterSharding sharding;
   private static PersistenceTestKit journal;
@@ -99,7 +99,7 @@ class PersistFailureTest {
   }
 
   private static ActorRef<ConversationEntity.Command> spawn(String conv) {
-    var settings = new ConversationEntity.Settings(1000, 1000, 2, WAIT, 5000, 16, BACKOFF);
+    var settings = new ConversationSettings(1000, 1000, 2, WAIT, 5000, 16, BACKOFF);
     return testKit.spawn(ConversationEntity.create(conv, settings, sharding));
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.parley.conversation.ConversationEntity;
+import io.parley.conversation.ConversationSettings;
 import io.parley.conversation.Replies;
 import io.parley.testing.EntityTestCluster;
 import io.parley.user.UserEntity;
@@ -79,8 +80,8 @@ public class ConversationCommandBenchmark {
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
     }
-    var settings = new ConversationEntity.Settings(1000, 1000, 2, Duration.ofSeconds(10), 5000, 16,
-        new ConversationEntity.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    var settings = new ConversationSettings(1000, 1000, 2, Duration.ofSeconds(10), 5000, 16,
+        new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     direct = testKit.spawn(ConversationEntity.create("d:" + alice + ":" + bob, settings, sharding));
     room = testKit.spawn(ConversationEntity.create("r:jmh" + run, settings, sharding));
     counter = testKit.spawn(Behaviors.receive(Replies.PostReply.class).onAnyMessage(r -> {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.conversation.ConversationEntity;
+import io.parley.conversation.ConversationSettings;
 import io.parley.testing.EntityTestCluster;
 import io.parley.user.GroupConsent.Answer;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class GroupConsentEntityTest {
     sharding = ClusterSharding.get(testKit.system());
     UserEntity.init(testKit.system(), 100);
     // A block tells the blocker's direct conversation with the other.
-    ConversationEntity.init(testKit.system(), ConversationEntity.Settings.from(testKit.system().settings().config()));
+    ConversationEntity.init(testKit.system(), ConversationSettings.from(testKit.system().settings().config()));
   }
 
   @AfterAll

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.conversation.ConversationEntity;
+import io.parley.conversation.ConversationSettings;
 import io.parley.push.Push;
 import io.parley.testing.EntityTestCluster;
 import io.parley.user.Contacts.Answer;
@@ -39,7 +40,7 @@ class UserEntityTest {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
     UserEntity.init(testKit.system(), 100);
-    ConversationEntity.init(testKit.system(), ConversationEntity.Settings.from(testKit.system().settings().config()));
+    ConversationEntity.init(testKit.system(), ConversationSettings.from(testKit.system().settings().config()));
   }
 
   @AfterAll

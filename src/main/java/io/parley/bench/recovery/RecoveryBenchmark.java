@@ -14,6 +14,7 @@ import io.parley.bench.recovery.RecoveryReport.SizeResult;
 import io.parley.bench.recovery.Seeder.Seeding;
 import io.parley.bench.recovery.Snapshots.Snapshot;
 import io.parley.conversation.ConversationEntity;
+import io.parley.conversation.ConversationSettings;
 import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.ConversationId;
 import io.parley.conversation.Replies;
@@ -119,7 +120,7 @@ public final class RecoveryBenchmark {
   private final Snapshots snapshots;
   private final BoxCpu box;
   private final ClusterSharding sharding;
-  private final ConversationEntity.Settings settings;
+  private final ConversationSettings settings;
   private final long partitionSize;
   private final String runTag = Long.toString(System.currentTimeMillis(), 36);
   private int discarded;
@@ -134,7 +135,7 @@ public final class RecoveryBenchmark {
     this.snapshots = new Snapshots(cql);
     this.box = new BoxCpu(BoxCpu.readPid(options.cassandraPidFile()));
     this.sharding = ClusterSharding.get(system);
-    this.settings = ConversationEntity.Settings.from(config);
+    this.settings = ConversationSettings.from(config);
     this.partitionSize =
         config.getLong("pekko.persistence.cassandra.journal.target-partition-size");
   }
@@ -155,7 +156,7 @@ public final class RecoveryBenchmark {
                         "parley.cassandra.contact-points", options.cassandra(),
                         "pekko.coordinated-shutdown.exit-jvm", "off"))));
     // Bad sizes are refused before anything starts or anything is written.
-    long every = ConversationEntity.Settings.from(config).snapshotEvery();
+    long every = ConversationSettings.from(config).snapshotEvery();
     List<Long> bad = options.sizes().stream().filter(n -> n < every || n % every != 0).toList();
     if (!bad.isEmpty()) {
       System.err.println("bench.sizes must be multiples of snapshot-every (" + every + "): " + bad);
@@ -223,8 +224,8 @@ public final class RecoveryBenchmark {
     Seeding seeding = seed(plain, 0, n);
     snapshots.awaitNoCompaction(options.compactionWait());
     // Snapshots off: a pure replay of N events, the same every time.
-    ConversationEntity.Settings snapshotsOff =
-        ConversationEntity.Settings.from(
+    ConversationSettings snapshotsOff =
+        ConversationSettings.from(
             config.withValue(
                 "parley.conversation.snapshot-every",
                 ConfigValueFactory.fromAnyRef(Integer.MAX_VALUE)));
@@ -272,7 +273,7 @@ public final class RecoveryBenchmark {
   private List<Sample> coldStarts(
       ConversationId conv,
       long expectedLastSeq,
-      ConversationEntity.Settings entitySettings,
+      ConversationSettings entitySettings,
       String label,
       long snapshotBefore,
       boolean deleteSnapshotAfter)
@@ -305,7 +306,7 @@ public final class RecoveryBenchmark {
   private Sample coldStart(
       ConversationId conv,
       long expectedLastSeq,
-      ConversationEntity.Settings entitySettings,
+      ConversationSettings entitySettings,
       long snapshotBefore,
       boolean deleteSnapshotAfter)
       throws Exception {

@@ -1,0 +1,37 @@
+package io.parley.conversation;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+
+/** A conversation entity's settings, from {@code parley.conversation}. */
+public record ConversationSettings(
+    int dedupWindow,
+    int snapshotEvery,
+    int keepSnapshots,
+    Duration linkTimeout,
+    int maxGroupSize,
+    int maxPostsPerWrite,
+    Backoff persistFailureBackoff) {
+  public static ConversationSettings from(Config config) {
+    Config c = config.getConfig("parley.conversation");
+    Config backoff = c.getConfig("persist-failure-backoff");
+    return new ConversationSettings(
+        c.getInt("dedup-window"),
+        c.getInt("snapshot-every"),
+        c.getInt("keep-snapshots"),
+        c.getDuration("link-timeout"),
+        c.getInt("max-group-size"),
+        c.getInt("max-posts-per-write"),
+        new Backoff(backoff.getDuration("min"), backoff.getDuration("max"), backoff.getDouble("random-factor")));
+  }
+
+  /** How long a conversation waits to restart after a failed write: min, doubling up to max. */
+  public record Backoff(Duration min, Duration max, double randomFactor) {
+    BackoffSupervisorStrategy strategy() {
+      // Not logged by the supervisor: the entity logs the failure once, with its conversation.
+      return SupervisorStrategy.restartWithBackoff(min, max, randomFactor).withLoggingEnabled(false);
+    }
+  }
+}
