@@ -13,7 +13,6 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Text;
 import io.parley.push.Push;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -427,19 +426,9 @@ public final class ConversationEntity
   }
 
   private void startLinking() {
-    List<String> members = conv.members();
-    ctx.pipeToSelf(
-        fanout.linkAndAsk(members, settings.linkTimeout()),
-        (replies, error) -> {
-          if (error != null) return new MembersLinked(ErrorCode.UNAVAILABLE, Set.of());
-          Set<String> blocked = new HashSet<>();
-          for (var reply : replies) {
-            if (!reply.exists()) return new MembersLinked(ErrorCode.NOT_FOUND, Set.of());
-            blocked.addAll(reply.blocks());
-          }
-          return new MembersLinked(null, blocked);
-        });
+    ctx.pipeToSelf(fanout.linkAndAsk(conv.members(), settings.linkTimeout()), DirectLinks::outcome);
   }
+
 
   private ReplyEffect<Event, TimelineState> reject(ActorRef<? super Rejected> replyTo, ErrorCode code) {
     return Effect().reply(replyTo, Replies.rejected(code));

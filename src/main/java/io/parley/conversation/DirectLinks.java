@@ -1,8 +1,10 @@
 package io.parley.conversation;
 
 import io.parley.protocol.ErrorCode;
+import io.parley.user.UserEntity;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,6 +29,17 @@ final class DirectLinks {
     if (postsToReject == 0) return null;
     postsToReject--;
     return linkFailure;
+  }
+
+  /** The members' answers to linking, as the entity's command (failure null: linked). */
+  static ConversationEntity.MembersLinked outcome(List<UserEntity.LinkReply> replies, Throwable error) {
+    if (error != null) return new ConversationEntity.MembersLinked(ErrorCode.UNAVAILABLE, Set.of());
+    Set<String> blocked = new HashSet<>();
+    for (UserEntity.LinkReply reply : replies) {
+      if (!reply.exists()) return new ConversationEntity.MembersLinked(ErrorCode.NOT_FOUND, Set.of());
+      blocked.addAll(reply.blocks());
+    }
+    return new ConversationEntity.MembersLinked(null, blocked);
   }
 
   boolean linked() {
