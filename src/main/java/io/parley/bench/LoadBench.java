@@ -60,7 +60,7 @@ final class LoadBench {
         }
         out.printf(Locale.ROOT, "-- warming the node up: %d s at %.0f msgs/s, not reported%n", nodeWarmup, rate);
         LoadRun warm = new LoadRun(o.with(rate, nodeWarmup, 1), t, checker, "w", rate);
-        warm.run(r -> {});
+        warm.run(w -> {}, r -> {});
         Checker.Verdict v = warm.verdict(null);
         if (!v.ok()) {
           warmFailed = true;
@@ -154,21 +154,31 @@ final class LoadBench {
     LoadRun run = new LoadRun(o, t, checker, tag, rate);
     long[] last = new long[3];
     long start = System.nanoTime();
+    StepCpu[] cpu = new StepCpu[1];
     usage.start();
-    run.run(r -> { if (!o.quiet()) out.println(Progress.line(r, last, start)); });
+    run.run(
+        w -> cpu[0] = StepCpu.sample(w, usage.nodePid, usage.cassandraPid),
+        r -> { if (!o.quiet()) out.println(Progress.line(r, last, start)); });
     Map<String, Object> resources = usage.stop();
+    StepCpu.Cost cost = cpu[0].cost(run.measuredMessages(), run.measuredDeliveries());
     HistoryCheck.Result history = null;
     if (o.historyCheck()) {
       history = HistoryCheck.check(t, run, checker);
       resources.put("history_entries_read", history.entriesRead());
     }
-    StepResult r = StepResult.of(run, run.verdict(history), resources);
+    StepResult r = StepResult.of(run, run.verdict(history), resources, cost);
     out.printf(Locale.ROOT, "   %s: %.1f msgs/s, p99 send->delivered %.1f ms (over %.0f ms in %d of %d s), errors %s%s, check %s, cores node %s cassandra %s bench %s%n",
         tag, r.msgsPerSecond(), r.sendToDelivered().p99(), o.boundMs(), r.secondsOverBound(o.boundMs()),
         r.secondP99s().size(), r.errors(),
         r.warmupErrors().isEmpty() ? "" : " (in the warm-up, not judged: " + r.warmupErrors() + ")",
         r.verdict().ok() ? "ok" : "FAILED " + r.verdict().toMap(),
         resources.get("node_cores"), resources.get("cassandra_cores"), resources.get("bench_cores"));
+    Map<String, Object> per = cost.toMap();
+    out.printf(Locale.ROOT, "   CPU us per message: node %s (user %s, system %s, %s context switches), cassandra %s;"
+        + " per delivery: node %s, cassandra %s (%d messages, %d deliveries in the measured %d s)%n",
+        per.get("node_us_per_msg"), per.get("node_user_us_per_msg"), per.get("node_system_us_per_msg"),
+        per.get("node_ctxsw_per_msg"), per.get("cassandra_us_per_msg"), per.get("node_us_per_delivery"),
+        per.get("cassandra_us_per_delivery"), cost.messages(), cost.deliveries(), o.durationSec());
     Thread.sleep(2000); // let the node settle between steps
     return r;
   }

@@ -63,9 +63,13 @@ final class LoadRun implements LoadClient.Handler {
     this.deliveredCount = new AtomicIntegerArray(total);
   }
 
-  /** Sends the step's messages on the calling thread, then waits for the stragglers. */
-  void run(Consumer<LoadRun> everySecond) {
+  /**
+   * Sends the step's messages on the calling thread, then waits for the stragglers;
+   * {@code onWindow} hears the step's clock before the first send.
+   */
+  void run(Consumer<Window> onWindow, Consumer<LoadRun> everySecond) {
     window = Window.openLoop(o.warmupSec(), o.durationSec());
+    onWindow.accept(window);
     OpenLoop loop = new OpenLoop(rate, window.start());
     t.clients.forEach(c -> c.handler(this));
     Progress progress =
@@ -209,6 +213,16 @@ final class LoadRun implements LoadClient.Handler {
 
   double msgsPerSecond() {
     return ackedInWindow.sum() / (double) o.durationSec();
+  }
+
+  /** Sends acked within the measured seconds (msgs/s x seconds). */
+  long measuredMessages() {
+    return ackedInWindow.sum();
+  }
+
+  /** msg frames that reached a recipient socket within the measured seconds. */
+  long measuredDeliveries() {
+    return deliveredInWindow.sum();
   }
 
   double deliveriesPerSecond() {

@@ -61,7 +61,8 @@ final class PacedCeiling {
         for (double rate : rates) steps.add(stepper.step("s" + i++, rate));
       }
       out.println();
-      out.println("Both latency columns are persist->reply, from the intended time; msgs/s are events persisted and replied.");
+      out.println("Both latency columns are persist->reply, from the intended time; msgs/s are events persisted and replied;"
+          + " node us/msg is this JVM's.");
       out.print(Report.table(steps));
       if (o.findMax()) {
         out.printf(Locale.ROOT, "Max sustainable rate of the bare stack (p99 <= %.0f ms, all answered): %s%n",
@@ -131,6 +132,8 @@ final class PacedCeiling {
             });
     OpenLoop loop = new OpenLoop(rate, start);
     long count = loop.count(timing.warmupSec() + timing.durationSec());
+    // This JVM stands in the node's columns: it is the whole stack above Cassandra here.
+    StepCpu cpu = StepCpu.sample(window, ProcessHandle.current().pid(), usage.cassandraPid);
     usage.start();
     try {
       loop.run(count, (n, due) -> entities[(int) (n % entities.length)].tell(new Ceiling.Persist(due, replyTo)));
@@ -149,7 +152,8 @@ final class PacedCeiling {
     Latencies.Summary summary = Latencies.Summary.of(latency.total());
     double perSecond = answeredInWindow.sum() / (double) timing.durationSec();
     StepResult r =
-        new StepResult(tag, rate, perSecond, perSecond, summary, summary, errors, Map.of(), verdict, resources, List.copyOf(secondP99s));
+        new StepResult(tag, rate, perSecond, perSecond, summary, summary, errors, Map.of(), verdict, resources,
+            cpu.cost(answeredInWindow.sum(), answeredInWindow.sum()), List.copyOf(secondP99s));
     out.printf(Locale.ROOT, "   %s: %.1f events/s, p99 persist->reply %.1f ms (over %.0f ms in %d of %d s), unanswered %d, cores: this JVM %s, cassandra %s%n",
         tag, perSecond, summary.p99(), o.boundMs(), r.secondsOverBound(o.boundMs()), secondP99s.size(), unanswered,
         resources.get("ceiling_jvm_cores"), resources.get("cassandra_cores"));

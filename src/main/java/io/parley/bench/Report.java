@@ -21,17 +21,18 @@ final class Report {
   static String table(List<StepResult> steps) {
     StringBuilder s = new StringBuilder();
     String block = String.format(Locale.ROOT, "%6s %6s %6s %7s %7s", "p50", "p90", "p99", "p99.9", "max");
-    s.append(String.format(Locale.ROOT, "%-6s %8s %9s %10s | %-35s | %-35s | %-6s %s%n",
-        "", "", "", "", "send->sent (ms)", "send->delivered (ms)", "", ""));
-    s.append(String.format(Locale.ROOT, "%-6s %8s %9s %10s | %s | %s | %-6s %s%n",
-        "step", "offered", "msgs/s", "deliv/s", block, block, "check", "errors"));
+    String cpu = String.format(Locale.ROOT, "%11s %11s %15s %9s", "node us/msg", "cass us/msg", "node usr/sys us", "ctxsw/msg");
+    s.append(String.format(Locale.ROOT, "%-6s %8s %9s %10s | %-35s | %-35s | %-49s | %-6s %s%n",
+        "", "", "", "", "send->sent (ms)", "send->delivered (ms)", "CPU per message (measured seconds)", "", ""));
+    s.append(String.format(Locale.ROOT, "%-6s %8s %9s %10s | %s | %s | %s | %-6s %s%n",
+        "step", "offered", "msgs/s", "deliv/s", block, block, cpu, "check", "errors"));
     for (StepResult r : steps) {
       s.append(
           String.format(
               Locale.ROOT,
-              "%-6s %8.0f %9.1f %10.1f | %s | %s | %-6s %s%n",
+              "%-6s %8.0f %9.1f %10.1f | %s | %s | %s | %-6s %s%n",
               r.tag(), r.offeredRate(), r.msgsPerSecond(), r.deliveriesPerSecond(),
-              percentiles(r.sendToSent()), percentiles(r.sendToDelivered()),
+              percentiles(r.sendToSent()), percentiles(r.sendToDelivered()), r.cpu().cells(),
               r.verdict().ok() ? "ok" : "FAILED", r.errors().isEmpty() ? "-" : r.errors()));
     }
     return s.toString();

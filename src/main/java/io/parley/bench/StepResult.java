@@ -16,6 +16,7 @@ record StepResult(
     Map<String, Long> warmupErrors,
     Checker.Verdict verdict,
     Map<String, Object> resources,
+    StepCpu.Cost cpu,
     List<Double> secondP99s) {
 
   long errorTotal() {
@@ -36,7 +37,7 @@ record StepResult(
         && msgsPerSecond >= 0.95 * offeredRate;
   }
 
-  static StepResult of(LoadRun run, Checker.Verdict verdict, Map<String, Object> resources) {
+  static StepResult of(LoadRun run, Checker.Verdict verdict, Map<String, Object> resources, StepCpu.Cost cpu) {
     return new StepResult(
         run.tag,
         run.rate,
@@ -48,6 +49,7 @@ record StepResult(
         run.warmupErrorCounts(),
         verdict,
         resources,
+        cpu,
         run.secondP99s());
   }
 
@@ -65,7 +67,9 @@ record StepResult(
     m.put("seconds_over_bound", secondsOverBound(boundMs));
     m.put("per_second_p99_ms", secondP99s);
     m.put("sustainable", sustainable(boundMs));
-    m.put("resources", resources);
+    Map<String, Object> used = new LinkedHashMap<>(resources);
+    used.putAll(cpu.toMap());
+    m.put("resources", used);
     return m;
   }
 
