@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The direct, group and room scenarios: set up, run one step or find the max, report. */
+/** The direct, mixed, group, room and hot scenarios: set up, run one step or find the max, report. */
 final class LoadBench {
   private final Options o;
   private final PrintStream out;
@@ -31,6 +31,8 @@ final class LoadBench {
     Scenarios scenarios = new Scenarios(o, http, wire, out);
     String started = Instant.now().toString();
     String loadBefore = ProcStats.loadAverage();
+    String sendLimit = SendShape.warning(o);
+    if (sendLimit != null) out.println("Warning: " + sendLimit);
     out.printf(Locale.ROOT, "Setting up %s (users %s-*) against %s:%d ...%n", o.scenario(), scenarios.prefix, o.host(), o.port());
     long setupStart = System.nanoTime();
     Topology t;
@@ -45,7 +47,7 @@ final class LoadBench {
         t.description, t.clients.size(), t.slots.size(), (System.nanoTime() - setupStart) / 1e9, ProcStats.loadAverage());
     Checker checker = new Checker(t.clients.size(), t.setupSeq);
     t.notes.forEach(n -> out.println("Note: " + n));
-    Progress upkeep = Upkeep.start(t, checker, o.ackIntervalMs());
+    Progress upkeep = Upkeep.start(t, checker, o.acksEach() ? 0 : o.ackIntervalMs());
     Usage usage = new Usage(http, o);
     ColdStart.Ages ages = new ColdStart.Ages(nodeAge(http, usage), ProcStats.ageSeconds(usage.cassandraPid));
     int nodeWarmup = ColdStart.warmupSeconds(o.nodeWarmupSec(), ages);
@@ -146,7 +148,7 @@ final class LoadBench {
   private StepResult step(Topology t, Checker checker, Usage usage, String tag, double rate) throws Exception {
     out.printf(Locale.ROOT, "-- step %s: %.0f msgs/s offered (%.1f/s per sending socket), %d s warm-up + %d s measured%n",
         tag, rate, t.ratePerSender(rate), o.warmupSec(), o.durationSec());
-    if (t.ratePerSender(rate) > 15 && !warned) {
+    if (t.ratePerSender(rate) > SendShape.SAFE_PER_SOCKET && !warned) {
       warned = true;
       out.println("   Note: the node's default limit is 20 sends/s per socket (burst 50): start it with"
           + " PARLEY_SEND_RATE=100000 PARLEY_SEND_BURST=100000 or expect rate_limited errors.");
@@ -154,6 +156,7 @@ final class LoadBench {
     LoadRun run = new LoadRun(o, t, checker, tag, rate);
     long[] last = new long[3];
     long start = System.nanoTime();
+    long msgsBefore = t.msgsReceived(), acksBefore = t.acksSent();
     StepCpu[] cpu = new StepCpu[1];
     usage.start();
     run.run(
@@ -166,6 +169,9 @@ final class LoadBench {
       history = HistoryCheck.check(t, run, checker);
       resources.put("history_entries_read", history.entriesRead());
     }
+    // Counted after the history check, by when every own-socket echo has arrived (and been acked).
+    resources.put("client_msg_frames", t.msgsReceived() - msgsBefore);
+    resources.put("client_acks_sent", t.acksSent() - acksBefore);
     StepResult r = StepResult.of(run, run.verdict(history), resources, cost);
     out.printf(Locale.ROOT, "   %s: %.1f msgs/s, p99 send->delivered %.1f ms (over %.0f ms in %d of %d s), errors %s%s, check %s, cores node %s cassandra %s bench %s%n",
         tag, r.msgsPerSecond(), r.sendToDelivered().p99(), o.boundMs(), r.secondsOverBound(o.boundMs()),
@@ -179,6 +185,10 @@ final class LoadBench {
         per.get("node_us_per_msg"), per.get("node_user_us_per_msg"), per.get("node_system_us_per_msg"),
         per.get("node_ctxsw_per_msg"), per.get("cassandra_us_per_msg"), per.get("node_us_per_delivery"),
         per.get("cassandra_us_per_delivery"), cost.messages(), cost.deliveries(), o.durationSec());
+    if (r.errors().containsKey("rate_limited") || r.warmupErrors().containsKey("rate_limited")) {
+      out.println("   rate_limited: the node refused frames over its per-socket budgets; sends are limited by"
+          + " PARLEY_SEND_RATE / PARLEY_SEND_BURST (default 20/s, burst 50)");
+    }
     Thread.sleep(2000); // let the node settle between steps
     return r;
   }
@@ -205,7 +215,10 @@ final class LoadBench {
     m.put("repeat", o.repeat());
     m.put("bound_ms", o.boundMs());
     m.put("history_check", o.historyCheck());
-    m.put("ack_interval_ms", o.ackIntervalMs());
+    m.put("acks", o.acksEach() ? "each" : "batch");
+    m.put("ack_interval_ms", o.acksEach() ? 0 : o.ackIntervalMs());
+    // The busiest socket's sends per second at a step = this x the step's rate.
+    m.put("busiest_sender_share", Math.round(t.ratePerSender(1) * 1e6) / 1e6);
     return m;
   }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One device's WebSocket ({@code parley.v1.json}) on the tool's {@link WebSocketWire}: frames
@@ -37,8 +38,12 @@ final class LoadClient {
   private final Map<String, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
   private final CompletableFuture<Frame> welcome = new CompletableFuture<>();
   private final CompletableFuture<Frame> synced = new CompletableFuture<>();
+  /** msg frames this socket received, and delivery acks it wrote, over its life. */
+  final LongAdder msgsReceived = new LongAdder();
+  final LongAdder acksSent = new LongAdder();
   private volatile Handler handler;
   private volatile boolean closed;
+  private volatile boolean acksEachMsg;
   private WebSocketWire.Socket socket;
 
   private LoadClient(int index, String user) {
@@ -90,6 +95,19 @@ final class LoadClient {
     }
   }
 
+  /**
+   * From now on this socket acks each msg frame as it arrives, from its receive callback, as a
+   * phone does ({@code --acks each}); otherwise acks come from {@link Upkeep} in batches.
+   */
+  void ackEachMsg() {
+    acksEachMsg = true;
+  }
+
+  /** A cumulative delivery ack: this device holds every entry of conv up to seq. */
+  void ack(String conv, long seq) {
+    if (write("{\"type\":\"ack\",\"conv\":\"" + conv + "\",\"seq\":" + seq + "}")) acksSent.increment();
+  }
+
   void handler(Handler handler) {
     this.handler = handler;
   }
@@ -113,7 +131,15 @@ final class LoadClient {
 
   /** Sends a frame; it goes out after the frames sent before it. */
   void send(String text) {
-    if (!closed && !socket.send(text)) markClosed(-1);
+    write(text);
+  }
+
+  /** True if the frame went out (or waits in order for the socket). */
+  private boolean write(String text) {
+    if (closed) return false;
+    if (socket.send(text)) return true;
+    markClosed(-1);
+    return false;
   }
 
   void close() {
@@ -151,5 +177,11 @@ final class LoadClient {
     }
     Handler h = handler;
     if (h != null) h.onFrame(this, f, at);
+    if ("msg".equals(f.type())) {
+      msgsReceived.increment();
+      // The frame's own seq is cumulative: frames arrive in seq order per connection (protocol
+      // section 3), and a gap fails the run's checker anyway.
+      if (acksEachMsg && f.conv() != null && f.seq() > 0) ack(f.conv(), f.seq());
+    }
   }
 }

@@ -38,6 +38,7 @@ record Options(
     int drainSec,
     boolean historyCheck,
     int ackIntervalMs,
+    boolean acksEach,
     int entities,
     int outstanding,
     String cassandra,
@@ -51,18 +52,30 @@ record Options(
       """
       Usage: ./parley bench [OPTIONS]
 
-        --scenario direct|group|room|idle|ceiling   (default direct)
+        --scenario direct|mixed|group|room|hot|idle|ceiling   (default direct)
         --host H --port P        edge HTTP/WebSocket address (default 127.0.0.1:8080)
-        --rate R                 sends per second, open loop, spread over all senders
-                           (default: direct 1000, group 200, room 10; a room send fans out to every listener)
+        --rate R                 sends per second, open loop, spread over all senders (default: direct,
+                                 mixed and hot 1000, group 200, room 10; a room send fans out to every
+                                 listener)
         --duration S             measured seconds (default 20); --warmup S excluded first (default 5)
-        --pairs P                direct: P pairs, each a direct conversation, both sides send (default 50)
+        --pairs P                direct: P pairs, one quiet direct conversation each, one user and
+                                 socket per side, both sides send (default 1000: under 5 msgs/s per
+                                 conversation and 1.5/s per socket at 3,000 msgs/s)
         --groups G --group-size K --group-senders N
                                  group: G groups of K members, the first N members of each send
                                  (default 10 groups of 10, every member sends)
+        mixed                    --pairs direct pairs (default 500) and --groups groups of
+                                 --group-size (default 100 of 8), every member sends; half the sends
+                                 go to the direct conversations, half to the groups
+        hot                      the old flattering shape: 50 hot pairs (~20 msgs/s per conversation
+                                 at 1,000 msgs/s), --acks batch; above ~1,500 msgs/s it needs the
+                                 node started with PARLEY_SEND_RATE=100000 PARLEY_SEND_BURST=100000
         --listeners N --room-senders S
                                  room: N listening sockets and S senders in one room (default 1000, 10)
         --body-bytes B           text body size (default 100)
+        --acks each|batch        each (default; batch for hot): every receiving socket acks each msg
+                                 frame on receipt, as a phone does; batch: one cumulative ack per
+                                 conversation and socket per --ack-interval MS (default 1000, 0 = never)
         --find-max               step the rate up from --start-rate by --step (default 500, 500) up to
                                  --max-rate (default 50000) until p99 send->delivered > --bound-ms
                                  (default 50) or errors appear; then bisect twice. Says so when the
@@ -79,23 +92,28 @@ record Options(
         --drain S                seconds to wait after the last send for replies and pushes (default 10)
         --history-check on|off   page the stored history of every conversation and check it
                                  against the acks (default on; off for an in-memory journal)
-        --ack-interval MS        cumulative delivery ack per conversation (default 1000, 0 = never)
         --sockets N --sockets-per-user U --sources K --tcp-port P --transport tcp|ws
-                                 idle: N sockets (default 10000), U per user (default 50), from up
-                                 to K source addresses 127.0.0.1.. (default 8); raw TCP on port
-                                 7070 (default) or, with --transport ws, WebSocket on --port
+                                 idle: N sockets (default 10000), U per user (default 1, also for
+                                 room listeners), from up to K source addresses 127.0.0.1..
+                                 (default 8); raw TCP on port 7070 (default) or, with --transport ws,
+                                 WebSocket on --port. Reports heap per socket and per online user
         --node-pid PID           the node's process for RSS and CPU (default: found by its HTTP port)
         --entities N --outstanding N --cassandra HOST:PORT --journal cassandra|inmem
                                  ceiling: bare persist-and-reply over N entities (default 1000), N asks
                                  in flight (default 256), Cassandra (default 127.0.0.1:9042); with
                                  --rate, --rates or --find-max it runs open loop at those rates
-                                 instead (e.g. --entities 50, the direct scenario's conversations)
+                                 instead (e.g. --entities 50, the hot scenario's conversations)
         --out DIR                where JSON and HTML go (default target/bench)
         --label TEXT             a name for this run in the report
         --quiet                  no per-second progress
 
-      The node limits sends per connection (parley.limits.send-rate 20/s, burst 50): above about
-      15/s per sending socket start the node with e.g. PARLEY_SEND_RATE=100000 PARLEY_SEND_BURST=100000.
+      Each step reports the node's and Cassandra's CPU per message (/proc, over the measured
+      seconds): node us/msg, cass us/msg, the node's user/system us and context switches per msg.
+      Keep the node's send limits at their defaults: it allows 20 sends/s per socket (burst 50),
+      and the default shapes stay far below. The tool warns when the busiest sending socket would
+      go above ~15/s (hot, or few pairs at a high rate); for such runs start the node with
+      PARLEY_SEND_RATE=100000 PARLEY_SEND_BURST=100000. All sockets come from one address, so
+      raise the node's per-address limits in any case (README, "Exposing Parley to the internet").
       Exit status: 0 ok, 1 the checker found acked loss (or duplicates, reordering), 2 bad usage,
       3 the run could not be set up.
       """;
@@ -119,23 +137,31 @@ record Options(
       }
     }
     if (flags.contains("help")) throw new IllegalArgumentException("help");
+    String scenario = str(a, "scenario", "direct");
+    boolean mixed = scenario.equals("mixed");
     Options o =
         new Options(
-            str(a, "scenario", "direct"),
+            scenario,
             str(a, "host", "127.0.0.1"),
             num(a, "port", 8080),
             num(a, "tcp-port", 7070),
             dbl(a, "rate", -1),
             num(a, "duration", 20),
             num(a, "warmup", 5),
-            num(a, "pairs", 50),
-            num(a, "groups", 10),
-            num(a, "group-size", 10),
+            // Many quiet conversations by default, as users have them; hot keeps the old 50.
+            num(a, "pairs", switch (scenario) {
+              case "hot" -> 50;
+              case "mixed" -> 500;
+              default -> 1000;
+            }),
+            num(a, "groups", mixed ? 100 : 10),
+            num(a, "group-size", mixed ? 8 : 10),
             num(a, "group-senders", 0),
             num(a, "listeners", 1000),
             num(a, "room-senders", 10),
             num(a, "sockets", 10000),
-            num(a, "sockets-per-user", 50),
+            // Most people have one device online.
+            num(a, "sockets-per-user", 1),
             num(a, "sources", 8),
             transport(str(a, "transport", "tcp")),
             num(a, "body-bytes", 100),
@@ -151,6 +177,7 @@ record Options(
             num(a, "drain", 10),
             !"off".equals(str(a, "history-check", "on")),
             num(a, "ack-interval", 1000),
+            acks(str(a, "acks", scenario.equals("hot") ? "batch" : "each")),
             num(a, "entities", 1000),
             num(a, "outstanding", 256),
             str(a, "cassandra", "127.0.0.1:9042"),
@@ -160,7 +187,7 @@ record Options(
             str(a, "label", ""),
             flags.contains("quiet"));
     if (!a.isEmpty()) throw new IllegalArgumentException("unknown option --" + a.keySet().iterator().next());
-    if (!List.of("direct", "group", "room", "idle", "ceiling").contains(o.scenario)) {
+    if (!List.of("direct", "mixed", "group", "room", "hot", "idle", "ceiling").contains(o.scenario)) {
       throw new IllegalArgumentException("unknown scenario " + o.scenario);
     }
     // The ceiling's own default is closed loop; a rate, rates or --find-max pace it instead.
@@ -201,7 +228,7 @@ record Options(
         scenario, host, port, tcpPort, newRate, newDurationSec, newWarmupSec, pairs, groups, groupSize,
         groupSenders, listeners, roomSenders, sockets, socketsPerUser, sources, idleWebSocket, bodyBytes, findMax,
         withCeiling, repeat, rates, nodeWarmupSec, startRate, step, maxRate, boundMs, drainSec, historyCheck,
-        ackIntervalMs, entities, outstanding, cassandra, journal, nodePid, out, label, quiet);
+        ackIntervalMs, acksEach, entities, outstanding, cassandra, journal, nodePid, out, label, quiet);
   }
 
   private static int nodeWarmup(String value) {
@@ -213,6 +240,13 @@ record Options(
       // the message below says what is accepted
     }
     throw new IllegalArgumentException("--node-warmup is auto or whole seconds >= 0, not " + value);
+  }
+
+  private static boolean acks(String mode) {
+    if (!mode.equals("each") && !mode.equals("batch")) {
+      throw new IllegalArgumentException("--acks is each or batch, not " + mode);
+    }
+    return mode.equals("each");
   }
 
   private static boolean transport(String name) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,10 +22,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * device, every socket past {@code synced} before the first send:
  *
  * <ul>
- *   <li>{@code direct}: P pairs, one direct conversation each; both members send.
+ *   <li>{@code direct} (and {@code hot}, its old shape of few busy pairs): P pairs, one direct
+ *       conversation each; both members send.
  *   <li>{@code group}: G groups of K members, created by member 0; the first N members of each
  *       send (all K by default, which spreads the per-socket send rate; each entry fans out to
  *       the K - 1 others).
+ *   <li>{@code mixed}: both of the above on users of their own, half the sends each.
  *   <li>{@code room}: one room {@code r:<prefix>}; L listening sockets (several devices per
  *       listening user, {@code --sockets-per-user}) and S senders of their own, all joined.
  * </ul>
@@ -72,8 +73,9 @@ final class Scenarios implements AutoCloseable {
 
   Topology setup() throws Exception {
     return switch (o.scenario()) {
-      case "direct" -> direct();
+      case "direct", "hot" -> direct();
       case "group" -> group();
+      case "mixed" -> mixed();
       case "room" -> room();
       default -> throw new IllegalArgumentException(o.scenario());
     };
@@ -92,66 +94,49 @@ final class Scenarios implements AutoCloseable {
   }
 
   private Topology direct() throws Exception {
-    List<Users.User> us = users.create(prefix, 2 * o.pairs());
-    List<LoadClient> clients = connect(us);
-    Map<String, List<LoadClient>> members = new LinkedHashMap<>();
-    for (int p = 0; p < o.pairs(); p++) {
-      LoadClient a = clients.get(2 * p), b = clients.get(2 * p + 1);
-      String conv = a.user.compareTo(b.user) < 0 ? "d:" + a.user + ":" + b.user : "d:" + b.user + ":" + a.user;
-      members.put(conv, List.of(a, b));
-    }
+    List<LoadClient> clients = connect(users.create(prefix, 2 * o.pairs()));
     SetupPushes pushes = new SetupPushes(clients);
-    prime(members);
+    Map<String, List<LoadClient>> members = Conversations.pairs(clients);
+    Conversations.prime(members);
     Topology t = new Topology(o.pairs() + " pairs, both sides send", false, clients, members);
     pushes.settle(t, members);
-    members.forEach((conv, ms) -> ms.forEach(c -> t.sender(c, conv)));
+    Conversations.senders(members, 2).forEach(s -> t.sender(s.getKey(), s.getValue()));
+    return t;
+  }
+
+  private Topology group() throws Exception {
+    List<LoadClient> clients = connect(users.create(prefix, o.groups() * o.groupSize()));
+    SetupPushes pushes = new SetupPushes(clients);
+    Map<String, List<LoadClient>> members = Conversations.groups(clients, o.groupSize());
+    Topology t = new Topology(groupsDescription(), false, clients, members);
+    pushes.settle(t, members);
+    Conversations.senders(members, o.sendersPerGroup()).forEach(s -> t.sender(s.getKey(), s.getValue()));
     return t;
   }
 
   /**
-   * One post per conversation before any step: a direct conversation's first post makes both
-   * members' user entities list it, which at thousands of sends per second would otherwise land
-   * in the first step's opening seconds (sends refused by the node's send gate) and measure the
-   * cold start instead of the rate. The entries are seq 1, left out of the checks.
+   * Direct pairs and groups on users of their own (each socket in one conversation), the slots
+   * alternating between the two kinds so that half the sends go to each, whatever their counts.
    */
-  private void prime(Map<String, List<LoadClient>> members) throws Exception {
-    Map<String, CompletableFuture<Frame>> sent = new LinkedHashMap<>();
-    members.forEach(
-        (conv, ms) ->
-            sent.put(
-                conv,
-                ms.get(0).request("send", ",\"conv\":\"" + conv + "\",\"cid\":\"setup\",\"body\":\"setup\"")));
-    for (var e : sent.entrySet()) {
-      Frame reply = members.get(e.getKey()).get(0).answer(e.getValue(), "answer to the setup post");
-      if (!"sent".equals(reply.type()) || reply.seq() != 1) {
-        throw new IllegalStateException("setup post in " + e.getKey() + " (expected sent with seq 1): " + reply.raw());
-      }
-    }
+  private Topology mixed() throws Exception {
+    int directSockets = 2 * o.pairs();
+    List<LoadClient> clients = connect(users.create(prefix, directSockets + o.groups() * o.groupSize()));
+    SetupPushes pushes = new SetupPushes(clients);
+    Map<String, List<LoadClient>> direct = Conversations.pairs(clients.subList(0, directSockets));
+    Map<String, List<LoadClient>> groups = Conversations.groups(clients.subList(directSockets, clients.size()), o.groupSize());
+    Conversations.prime(direct);
+    Map<String, List<LoadClient>> members = new LinkedHashMap<>(direct);
+    members.putAll(groups);
+    Topology t =
+        new Topology(o.pairs() + " pairs and " + groupsDescription() + "; half the sends each", false, clients, members);
+    pushes.settle(t, members);
+    SendShape.halfAndHalf(Conversations.senders(direct, 2), Conversations.senders(groups, o.sendersPerGroup()))
+        .forEach(s -> t.sender(s.getKey(), s.getValue()));
+    return t;
   }
 
-  private Topology group() throws Exception {
-    int k = o.groupSize();
-    List<Users.User> us = users.create(prefix, o.groups() * k);
-    List<LoadClient> clients = connect(us);
-    SetupPushes pushes = new SetupPushes(clients);
-    Map<String, List<LoadClient>> members = new LinkedHashMap<>();
-    for (int g = 0; g < o.groups(); g++) {
-      List<LoadClient> group = clients.subList(g * k, (g + 1) * k);
-      StringBuilder list = new StringBuilder();
-      for (int i = 1; i < k; i++) list.append(i > 1 ? "," : "").append('"').append(group.get(i).user).append('"');
-      LoadClient owner = group.get(0);
-      Frame created =
-          owner.answer(
-              owner.request("create", ",\"kind\":\"group\",\"title\":\"bench " + g + "\",\"members\":[" + list + "]"),
-              "answer to create");
-      if (!"created".equals(created.type())) throw new IllegalStateException("create group: " + created.raw());
-      members.put(created.conv(), List.copyOf(group));
-    }
-    Topology t =
-        new Topology(o.groups() + " groups of " + k + ", " + o.sendersPerGroup() + " senders each", false, clients, members);
-    pushes.settle(t, members);
-    members.forEach((conv, ms) -> ms.subList(0, o.sendersPerGroup()).forEach(c -> t.sender(c, conv)));
-    return t;
+  private String groupsDescription() {
+    return o.groups() + " groups of " + o.groupSize() + ", " + o.sendersPerGroup() + " senders each";
   }
 
   private Topology room() throws Exception {
@@ -190,6 +175,8 @@ final class Scenarios implements AutoCloseable {
             pool.submit(
                 () -> {
                   LoadClient c = LoadClient.connect(wire, o.host(), o.port(), index, u.id());
+                  // Rooms keep no delivery cursors: an ack there is a bad_request.
+                  if (o.acksEach() && !o.scenario().equals("room")) c.ackEachMsg();
                   Frame welcome = c.hello(u.token(), device);
                   opened.add(c);
                   startPings(welcome.heartbeatMs());

@@ -35,9 +35,25 @@ final class Topology {
     slots.add(new Slot(client, conv, members.get(conv).size() - 1));
   }
 
-  /** Sends per second on each sending socket at this total rate. */
+  /**
+   * Sends per second on the busiest sending socket at this total rate: a socket on several
+   * slots (the mixed scenario's shorter half goes round twice) sends on each of them.
+   */
   double ratePerSender(double rate) {
-    return rate / slots.size();
+    Map<LoadClient, Integer> slotsOf = new java.util.HashMap<>();
+    int most = 0;
+    for (Slot s : slots) most = Math.max(most, slotsOf.merge(s.client(), 1, Integer::sum));
+    return rate * most / slots.size();
+  }
+
+  /** msg frames received by all sockets so far. */
+  long msgsReceived() {
+    return clients.stream().mapToLong(c -> c.msgsReceived.sum()).sum();
+  }
+
+  /** Delivery acks written by all sockets so far. */
+  long acksSent() {
+    return clients.stream().mapToLong(c -> c.acksSent.sum()).sum();
   }
 
   void close() {

@@ -4,9 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What every real client does besides sending and pinging (the pings run from each socket's
- * hello on: {@link Scenarios}): a cumulative delivery {@code ack} per conversation (not in rooms,
- * which keep no cursors) once per interval.
+ * With {@code --acks batch}, what a client that saves its radio does besides sending and pinging
+ * (the pings run from each socket's hello on: {@link Scenarios}): a cumulative delivery
+ * {@code ack} per conversation (not in rooms, which keep no cursors) once per interval. With
+ * {@code --acks each} every socket acks on receipt instead ({@link LoadClient#ackEachMsg}).
  */
 final class Upkeep {
   private Upkeep() {}
@@ -26,7 +27,7 @@ final class Upkeep {
                   String key = c.index + " " + conv;
                   if (seq > 0 && !Long.valueOf(seq).equals(acked.get(key)) && !c.closed()) {
                     acked.put(key, seq);
-                    c.send("{\"type\":\"ack\",\"conv\":\"" + conv + "\",\"seq\":" + seq + "}");
+                    c.ack(conv, seq);
                   }
                 }
               });

@@ -1,21 +1,19 @@
 package io.parley.bench;
 
+import static io.parley.bench.BenchRuns.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.bench.BenchRuns.Run;
 import io.parley.node.Node;
 import io.parley.testing.TestNodes;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,8 +43,8 @@ class BenchToolTest {
     Run run =
         bench(out, "--scenario", "direct", "--pairs", "5", "--rate", "20", "--duration", "3", "--warmup", "1",
             "--node-warmup", "1");
-    assertEquals(0, run.status, run.output);
-    assertTrue(run.output.contains("send->delivered"), "the table is printed:\n" + run.output);
+    assertEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("send->delivered"), "the table is printed:\n" + run.output());
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
     assertTrue(report.path("ok").asBoolean(), report.toString());
     assertEquals("direct", report.path("scenario").asText());
@@ -57,7 +55,7 @@ class BenchToolTest {
     // The node's age comes from its /metrics; the warm-up asked for was run.
     assertTrue(report.path("node_age_s").asDouble() > 0, report.toString());
     assertEquals(1, report.path("node_warmup_s").asInt(), report.toString());
-    assertTrue(run.output.contains("-- warming the node up: 1 s"), run.output);
+    assertTrue(run.output().contains("-- warming the node up: 1 s"), run.output());
     JsonNode step = report.path("steps").get(0);
     for (String field : List.of("offered_rate", "msgs_per_s", "deliveries_per_s", "errors", "warmup_errors", "resources")) {
       assertTrue(step.has(field), "step field " + field + " in " + step);
@@ -94,7 +92,7 @@ class BenchToolTest {
       Run run =
           bench(quick, out, "--scenario", "room", "--listeners", "4", "--room-senders", "2", "--rate", "4",
               "--duration", "4", "--warmup", "1", "--node-warmup", "0");
-      assertEquals(0, run.status, run.output);
+      assertEquals(0, run.status(), run.output());
       JsonNode check = JSON.readTree(only(out, ".json").toFile()).path("steps").get(0).path("checker");
       assertEquals(0, check.path("undelivered").asLong(), check.toString());
       assertEquals(0, check.path("lost").asLong(), check.toString());
@@ -106,7 +104,7 @@ class BenchToolTest {
     Run run =
         bench(out, "--scenario", "idle", "--sockets", "20", "--sockets-per-user", "10", "--duration", "1",
             "--tcp-port", Integer.toString(node.tcpAddress().getPort()));
-    assertEquals(0, run.status, run.output);
+    assertEquals(0, run.status(), run.output());
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
     assertEquals(20, report.path("sockets_welcomed").asInt(), report.toString());
     assertEquals(20, report.path("sockets_open_after_hold").asInt(), report.toString());
@@ -118,7 +116,7 @@ class BenchToolTest {
     Run run =
         bench(out, "--scenario", "idle", "--transport", "ws", "--sockets", "20", "--sockets-per-user", "10",
             "--duration", "1");
-    assertEquals(0, run.status, run.output);
+    assertEquals(0, run.status(), run.output());
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
     assertEquals("ws", report.path("transport").asText(), report.toString());
     assertEquals(20, report.path("sockets_welcomed").asInt(), report.toString());
@@ -133,8 +131,8 @@ class BenchToolTest {
       Run run =
           bench(forgetful, out, "--scenario", "direct", "--pairs", "2", "--rate", "10", "--duration", "2",
               "--warmup", "1", "--node-warmup", "0");
-      assertEquals(1, run.status, run.output);
-      assertTrue(run.output.contains("CHECK FAILED"), run.output);
+      assertEquals(1, run.status(), run.output());
+      assertTrue(run.output().contains("CHECK FAILED"), run.output());
       JsonNode report = JSON.readTree(only(out, ".json").toFile());
       assertFalse(report.path("ok").asBoolean(), report.toString());
       JsonNode check = report.path("steps").get(0).path("checker");
@@ -150,7 +148,7 @@ class BenchToolTest {
     Run run =
         bench(out, "--scenario", "ceiling", "--cassandra", TestNodes.cassandra(), "--entities", "10",
             "--outstanding", "8", "--duration", "2", "--warmup", "1");
-    assertEquals(0, run.status, run.output);
+    assertEquals(0, run.status(), run.output());
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
     assertTrue(report.path("events_per_s").asDouble() > 0, report.toString());
   }
@@ -160,8 +158,8 @@ class BenchToolTest {
     Run run =
         bench(out, "--scenario", "ceiling", "--cassandra", TestNodes.cassandra(), "--entities", "5",
             "--rates", "40,80", "--duration", "2", "--warmup", "1", "--node-warmup", "1");
-    assertEquals(0, run.status, run.output);
-    assertTrue(run.output.contains("-- warming this JVM up: 1 s"), run.output);
+    assertEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("-- warming this JVM up: 1 s"), run.output());
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
     assertEquals("paced", report.path("mode").asText(), report.toString());
     JsonNode steps = report.path("steps");
@@ -178,31 +176,11 @@ class BenchToolTest {
     assertTrue(Files.exists(only(out, ".html")));
   }
 
-  private record Run(int status, String output) {}
-
   private static Run bench(Path out, String... args) {
-    return bench(node, out, args);
+    return BenchRuns.bench(node, out, args);
   }
 
   private static Run bench(Node target, Path out, String... args) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    String[] all =
-        Stream.concat(
-                Stream.of(args),
-                Stream.of("--port", Integer.toString(target.httpAddress().getPort()), "--out", out.toString(), "--drain", "5"))
-            .toArray(String[]::new);
-    int status;
-    try (PrintStream print = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      status = Bench.run(print, all);
-    }
-    return new Run(status, bytes.toString(StandardCharsets.UTF_8));
-  }
-
-  private static Path only(Path dir, String suffix) throws Exception {
-    try (Stream<Path> files = Files.list(dir)) {
-      List<Path> found = files.filter(p -> p.toString().endsWith(suffix)).toList();
-      assertEquals(1, found.size(), "one " + suffix + " file in " + dir + ": " + found);
-      return found.get(0);
-    }
+    return BenchRuns.bench(target, out, args);
   }
 }
