@@ -21,6 +21,11 @@ import java.util.concurrent.TimeUnit;
  * delta divided by the sockets is the live memory a socket costs; the RSS delta per socket is
  * what the OS sees and includes heap the JVM grew into while connecting and kept committed, so
  * it is an upper bound. Without a visible node process only the heap figure is reported.
+ *
+ * <p>Heap per online user is measured from a third point, before the users are registered: an
+ * online user costs its sockets plus its user entity (which registration starts and a session
+ * keeps alive) and the node's caches of it. With one socket per user (the default: most people
+ * have one device online) that is what one more online person costs the node.
  */
 final class IdleBench {
   private final Options o;
@@ -39,6 +44,7 @@ final class IdleBench {
     int perUser = Math.max(1, o.socketsPerUser());
     int userCount = (o.sockets() + perUser - 1) / perUser;
     String prefix = Users.runPrefix();
+    Memory noUsers = memory(http, pid);
     out.printf(Locale.ROOT, "Registering %d users (%s-*) for %d sockets; node pid %s ...%n", userCount, prefix, o.sockets(), pid > 0 ? pid : "unknown");
     List<Users.User> users = new Users(http, o.host(), o.port()).create(prefix, userCount);
 
@@ -110,6 +116,7 @@ final class IdleBench {
         r.put("node_rss_before_kb", before.rssKb);
         r.put("node_rss_held_kb", rssHeld);
         r.put("node_rss_after_gc_kb", after.rssKb);
+        r.put("node_heap_after_gc_before_users_bytes", noUsers.heapBytes);
         r.put("node_heap_after_gc_before_bytes", before.heapBytes);
         r.put("node_heap_after_gc_after_bytes", after.heapBytes);
         double rssPer = open == 0 || pid <= 0 ? -1 : (after.rssKb - before.rssKb) / (double) open;
@@ -118,12 +125,21 @@ final class IdleBench {
         r.put("kb_per_socket_heap", StepResult.round(heapPer));
         r.put("sockets_per_gib_rss", rssPer > 0 ? Math.round(1048576 / rssPer) : -1);
         r.put("sockets_per_gib_heap", heapPer > 0 ? Math.round(1048576 / heapPer) : -1);
-        r.put("measured", "node RSS (VmRSS) and heap used from /metrics, each after jcmd GC.run, before and after");
+        // Users with a socket still open; exact when every socket stayed (or one socket each).
+        long usersOnline = Math.min(userCount, (open + perUser - 1) / perUser);
+        double heapPerUser = usersOnline == 0 ? -1 : (after.heapBytes - noUsers.heapBytes) / 1024.0 / usersOnline;
+        r.put("users_online", usersOnline);
+        r.put("kb_per_online_user_heap", StepResult.round(heapPerUser));
+        r.put("measured", "node RSS (VmRSS) and heap used from /metrics, each after jcmd GC.run, before and after"
+            + " the sockets; heap also before the users were registered (per online user: sockets and user entity)");
         out.println();
         out.printf(Locale.ROOT, "%-28s %s%n", "sockets open after hold", open + " of " + sockets.open() + " (" + sockets.closedByServer.get() + " closed by the node)");
         out.printf(Locale.ROOT, "%-28s %d pongs in %d s%n", "heartbeats answered", pongsDuringHold, o.durationSec());
         out.printf(Locale.ROOT, "%-28s %.1f -> %.1f MiB (%.1f KB per socket)%n", "node RSS after GC", before.rssKb / 1024.0, after.rssKb / 1024.0, rssPer);
         out.printf(Locale.ROOT, "%-28s %.1f -> %.1f MiB (%.1f KB per socket)%n", "node heap after GC", before.heapBytes / 1048576.0, after.heapBytes / 1048576.0, heapPer);
+        out.printf(Locale.ROOT, "%-28s %.1f -> %.1f MiB (%.1f KB per online user: %d socket%s and its user entity; %d users)%n",
+            "node heap, users included", noUsers.heapBytes / 1048576.0, after.heapBytes / 1048576.0, heapPerUser,
+            perUser, perUser == 1 ? "" : "s", usersOnline);
         Path json = Report.writeJson(o.out(), Report.fileName("idle"), r);
         out.println("JSON:  " + json);
         return sockets.open() == 0 ? 3 : 0;

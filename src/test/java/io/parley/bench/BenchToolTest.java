@@ -102,13 +102,18 @@ class BenchToolTest {
   @Test
   void idleSocketsAreCountedAndMeasured(@TempDir Path out) throws Exception {
     Run run =
-        bench(out, "--scenario", "idle", "--sockets", "20", "--sockets-per-user", "10", "--duration", "1",
+        bench(out, "--scenario", "idle", "--sockets", "20", "--duration", "1",
             "--tcp-port", Integer.toString(node.tcpAddress().getPort()));
     assertEquals(0, run.status(), run.output());
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
     assertEquals(20, report.path("sockets_welcomed").asInt(), report.toString());
     assertEquals(20, report.path("sockets_open_after_hold").asInt(), report.toString());
     assertTrue(report.has("kb_per_socket_heap") && report.has("kb_per_socket_rss"), report.toString());
+    // One device per person by default: the heap per online user is per socket plus its user.
+    assertEquals(1, report.path("sockets_per_user").asInt(), report.toString());
+    assertEquals(20, report.path("users_online").asInt(), report.toString());
+    assertTrue(report.path("kb_per_online_user_heap").isNumber(), report.toString());
+    assertTrue(run.output().contains("KB per online user"), run.output());
   }
 
   @Test
