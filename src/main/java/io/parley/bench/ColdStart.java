@@ -8,7 +8,7 @@ import java.util.Locale;
  * Whether the node under test (or its Cassandra) started so recently that its first minutes
  * would be measured instead of Parley: a JVM minutes old still compiles its hot paths, and on
  * 2 cores a node a minute old refused thousands of sends at 1,000 msgs/s that it carried with a
- * p99 of 2 ms later (docs/benchmarks.md, "Results at a glance"). With {@code --node-warmup auto}
+ * p99 of 2 ms later (docs/benchmarks.md, "The hot shape at a glance"). With {@code --node-warmup auto}
  * (the default) such a node first gets an unreported warm-up step.
  */
 final class ColdStart {
@@ -16,7 +16,7 @@ final class ColdStart {
   static final double YOUNG_SECONDS = 300;
   /**
    * A find-max on processes younger than this came out at half of what the same processes
-   * reached 12 minutes later, twice (docs/benchmarks.md, "Results at a glance"); past the
+   * reached 12 minutes later, twice (docs/benchmarks.md, "The hot shape at a glance"); past the
    * warm-up, their first quarter of an hour is still not their steady state.
    */
   static final double SETTLED_SECONDS = 900;
