@@ -204,6 +204,21 @@ public final class UserEntity
       groupAdds = groupAdds == null ? GroupConsent.Adds.NONE : groupAdds;
     }
 
+    /** The event handler: each event's one State method. */
+    State apply(Event e) {
+      if (e instanceof CursorsAdvanced c) return advance(c);
+      if (e instanceof ReadMarked r) return read(r);
+      if (e instanceof WentOffline w) return wentOffline(w);
+      if (e instanceof ConversationLinked l) return link(l.conv());
+      if (e instanceof ConversationUnlinked u) return unlink(u.conv());
+      if (e instanceof ContactsChanged c) return contactsChanged(c);
+      if (e instanceof Registered r) return register(r);
+      if (e instanceof ProfileUpdated p) return profileUpdated(p);
+      if (e instanceof LoggedOut l) return loggedOut(l);
+      if (e instanceof AddedToGroup a) return addedToGroup(a);
+      throw new IllegalArgumentException("unknown event " + e.getClass().getName());
+    }
+
     boolean registered() {
       return passwordHash != null;
     }
@@ -348,47 +363,45 @@ public final class UserEntity
     return State.EMPTY;
   }
 
+  /**
+   * One handler rather than a builder case per command: a builder's cases and their lambdas are
+   * built again for every entity, about 3 KB that each online user would carry (the same reason
+   * as {@code Session.createReceive}). The commonest commands come first.
+   */
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
-        .forAnyState()
-        .onCommand(Register.class, this::onRegister)
-        .onCommand(
-            GetCredentials.class,
-            (state, cmd) -> Effect().reply(cmd.replyTo(), new Credentials(state.passwordHash())))
-        .onCommand(LinkConversation.class, this::onLink)
-        .onCommand(UnlinkConversation.class, this::onUnlink)
-        .onCommand(
-            GetConversations.class,
-            (state, cmd) -> Effect().reply(cmd.replyTo(), new Conversations(state.reads())))
-        .onCommand(
-            GetDeviceState.class,
-            (state, cmd) ->
-                Effect()
-                    .reply(
-                        cmd.replyTo(),
-                        new DeviceState(
-                            state.reads(), state.delivered().getOrDefault(cmd.device(), Map.of()))))
-        .onCommand(MarkRead.class, this::onMarkRead)
-        .onCommand(ReadReceipt.class, this::onReadReceipt)
-        .onCommand(AdvanceCursors.class, this::onAdvanceCursors)
-        .onCommand(Attach.class, this::onAttach)
-        .onCommand(Detach.class, this::onDetach)
-        .onCommand(Deliver.class, this::onDeliver)
-        .onCommand(Notify.class, (state, cmd) -> pushed(cmd.push()))
-        .onCommand(ContactFrom.class, contactHandlers::onContactFrom)
-        .onCommand(ChangeContact.class, contactHandlers::onChangeContact)
-        .onCommand(GetContacts.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.contacts().view()))
-        .onCommand(FriendPresence.class, this::onFriendPresence)
-        .onCommand(GetProfile.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.profile()))
-        .onCommand(UpdateProfile.class, this::onUpdateProfile)
-        .onCommand(RevokeToken.class, this::onRevokeToken)
-        .onCommand(
-            CheckToken.class,
-            (state, cmd) ->
-                Effect().reply(cmd.replyTo(), new TokenStatus(state.revoked().contains(cmd.tokenId()))))
-        .onCommand(ConsentToGroup.class, this::onConsentToGroup)
-        .build();
+    return this::onCommand;
+  }
+
+  private ReplyEffect<Event, State> onCommand(State state, Command command) {
+    if (command instanceof Deliver c) return onDeliver(state, c);
+    if (command instanceof Attach c) return onAttach(state, c);
+    if (command instanceof AdvanceCursors c) return onAdvanceCursors(state, c);
+    if (command instanceof ReadReceipt c) return onReadReceipt(state, c);
+    if (command instanceof Notify c) return pushed(c.push());
+    if (command instanceof FriendPresence c) return onFriendPresence(state, c);
+    if (command instanceof Detach c) return onDetach(state, c);
+    if (command instanceof CheckToken c) {
+      return Effect().reply(c.replyTo(), new TokenStatus(state.revoked().contains(c.tokenId())));
+    }
+    if (command instanceof GetDeviceState c) {
+      var delivered = state.delivered().getOrDefault(c.device(), Map.of());
+      return Effect().reply(c.replyTo(), new DeviceState(state.reads(), delivered));
+    }
+    if (command instanceof MarkRead c) return onMarkRead(state, c);
+    if (command instanceof LinkConversation c) return onLink(state, c);
+    if (command instanceof UnlinkConversation c) return onUnlink(state, c);
+    if (command instanceof GetConversations c) return Effect().reply(c.replyTo(), new Conversations(state.reads()));
+    if (command instanceof GetCredentials c) return Effect().reply(c.replyTo(), new Credentials(state.passwordHash()));
+    if (command instanceof Register c) return onRegister(state, c);
+    if (command instanceof ContactFrom c) return contactHandlers.onContactFrom(state, c);
+    if (command instanceof ChangeContact c) return contactHandlers.onChangeContact(state, c);
+    if (command instanceof GetContacts c) return Effect().reply(c.replyTo(), state.contacts().view());
+    if (command instanceof GetProfile c) return Effect().reply(c.replyTo(), state.profile());
+    if (command instanceof UpdateProfile c) return onUpdateProfile(state, c);
+    if (command instanceof RevokeToken c) return onRevokeToken(state, c);
+    if (command instanceof ConsentToGroup c) return onConsentToGroup(state, c);
+    throw new IllegalArgumentException("unknown command " + command.getClass().getName());
   }
 
   private ReplyEffect<Event, State> onRegister(State state, Register cmd) {
@@ -510,21 +523,10 @@ public final class UserEntity
     return Effect().noReply();
   }
 
+  /** The same for every entity: no per-entity builder (see {@link #commandHandler}). */
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(Registered.class, State::register)
-        .onEvent(ConversationLinked.class, (state, e) -> state.link(e.conv()))
-        .onEvent(ConversationUnlinked.class, (state, e) -> state.unlink(e.conv()))
-        .onEvent(ReadMarked.class, State::read)
-        .onEvent(CursorsAdvanced.class, State::advance)
-        .onEvent(ContactsChanged.class, State::contactsChanged)
-        .onEvent(WentOffline.class, State::wentOffline)
-        .onEvent(ProfileUpdated.class, State::profileUpdated)
-        .onEvent(LoggedOut.class, State::loggedOut)
-        .onEvent(AddedToGroup.class, State::addedToGroup)
-        .build();
+    return State::apply;
   }
 
   @Override
