@@ -51,7 +51,8 @@ public final class SessionFlow {
    * The socket's stream; what it writes waits in {@code outbox}, made by the transport. Inbound
    * frames are decoded as they are handed to the actor and outbound ones encoded as they enter
    * the queue (so it can be bounded in bytes), not in stages of their own: each stage costs every
-   * idle socket about half a KB.
+   * idle socket about half a KB. For the same reason the transport's framing stage, not a stage
+   * here, tells the outbox each frame it takes ({@link Outbox#written}).
    */
   public static <In> Flow<In, ByteString, NotUsed> create(
       ActorSystem<?> system,
@@ -81,11 +82,6 @@ public final class SessionFlow {
                 queue -> {
                   outbox.attach(queue, codec, deps.settings().outboundBufferBytes());
                   return NotUsed.getInstance();
-                })
-            .map(
-                bytes -> {
-                  outbox.written(bytes.size());
-                  return bytes;
                 });
     deps.sessions().opened(connection);
     Metrics.connectionOpened();

@@ -47,10 +47,11 @@ public final class TcpTransport {
                     return;
                   }
                   // Guarded inside the framing, which passes demand and cancellation through.
+                  Outbox outbox = new Outbox();
                   Flow<ByteString, ByteString, ?> session =
                       SocketGuard.create(caps.limits().writeStallTimeout(), () -> caps.closed(from))
-                          .join(SessionFlow.create(system, deps, json, "tcp", new Outbox(), decode));
-                  connection.handleWith(framing(deps.settings()).join(session), system);
+                          .join(SessionFlow.create(system, deps, json, "tcp", outbox, decode));
+                  connection.handleWith(framing(deps.settings(), outbox).join(session), system);
                 }))
         .run(system);
   }
@@ -58,13 +59,28 @@ public final class TcpTransport {
   /**
    * Inbound frames are limited to the client's frame limit; outbound ones to what a socket's
    * outbound queue can hold (outbound-buffer-bytes), which every legal reply fits: a history page
-   * or a body of control characters escapes past the inbound limit and must still arrive.
+   * or a body of control characters escapes past the inbound limit and must still arrive. The
+   * outbound side is one stage that also tells {@code outbox} each frame it takes (see {@link
+   * SessionFlow#create}).
    */
-  static BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> framing(SessionSettings settings) {
-    // The javadsl offers only the bidi, with one limit for both directions.
+  static BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> framing(
+      SessionSettings settings, Outbox outbox) {
+    int maxOut = settings.outboundBufferBytes();
+    Flow<ByteString, ByteString, NotUsed> encoder =
+        Flow.of(ByteString.class)
+            .map(
+                frame -> {
+                  int n = frame.size();
+                  outbox.written(n);
+                  if (n > maxOut) {
+                    throw new org.apache.pekko.stream.scaladsl.Framing.FramingException(
+                        "Maximum allowed message size is " + maxOut + " but tried to send " + n + " bytes");
+                  }
+                  byte[] length = {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+                  return ByteString.fromArrayUnsafe(length).concat(frame);
+                });
     return BidiFlow.fromFlows(
-        org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolDecoder(settings.maxFrameBytes()),
-        org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolEncoder(settings.outboundBufferBytes()));
+        org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolDecoder(settings.maxFrameBytes()), encoder);
   }
 
   /** The error frame, then the close; what the client sends meanwhile is ignored. */

@@ -172,7 +172,9 @@ final class WebSocketFraming
       setHandler(fromSession, new AbstractInHandler() {
         @Override
         public void onPush() {
-          ByteString out = frame(dataOpcode, grab(fromSession));
+          ByteString taken = grab(fromSession);
+          outbox.written(taken.size());
+          ByteString out = frame(dataOpcode, taken);
           // Pulled when the socket was ready, but a pong may have taken that turn.
           if (isAvailable(toNet)) push(toNet, out);
           else data = out;
