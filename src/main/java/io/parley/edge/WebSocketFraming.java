@@ -1,8 +1,8 @@
 package io.parley.edge;
 
 import io.parley.protocol.ErrorCode;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.pekko.japi.function.Effect;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.BidiShape;
@@ -37,8 +37,7 @@ final class WebSocketFraming
   static final int SERVER_ERROR = 1011;
   static final int UNAUTHORIZED = 4401; // docs/protocol.md section 2
 
-  // A message buffer grown past this is dropped after use rather than kept for the socket's life.
-  private static final int KEPT_BUFFER_BYTES = 8192;
+  private static final byte[] NO_BYTES = new byte[0];
 
   private static final int CONTINUATION = 0, TEXT = 1, BINARY = 2, CLOSE = 8, PING = 9, PONG = 10;
 
@@ -131,11 +130,15 @@ final class WebSocketFraming
     private long remaining;
     private final byte[] mask = new byte[4];
     private long maskOffset;
-    // The message being assembled (data frames) or the control frame's payload.
+    // The message being assembled (data frames) and the control frame's payload: each made when
+    // its frame's header is read, at the length it announces, and let go once passed on, so an
+    // idle socket holds neither (two kept buffers were ~170 bytes of every socket).
     private boolean inMessage;
-    private ByteArrayOutputStream message = new ByteArrayOutputStream();
+    private byte[] message;
+    private int messageLength;
     private boolean tooLarge;
-    private final ByteArrayOutputStream control = new ByteArrayOutputStream();
+    private byte[] control;
+    private int controlLength;
     private boolean closing;
     // Waiting for the socket to take them: the answer to the latest ping, and a session frame.
     private ByteString pong;
@@ -259,9 +262,17 @@ final class WebSocketFraming
       if (opcode == TEXT || opcode == BINARY) {
         inMessage = true;
         tooLarge = false;
-        message.reset();
+        message = NO_BYTES;
+        messageLength = 0;
       }
-      if (opcode >= CLOSE) control.reset();
+      if (opcode >= CLOSE) {
+        control = new byte[(int) payloadLength]; // at most 125: checked above
+        controlLength = 0;
+      } else if (!tooLarge) {
+        // Room for this frame's payload; past the limit what was kept is dropped, the rest counted.
+        tooLarge = messageLength + payloadLength > maxMessageBytes;
+        message = tooLarge ? null : Arrays.copyOf(message, messageLength + (int) payloadLength);
+      }
       inPayload = true;
       remaining = payloadLength;
       maskOffset = 0;
@@ -281,36 +292,41 @@ final class WebSocketFraming
       return null;
     }
 
-    /** Unmasks and keeps a piece of the current frame's payload. */
+    /** Unmasks and keeps a piece of the current frame's payload (its buffer has room for all of it). */
     private void take(ByteString piece) {
+      int n = piece.size();
       boolean isControl = opcode >= CLOSE;
       if (!isControl && tooLarge) {
-        maskOffset += piece.size();
+        maskOffset += n;
         return;
       }
-      if (!isControl && message.size() + piece.size() > maxMessageBytes) {
-        // Oversized: drop what was kept and only count the rest.
-        tooLarge = true;
-        message = new ByteArrayOutputStream();
-        maskOffset += piece.size();
-        return;
-      }
-      byte[] bytes = piece.toArray();
-      for (int i = 0; i < bytes.length; i++) bytes[i] ^= mask[(int) ((maskOffset + i) & 3)];
-      maskOffset += bytes.length;
-      (isControl ? control : message).writeBytes(bytes);
+      byte[] into = isControl ? control : message;
+      int at = isControl ? controlLength : messageLength;
+      piece.copyToArray(into, at, n);
+      for (int i = 0; i < n; i++) into[at + i] ^= mask[(int) ((maskOffset + i) & 3)];
+      maskOffset += n;
+      if (isControl) controlLength += n;
+      else messageLength += n;
+    }
+
+    /** The control frame's payload, whole (frameRead comes once all of it is read). */
+    private byte[] takeControl() {
+      byte[] payload = control;
+      control = null;
+      return payload;
     }
 
     /** A frame's payload is complete; true when something was passed up (reading resumes after). */
     private boolean frameRead() {
       switch (opcode) {
         case PING:
-          answer(frame(PONG, control.toByteArray()));
+          answer(frame(PONG, takeControl()));
           return passUp(SessionFlow.RawFrame.KEEPALIVE);
         case PONG:
+          control = null;
           return passUp(SessionFlow.RawFrame.KEEPALIVE);
         case CLOSE:
-          byte[] payload = control.toByteArray();
+          byte[] payload = takeControl();
           int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : NORMAL;
           // Echo the client's code, unless it is one that must never be sent.
           boolean sendable = code >= 1000 && code < 5000 && code != 1004 && code != 1005 && code != 1006 && code != 1015;
@@ -318,12 +334,11 @@ final class WebSocketFraming
           return true;
         default:
           if (!fin) return false;
+          // Whole: each frame's bytes were read into room made for exactly them.
           SessionFlow.RawFrame whole =
-              tooLarge ? SessionFlow.RawFrame.TOO_LARGE : new SessionFlow.RawFrame(message.toByteArray());
+              tooLarge ? SessionFlow.RawFrame.TOO_LARGE : new SessionFlow.RawFrame(message);
           inMessage = false;
-          // A big message's buffer is not kept for the life of an otherwise idle socket.
-          if (message.size() > KEPT_BUFFER_BYTES) message = new ByteArrayOutputStream();
-          else message.reset();
+          message = null;
           return passUp(whole);
       }
     }
