@@ -5,7 +5,7 @@ import io.parley.protocol.ErrorCode;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -36,6 +36,10 @@ public final class SessionFlow {
 
   private static final Codec.Decoded KEEPALIVE = new Codec.Decoded(null, null);
 
+  // Names the connection actors: unique, and short (a random UUID made each name, which every
+  // socket's actor path and log context hold, 24 characters longer).
+  private static final AtomicLong CONNECTIONS = new AtomicLong();
+
   /** Decodes what the WebSocket framing passes up, its keep-alives and oversized messages too. */
   static Function<RawFrame, Codec.Decoded> rawDecoder(Codec codec, int maxFrameBytes) {
     ServerFrame.Error tooLarge =
@@ -64,7 +68,7 @@ public final class SessionFlow {
     ActorRef<SessionMessage> connection =
         system.systemActorOf(
             Connection.create(deps, outbox, transport),
-            "conn-" + transport + "-" + UUID.randomUUID(),
+            "conn-" + transport + "-" + Long.toString(CONNECTIONS.incrementAndGet(), 36),
             Props.empty());
     outbox.ownedBy(connection);
 
