@@ -2,6 +2,7 @@ package io.parley.edge;
 
 import io.parley.conversation.Entry;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,10 @@ final class OrderedDelivery {
   private final Consumer<Entry> write;
   private final Filler filler;
   private final long maxFill;
-  private final Map<String, Long> written = new HashMap<>();
-  private final Map<String, Gap> gaps = new HashMap<>();
+  // Both empty and immutable until first written to: most idle sockets never track a
+  // conversation or see a gap, and an empty HashMap is 48 bytes each (a used one keeps its table).
+  private Map<String, Long> written = Collections.emptyMap();
+  private Map<String, Gap> gaps = Collections.emptyMap();
 
   /** A gap being read from the journal up to {@code to}, and the entries waiting behind it. */
   private record Gap(long to, List<Entry> waiting) {}
@@ -36,12 +39,12 @@ final class OrderedDelivery {
 
   /** The client already holds every entry up to the cursor (a conversation it has no cursor for starts at its first push). */
   void startFrom(String conv, long cursor) {
-    written.put(conv, cursor);
+    written().put(conv, cursor);
   }
 
   /** Like {@link #startFrom}, for a conversation this delivery has no position in yet. */
   void startFromIfUnknown(String conv, long cursor) {
-    written.putIfAbsent(conv, cursor);
+    written().putIfAbsent(conv, cursor);
   }
 
   /** Stop tracking conv: its next entry is written as it comes (the client pages any gap). */
@@ -61,11 +64,11 @@ final class OrderedDelivery {
       long to = Math.min(e.seq() - 1, last + maxFill);
       List<Entry> waiting = new ArrayList<>();
       waiting.add(e);
-      gaps.put(e.conv(), new Gap(to, waiting));
+      gaps().put(e.conv(), new Gap(to, waiting));
       filler.fill(e.conv(), last + 1, to);
       return;
     }
-    written.put(e.conv(), e.seq());
+    written().put(e.conv(), e.seq());
     write.accept(e);
   }
 
@@ -77,7 +80,7 @@ final class OrderedDelivery {
     Long last = written.get(conv);
     if (gaps.containsKey(conv) || last == null || seq <= last) return;
     long to = Math.min(seq, last + maxFill);
-    gaps.put(conv, new Gap(to, new ArrayList<>()));
+    gaps().put(conv, new Gap(to, new ArrayList<>()));
     filler.fill(conv, last + 1, to);
   }
 
@@ -85,10 +88,21 @@ final class OrderedDelivery {
   void filled(String conv, List<Entry> entries) {
     Gap gap = gaps.remove(conv);
     if (gap == null) return;
+    if (gaps.isEmpty()) gaps = Collections.emptyMap(); // gaps are rare: not a table kept for good
     entries.forEach(this::offer);
     // Whatever the journal could not give up to gap.to is skipped rather than asked for again,
     // so a conversation is never held for good; the client sees the gap and pages it.
-    if (written.getOrDefault(conv, 0L) < gap.to()) written.put(conv, gap.to());
+    if (written.getOrDefault(conv, 0L) < gap.to()) written().put(conv, gap.to());
     gap.waiting().forEach(this::offer);
+  }
+
+  private Map<String, Long> written() {
+    if (!(written instanceof HashMap)) written = new HashMap<>();
+    return written;
+  }
+
+  private Map<String, Gap> gaps() {
+    if (!(gaps instanceof HashMap)) gaps = new HashMap<>();
+    return gaps;
   }
 }

@@ -14,6 +14,7 @@ import io.parley.user.Tokens;
 import io.parley.user.UserEntity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final Map<String, Long> unflushedAcks = new HashMap<>();
   // The conversations this session knows the user is in (from sync and pushes), each with the
   // highest seq it has seen there: acks elsewhere are refused, and markers beyond it are clamped.
-  private final Map<String, Long> lastSeen = new HashMap<>();
+  // Empty and immutable until the first one (a user in no conversation keeps no map).
+  private Map<String, Long> lastSeen = Collections.emptyMap();
   private final SessionRooms rooms;
   // Non-null until the hello sync is written: live entries wait so as not to overtake it.
   private HelloSync sync;
@@ -287,6 +289,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private void seen(String conv, long seq) {
+    if (!(lastSeen instanceof HashMap)) lastSeen = new HashMap<>();
     lastSeen.merge(conv, seq, Math::max);
   }
 

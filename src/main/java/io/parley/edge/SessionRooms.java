@@ -5,6 +5,7 @@ import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,7 +24,9 @@ final class SessionRooms {
   private final Outbox out;
   // Room -> the join that put it here. A join counts from when it is sent; a refusal, answered
   // off the session's thread, takes it out again unless a later join of the room replaced it.
-  private final Map<String, Long> joined = new ConcurrentHashMap<>();
+  // Empty and immutable until the first join (the session's thread makes it, before the ask
+  // whose answer may touch it): most sockets never join a room.
+  private Map<String, Long> joined = Collections.emptyMap();
   private long joins;
 
   private final Duration timeout;
@@ -61,6 +64,7 @@ final class SessionRooms {
       return CompletableFuture.completedFuture(ServerFrame.Error.of(j.rid(), ErrorCode.BAD_REQUEST, "not a room id"));
     }
     long join = ++joins;
+    if (!(joined instanceof ConcurrentHashMap)) joined = new ConcurrentHashMap<>();
     joined.put(j.conv(), join);
     int rooms = joined.size();
     return AskPattern.<RoomRegistry.Command, RoomRegistry.JoinReply>ask(
