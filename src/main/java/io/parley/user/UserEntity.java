@@ -438,7 +438,7 @@ public final class UserEntity
       cmd.session().tell(new Push.TokenRevoked(cmd.tokenId()));
       return Effect().noReply();
     }
-    if (sessions.attach(cmd.session(), cmd.device()) && state.registered()) {
+    if (sessions.attach(cmd.session()) && state.registered()) {
       presence.announce(state.contacts().friends(), Presence.ONLINE, null);
     }
     return Effect().noReply();
