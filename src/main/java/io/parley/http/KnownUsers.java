@@ -39,6 +39,9 @@ public final class KnownUsers {
     }
   }
 
+  // Every id known to exist shares one entry value: the cache holds one per registered user.
+  private static final Cached EXISTS = new Cached(CompletableFuture.completedFuture(true), 0, true);
+
   private final Function<String, CompletionStage<Boolean>> lookup;
   private final LongSupplier nanoClock;
   private final long missTtlNanos;
@@ -77,7 +80,7 @@ public final class KnownUsers {
                 // Unless a registration (or a later lookup) has replaced it meanwhile.
                 if (cached != null && cached.known() == asked) {
                   if (failure != null) cache.remove(user);
-                  else if (known) cache.put(user, new Cached(asked, 0, true));
+                  else if (known) cache.put(user, EXISTS);
                 }
               }
               if (failure != null) asked.completeExceptionally(failure);
@@ -89,7 +92,7 @@ public final class KnownUsers {
   /** This node registered the user id, or found it taken. */
   public void registered(String user) {
     synchronized (cache) {
-      cache.put(user, new Cached(CompletableFuture.completedFuture(true), 0, true));
+      cache.put(user, EXISTS);
     }
   }
 }
