@@ -91,6 +91,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private int historyInFlight;
   private long lastInboundNanos = System.nanoTime();
   private long lastRefreshNanos = System.nanoTime();
+  private final TimerScheduler<SessionMessage> timers;
+  private final long tokenExpiresAtMillis;
 
   private Session(
       ActorContext<SessionMessage> ctx,
@@ -104,6 +106,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.out = out;
     this.user = claims.user();
     this.tokenId = claims.tokenId();
+    this.timers = timers;
+    this.tokenExpiresAtMillis = claims.expiresAt().toEpochMilli();
     this.device = hello.device();
     this.requests = new Requests(deps, ctx.getSystem());
     this.people = new People(deps);
@@ -118,8 +122,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     timers.cancelAll();
     timers.startTimerWithFixedDelay(Tick.INSTANCE, s.heartbeat().dividedBy(2));
     timers.startTimerWithFixedDelay(FlushAcks.INSTANCE, s.ackFlush());
-    java.time.Duration untilExpiry = java.time.Duration.between(java.time.Instant.now(), claims.expiresAt());
-    timers.startSingleTimer(TokenExpired.INSTANCE, untilExpiry.isNegative() ? java.time.Duration.ZERO : untilExpiry);
+    watchTokenExpiry();
     attach();
     write(new ServerFrame.Welcome(user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
     Map<String, Long> cursors = hello.cursors() == null ? Map.of() : hello.cursors();
@@ -352,7 +355,18 @@ final class Session extends AbstractBehavior<SessionMessage> {
       lastRefreshNanos = now;
       attach();
     }
+    watchTokenExpiry();
     return this;
+  }
+
+  /**
+   * The token's expiry gets its timer only once it is due before the next tick: a timer costs
+   * every idle socket ~0.1 KB, and a day-long token's would wait the whole day.
+   */
+  private void watchTokenExpiry() {
+    long untilExpiry = tokenExpiresAtMillis - System.currentTimeMillis();
+    if (untilExpiry > deps.settings().heartbeat().dividedBy(2).toMillis()) return;
+    timers.startSingleTimer(TokenExpired.INSTANCE, java.time.Duration.ofMillis(Math.max(0, untilExpiry)));
   }
 
   private void attach() {

@@ -62,4 +62,33 @@ class HeartbeatTest {
       }
     }
   }
+
+  @Test
+  void aSessionClosesWhenItsTokenExpiresTicksAfterHello() throws Exception {
+    // Expiry is several ticks (half a heartbeat each) after hello: the tick arms its timer.
+    Map<String, Object> config = Map.of("parley.session.heartbeat", "1s", "parley.auth.token-ttl", "3s");
+    try (Node node = TestNodes.start(config)) {
+      Api api = new Api(node.httpAddress());
+      String token = api.registerAndLogin(Ids.user("expiring"));
+      ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();
+      try (WsClient client = WsClient.json(node.httpAddress())) {
+        client.hello(token, "a", null);
+        pinger.scheduleAtFixedRate(
+            () -> {
+              try {
+                client.send(TestClient.frame("ping"));
+              } catch (Exception closed) {
+                throw new IllegalStateException(closed);
+              }
+            },
+            0, 500, TimeUnit.MILLISECONDS);
+        assertEquals(4401, client.awaitClose(), "closed as unauthorized");
+        JsonNode error = client.awaitType("error");
+        assertEquals("unauthorized", error.get("code").asText());
+        assertEquals("token expired; log in again", error.get("message").asText());
+      } finally {
+        pinger.shutdownNow();
+      }
+    }
+  }
 }
