@@ -1,6 +1,9 @@
 package io.parley.edge;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
@@ -9,7 +12,8 @@ import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
-import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import scala.concurrent.duration.FiniteDuration;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -51,7 +55,7 @@ final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString
 
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
-    return new TimerGraphStageLogic(shape) {
+    return new GraphStageLogic(shape) {
       // The first bytes, in one array (not a rope of chunks: a head trickling in byte by byte
       // would make every look at it walk all the pieces).
       private byte[] seen = new byte[0];
@@ -60,6 +64,10 @@ final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString
       private boolean decided;
       // How much of the blank line ending the first head the bytes so far end with (4: ended).
       private int headEndMatched;
+      // The head timeout until the head has ended. A scheduled task, not a TimerGraphStageLogic
+      // timer: that one's timer map and id generator (~0.15 KB) stayed with every WebSocket,
+      // which keeps this stage for its life.
+      private Cancellable headTimer;
 
       {
         setHandler(in, new AbstractInHandler() {
@@ -101,12 +109,27 @@ final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString
 
       @Override
       public void preStart() {
-        scheduleOnce("head", headTimeout);
+        AsyncCallback<NotUsed> expired =
+            createAsyncCallback(
+                ignored -> {
+                  if (headTimer != null) failStage(new HeadTimeout(headTimeout));
+                });
+        headTimer =
+            materializer()
+                .scheduleOnce(
+                    FiniteDuration.create(headTimeout.toNanos(), TimeUnit.NANOSECONDS),
+                    () -> expired.invoke(NotUsed.getInstance()));
       }
 
       @Override
-      public void onTimer(Object key) {
-        failStage(new HeadTimeout(headTimeout));
+      public void postStop() {
+        cancelHeadTimer();
+      }
+
+      private void cancelHeadTimer() {
+        if (headTimer == null) return;
+        headTimer.cancel();
+        headTimer = null;
       }
 
       private void watchHeadEnd(ByteString bytes) {
@@ -114,7 +137,7 @@ final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString
           byte b = bytes.apply(i);
           headEndMatched = b == HEAD_END[headEndMatched] ? headEndMatched + 1 : b == '\r' ? 1 : 0;
         }
-        if (headEndMatched == HEAD_END.length) cancelTimer("head");
+        if (headEndMatched == HEAD_END.length) cancelHeadTimer();
       }
 
       private void append(ByteString bytes) {

@@ -1,6 +1,8 @@
 package io.parley.edge;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.BidiShape;
@@ -12,7 +14,8 @@ import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
-import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import scala.concurrent.duration.FiniteDuration;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -63,13 +66,17 @@ final class SocketGuard extends GraphStage<BidiShape<ByteString, ByteString, Byt
 
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
-    return new TimerGraphStageLogic(shape) {
+    return new GraphStageLogic(shape) {
       // Bytes the socket has not taken yet (it takes the next ones only after writing these).
       private ByteString held;
       // When bytes started waiting for the socket, or the writes ended and the close waits for
       // them (System.nanoTime); 0 while the socket keeps up.
       private long waitingSince;
-      private boolean clockScheduled;
+      // The stall check while one is scheduled, and its way back into the stage (made at the
+      // first wait). A scheduled task, not a TimerGraphStageLogic timer: that one's timer map
+      // and id generator (~0.15 KB) stayed with every socket, most of which never wait.
+      private Cancellable clock;
+      private AsyncCallback<NotUsed> clockRang;
       private boolean appDone;
 
       {
@@ -150,6 +157,7 @@ final class SocketGuard extends GraphStage<BidiShape<ByteString, ByteString, Byt
 
       @Override
       public void postStop() {
+        if (clock != null) clock.cancel();
         onEnd.run();
       }
 
@@ -161,13 +169,12 @@ final class SocketGuard extends GraphStage<BidiShape<ByteString, ByteString, Byt
 
       private void startClock() {
         waitingSince = System.nanoTime();
-        if (!clockScheduled) schedule(stallNanos);
+        if (clock == null) schedule(stallNanos);
       }
 
-      // One timer for the whole wait, moved on lazily: a socket that keeps up never reschedules.
-      @Override
-      public void onTimer(Object key) {
-        clockScheduled = false;
+      // One check for the whole wait, moved on lazily: a socket that keeps up never reschedules.
+      private void onClock() {
+        clock = null;
         if (waitingSince == 0) return;
         long waited = System.nanoTime() - waitingSince;
         if (waited >= stallNanos) failStage(new WriteStalled(Duration.ofNanos(stallNanos)));
@@ -175,8 +182,12 @@ final class SocketGuard extends GraphStage<BidiShape<ByteString, ByteString, Byt
       }
 
       private void schedule(long nanos) {
-        scheduleOnce("write-stall", Duration.ofNanos(nanos));
-        clockScheduled = true;
+        if (clockRang == null) clockRang = createAsyncCallback(rang -> onClock());
+        AsyncCallback<NotUsed> rang = clockRang;
+        clock =
+            materializer()
+                .scheduleOnce(
+                    FiniteDuration.create(nanos, TimeUnit.NANOSECONDS), () -> rang.invoke(NotUsed.getInstance()));
       }
     };
   }

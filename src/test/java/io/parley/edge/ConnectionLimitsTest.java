@@ -11,6 +11,7 @@ import io.parley.testing.Await;
 import io.parley.testing.Ids;
 import io.parley.testing.RawWebSocket;
 import io.parley.testing.TcpClient;
+import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
 import java.io.DataInputStream;
@@ -18,6 +19,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +73,29 @@ class ConnectionLimitsTest {
       // A slot is free again once its socket is gone.
       sockets.closeOne("127.0.0.1");
       Await.until(() -> sockets.tryOpen("127.0.0.1"), opened -> opened, RELEASE, "an upgrade after one socket closed");
+    }
+  }
+
+  @Test
+  void aHeadThatNeverEndsIsResetAndAnUpgradedSocketOutlivesTheHeadTimeout() throws Exception {
+    try (Node node = TestNodes.start(Map.of("parley.edge.request-head-timeout", "1s"))) {
+      Api api = new Api(node.httpAddress());
+      try (WsClient upgraded = api.phone(Ids.user("early"));
+          Socket halfHead = new Socket()) {
+        halfHead.connect(node.httpAddress());
+        halfHead.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: parley\r\n".getBytes(StandardCharsets.US_ASCII));
+        halfHead.setSoTimeout(20_000);
+        int read;
+        try {
+          read = halfHead.getInputStream().read();
+        } catch (SocketException reset) {
+          read = -1;
+        }
+        assertEquals(-1, read, "the half head's connection ends, unanswered");
+        // Upgraded before the half head came and so older than the head timeout: still served.
+        upgraded.send(TestClient.frame("ping", "rid", "alive"));
+        assertEquals("pong", upgraded.awaitReply("alive").get("type").asText());
+      }
     }
   }
 
