@@ -35,6 +35,11 @@ public final class TcpTransport {
       ActorSystem<?> system, SessionDeps deps, ConnectionCaps caps, String host, int port, int backlog) {
     Codec json = Codec.json(deps.settings().frameLimits());
     Function<ByteString, Codec.Decoded> decode = bytes -> json.decode(bytes.toArray());
+    // One decoder stage for every connection (a stage made per socket keeps its blueprint for
+    // the socket's life); the encoder is per connection, as it tells the socket's outbox.
+    Flow<ByteString, ByteString, NotUsed> decoder =
+        Flow.fromGraph(
+            org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolDecoder(deps.settings().maxFrameBytes()));
     return Tcp.get(system)
         .bind(host, port, backlog, List.of(), false, Optional.empty())
         .to(
@@ -51,7 +56,7 @@ public final class TcpTransport {
                   Flow<ByteString, ByteString, ?> session =
                       SocketGuard.create(caps.limits().writeStallTimeout(), () -> caps.closed(from))
                           .join(SessionFlow.create(system, deps, json, "tcp", outbox, decode));
-                  connection.handleWith(framing(deps.settings(), outbox).join(session), system);
+                  connection.handleWith(framing(decoder, deps.settings(), outbox).join(session), system);
                 }))
         .run(system);
   }
@@ -64,7 +69,7 @@ public final class TcpTransport {
    * SessionFlow#create}).
    */
   static BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> framing(
-      SessionSettings settings, Outbox outbox) {
+      Flow<ByteString, ByteString, NotUsed> decoder, SessionSettings settings, Outbox outbox) {
     int maxOut = settings.outboundBufferBytes();
     Flow<ByteString, ByteString, NotUsed> encoder =
         Flow.of(ByteString.class)
@@ -79,8 +84,7 @@ public final class TcpTransport {
                   byte[] length = {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
                   return ByteString.fromArrayUnsafe(length).concat(frame);
                 });
-    return BidiFlow.fromFlows(
-        org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolDecoder(settings.maxFrameBytes()), encoder);
+    return BidiFlow.fromFlows(decoder, encoder);
   }
 
   /** The error frame, then the close; what the client sends meanwhile is ignored. */
