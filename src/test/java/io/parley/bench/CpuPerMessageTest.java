@@ -65,6 +65,8 @@ class CpuPerMessageTest {
   void figureIsTheThreadsCpuTimeNotItsWallTime() throws Exception {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     CountDownLatch go = new CountDownLatch(1), done = new CountDownLatch(1), end = new CountDownLatch(1);
+    // Never counted down: waiting on it is the burner's idle half, a real blocking wait.
+    CountDownLatch never = new CountDownLatch(1);
     long burnNanos = TimeUnit.MILLISECONDS.toNanos(300), sliceNanos = TimeUnit.MILLISECONDS.toNanos(20);
     int[] sleeps = {0};
     Thread burner =
@@ -76,7 +78,7 @@ class CpuPerMessageTest {
                 while (mx.getCurrentThreadCpuTime() - from < burnNanos) {
                   long slice = mx.getCurrentThreadCpuTime();
                   while (mx.getCurrentThreadCpuTime() - slice < sliceNanos) Thread.onSpinWait();
-                  Thread.sleep(20);
+                  never.await(20, TimeUnit.MILLISECONDS);
                   sleeps[0]++;
                 }
                 done.countDown();
