@@ -1,7 +1,6 @@
 package io.parley.user;
 
 import io.parley.CborSerializable;
-import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.Entry;
 import io.parley.push.Push;
 import java.util.HashMap;
@@ -21,7 +20,6 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
-import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
@@ -332,13 +330,8 @@ public final class UserEntity
                 ctx.getSystem().settings().config().getInt(MAX_PENDING_REQUESTS)));
   }
 
-  private final Sessions sessions;
-  private final String userId;
   private final int snapshotEvery;
-  private final ClusterSharding sharding;
-  private final Presence presence;
-  private final GroupConsent consent;
-  private final ContactHandlers contactHandlers;
+  private final UserCommands commands;
 
   private UserEntity(
       Sessions sessions,
@@ -348,14 +341,15 @@ public final class UserEntity
       GroupConsent consent,
       int maxPendingRequests) {
     super(PersistenceId.of(ENTITY_KEY.name(), userId));
-    this.sessions = sessions;
-    this.userId = userId;
     this.snapshotEvery = snapshotEvery;
-    this.sharding = sharding;
-    this.presence = new Presence(userId, sharding);
-    this.consent = consent;
-    this.contactHandlers =
-        new ContactHandlers(Effect(), userId, sessions, presence, sharding, maxPendingRequests);
+    Presence presence = new Presence(userId, sharding);
+    this.commands =
+        new UserCommands(
+            Effect(),
+            new ContactHandlers(Effect(), userId, sessions, presence, sharding, maxPendingRequests),
+            new AccountHandlers(Effect(), sessions),
+            new SessionHandlers(Effect(), sessions, presence),
+            new MembershipHandlers(Effect(), userId, sessions, sharding, consent));
   }
 
   @Override
@@ -370,157 +364,7 @@ public final class UserEntity
    */
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return this::onCommand;
-  }
-
-  private ReplyEffect<Event, State> onCommand(State state, Command command) {
-    if (command instanceof Deliver c) return onDeliver(state, c);
-    if (command instanceof Attach c) return onAttach(state, c);
-    if (command instanceof AdvanceCursors c) return onAdvanceCursors(state, c);
-    if (command instanceof ReadReceipt c) return onReadReceipt(state, c);
-    if (command instanceof Notify c) return pushed(c.push());
-    if (command instanceof FriendPresence c) return onFriendPresence(state, c);
-    if (command instanceof Detach c) return onDetach(state, c);
-    if (command instanceof CheckToken c) {
-      return Effect().reply(c.replyTo(), new TokenStatus(state.revoked().contains(c.tokenId())));
-    }
-    if (command instanceof GetDeviceState c) {
-      var delivered = state.delivered().getOrDefault(c.device(), Map.of());
-      return Effect().reply(c.replyTo(), new DeviceState(state.reads(), delivered));
-    }
-    if (command instanceof MarkRead c) return onMarkRead(state, c);
-    if (command instanceof LinkConversation c) return onLink(state, c);
-    if (command instanceof UnlinkConversation c) return onUnlink(state, c);
-    if (command instanceof GetConversations c) return Effect().reply(c.replyTo(), new Conversations(state.reads()));
-    if (command instanceof GetCredentials c) return Effect().reply(c.replyTo(), new Credentials(state.passwordHash()));
-    if (command instanceof Register c) return onRegister(state, c);
-    if (command instanceof ContactFrom c) return contactHandlers.onContactFrom(state, c);
-    if (command instanceof ChangeContact c) return contactHandlers.onChangeContact(state, c);
-    if (command instanceof GetContacts c) return Effect().reply(c.replyTo(), state.contacts().view());
-    if (command instanceof GetProfile c) return Effect().reply(c.replyTo(), state.profile());
-    if (command instanceof UpdateProfile c) return onUpdateProfile(state, c);
-    if (command instanceof RevokeToken c) return onRevokeToken(state, c);
-    if (command instanceof ConsentToGroup c) return onConsentToGroup(state, c);
-    throw new IllegalArgumentException("unknown command " + command.getClass().getName());
-  }
-
-  private ReplyEffect<Event, State> onRegister(State state, Register cmd) {
-    if (state.registered()) return Effect().reply(cmd.replyTo(), RegisterReply.TAKEN);
-    return Effect()
-        .persist(new Registered(cmd.passwordHash(), cmd.nickname(), System.currentTimeMillis()))
-        .thenReply(cmd.replyTo(), s -> RegisterReply.CREATED);
-  }
-
-  private ReplyEffect<Event, State> onLink(State state, LinkConversation cmd) {
-    if (!state.registered()) return Effect().reply(cmd.replyTo(), new LinkReply(false, Set.of()));
-    LinkReply linked = new LinkReply(true, state.blocksAmong(cmd.others()));
-    if (state.isMember(cmd.conv())) return Effect().reply(cmd.replyTo(), linked);
-    return Effect().persist(new ConversationLinked(cmd.conv())).thenReply(cmd.replyTo(), s -> linked);
-  }
-
-  private ReplyEffect<Event, State> onConsentToGroup(State state, ConsentToGroup cmd) {
-    long now = System.currentTimeMillis();
-    GroupConsent.Decision decision = consent.decide(state, cmd.inviter(), cmd.conv(), now);
-    if (!cmd.reserve() || !decision.counts()) return Effect().reply(cmd.replyTo(), decision.answer());
-    return Effect()
-        .persist(new AddedToGroup(cmd.conv(), cmd.inviter(), now))
-        .thenReply(cmd.replyTo(), s -> decision.answer());
-  }
-
-  private ReplyEffect<Event, State> onUnlink(State state, UnlinkConversation cmd) {
-    if (!state.isMember(cmd.conv())) return Effect().noReply();
-    return Effect().persist(new ConversationUnlinked(cmd.conv())).thenNoReply();
-  }
-
-  private ReplyEffect<Event, State> onAttach(State state, Attach cmd) {
-    if (state.revoked().contains(cmd.tokenId())) {
-      // It missed the push when its token was revoked, or connected just before: it closes now.
-      cmd.session().tell(new Push.TokenRevoked(cmd.tokenId()));
-      return Effect().noReply();
-    }
-    if (sessions.attach(cmd.session()) && state.registered()) {
-      presence.announce(state.contacts().friends(), Presence.ONLINE, null);
-    }
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<Event, State> onDetach(State state, Detach cmd) {
-    if (!sessions.detach(cmd.session()) || !state.registered()) return Effect().noReply();
-    long now = System.currentTimeMillis();
-    return Effect()
-        .persist(new WentOffline(now))
-        .thenRun(s -> presence.announce(s.contacts().friends(), Presence.OFFLINE, now))
-        .thenNoReply();
-  }
-
-  private ReplyEffect<Event, State> onFriendPresence(State state, FriendPresence cmd) {
-    // Pending counts: the new friend's presence can arrive before this side stored the accept.
-    if (!state.contacts().knows(cmd.friend())) return Effect().noReply();
-    return pushed(new Push.PresenceChanged(cmd.friend(), cmd.state(), cmd.lastSeen()));
-  }
-
-  private ReplyEffect<Event, State> onMarkRead(State state, MarkRead cmd) {
-    if (!state.isMember(cmd.conv())) return Effect().reply(cmd.replyTo(), ReadReply.NOT_A_MEMBER);
-    if (cmd.seq() <= state.readSeq(cmd.conv())) return Effect().reply(cmd.replyTo(), ReadReply.DONE);
-    return Effect()
-        .persist(new ReadMarked(cmd.conv(), cmd.seq()))
-        .thenRun(
-            s -> {
-              sessions.push(new Push.ReadMarker(cmd.conv(), userId, cmd.seq(), cmd.device()));
-              sharding
-                  .entityRefFor(ConversationEntity.ENTITY_KEY, cmd.conv())
-                  .tell(new ConversationEntity.ForwardRead(userId, cmd.seq()));
-            })
-        .thenReply(cmd.replyTo(), s -> ReadReply.DONE);
-  }
-
-  private ReplyEffect<Event, State> onReadReceipt(State state, ReadReceipt cmd) {
-    return pushed(new Push.ReadMarker(cmd.conv(), cmd.user(), cmd.seq(), null));
-  }
-
-  private ReplyEffect<Event, State> onAdvanceCursors(State state, AdvanceCursors cmd) {
-    Map<String, Long> moved = state.advancing(cmd.device(), cmd.delivered());
-    if (moved.isEmpty()) {
-      return cmd.replyTo() == null ? Effect().noReply() : Effect().reply(cmd.replyTo(), Done.getInstance());
-    }
-    var persisted = Effect().persist(new CursorsAdvanced(cmd.device(), moved));
-    return cmd.replyTo() == null
-        ? persisted.thenNoReply()
-        : persisted.thenReply(cmd.replyTo(), s -> Done.getInstance());
-  }
-
-  private ReplyEffect<Event, State> onDeliver(State state, Deliver cmd) {
-    Entry entry = cmd.entry();
-    // Own entries count as read without a write here: the conversation knows each member's
-    // latest own seq, and unread is computed from both (Requests.summary).
-    sessions.push(new Push.Delivery(entry));
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<Event, State> onUpdateProfile(State state, UpdateProfile cmd) {
-    if (!state.registered()) return Effect().reply(cmd.replyTo(), state.profile());
-    String nickname = cmd.nickname() == null ? state.nickname() : cmd.nickname();
-    String avatar = cmd.avatar() == null ? state.avatar() : cmd.avatar().isEmpty() ? null : cmd.avatar();
-    Profile updated = new Profile(true, nickname, avatar);
-    if (updated.equals(state.profile())) return Effect().reply(cmd.replyTo(), updated);
-    return Effect().persist(new ProfileUpdated(nickname, avatar)).thenReply(cmd.replyTo(), State::profile);
-  }
-
-  private ReplyEffect<Event, State> onRevokeToken(State state, RevokeToken cmd) {
-    Push revoked = new Push.TokenRevoked(cmd.tokenId());
-    if (state.revoked().contains(cmd.tokenId())) {
-      sessions.push(revoked);
-      return Effect().reply(cmd.replyTo(), Done.getInstance());
-    }
-    return Effect()
-        .persist(new LoggedOut(cmd.tokenId(), cmd.expiresAt(), System.currentTimeMillis()))
-        .thenRun(s -> sessions.push(revoked))
-        .thenReply(cmd.replyTo(), s -> Done.getInstance());
-  }
-
-  private ReplyEffect<Event, State> pushed(Push push) {
-    sessions.push(push);
-    return Effect().noReply();
+    return commands::onCommand;
   }
 
   /** The same for every entity: no per-entity builder (see {@link #commandHandler}). */

@@ -1,0 +1,92 @@
+package io.parley.user;
+
+import io.parley.conversation.ConversationEntity;
+import io.parley.push.Push;
+import io.parley.user.UserEntity.AddedToGroup;
+import io.parley.user.UserEntity.AdvanceCursors;
+import io.parley.user.UserEntity.ConsentToGroup;
+import io.parley.user.UserEntity.ConversationLinked;
+import io.parley.user.UserEntity.ConversationUnlinked;
+import io.parley.user.UserEntity.CursorsAdvanced;
+import io.parley.user.UserEntity.LinkConversation;
+import io.parley.user.UserEntity.LinkReply;
+import io.parley.user.UserEntity.MarkRead;
+import io.parley.user.UserEntity.ReadMarked;
+import io.parley.user.UserEntity.ReadReply;
+import io.parley.user.UserEntity.UnlinkConversation;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import io.parley.user.UserEntity.Event;
+import io.parley.user.UserEntity.State;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+
+/**
+ * The user entity's conversations: being listed in one (a group only with {@link GroupConsent}),
+ * leaving it, the read marker (told to the user's devices and to the conversation) and each
+ * device's delivery cursors. Part of one user entity's actor.
+ */
+final class MembershipHandlers {
+  private final EffectFactories<Event, State> effects;
+  private final String userId;
+  private final Sessions sessions;
+  private final ClusterSharding sharding;
+  private final GroupConsent consent;
+
+  MembershipHandlers(EffectFactories<Event, State> effects, String userId, Sessions sessions, ClusterSharding sharding, GroupConsent consent) {
+    this.effects = effects;
+    this.userId = userId;
+    this.sessions = sessions;
+    this.sharding = sharding;
+    this.consent = consent;
+  }
+
+  ReplyEffect<Event, State> onLink(State state, LinkConversation cmd) {
+    if (!state.registered()) return effects.reply(cmd.replyTo(), new LinkReply(false, Set.of()));
+    LinkReply linked = new LinkReply(true, state.blocksAmong(cmd.others()));
+    if (state.isMember(cmd.conv())) return effects.reply(cmd.replyTo(), linked);
+    return effects.persist(new ConversationLinked(cmd.conv())).thenReply(cmd.replyTo(), s -> linked);
+  }
+
+  ReplyEffect<Event, State> onConsentToGroup(State state, ConsentToGroup cmd) {
+    long now = System.currentTimeMillis();
+    GroupConsent.Decision decision = consent.decide(state, cmd.inviter(), cmd.conv(), now);
+    if (!cmd.reserve() || !decision.counts()) return effects.reply(cmd.replyTo(), decision.answer());
+    return effects
+        .persist(new AddedToGroup(cmd.conv(), cmd.inviter(), now))
+        .thenReply(cmd.replyTo(), s -> decision.answer());
+  }
+
+  ReplyEffect<Event, State> onUnlink(State state, UnlinkConversation cmd) {
+    if (!state.isMember(cmd.conv())) return effects.noReply();
+    return effects.persist(new ConversationUnlinked(cmd.conv())).thenNoReply();
+  }
+
+  ReplyEffect<Event, State> onMarkRead(State state, MarkRead cmd) {
+    if (!state.isMember(cmd.conv())) return effects.reply(cmd.replyTo(), ReadReply.NOT_A_MEMBER);
+    if (cmd.seq() <= state.readSeq(cmd.conv())) return effects.reply(cmd.replyTo(), ReadReply.DONE);
+    return effects
+        .persist(new ReadMarked(cmd.conv(), cmd.seq()))
+        .thenRun(
+            s -> {
+              sessions.push(new Push.ReadMarker(cmd.conv(), userId, cmd.seq(), cmd.device()));
+              sharding
+                  .entityRefFor(ConversationEntity.ENTITY_KEY, cmd.conv())
+                  .tell(new ConversationEntity.ForwardRead(userId, cmd.seq()));
+            })
+        .thenReply(cmd.replyTo(), s -> ReadReply.DONE);
+  }
+
+  ReplyEffect<Event, State> onAdvanceCursors(State state, AdvanceCursors cmd) {
+    Map<String, Long> moved = state.advancing(cmd.device(), cmd.delivered());
+    if (moved.isEmpty()) {
+      return cmd.replyTo() == null ? effects.noReply() : effects.reply(cmd.replyTo(), Done.getInstance());
+    }
+    var persisted = effects.persist(new CursorsAdvanced(cmd.device(), moved));
+    return cmd.replyTo() == null
+        ? persisted.thenNoReply()
+        : persisted.thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+}
