@@ -1,7 +1,19 @@
 package io.parley.edge;
 
-import io.parley.protocol.ErrorCode;
-import java.nio.charset.StandardCharsets;
+import static io.parley.edge.WebSocketFrames.NORMAL;
+import static io.parley.edge.WebSocketFrames.PROTOCOL_ERROR;
+import static io.parley.edge.WebSocketFrames.POLICY;
+import static io.parley.edge.WebSocketFrames.SERVER_ERROR;
+import static io.parley.edge.WebSocketFrames.CONTINUATION;
+import static io.parley.edge.WebSocketFrames.TEXT;
+import static io.parley.edge.WebSocketFrames.BINARY;
+import static io.parley.edge.WebSocketFrames.CLOSE;
+import static io.parley.edge.WebSocketFrames.PING;
+import static io.parley.edge.WebSocketFrames.PONG;
+import static io.parley.edge.WebSocketFrames.frame;
+import static io.parley.edge.WebSocketFrames.closeFrame;
+import static io.parley.edge.WebSocketFrames.closeCode;
+
 import java.util.Arrays;
 import org.apache.pekko.japi.function.Effect;
 import org.apache.pekko.stream.Attributes;
@@ -30,16 +42,9 @@ import org.apache.pekko.util.ByteString;
  */
 final class WebSocketFraming
     extends GraphStage<BidiShape<ByteString, SessionFlow.RawFrame, ByteString, ByteString>> {
-  static final int NORMAL = 1000;
-  static final int GOING_AWAY = 1001;
-  static final int PROTOCOL_ERROR = 1002;
-  static final int POLICY = 1008;
-  static final int SERVER_ERROR = 1011;
-  static final int UNAUTHORIZED = 4401; // docs/protocol.md section 2
 
   private static final byte[] NO_BYTES = new byte[0];
 
-  private static final int CONTINUATION = 0, TEXT = 1, BINARY = 2, CLOSE = 8, PING = 9, PONG = 10;
 
   private final Inlet<ByteString> fromNet = Inlet.create("ws.fromNet");
   private final Outlet<SessionFlow.RawFrame> toSession = Outlet.create("ws.toSession");
@@ -74,51 +79,6 @@ final class WebSocketFraming
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
     return new Logic();
-  }
-
-  /** One frame, unmasked, as a server sends it. */
-  static ByteString frame(int opcode, byte[] payload) {
-    return frame(opcode, ByteString.fromArrayUnsafe(payload));
-  }
-
-  static ByteString frame(int opcode, ByteString payload) {
-    int n = payload.size();
-    int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-    byte[] out = new byte[header + n];
-    out[0] = (byte) (0x80 | opcode);
-    if (n < 126) {
-      out[1] = (byte) n;
-    } else if (n <= 0xFFFF) {
-      out[1] = 126;
-      out[2] = (byte) (n >>> 8);
-      out[3] = (byte) n;
-    } else {
-      out[1] = 127;
-      for (int i = 0; i < 8; i++) out[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
-    }
-    payload.copyToArray(out, header, n);
-    return ByteString.fromArrayUnsafe(out);
-  }
-
-  /** The close code for a session the server ended after sending this error. */
-  static int closeCode(ErrorCode why) {
-    if (why == null) return NORMAL;
-    return switch (why) {
-      case UNAUTHORIZED -> UNAUTHORIZED;
-      case UNAVAILABLE -> GOING_AWAY;
-      default -> POLICY;
-    };
-  }
-
-  static ByteString closeFrame(int code, String reason) {
-    byte[] text = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
-    // A control frame carries at most 125 bytes: the code and 123 of the reason.
-    int n = Math.min(text.length, 123);
-    byte[] payload = new byte[2 + n];
-    payload[0] = (byte) (code >>> 8);
-    payload[1] = (byte) code;
-    System.arraycopy(text, 0, payload, 2, n);
-    return frame(CLOSE, payload);
   }
 
   private final class Logic extends GraphStageLogic {
