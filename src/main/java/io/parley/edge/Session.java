@@ -13,9 +13,6 @@ import io.parley.push.SessionMessage;
 import io.parley.user.Tokens;
 import io.parley.user.UserEntity;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -79,11 +76,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final FrameBudgets.Connection budgets;
   private final ActorRef<Push> pushRef;
   private final OrderedDelivery delivery;
-  private final Map<String, Long> unflushedAcks = new HashMap<>();
-  // The conversations this session knows the user is in (from sync and pushes), each with the
-  // highest seq it has seen there: acks elsewhere are refused, and markers beyond it are clamped.
-  // Empty and immutable until the first one (a user in no conversation keeps no map).
-  private Map<String, Long> lastSeen = Collections.emptyMap();
+  // The conversations this session knows the user is in: acks elsewhere are refused, and acks
+  // and read markers beyond what it has seen are clamped.
+  private final DeviceCursors cursors;
   private final SessionRooms rooms;
   // Non-null until the hello sync is written: live entries wait so as not to overtake it.
   private HelloSync sync;
@@ -105,6 +100,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.deps = deps;
     this.out = out;
     this.user = claims.user();
+    this.cursors = new DeviceCursors(user);
     this.tokenId = claims.tokenId();
     this.timers = timers;
     this.tokenExpiresAtMillis = claims.expiresAt().toEpochMilli();
@@ -118,7 +114,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.budgets = deps.frameBudgets().connection(user);
     this.pushRef = ctx.getSelf().narrow();
     this.delivery = new OrderedDelivery(e -> write(Frames.msg(e)), this::fill, s.catchUpMax());
-    this.sync = new HelloSync(deps, ctx, out, delivery, this::write, this::seen);
+    this.sync = new HelloSync(deps, ctx, out, delivery, this::write, cursors::saw);
     timers.cancelAll();
     timers.startTimerWithFixedDelay(Tick.INSTANCE, s.heartbeat().dividedBy(2));
     timers.startTimerWithFixedDelay(FlushAcks.INSTANCE, s.ackFlush());
@@ -187,7 +183,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     else if (frame instanceof ClientFrame.Send s) onSend(s);
     else if (frame instanceof ClientFrame.History h) history(h);
     else if (frame instanceof ClientFrame.Ack a) onAck(a);
-    else if (frame instanceof ClientFrame.Read r) pipe(requests.read(user, device, r, lastSeen.get(r.conv())), r.rid());
+    else if (frame instanceof ClientFrame.Read r) pipe(requests.read(user, device, r, cursors.seen(r.conv())), r.rid());
     else if (frame instanceof ClientFrame.Join j && SessionRooms.isRoom(j.conv())) pipe(rooms.join(j), j.rid());
     else if (frame instanceof ClientFrame.Leave l && SessionRooms.isRoom(l.conv())) write(rooms.leave(l));
     else if (frame instanceof ClientFrame.ContactOp c) pipe(people.handle(user, c), c.rid());
@@ -242,21 +238,14 @@ final class Session extends AbstractBehavior<SessionMessage> {
     return write(m.frame());
   }
 
-  /**
-   * Acks are coalesced; one with a rid is stored at once and answered when it is. A device holds
-   * at most what reached it, so an ack beyond the highest seq seen is clamped: a stored cursor
-   * beyond the timeline would skip the next entries in every later catch-up.
-   */
+  /** Acks are coalesced ({@link DeviceCursors}); one with a rid is stored at once and answered when it is. */
   private void onAck(ClientFrame.Ack a) {
-    Long seen = lastSeen.get(a.conv());
-    if (seen == null) {
+    if (!cursors.acked(a.conv(), a.seq())) {
       error(a.rid(), ErrorCode.FORBIDDEN, "not a member of this conversation");
       return;
     }
-    unflushedAcks.merge(a.conv(), Math.min(a.seq(), seen), Math::max);
     if (a.rid() == null) return;
-    Map<String, Long> acks = Map.copyOf(unflushedAcks);
-    unflushedAcks.clear();
+    Map<String, Long> acks = cursors.takeUnflushed();
     pipe(
         userEntity()
             .<org.apache.pekko.Done>ask(
@@ -267,38 +256,21 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> flushAcks() {
-    if (!unflushedAcks.isEmpty()) {
-      userEntity().tell(new UserEntity.AdvanceCursors(device, Map.copyOf(unflushedAcks), null));
-      unflushedAcks.clear();
-    }
+    Map<String, Long> acks = cursors.takeUnflushed();
+    if (acks != null) userEntity().tell(new UserEntity.AdvanceCursors(device, acks, null));
     return this;
   }
 
   private Behavior<SessionMessage> onDelivery(Push.Delivery d) {
-    trackMembership(d.entry());
+    cursors.track(d.entry());
     if (sync != null) sync.hold(d.entry());
     else delivery.offer(d.entry());
     return this;
   }
 
-  /** Entries reach a user only in their conversations; a system entry may remove them. */
-  private void trackMembership(Entry e) {
-    boolean removed =
-        "system".equals(e.kind())
-            && user.equals(e.body().path("user").asText(null))
-            && ("left".equals(e.body().path("event").asText()) || "kicked".equals(e.body().path("event").asText()));
-    if (removed) lastSeen.remove(e.conv());
-    else seen(e.conv(), e.seq());
-  }
-
-  private void seen(String conv, long seq) {
-    if (!(lastSeen instanceof HashMap)) lastSeen = new HashMap<>();
-    lastSeen.merge(conv, seq, Math::max);
-  }
-
   private Behavior<SessionMessage> onReply(ServerFrame frame) {
     if (frame instanceof ServerFrame.HistoryPage page && !page.messages().isEmpty()) {
-      seen(page.conv(), page.messages().get(page.messages().size() - 1).seq());
+      cursors.saw(page.conv(), page.messages().get(page.messages().size() - 1).seq());
     }
     return write(frame);
   }
