@@ -16,7 +16,6 @@ import java.util.Map;
  */
 record ProcSample(double userSeconds, double systemSeconds, Map<Long, Long> switchesByThread) {
   static final ProcSample UNREADABLE = new ProcSample(-1, -1, Map.of());
-  private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
   boolean readable() {
     return userSeconds >= 0 && systemSeconds >= 0;
@@ -30,11 +29,9 @@ record ProcSample(double userSeconds, double systemSeconds, Map<Long, Long> swit
   /** {@code dir}: {@code /proc/<pid>}, or {@code /proc/<pid>/task/<tid>} for one thread. */
   static ProcSample read(Path dir) {
     try {
-      String stat = Files.readString(dir.resolve("stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // after "pid (comm) ": state is field 0, utime field 11, stime field 12 (clock ticks)
-      return new ProcSample(
-          Long.parseLong(f[11]) / TICKS_PER_SECOND, Long.parseLong(f[12]) / TICKS_PER_SECOND, switches(dir));
+      String[] f = ProcStats.statFields(dir);
+      double ticks = ProcStats.TICKS_PER_SECOND;
+      return new ProcSample(Long.parseLong(f[11]) / ticks, Long.parseLong(f[12]) / ticks, switches(dir));
     } catch (IOException | RuntimeException e) {
       return UNREADABLE;
     }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * load average, and sums of series from a node's Prometheus {@code /metrics}.
  */
 public final class ProcStats {
-  private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
+  static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
   private ProcStats() {}
 
@@ -102,13 +102,20 @@ public final class ProcStats {
   static double cpuSeconds(long pid) {
     if (pid <= 0) return -1;
     try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // after "pid (comm) ": state is field 0, utime field 11, stime field 12
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICKS_PER_SECOND;
+      String[] f = statFields(Path.of("/proc", Long.toString(pid)));
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * The fields of {@code dir/stat} after "pid (comm) " (a command name may hold spaces): state is
+   * field 0, utime 11, stime 12, starttime 19, the times in clock ticks.
+   */
+  static String[] statFields(Path dir) throws IOException {
+    String stat = Files.readString(dir.resolve("stat"));
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
   }
 
   /** Seconds since the process started (from /proc), or -1. */
@@ -116,10 +123,8 @@ public final class ProcStats {
     if (pid <= 0) return -1;
     try {
       double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).trim().split(" ")[0]);
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // after "pid (comm) ": starttime (clock ticks after boot) is field 19
-      return uptime - Long.parseLong(f[19]) / (double) TICKS_PER_SECOND;
+      String[] f = statFields(Path.of("/proc", Long.toString(pid)));
+      return uptime - Long.parseLong(f[19]) / TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
       return -1;
     }
