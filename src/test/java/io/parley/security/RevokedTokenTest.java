@@ -49,8 +49,14 @@ class RevokedTokenTest {
     assertEquals(204, logout.status(), logout.toString());
 
     attacker.send(frame("hello", "token", token, "device", "stolen"));
-    for (int i = 0; i < 30; i++) {
-      attacker.send(frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "body", "spam " + i));
+    try {
+      for (int i = 0; i < 30; i++) {
+        attacker.send(frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "body", "spam " + i));
+      }
+    } catch (java.io.IOException closedMidPipeline) {
+      // The node may refuse the hello and close the socket before all of it is written: then the
+      // rest never reaches it, which is the point. The error, the close and the empty history
+      // below are checked either way.
     }
     JsonNode error = attacker.awaitType("error");
     assertEquals("unauthorized", error.get("code").asText(), error.toString());
