@@ -1,6 +1,7 @@
 package io.parley.edge;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.parley.edge.net.SocketServer;
 import io.parley.protocol.ErrorCode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,7 +23,6 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.TLSPlacebo;
-import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -69,7 +69,8 @@ public final class HttpListener {
     this.idleTimeout = idle.isFinite() ? Optional.of(Duration.ofNanos(idle.toNanos())) : Optional.empty();
   }
 
-  public static CompletionStage<Tcp.ServerBinding> bind(
+  public static CompletionStage<SocketServer.Binding> bind(
+      SocketServer server,
       ActorSystem<?> system,
       String host,
       int port,
@@ -78,10 +79,7 @@ public final class HttpListener {
       Flow<HttpRequest, HttpResponse, NotUsed> routes,
       ConnectionCaps caps) {
     HttpListener listener = new HttpListener(system, webSocket, routes, caps);
-    return Tcp.get(system)
-        .bind(host, port, backlog, List.of(), false, Optional.empty())
-        .to(Sink.foreach(c -> c.handleWith(listener.connection(c.remoteAddress()), system)))
-        .run(system);
+    return server.bind(host, port, backlog, listener::connection);
   }
 
   private Flow<ByteString, ByteString, NotUsed> connection(InetSocketAddress remote) {

@@ -1,5 +1,6 @@
 package io.parley.edge;
 
+import io.parley.edge.net.SocketServer;
 import io.parley.protocol.Codec;
 import io.parley.protocol.ErrorCode;
 import io.parley.metrics.Metrics;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -78,7 +79,8 @@ public final class SessionFlow {
         system.systemActorOf(
             Connection.create(deps, outbox, transport),
             "conn-" + transport + "-" + Long.toString(CONNECTIONS.incrementAndGet(), 36),
-            Props.empty());
+            // Beside its socket's stream, on the socket's thread (EventLoops).
+            DispatcherSelector.fromConfig(SocketServer.DISPATCHER));
     outbox.ownedBy(connection);
 
     Sink<In, NotUsed> in =

@@ -22,13 +22,14 @@ import org.apache.pekko.util.ByteString;
  * The stage next to a socket, on both ports: resets the socket when its writes stall, and says
  * when the socket has ended ({@code onEnd}, e.g. to give back its connection slot).
  *
- * <p>A client that stops reading fills the kernel's buffers, then Pekko's write buffer (16 KiB),
- * after which the socket stops taking bytes. Bytes that wait longer than the write-stall timeout
- * (or a close that cannot be written within it) reset the socket. Without this such a socket
- * stayed forever: its session's own close only completes the stream, and a completed stream
- * waits for its last bytes to be written before the socket closes. The reset is a failed
- * cancellation of the socket's read side, the one signal Pekko's TCP stage answers with an
- * abort; that is why the read side is held open, not cancelled, until the socket is closed.
+ * <p>A client that stops reading fills the kernel's buffers, then the socket's write buffer
+ * ({@code parley.edge.socket-buffer-bytes}), after which the socket stops taking bytes. Bytes that
+ * wait longer than the write-stall timeout (or a close that cannot be written within it) reset the
+ * socket. Without this such a socket stayed forever: its session's own close only completes the
+ * stream, and a completed stream waits for its last bytes to be written before the socket closes.
+ * The reset is a failed cancellation of the socket's read side, which the socket layer answers
+ * with an abort (as Pekko's TCP stage did); that is why the read side is held open, not cancelled,
+ * until the socket is closed.
  *
  * <p>Costs an idle socket one stage and no timer: the clock runs only while bytes wait.
  */

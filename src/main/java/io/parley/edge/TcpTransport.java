@@ -1,12 +1,11 @@
 package io.parley.edge;
 
+import io.parley.edge.net.SocketServer;
 import io.parley.protocol.Codec;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import java.net.InetAddress;
 import java.nio.ByteOrder;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -15,7 +14,6 @@ import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 
@@ -31,8 +29,8 @@ import org.apache.pekko.util.ByteStringBuilder;
 public final class TcpTransport {
   private TcpTransport() {}
 
-  public static CompletionStage<Tcp.ServerBinding> bind(
-      ActorSystem<?> system, SessionDeps deps, ConnectionCaps caps, String host, int port, int backlog) {
+  public static CompletionStage<SocketServer.Binding> bind(
+      SocketServer server, ActorSystem<?> system, SessionDeps deps, ConnectionCaps caps, String host, int port, int backlog) {
     Codec json = Codec.json(deps.settings().frameLimits());
     Function<ByteString, Codec.Decoded> decode = bytes -> json.decode(bytes.toArray());
     // One decoder stage for every connection (a stage made per socket keeps its blueprint for
@@ -40,25 +38,21 @@ public final class TcpTransport {
     Flow<ByteString, ByteString, NotUsed> decoder =
         Flow.fromGraph(
             org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolDecoder(deps.settings().maxFrameBytes()));
-    return Tcp.get(system)
-        .bind(host, port, backlog, List.of(), false, Optional.empty())
-        .to(
-            Sink.foreach(
-                connection -> {
-                  InetAddress from = connection.remoteAddress().getAddress();
-                  ConnectionCaps.Refusal refusal = caps.tryOpen(from);
-                  if (refusal != null) {
-                    connection.handleWith(refused(json, caps.message(refusal)), system);
-                    return;
-                  }
-                  // Guarded inside the framing, which passes demand and cancellation through.
-                  Outbox outbox = new Outbox();
-                  Flow<ByteString, ByteString, ?> session =
-                      SocketGuard.create(caps.limits().writeStallTimeout(), () -> caps.closed(from))
-                          .join(SessionFlow.create(system, deps, json, "tcp", outbox, decode));
-                  connection.handleWith(framing(decoder, deps.settings(), outbox).join(session), system);
-                }))
-        .run(system);
+    return server.bind(
+        host,
+        port,
+        backlog,
+        remote -> {
+          InetAddress from = remote.getAddress();
+          ConnectionCaps.Refusal refusal = caps.tryOpen(from);
+          if (refusal != null) return refused(json, caps.message(refusal));
+          // Guarded inside the framing, which passes demand and cancellation through.
+          Outbox outbox = new Outbox();
+          Flow<ByteString, ByteString, ?> session =
+              SocketGuard.create(caps.limits().writeStallTimeout(), () -> caps.closed(from))
+                  .join(SessionFlow.create(system, deps, json, "tcp", outbox, decode));
+          return framing(decoder, deps.settings(), outbox).join(session);
+        });
   }
 
   /**

@@ -15,6 +15,7 @@ import io.parley.edge.SessionDeps;
 import io.parley.edge.SessionSettings;
 import io.parley.edge.TcpTransport;
 import io.parley.edge.WebSocketTransport;
+import io.parley.edge.net.SocketServer;
 import io.parley.http.Auth;
 import io.parley.http.ConversationRoutes;
 import io.parley.http.KnownUsers;
@@ -45,7 +46,6 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,9 +156,19 @@ public final class Node implements AutoCloseable {
     WebSocketTransport webSocket = new WebSocketTransport(system, deps);
     Routes routes = new Routes(webSocket, users, profiles, conversations, restBudgets);
     int backlog = config.getInt("parley.edge.accept-backlog");
-    Tcp.ServerBinding http =
+    SocketServer sockets =
+        new SocketServer(
+            system,
+            config.getInt("parley.edge.io-threads"),
+            (int) config.getBytes("parley.edge.socket-buffer-bytes").longValue());
+    log.info(
+        "Sockets on {} with {} I/O thread(s)",
+        sockets.epoll() ? "epoll" : "the JDK selector (epoll unavailable)",
+        config.getInt("parley.edge.io-threads"));
+    SocketServer.Binding http =
         await(
             HttpListener.bind(
+                sockets,
                 system,
                 host,
                 config.getInt("parley.edge.http-port"),
@@ -166,8 +176,8 @@ public final class Node implements AutoCloseable {
                 webSocket,
                 routes.routes().flow(system),
                 caps));
-    Tcp.ServerBinding tcp =
-        await(TcpTransport.bind(system, deps, caps, host, config.getInt("parley.edge.tcp-port"), backlog));
+    SocketServer.Binding tcp =
+        await(TcpTransport.bind(sockets, system, deps, caps, host, config.getInt("parley.edge.tcp-port"), backlog));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceUnbind(),
@@ -178,6 +188,9 @@ public final class Node implements AutoCloseable {
         CoordinatedShutdown.PhaseServiceRequestsDone(),
         "parley-drain-sockets",
         () -> deps.sessions().drain(config.getDuration("parley.shutdown.drain-timeout")));
+    // The event loops run the sockets' actors too, so they stop after the actor system (whose
+    // stopping streams reset the sockets the drain left open).
+    system.getWhenTerminated().thenRun(sockets::shutdown);
     String advertised = config.getString("parley.node.host");
     return new Node(
         system,

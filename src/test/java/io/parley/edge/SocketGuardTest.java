@@ -33,8 +33,9 @@ import org.reactivestreams.Subscription;
 
 /**
  * The guard between a socket and its server, with the socket played by hand: its read side is a
- * source whose cancellation is watched (a failed cancellation is what makes Pekko's TCP stage
- * reset the connection), its write side a subscriber that takes bytes only when told to.
+ * source whose cancellation is watched (a failed cancellation is what makes the socket layer,
+ * edge.net.ChannelStages, reset the connection), its write side a subscriber that takes bytes
+ * only when told to.
  */
 class SocketGuardTest {
   private static final Duration STALL = Duration.ofMillis(300);
