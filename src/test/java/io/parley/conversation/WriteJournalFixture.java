@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.parley.conversation.ConversationEntity.GroupOp;
 import io.parley.testing.EntityTestCluster;
+import io.parley.testing.JournalFixture;
 import io.parley.user.UserEntity;
 import java.nio.file.Files;
 import java.nio.file.Path;

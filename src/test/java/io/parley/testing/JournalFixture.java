@@ -1,4 +1,4 @@
-package io.parley.conversation;
+package io.parley.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,15 +20,15 @@ import org.apache.pekko.serialization.Serializers;
  * An entity's journal and snapshot as a build stored them: each event and the snapshot as the
  * bytes, serializer id and manifest that went into Cassandra's {@code messages} and {@code
  * snapshots} tables, and the entity's state after replay (the same bytes for the state), so a
- * later build can prove it still reads them ({@link OldJournalReplayTest}).
+ * later build can prove it still reads them (OldJournalReplayTest, UserJournalReplayTest).
  */
-record JournalFixture(String persistenceId, List<Stored> events, long snapshotSeqNr, Stored snapshot, Stored state) {
+public record JournalFixture(String persistenceId, List<Stored> events, long snapshotSeqNr, Stored snapshot, Stored state) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final CBORMapper CBOR = new CBORMapper();
 
   /** One serialized object. */
-  record Stored(int serializerId, String manifest, byte[] bytes) {
-    static Stored of(Serialization serialization, Object value) {
+  public record Stored(int serializerId, String manifest, byte[] bytes) {
+    public static Stored of(Serialization serialization, Object value) {
       var serializer = serialization.findSerializerFor(value);
       try {
         return new Stored(serializer.identifier(), Serializers.manifestFor(serializer, value), serialization.serialize(value).get());
@@ -37,12 +37,12 @@ record JournalFixture(String persistenceId, List<Stored> events, long snapshotSe
       }
     }
 
-    Object read(Serialization serialization) {
+    public Object read(Serialization serialization) {
       return serialization.deserialize(bytes, serializerId, manifest).get();
     }
 
     /** The serialized form as a tree (fields in any order): what "the same state" means here. */
-    JsonNode tree() throws IOException {
+    public JsonNode tree() throws IOException {
       return CBOR.readTree(bytes);
     }
 
@@ -59,11 +59,11 @@ record JournalFixture(String persistenceId, List<Stored> events, long snapshotSe
     }
   }
 
-  static Serialization serialization(ActorSystem<?> system) {
+  public static Serialization serialization(ActorSystem<?> system) {
     return SerializationExtension.get(Adapter.toClassic(system));
   }
 
-  String toJson() throws IOException {
+  public String toJson() throws IOException {
     ObjectNode root = JSON.createObjectNode().put("persistence_id", persistenceId).put("snapshot_seq_nr", snapshotSeqNr);
     ArrayNode list = root.putArray("events");
     events.forEach(e -> list.add(e.json()));
@@ -72,7 +72,7 @@ record JournalFixture(String persistenceId, List<Stored> events, long snapshotSe
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
   }
 
-  static JournalFixture read(String resource) throws IOException {
+  public static JournalFixture read(String resource) throws IOException {
     try (InputStream in = JournalFixture.class.getResourceAsStream(resource)) {
       if (in == null) throw new IllegalStateException("missing test resource " + resource);
       JsonNode root = JSON.readTree(in);
