@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
 import io.parley.testing.Api;
 import io.parley.testing.ChildNode;
 import io.parley.testing.DeliveryChecker;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -155,7 +157,9 @@ class ClusterTest {
   /** The core node whose Conversation shard region hosts conv's shard (Pekko Management). */
   private static ChildNode holderOf(
       String conv, ChildNode a, ChildNode.Ports aPorts, ChildNode b, ChildNode.Ports bPorts) throws Exception {
-    String shard = Integer.toString(Math.abs(conv.hashCode() % 1000));
+    // Sharding's own extractor, with the shard count the nodes run with (not a copy of its formula).
+    int shards = ParleyConfig.load(ConfigFactory.empty()).getInt("pekko.cluster.sharding.number-of-shards");
+    String shard = new HashCodeMessageExtractor<Object>(shards).shardId(conv);
     HttpClient http = HttpClient.newHttpClient();
     for (var candidate : List.of(Map.entry(a, aPorts), Map.entry(b, bPorts))) {
       var request =
