@@ -160,7 +160,8 @@ public final class Node implements AutoCloseable {
         new SocketServer(
             system,
             config.getInt("parley.edge.io-threads"),
-            (int) config.getBytes("parley.edge.socket-buffer-bytes").longValue());
+            (int) config.getBytes("parley.edge.socket-buffer-bytes").longValue(),
+            config.getDuration("parley.edge.close-linger"));
     log.info(
         "Sockets on {} with {} I/O thread(s)",
         sockets.epoll() ? "epoll" : "the JDK selector (epoll unavailable)",

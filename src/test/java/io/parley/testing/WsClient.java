@@ -46,7 +46,7 @@ public final class WsClient extends TestClient {
   @Override
   protected void sendBytes(ObjectNode frame) throws Exception {
     if (cbor) {
-      socket.sendBinary(ByteBuffer.wrap(CBOR.writeValueAsBytes(frame)), true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      await(socket.sendBinary(ByteBuffer.wrap(CBOR.writeValueAsBytes(frame)), true));
     } else {
       sendRaw(JSON.writeValueAsString(frame));
     }
@@ -54,12 +54,25 @@ public final class WsClient extends TestClient {
 
   @Override
   public void sendRaw(String text) throws Exception {
-    socket.sendText(text, true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    await(socket.sendText(text, true));
+  }
+
+  /**
+   * Waits for a send; a socket the node has closed fails it with the IOException itself, as a
+   * raw TCP client's write would (not wrapped), so tests can expect one kind of failure.
+   */
+  private static void await(java.util.concurrent.CompletableFuture<?> send) throws Exception {
+    try {
+      send.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof java.io.IOException closed) throw closed;
+      throw e;
+    }
   }
 
   /** Sends bytes as one binary message, whatever they are (for malformed CBOR). */
   public void sendBinary(byte[] bytes) throws Exception {
-    socket.sendBinary(ByteBuffer.wrap(bytes), true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    await(socket.sendBinary(ByteBuffer.wrap(bytes), true));
   }
 
   /** Sends one text message as several WebSocket frames (fragments). */

@@ -3,12 +3,13 @@ package io.parley.edge.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -45,9 +46,16 @@ final class ChannelPipe extends ChannelInboundHandlerAdapter {
   volatile Consumer<Void> writeWake;
   private final Runnable drain = this::drain;
 
-  ChannelPipe(Channel channel, int maxBufferedBytes) {
+  // The stream takes no more bytes: what still arrives is read and dropped, so that closing the
+  // socket later sends a FIN, not the RST that unread bytes would cause (and that can destroy the
+  // last response on its way to the client).
+  private volatile boolean discarding;
+  private final long lingerNanos;
+
+  ChannelPipe(Channel channel, int maxBufferedBytes, java.time.Duration linger) {
     this.channel = channel;
     this.maxBufferedBytes = maxBufferedBytes;
+    this.lingerNanos = linger.toNanos();
   }
 
   // ---- inbound, on the event loop
@@ -56,6 +64,7 @@ final class ChannelPipe extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf buf = (ByteBuf) msg;
     try {
+      if (discarding) return;
       byte[] bytes = new byte[buf.readableBytes()];
       buf.readBytes(bytes);
       reads.add(ByteString.fromArrayUnsafe(bytes));
@@ -115,9 +124,13 @@ final class ChannelPipe extends ChannelInboundHandlerAdapter {
     readWakePending.set(false);
   }
 
-  /** The stream wants no more bytes: those that still arrive are dropped unread. */
-  void stopReading() {
-    onLoop(() -> channel.config().setAutoRead(false));
+  /** The stream wants no more bytes: those that still arrive are read and dropped. */
+  void discardReads() {
+    discarding = true;
+    onLoop(() -> {
+      reads.clear();
+      channel.config().setAutoRead(true);
+    });
   }
 
   // ---- outbound, on the stream's thread
@@ -143,11 +156,27 @@ final class ChannelPipe extends ChannelInboundHandlerAdapter {
     return true;
   }
 
-  /** After what was written: a clean close (FIN). */
+  /**
+   * After what was written: a clean close. The FIN goes out first and the socket is closed when
+   * the client closes its side, or after the linger time; meanwhile what the client still sends
+   * is dropped (a lingering close: closing at once with bytes unread would reset the connection).
+   */
   void closeAfterWrites() {
     onLoop(() -> {
       drain();
-      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      discarding = true;
+      channel
+          .writeAndFlush(Unpooled.EMPTY_BUFFER)
+          .addListener(
+              written -> {
+                if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
+                  channel.close();
+                  return;
+                }
+                duplex.shutdownOutput();
+                channel.config().setAutoRead(true);
+                channel.eventLoop().schedule(() -> channel.close(), lingerNanos, TimeUnit.NANOSECONDS);
+              });
     });
   }
 

@@ -57,7 +57,7 @@ final class ChannelStages {
 
                 @Override
                 public void onDownstreamFinish(Throwable cause) {
-                  if (cause instanceof SubscriptionWithCancelException.NonFailureCancellation) pipe.stopReading();
+                  if (cause instanceof SubscriptionWithCancelException.NonFailureCancellation) pipe.discardReads();
                   else pipe.abort();
                   completeStage();
                 }

@@ -10,6 +10,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -38,16 +39,20 @@ public final class SocketServer {
   private final EventLoopGroup loops;
   private final Materializer materializer;
   private final int maxBufferedBytes;
+  private final Duration linger;
 
   /**
    * {@code threads}: the event loops (each socket stays on one); {@code maxBufferedBytes}: what a
-   * socket may hold read and not yet taken by its stream, and handed over and not yet written.
+   * socket may hold read and not yet taken by its stream, and handed over and not yet written;
+   * {@code linger}: how long a socket that was closed cleanly waits for its client to close too.
    */
-  public SocketServer(org.apache.pekko.actor.typed.ActorSystem<?> system, int threads, int maxBufferedBytes) {
+  public SocketServer(
+      org.apache.pekko.actor.typed.ActorSystem<?> system, int threads, int maxBufferedBytes, Duration linger) {
     this.system = Adapter.toClassic(system).settings();
     this.loops = EventLoops.of(this.system, threads);
     this.materializer = Materializer.matFromSystem(system);
     this.maxBufferedBytes = maxBufferedBytes;
+    this.linger = linger;
   }
 
   /** Whether the sockets run on Linux's epoll (else on the JDK's selector). */
@@ -78,7 +83,7 @@ public final class SocketServer {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel channel) {
-                    ChannelPipe pipe = new ChannelPipe(channel, maxBufferedBytes);
+                    ChannelPipe pipe = new ChannelPipe(channel, maxBufferedBytes, linger);
                     channel.pipeline().addLast(pipe);
                     Source.fromGraph(new ChannelStages.Reads(pipe))
                         .via(handler.apply((InetSocketAddress) channel.remoteAddress()))

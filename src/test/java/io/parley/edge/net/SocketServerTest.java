@@ -57,7 +57,7 @@ class SocketServerTest {
             ConfigFactory.parseString(
                     "parley.edge.socket-dispatcher { type = Dispatcher, executor = \"io.parley.edge.net.EventLoops$Configurator\", threads = 1 }")
                 .withFallback(ConfigFactory.defaultReference()));
-    server = new SocketServer(system, 1, BUFFER);
+    server = new SocketServer(system, 1, BUFFER, java.time.Duration.ofSeconds(2));
   }
 
   @AfterAll
@@ -109,6 +109,26 @@ class SocketServerTest {
       assertEquals("bye", new String(last));
     } finally {
       echo.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aCleanCloseLingersSoBytesStillInFlightDoNotResetTheConnection() throws Exception {
+    // Answers the first bytes and ends, as an HTTP server does with Connection: close.
+    SocketServer.Binding answering =
+        bind(remote -> Flow.of(ByteString.class).take(1).map(bytes -> ByteString.fromString("answer")));
+    try (Socket socket = connect(answering)) {
+      socket.getOutputStream().write("request".getBytes());
+      InputStream in = socket.getInputStream();
+      assertEquals("answer", new String(in.readAllBytes()), "the answer, then the node's FIN");
+      // The rest of a request body, say, still arriving after the node has closed its side. A
+      // socket closed outright answers it with a reset (which, arriving earlier, can destroy an
+      // answer the client has not read yet) and this client's next write fails; a lingering one
+      // reads and drops it.
+      socket.getOutputStream().write(new byte[64 * 1024]);
+      socket.getOutputStream().write(new byte[64 * 1024]);
+    } finally {
+      answering.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 
