@@ -1,7 +1,7 @@
 package io.parley.conversation;
 
 import io.parley.push.Push;
-import io.parley.push.RoomCounters;
+import io.parley.metrics.Metrics;
 import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.Collection;
@@ -43,7 +43,7 @@ public final class Fanout {
     if (conv.isRoom()) {
       Push.RoomEntry roomEntry = new Push.RoomEntry(entry);
       roomNodes.forEach(node -> node.tell(roomEntry));
-      RoomCounters.PUBLISHED.incrementAndGet();
+      Metrics.ROOM_PUBLISHED.increment();
       return;
     }
     UserEntity.Deliver deliver = new UserEntity.Deliver(entry);

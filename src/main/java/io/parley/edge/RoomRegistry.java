@@ -6,7 +6,6 @@ import io.parley.edge.Connection.Outbound;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ErrorCode;
 import io.parley.push.Push;
-import io.parley.push.RoomCounters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -247,10 +246,10 @@ public final class RoomRegistry {
                       .onMessage(
                           Push.RoomEntry.class,
                           e -> {
-                            RoomCounters.NODE_DELIVERIES.incrementAndGet();
+                            Metrics.ROOM_NODE_DELIVERIES.increment();
                             Outbound frame = new Outbound.Shared(new SharedFrame(Frames.msg(e.entry())));
                             sockets.forEach(socket -> socket.tell(frame));
-                            RoomCounters.SOCKET_WRITES.addAndGet(sockets.size());
+                            Metrics.ROOM_SOCKET_WRITES.increment(sockets.size());
                             Metrics.MESSAGES_OUT.increment(sockets.size());
                             return Behaviors.same();
                           })

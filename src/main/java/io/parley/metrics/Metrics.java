@@ -67,6 +67,25 @@ public final class Metrics {
           .description("sockets closed because their outbound queue reached its frame or byte bound")
           .register(REGISTRY);
 
+  // Room fan-out: a room entry costs one publish and one delivery per edge node, whatever the
+  // audience; only the socket writes grow with it (RoomTest checks the three against each other).
+
+  /** Room entries fanned out by room entities (one per entry). */
+  public static final Counter ROOM_PUBLISHED =
+      Counter.builder("parley.room.entries.published").description("room entries fanned out, one per entry").register(REGISTRY);
+
+  /** Room entries received by edge nodes' room registries (one per entry per node). */
+  public static final Counter ROOM_NODE_DELIVERIES =
+      Counter.builder("parley.room.node.deliveries")
+          .description("room entries received by this JVM's edge nodes, one per entry per node")
+          .register(REGISTRY);
+
+  /** Frames queued to room members' sockets (one per entry per joined socket). */
+  public static final Counter ROOM_SOCKET_WRITES =
+      Counter.builder("parley.room.socket.writes")
+          .description("room entry frames queued to joined sockets, one per entry per socket")
+          .register(REGISTRY);
+
   private static final AtomicLong OPEN_CONNECTIONS = REGISTRY.gauge("parley.connections.open", new AtomicLong());
 
   static {

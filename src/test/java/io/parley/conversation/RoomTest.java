@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
-import io.parley.push.RoomCounters;
+import io.parley.metrics.Metrics;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
 import io.parley.testing.TestClient;
@@ -54,9 +54,9 @@ class RoomTest {
       for (Future<WsClient> f : joining) sockets.add(f.get());
       assertEquals(USERS * DEVICES, sockets.size());
 
-      long published = RoomCounters.PUBLISHED.get();
-      long nodeDeliveries = RoomCounters.NODE_DELIVERIES.get();
-      long socketWrites = RoomCounters.SOCKET_WRITES.get();
+      long published = (long) Metrics.ROOM_PUBLISHED.count();
+      long nodeDeliveries = (long) Metrics.ROOM_NODE_DELIVERIES.count();
+      long socketWrites = (long) Metrics.ROOM_SOCKET_WRITES.count();
       WsClient sender = sockets.get(0);
       for (int i = 0; i < BURST; i++) {
         sender.send(TestClient.frame("send", "rid", "b" + i, "conv", room, "cid", "b" + i, "body", "cheer " + i));
@@ -67,9 +67,9 @@ class RoomTest {
         List<JsonNode> msgs = ws.awaitMsgs(room, BURST);
         assertEquals(expected, msgs.stream().map(m -> m.get("seq").asLong()).toList());
       }
-      assertEquals(BURST, RoomCounters.PUBLISHED.get() - published, "one publish per entry");
-      assertEquals(BURST, RoomCounters.NODE_DELIVERIES.get() - nodeDeliveries, "one delivery per entry per node");
-      assertEquals((long) BURST * sockets.size(), RoomCounters.SOCKET_WRITES.get() - socketWrites);
+      assertEquals(BURST, (long) Metrics.ROOM_PUBLISHED.count() - published, "one publish per entry");
+      assertEquals(BURST, (long) Metrics.ROOM_NODE_DELIVERIES.count() - nodeDeliveries, "one delivery per entry per node");
+      assertEquals((long) BURST * sockets.size(), (long) Metrics.ROOM_SOCKET_WRITES.count() - socketWrites);
     } finally {
       connect.shutdownNow();
       for (WsClient ws : sockets) ws.close();
