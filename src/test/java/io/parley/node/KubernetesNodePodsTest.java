@@ -369,7 +369,7 @@ class KubernetesNodePodsTest {
             entrypoint.get(0),
             entrypoint.get(1),
             entrypoint.get(2),
-            "io.parley.storage.ApplySchema"),
+            "io.parley.node.ApplySchema"),
         command,
         "the Job's command: the image's java and classpath, ApplySchema as main");
     assertMainClass(command.get(3));

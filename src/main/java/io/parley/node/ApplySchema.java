@@ -1,12 +1,14 @@
-package io.parley.storage;
+package io.parley.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.parley.node.ParleyConfig;
+import io.parley.storage.CassandraSettings;
+import io.parley.storage.Schema;
 
 /**
  * Applies cassandra/schema.cql and exits: what the Kubernetes schema Job runs, so that nodes in
- * production can start with {@code PARLEY_APPLY_SCHEMA=off}.
+ * production can start with {@code PARLEY_APPLY_SCHEMA=off}. In node/, as wiring: storage itself
+ * knows nothing of how Parley's configuration is loaded.
  */
 public final class ApplySchema {
   private ApplySchema() {}
