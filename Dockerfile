@@ -5,7 +5,7 @@
 #   docker build -t registry.example.com/parley:0.1.0 .
 #
 # The same image runs core and edge nodes (PARLEY_ROLES) and the schema Job
-# (java -cp "classes:lib/*" io.parley.storage.ApplySchema).
+# (java -cp "classes:lib/*" io.parley.node.ApplySchema).
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /build
