@@ -5,7 +5,7 @@ import io.parley.protocol.Codec;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;
-import io.parley.user.Tokens;
+import io.parley.auth.Tokens;
 import io.parley.user.UserEntity;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;

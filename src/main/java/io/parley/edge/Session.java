@@ -10,7 +10,7 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.Push;
 import io.parley.push.SessionMessage;
-import io.parley.user.Tokens;
+import io.parley.auth.Tokens;
 import io.parley.user.UserEntity;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

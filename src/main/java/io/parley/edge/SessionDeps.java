@@ -2,7 +2,7 @@ package io.parley.edge;
 
 import io.parley.storage.TimelineReader;
 import org.apache.pekko.actor.typed.ActorRef;
-import io.parley.user.Tokens;
+import io.parley.auth.Tokens;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /** What every connection needs from its node; built once per edge node. */

@@ -1,6 +1,6 @@
 package io.parley.http;
 
-import io.parley.user.Tokens;
+import io.parley.auth.Tokens;
 import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.Optional;

@@ -33,7 +33,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.parley.node.StrictManifests.Manifest;
-import io.parley.user.Tokens;
+import io.parley.auth.Tokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

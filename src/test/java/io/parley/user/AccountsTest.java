@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.parley.auth.Passwords;
+import io.parley.auth.Tokens;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;

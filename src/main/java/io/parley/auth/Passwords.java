@@ -1,4 +1,4 @@
-package io.parley.user;
+package io.parley.auth;
 
 import com.typesafe.config.Config;
 import java.nio.charset.StandardCharsets;

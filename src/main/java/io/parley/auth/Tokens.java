@@ -1,4 +1,4 @@
-package io.parley.user;
+package io.parley.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
