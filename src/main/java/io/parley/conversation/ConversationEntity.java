@@ -6,7 +6,6 @@ import io.parley.conversation.Replies.PageReply;
 import io.parley.conversation.Replies.PostReply;
 import io.parley.conversation.Replies.Posted;
 import io.parley.conversation.Replies.Rejected;
-import io.parley.conversation.Replies.Summary;
 import io.parley.conversation.Replies.SummaryReply;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ErrorCode;
@@ -160,6 +159,8 @@ public final class ConversationEntity
   // restarts after a failed write. TimelineState is mutable, so no event may change this one
   // (see eventHandler): a restart would recover on top of the failed incarnation's entries.
   private TimelineState pristine;
+  // What reads the timeline or passes through without writing to it.
+  private final ConversationReads reads;
 
   private ConversationEntity(
       ActorContext<Command> ctx,
@@ -174,6 +175,7 @@ public final class ConversationEntity
     this.settings = settings;
     this.fanout = new Fanout(ctx, sharding, conv);
     this.system = new SystemEntries(settings.maxGroupSize());
+    this.reads = new ConversationReads(ctx, conv, fanout, Effect());
   }
 
   @Override
@@ -187,21 +189,16 @@ public final class ConversationEntity
     CommandHandlerWithReply<Command, Event, TimelineState> handlers = newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Post.class, this::onPost)
-        .onCommand(Page.class, this::onPage)
-        .onCommand(GetSummary.class, this::onSummary)
+        .onCommand(Page.class, reads::onPage)
+        .onCommand(GetSummary.class, reads::onSummary)
         .onCommand(Create.class, this::onCreate)
         .onCommand(Manage.class, this::onManage)
-        .onCommand(ForwardRead.class, this::onForwardRead)
-        .onCommand(Typing.class, this::onTyping)
+        .onCommand(ForwardRead.class, reads::onForwardRead)
+        .onCommand(Typing.class, reads::onTyping)
         .onCommand(BlockChanged.class, this::onBlockChanged)
         .onCommand(MembersLinked.class, this::onMembersLinked)
-        .onCommand(SubscribeRoom.class, this::onSubscribeRoom)
-        .onCommand(
-            RoomNodeGone.class,
-            (state, gone) -> {
-              fanout.unsubscribe(gone.node());
-              return Effect().noReply();
-            })
+        .onCommand(SubscribeRoom.class, reads::onSubscribeRoom)
+        .onCommand(RoomNodeGone.class, reads::onRoomNodeGone)
         .onCommand(Flush.class, this::onFlush)
         .build();
     return (state, command) -> {
@@ -210,34 +207,21 @@ public final class ConversationEntity
     };
   }
 
-  /** Direct: the two in the id; group: the current members; room: everyone (edge checks joins). */
-  private boolean mayUse(TimelineState state, String user) {
-    return switch (conv.kind()) {
-      case DIRECT -> conv.hasMember(user);
-      case GROUP -> state.membership().isMember(user);
-      case ROOM -> true;
-    };
-  }
-
-  private List<String> members(TimelineState state) {
-    return conv.isDirect() ? conv.members() : state.membership().users();
-  }
-
   private ReplyEffect<Event, TimelineState> onPost(TimelineState state, Post cmd) {
     String unstorable = unstorable(cmd);
     if (unstorable != null) return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.BAD_REQUEST, unstorable));
-    if (!mayUse(state, cmd.from())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
+    if (!reads.mayUse(state, cmd.from())) return reads.reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     DedupWindow.Record seen = state.sent(cmd.from(), cmd.cid());
     if (seen != null) return Effect().reply(cmd.replyTo(), new Posted(seen.seq(), seen.ts()));
     if (pending.join(cmd.from(), cmd.cid(), cmd.replyTo())) return Effect().noReply();
     if (conv.isDirect()) {
       ErrorCode linkFailure = links.takeFailure();
-      if (linkFailure != null) return reject(cmd.replyTo(), linkFailure);
+      if (linkFailure != null) return reads.reject(cmd.replyTo(), linkFailure);
       if (!links.linked()) {
         if (links.waitForLink()) startLinking();
         return Effect().stash();
       }
-      if (links.blocks(cmd.from())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
+      if (links.blocks(cmd.from())) return reads.reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     }
     boolean recall = TimelineState.RECALL.equals(cmd.kind());
     if (recall) {
@@ -300,7 +284,7 @@ public final class ConversationEntity
     if (own != null) events.add(own);
     writing.started(held, ownReply, events.size());
     long firstSeq = state.lastSeq() + 1;
-    List<String> recipients = members(state);
+    List<String> recipients = reads.members(state);
     return Effect()
         .persist(events)
         .thenRun(stored)
@@ -309,14 +293,14 @@ public final class ConversationEntity
               for (int i = 0; i < held.size(); i++) {
                 EntryAppended entry = held.get(i).entry();
                 Posted posted = new Posted(firstSeq + i, entry.ts());
-                fanout.deliver(entryAt(posted.seq(), entry), recipients);
+                fanout.deliver(reads.entryAt(posted.seq(), entry), recipients);
                 held.get(i).replyTo().forEach(r -> r.tell(posted));
               }
             });
   }
 
   private ReplyEffect<Event, TimelineState> onCreate(TimelineState state, Create cmd) {
-    if (!conv.isGroup()) return reject(cmd.replyTo(), ErrorCode.BAD_REQUEST);
+    if (!conv.isGroup()) return reads.reject(cmd.replyTo(), ErrorCode.BAD_REQUEST);
     if (state.lastSeq() > 0) {
       return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.CONFLICT, "the group exists"));
     }
@@ -330,7 +314,7 @@ public final class ConversationEntity
 
   private ReplyEffect<Event, TimelineState> onManage(TimelineState state, Manage cmd) {
     if (!conv.isGroup() || !state.membership().isMember(cmd.by())) {
-      return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
+      return reads.reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     }
     SystemEntries.Change change = system.change(state.membership(), cmd);
     if (change.rejected() != null) return Effect().reply(cmd.replyTo(), change.rejected());
@@ -353,64 +337,12 @@ public final class ConversationEntity
 
   /** Pushes the last entry to the members (and to those it removed, so they learn it). */
   private void deliver(TimelineState state, EntryAppended e, List<String> alsoTell) {
-    List<String> recipients = members(state);
+    List<String> recipients = reads.members(state);
     if (!alsoTell.isEmpty()) { // only group changes that remove someone: no copy for a post
       recipients = new ArrayList<>(recipients);
       for (String u : alsoTell) if (!recipients.contains(u)) recipients.add(u);
     }
-    fanout.deliver(entryAt(state.lastSeq(), e), recipients);
-  }
-
-  private Entry entryAt(long seq, EntryAppended e) {
-    return new Entry(conv.value(), seq, e.from(), e.cid(), e.kind(), e.body(), e.ts());
-  }
-
-  private ReplyEffect<Event, TimelineState> onPage(TimelineState state, Page cmd) {
-    if (!mayUse(state, cmd.user())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
-    long first =
-        conv.isGroup() ? state.membership().member(cmd.user()).map(Membership.Member::joinedSeq).orElse(1L) : 1;
-    return Effect().reply(cmd.replyTo(), Pages.range(state.lastSeq(), first, cmd));
-  }
-
-  private ReplyEffect<Event, TimelineState> onSummary(TimelineState state, GetSummary cmd) {
-    if (!mayUse(state, cmd.user())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
-    EntryAppended last = state.last();
-    Entry lastEntry = last == null ? null : entryAt(state.lastSeq(), last);
-    return Effect()
-        .reply(
-            cmd.replyTo(),
-            new Summary(
-                conv.value(),
-                conv.kind().wire(),
-                state.membership().title(),
-                state.lastSeq(),
-                state.lastOwn(cmd.user()),
-                state.epoch(),
-                lastEntry));
-  }
-
-  private ReplyEffect<Event, TimelineState> onForwardRead(TimelineState state, ForwardRead cmd) {
-    if (!conv.isRoom() && mayUse(state, cmd.user())) {
-      fanout.readReceipt(others(state, cmd.user()), cmd.user(), cmd.seq());
-    }
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<Event, TimelineState> onTyping(TimelineState state, Typing cmd) {
-    if (!conv.isRoom() && mayUse(state, cmd.user())) {
-      fanout.notify(others(state, cmd.user()), new Push.TypingNotice(conv.value(), cmd.user()));
-    }
-    return Effect().noReply();
-  }
-
-  private List<String> others(TimelineState state, String user) {
-    return members(state).stream().filter(m -> !m.equals(user)).toList();
-  }
-
-  private ReplyEffect<Event, TimelineState> onSubscribeRoom(TimelineState state, SubscribeRoom cmd) {
-    if (!conv.isRoom()) return Effect().reply(cmd.replyTo(), org.apache.pekko.Done.getInstance());
-    if (fanout.subscribe(cmd.node())) ctx.watchWith(cmd.node(), new RoomNodeGone(cmd.node()));
-    return Effect().reply(cmd.replyTo(), org.apache.pekko.Done.getInstance());
+    fanout.deliver(reads.entryAt(state.lastSeq(), e), recipients);
   }
 
   private ReplyEffect<Event, TimelineState> onBlockChanged(TimelineState state, BlockChanged cmd) {
@@ -429,10 +361,6 @@ public final class ConversationEntity
     ctx.pipeToSelf(fanout.linkAndAsk(conv.members(), settings.linkTimeout()), DirectLinks::outcome);
   }
 
-
-  private ReplyEffect<Event, TimelineState> reject(ActorRef<? super Rejected> replyTo, ErrorCode code) {
-    return Effect().reply(replyTo, Replies.rejected(code));
-  }
 
   @Override
   public EventHandler<TimelineState, Event> eventHandler() {
