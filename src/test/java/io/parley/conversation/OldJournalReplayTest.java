@@ -8,8 +8,6 @@ import io.parley.testing.JournalFixture;
 import io.parley.user.UserEntity;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.persistence.testkit.SnapshotMeta;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.serialization.Serialization;
 import org.junit.jupiter.api.AfterAll;
@@ -48,34 +46,18 @@ class OldJournalReplayTest {
     if (kit != null) kit.clear();
   }
 
-  private List<Object> events(int from) {
-    return fixture.events().subList(from, fixture.events().size()).stream().map(e -> e.read(serialization)).toList();
-  }
-
   @Test
   void theStoredEventsReplayToTheStoredState() throws Exception {
     kit = WriteJournalFixture.kit(testKit);
-    kit.persistenceTestKit().persistForRecovery(fixture.persistenceId(), events(0));
-    kit.restart();
+    fixture.recoverFromEvents(kit, serialization);
     assertTheStoredState();
   }
 
   @Test
   void theStoredSnapshotAndTheEventsAfterItReplayToTheStoredState() throws Exception {
     kit = WriteJournalFixture.kit(testKit);
-    long at = fixture.snapshotSeqNr();
-    kit.snapshotTestKit()
-        .orElseThrow()
-        .persistForRecovery(
-            fixture.persistenceId(), List.of(Pair.create(SnapshotMeta.create(at), fixture.snapshot().read(serialization))));
-    // Recovery must start from the snapshot: the events it covers are replaced here by others
-    // (ben's first post, over and over) that would replay to a different state.
-    List<Object> journal = new java.util.ArrayList<>();
-    Object other = events(1).get(0);
-    for (long seq = 1; seq <= at; seq++) journal.add(other);
-    journal.addAll(events((int) at));
-    kit.persistenceTestKit().persistForRecovery(fixture.persistenceId(), journal);
-    kit.restart();
+    // The events the snapshot covers become ben's first post, over and over.
+    fixture.recoverFromSnapshot(kit, serialization, fixture.events(serialization, 1).get(0));
     assertTheStoredState();
   }
 

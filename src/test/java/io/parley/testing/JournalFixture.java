@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.persistence.testkit.SnapshotMeta;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -61,6 +64,34 @@ public record JournalFixture(String persistenceId, List<Stored> events, long sna
 
   public static Serialization serialization(ActorSystem<?> system) {
     return SerializationExtension.get(Adapter.toClassic(system));
+  }
+
+  /** The stored events from index {@code from} on, read by today's build. */
+  public List<Object> events(Serialization serialization, int from) {
+    return events.subList(from, events.size()).stream().map(e -> e.read(serialization)).toList();
+  }
+
+  /** Restarts {@code kit}'s entity on the stored events alone. */
+  public void recoverFromEvents(EventSourcedBehaviorTestKit<?, ?, ?> kit, Serialization serialization) {
+    kit.persistenceTestKit().persistForRecovery(persistenceId, events(serialization, 0));
+    kit.restart();
+  }
+
+  /**
+   * Restarts {@code kit}'s entity on the stored snapshot and the events after it. The events the
+   * snapshot covers are replaced by {@code covered}, an event that would change the state if
+   * replayed: a recovery that ignored the snapshot shows.
+   */
+  public void recoverFromSnapshot(EventSourcedBehaviorTestKit<?, ?, ?> kit, Serialization serialization, Object covered) {
+    kit.snapshotTestKit()
+        .orElseThrow()
+        .persistForRecovery(
+            persistenceId, List.of(Pair.create(SnapshotMeta.create(snapshotSeqNr), snapshot.read(serialization))));
+    List<Object> journal = new ArrayList<>();
+    for (long seq = 1; seq <= snapshotSeqNr; seq++) journal.add(covered);
+    journal.addAll(events(serialization, (int) snapshotSeqNr));
+    kit.persistenceTestKit().persistForRecovery(persistenceId, journal);
+    kit.restart();
   }
 
   public String toJson() throws IOException {

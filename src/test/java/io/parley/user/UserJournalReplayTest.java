@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.testing.EntityTestCluster;
 import io.parley.testing.JournalFixture;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.persistence.testkit.SnapshotMeta;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.serialization.Serialization;
 import org.junit.jupiter.api.AfterAll;
@@ -48,32 +45,18 @@ class UserJournalReplayTest {
     if (kit != null) kit.clear();
   }
 
-  private List<Object> events(int from) {
-    return fixture.events().subList(from, fixture.events().size()).stream().map(e -> e.read(serialization)).toList();
-  }
-
   @Test
   void theStoredEventsReplayToTheStoredState() throws Exception {
     kit = WriteUserJournalFixture.kit(testKit);
-    kit.persistenceTestKit().persistForRecovery(fixture.persistenceId(), events(0));
-    kit.restart();
+    fixture.recoverFromEvents(kit, serialization);
     assertTheStoredState();
   }
 
   @Test
   void theStoredSnapshotAndTheEventsAfterItReplayToTheStoredState() throws Exception {
     kit = WriteUserJournalFixture.kit(testKit);
-    long at = fixture.snapshotSeqNr();
-    kit.snapshotTestKit()
-        .orElseThrow()
-        .persistForRecovery(
-            fixture.persistenceId(), List.of(Pair.create(SnapshotMeta.create(at), fixture.snapshot().read(serialization))));
-    // The events the snapshot covers are replaced by a profile change that would show if replayed.
-    List<Object> journal = new ArrayList<>();
-    for (long seq = 1; seq <= at; seq++) journal.add(new UserEntity.ProfileUpdated("not from the snapshot", null));
-    journal.addAll(events((int) at));
-    kit.persistenceTestKit().persistForRecovery(fixture.persistenceId(), journal);
-    kit.restart();
+    // The events the snapshot covers become a profile change that would show if replayed.
+    fixture.recoverFromSnapshot(kit, serialization, new UserEntity.ProfileUpdated("not from the snapshot", null));
     assertTheStoredState();
   }
 
