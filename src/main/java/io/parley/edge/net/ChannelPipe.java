@@ -30,7 +30,7 @@ final class ChannelPipe extends ChannelInboundHandlerAdapter {
   private final int maxBufferedBytes;
 
   // Inbound: read on the event loop, taken by the stream's source.
-  final ConcurrentLinkedQueue<ByteString> reads = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<ByteString> reads = new ConcurrentLinkedQueue<>();
   private final AtomicLong readBytes = new AtomicLong();
   private final AtomicBoolean readWakePending = new AtomicBoolean();
   volatile Consumer<Void> readWake;

@@ -52,9 +52,10 @@ public final class EventLoops {
     return epoll() ? new EpollEventLoopGroup(threads, named) : new NioEventLoopGroup(threads, named);
   }
 
-  static void shutdown(ActorSystem.Settings system) {
+  /** Stops the loops; sockets still lingering after a clean close get at most {@code linger}. */
+  static void shutdown(ActorSystem.Settings system, java.time.Duration linger) {
     EventLoopGroup group = GROUPS.remove(system);
-    if (group != null) group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    if (group != null) group.shutdownGracefully(0, linger.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -123,7 +123,7 @@ public final class SocketServer {
   public CompletionStage<Done> shutdown() {
     CompletableFuture<Done> done = new CompletableFuture<>();
     loops.terminationFuture().addListener(f -> done.complete(Done.getInstance()));
-    EventLoops.shutdown(system);
+    EventLoops.shutdown(system, linger);
     return done;
   }
 }
