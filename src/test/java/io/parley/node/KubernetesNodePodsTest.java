@@ -276,6 +276,20 @@ class KubernetesNodePodsTest {
     }
   }
 
+  @Test
+  void collectorIsChosenNotLeftToTheJvm() {
+    // Under 2 CPUs or 1792 MB the JVM picks SerialGC by itself: one thread for every pause.
+    // (The schema job runs for seconds and collects nothing that matters.)
+    for (Workload w : k8s.parleyWorkloads()) {
+      if (w.kind().equals("Job")) continue;
+      EnvVar options = env(container(w), "JAVA_TOOL_OPTIONS");
+      String value = options == null ? "" : String.valueOf(options.getValue());
+      assertTrue(
+          Pattern.compile("-XX:\\+Use(Parallel|G1)GC").matcher(value).find(),
+          w + ": JAVA_TOOL_OPTIONS should choose ParallelGC (or G1 for big heaps): " + value);
+    }
+  }
+
   // ---- shutdown and split brain
 
   @Test
