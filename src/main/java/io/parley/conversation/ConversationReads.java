@@ -1,5 +1,6 @@
 package io.parley.conversation;
 
+import io.parley.timeline.Entry;
 import io.parley.conversation.ConversationEntity.Command;
 import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.ConversationEntity.Event;

@@ -1,5 +1,6 @@
 package io.parley.conversation;
 
+import io.parley.timeline.Entry;
 import io.parley.push.Push;
 import io.parley.metrics.Metrics;
 import io.parley.user.UserEntity;

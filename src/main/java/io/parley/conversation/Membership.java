@@ -1,5 +1,6 @@
 package io.parley.conversation;
 
+import io.parley.timeline.Entry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.CborSerializable;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.parley.conversation;
 
+import io.parley.timeline.Entry;
 import io.parley.CborSerializable;
 import io.parley.protocol.ErrorCode;
 

@@ -1,6 +1,6 @@
 package io.parley.edge;
 
-import io.parley.conversation.Entry;
+import io.parley.timeline.Entry;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;

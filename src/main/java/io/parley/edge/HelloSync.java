@@ -1,6 +1,6 @@
 package io.parley.edge;
 
-import io.parley.conversation.Entry;
+import io.parley.timeline.Entry;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;

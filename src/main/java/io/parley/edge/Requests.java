@@ -2,7 +2,7 @@ package io.parley.edge;
 
 import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationId;
-import io.parley.conversation.Entry;
+import io.parley.timeline.Entry;
 import io.parley.conversation.Replies;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ClientFrame;

@@ -1,6 +1,6 @@
 package io.parley.edge;
 
-import io.parley.conversation.Entry;
+import io.parley.timeline.Entry;
 import io.parley.edge.Connection.Ack;
 import io.parley.edge.Connection.Inbound;
 import io.parley.metrics.Metrics;

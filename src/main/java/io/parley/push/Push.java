@@ -1,7 +1,7 @@
 package io.parley.push;
 
 import io.parley.CborSerializable;
-import io.parley.conversation.Entry;
+import io.parley.timeline.Entry;
 
 /** What core pushes to a device session. Best effort: seq + catch-up repair any loss. */
 public sealed interface Push extends SessionMessage, CborSerializable {

@@ -1,7 +1,7 @@
 package io.parley.storage;
 
 import io.parley.conversation.ConversationEntity;
-import io.parley.conversation.Entry;
+import io.parley.timeline.Entry;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;

@@ -1,6 +1,6 @@
 package io.parley.user;
 
-import io.parley.conversation.Entry;
+import io.parley.timeline.Entry;
 import io.parley.push.Push;
 import io.parley.user.UserEntity.Attach;
 import io.parley.user.UserEntity.Deliver;

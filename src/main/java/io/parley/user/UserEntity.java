@@ -1,7 +1,7 @@
 package io.parley.user;
 
 import io.parley.CborSerializable;
-import io.parley.conversation.Entry;
+import io.parley.timeline.Entry;
 import io.parley.push.Push;
 import java.util.HashMap;
 import java.util.List;

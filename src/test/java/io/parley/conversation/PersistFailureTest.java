@@ -1,5 +1,6 @@
 package io.parley.conversation;
 
+import io.parley.timeline.Entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -3,7 +3,7 @@ package io.parley.edge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.parley.conversation.Entry;
+import io.parley.timeline.Entry;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

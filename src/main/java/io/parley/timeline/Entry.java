@@ -1,9 +1,12 @@
-package io.parley.conversation;
+package io.parley.timeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.CborSerializable;
 
-/** One timeline entry as members see it: the stored event plus its seq and conversation. */
+/**
+ * One timeline entry as members see it: the stored event plus its seq and conversation. A leaf
+ * type: the conversation makes it, pushes carry it, sessions and history pages show it.
+ */
 public record Entry(
     String conv, long seq, String from, String cid, String kind, JsonNode body, long ts)
     implements CborSerializable {}
