@@ -37,7 +37,6 @@ import io.parley.auth.Tokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,30 +89,6 @@ class KubernetesManifestsTest {
         "Ingress", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: x\n");
     assertEquals(
         2, parse("ok", configMap + "  A: \"2\"\n---\n" + configMap + "  B: \"on\"\n").size());
-  }
-
-  @Test
-  void strictYamlReadsTheSubsetK8sUsesAsYamlDoes() {
-    String yaml =
-        """
-        a: "x # not a comment"  # a comment
-        b: 'it''s # still b'
-        c: [java, "-cp", 'classes:lib/*']
-        d:
-        - size: 1
-          ratio: 1.5
-        -   plain text
-        e: {}
-        f:
-        """;
-    Map<String, Object> expected = new LinkedHashMap<>();
-    expected.put("a", "x # not a comment");
-    expected.put("b", "it's # still b");
-    expected.put("c", List.of("java", "-cp", "classes:lib/*"));
-    expected.put("d", List.of(Map.of("size", 1, "ratio", 1.5), "plain text"));
-    expected.put("e", Map.of());
-    expected.put("f", null);
-    assertEquals(List.of(expected), StrictYaml.documents(yaml, "snippet"));
   }
 
   private static void assertRejected(String expectedInMessage, String yaml) {
@@ -283,7 +258,7 @@ class KubernetesManifestsTest {
   @Test
   void kustomizationAppliesEveryManifestButTheSecretTemplate() throws IOException {
     Object parsed =
-        StrictYaml.documents(Files.readString(K8S.resolve(KUSTOMIZATION)), KUSTOMIZATION).get(0);
+        ManifestYaml.documents(Files.readString(K8S.resolve(KUSTOMIZATION)), KUSTOMIZATION).get(0);
     assertTrue(parsed instanceof Map<?, ?>, KUSTOMIZATION + " should be a mapping");
     Object resources = ((Map<?, ?>) parsed).get("resources");
     assertTrue(resources instanceof List<?>, KUSTOMIZATION + " should list resources");

@@ -125,7 +125,7 @@ final class StrictManifests {
   /** Parses every YAML document of one file into the fabric8 type its kind names, strictly. */
   static List<Manifest> parse(String file, String yaml) {
     List<Manifest> parsed = new ArrayList<>();
-    List<Object> documents = StrictYaml.documents(yaml, file);
+    List<Object> documents = ManifestYaml.documents(yaml, file);
     for (int i = 0; i < documents.size(); i++) {
       Object doc = documents.get(i);
       if (doc == null) continue;
