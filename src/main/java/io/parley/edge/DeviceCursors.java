@@ -34,11 +34,7 @@ final class DeviceCursors {
 
   /** Entries reach a user only in their conversations; a system entry may remove them. */
   void track(Entry e) {
-    boolean removed =
-        "system".equals(e.kind())
-            && user.equals(e.body().path("user").asText(null))
-            && ("left".equals(e.body().path("event").asText()) || "kicked".equals(e.body().path("event").asText()));
-    if (removed) lastSeen.remove(e.conv());
+    if (e.removes(user)) lastSeen.remove(e.conv());
     else saw(e.conv(), e.seq());
   }
 

@@ -9,4 +9,12 @@ import io.parley.CborSerializable;
  */
 public record Entry(
     String conv, long seq, String from, String cid, String kind, JsonNode body, long ts)
-    implements CborSerializable {}
+    implements CborSerializable {
+
+  /** Whether this entry takes user out of its conversation (they left or were kicked). */
+  public boolean removes(String user) {
+    if (!"system".equals(kind) || !user.equals(body.path("user").asText(null))) return false;
+    String event = body.path("event").asText();
+    return "left".equals(event) || "kicked".equals(event);
+  }
+}
