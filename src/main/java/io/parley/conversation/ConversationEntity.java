@@ -111,6 +111,12 @@ public final class ConversationEntity
   /** A subscribed edge node is gone. */
   record RoomNodeGone(ActorRef<Push.RoomEntry> node) implements Command {}
 
+  /** A user entity answered (ok) or did not (timeout) a change of its conversation list. */
+  record LinkAnswered(String user, boolean link, boolean ok) implements Command {}
+
+  /** Time to ask a user entity again for a change it has not answered. */
+  record RetryLink(String user) implements Command {}
+
   /** Sent to itself when it starts holding posts back, so they are written even if nothing follows. */
   record Flush() implements Command {}
 
@@ -155,6 +161,7 @@ public final class ConversationEntity
   private final PendingPosts pending = new PendingPosts();
   private final WriteInFlight writing = new WriteInFlight();
   private final DirectLinks links = new DirectLinks();
+  private final MemberLinks memberLinks;
   // The state Pekko starts every recovery from: asked for once per actor and kept, also across
   // restarts after a failed write. TimelineState is mutable, so no event may change this one
   // (see eventHandler): a restart would recover on top of the failed incarnation's entries.
@@ -174,6 +181,7 @@ public final class ConversationEntity
     this.conv = conv;
     this.settings = settings;
     this.fanout = new Fanout(ctx, sharding, conv);
+    this.memberLinks = new MemberLinks(ctx, sharding, conv.value(), settings.linkTimeout());
     this.system = new SystemEntries(settings.maxGroupSize());
     this.reads = new ConversationReads(ctx, conv, fanout, Effect());
   }
@@ -200,11 +208,18 @@ public final class ConversationEntity
         .onCommand(SubscribeRoom.class, reads::onSubscribeRoom)
         .onCommand(RoomNodeGone.class, reads::onRoomNodeGone)
         .onCommand(Flush.class, this::onFlush)
+        .onCommand(LinkAnswered.class, (s, a) -> linkChange(() -> memberLinks.answered(a)))
+        .onCommand(RetryLink.class, (s, r) -> linkChange(() -> memberLinks.retry(r)))
         .build();
     return (state, command) -> {
       backlog.taken(command);
       return handlers.apply(state, command);
     };
+  }
+
+  private ReplyEffect<Event, TimelineState> linkChange(Runnable step) {
+    step.run();
+    return Effect().noReply();
   }
 
   private ReplyEffect<Event, TimelineState> onPost(TimelineState state, Post cmd) {
@@ -307,7 +322,7 @@ public final class ConversationEntity
     SystemEntries.Change created = system.created(cmd);
     if (created.rejected() != null) return Effect().reply(cmd.replyTo(), created.rejected());
     return write(state, created.entry(), cmd.replyTo())
-        .thenRun(s -> fanout.link(created.added()))
+        .thenRun(s -> memberLinks.link(created.added()))
         .thenRun(s -> deliver(s, created.entry(), List.of()))
         .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), created.entry().ts()));
   }
@@ -322,8 +337,8 @@ public final class ConversationEntity
       return Effect().reply(cmd.replyTo(), new Posted(state.lastSeq(), System.currentTimeMillis()));
     }
     return write(state, change.entry(), cmd.replyTo())
-        .thenRun(s -> fanout.link(change.added()))
-        .thenRun(s -> change.removed().forEach(fanout::unlink))
+        .thenRun(s -> memberLinks.link(change.added()))
+        .thenRun(s -> memberLinks.unlink(change.removed()))
         .thenRun(s -> deliver(s, change.entry(), change.removed()))
         .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), change.entry().ts()));
   }

@@ -60,17 +60,6 @@ public final class Fanout {
     for (String user : users) user(user).tell(new UserEntity.ReadReceipt(conv.value(), reader, seq));
   }
 
-  /** Lists the conversation for these users; nobody waits for the answer. */
-  void link(Collection<String> users) {
-    for (String user : users) {
-      user(user).tell(new UserEntity.LinkConversation(conv.value(), List.of(), ctx.getSystem().ignoreRef()));
-    }
-  }
-
-  void unlink(String user) {
-    user(user).tell(new UserEntity.UnlinkConversation(conv.value()));
-  }
-
   /** Links and waits: each reply says whether the user exists and whom of others it blocks. */
   CompletionStage<List<UserEntity.LinkReply>> linkAndAsk(List<String> users, Duration timeout) {
     List<CompletableFuture<UserEntity.LinkReply>> replies =

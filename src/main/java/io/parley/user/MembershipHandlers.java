@@ -60,8 +60,13 @@ final class MembershipHandlers {
   }
 
   ReplyEffect<Event, State> onUnlink(State state, UnlinkConversation cmd) {
-    if (!state.isMember(cmd.conv())) return effects.noReply();
-    return effects.persist(new ConversationUnlinked(cmd.conv())).thenNoReply();
+    if (!state.isMember(cmd.conv())) {
+      return cmd.replyTo() == null ? effects.noReply() : effects.reply(cmd.replyTo(), Done.getInstance());
+    }
+    var persisted = effects.persist(new ConversationUnlinked(cmd.conv()));
+    return cmd.replyTo() == null
+        ? persisted.thenNoReply()
+        : persisted.thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
   ReplyEffect<Event, State> onMarkRead(State state, MarkRead cmd) {

@@ -1,6 +1,7 @@
 package io.parley.user;
 
 import io.parley.timeline.Entry;
+import io.parley.conversation.ConversationId;
 import io.parley.push.Push;
 import io.parley.user.UserEntity.Attach;
 import io.parley.user.UserEntity.Deliver;
@@ -22,11 +23,14 @@ final class SessionHandlers {
   private final EffectFactories<Event, State> effects;
   private final Sessions sessions;
   private final Presence presence;
+  private final String userId;
 
-  SessionHandlers(EffectFactories<Event, State> effects, Sessions sessions, Presence presence) {
+  SessionHandlers(
+      EffectFactories<Event, State> effects, Sessions sessions, Presence presence, String userId) {
     this.effects = effects;
     this.sessions = sessions;
     this.presence = presence;
+    this.userId = userId;
   }
 
   ReplyEffect<Event, State> onAttach(State state, Attach cmd) {
@@ -65,7 +69,19 @@ final class SessionHandlers {
     // Own entries count as read without a write here: the conversation knows each member's
     // latest own seq, and unread is computed from both (Requests.summary).
     sessions.push(new Push.Delivery(entry));
+    if (unlisted(state, entry)) {
+      // A group's entries reach its members only: one that reaches a user whose list lacks the
+      // group means its "list it" was lost (see conversation.MemberLinks). Repair it.
+      return effects.persist(new UserEntity.ConversationLinked(entry.conv())).thenNoReply();
+    }
     return effects.noReply();
+  }
+
+  private boolean unlisted(State state, Entry entry) {
+    return state.registered()
+        && !state.isMember(entry.conv())
+        && ConversationId.parse(entry.conv()).map(ConversationId::isGroup).orElse(false)
+        && !entry.removes(userId);
   }
 
   ReplyEffect<Event, State> pushed(Push push) {

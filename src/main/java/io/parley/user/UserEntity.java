@@ -64,8 +64,8 @@ public final class UserEntity
 
   public record LinkReply(boolean exists, Set<String> blocks) implements CborSerializable {}
 
-  /** The user left or was removed from conv: it no longer lists it. */
-  public record UnlinkConversation(String conv) implements Command {}
+  /** The user left or was removed from conv: it no longer lists it (replyTo, if set, once stored). */
+  public record UnlinkConversation(String conv, ActorRef<Done> replyTo) implements Command {}
 
   public record GetConversations(ActorRef<Conversations> replyTo) implements Command {}
 
@@ -348,7 +348,7 @@ public final class UserEntity
             Effect(),
             new ContactHandlers(Effect(), userId, sessions, presence, sharding, maxPendingRequests),
             new AccountHandlers(Effect(), sessions),
-            new SessionHandlers(Effect(), sessions, presence),
+            new SessionHandlers(Effect(), sessions, presence, userId),
             new MembershipHandlers(Effect(), userId, sessions, sharding, consent));
   }
 

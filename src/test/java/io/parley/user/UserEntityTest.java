@@ -174,4 +174,35 @@ class UserEntityTest {
     RevokedTokens tokens = RevokedTokens.NONE.plus("a", 100, 50).plus("b", 300, 150).plus("c", 120, 160);
     assertEquals(Map.of("b", 300L), tokens.expiries(), "a expired before b's revocation; c was born expired");
   }
+
+  @Test
+  void aGroupEntryRepairsALostListingButNotForWhomItRemoves() {
+    var kit = kit("xia");
+    var body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    // An entry of a group Xia's list lacks: its "list it" was lost; the entry lists it.
+    var entry = new io.parley.timeline.Entry("g:lost", 7, "yan", "c1", "text", body.textNode("hi"), 1L);
+    var repaired = kit.runCommand(new UserEntity.Deliver(entry));
+    assertEquals(List.of(new UserEntity.ConversationLinked("g:lost")), repaired.events());
+    assertTrue(kit.runCommand(new UserEntity.Deliver(entry)).hasNoEvents(), "listed once");
+    // The entry that removes her (she is told of it) lists nothing.
+    var kicked = new io.parley.timeline.Entry(
+        "g:gone", 9, "yan", "s1", "system",
+        body.objectNode().put("event", "kicked").put("user", "xia").put("by", "yan"), 2L);
+    assertTrue(kit.runCommand(new UserEntity.Deliver(kicked)).hasNoEvents());
+    // Direct conversations are listed by their own handshake (DirectLinks), not here.
+    var direct = new io.parley.timeline.Entry("d:xia:yan", 1, "yan", "c2", "text", body.textNode("hi"), 3L);
+    assertTrue(kit.runCommand(new UserEntity.Deliver(direct)).hasNoEvents());
+  }
+
+  @Test
+  void anUnlinkWithAReplyIsAnsweredOnceStoredAndWhenThereIsNothingToDo() {
+    var kit = kit("zed");
+    kit.<UserEntity.LinkReply>runCommand(r -> new UserEntity.LinkConversation("g:club", List.of(), r));
+    var unlinked = kit.<Done>runCommand(r -> new UserEntity.UnlinkConversation("g:club", r));
+    assertEquals(Done.getInstance(), unlinked.reply());
+    assertEquals(List.of(new UserEntity.ConversationUnlinked("g:club")), unlinked.events());
+    var again = kit.<Done>runCommand(r -> new UserEntity.UnlinkConversation("g:club", r));
+    assertEquals(Done.getInstance(), again.reply());
+    assertTrue(again.hasNoEvents());
+  }
 }

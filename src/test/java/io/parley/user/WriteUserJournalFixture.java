@@ -69,7 +69,7 @@ public final class WriteUserJournalFixture {
       TestProbe<io.parley.push.Push> session = TestProbe.create(testKit.system());
       kit.runCommand(new UserEntity.Attach("phone", "tok-2", session.getRef()));
       kit.runCommand(new UserEntity.Detach(session.getRef()));
-      kit.runCommand(new UserEntity.UnlinkConversation(DIRECT));
+      kit.runCommand(new UserEntity.UnlinkConversation(DIRECT, null));
 
       Serialization serialization = JournalFixture.serialization(testKit.system());
       String pid = PID;
