@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.typesafe.config.ConfigFactory;
+import io.parley.node.ParleyConfig;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.Codec;
 import io.parley.protocol.ServerFrame;
-import io.parley.testing.TestNodes;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -67,9 +68,14 @@ class PageFitTest {
     assertTrue(page.hasMore());
   }
 
+  /** A node's settings from conf/application.conf: no test node (nor Cassandra) needed. */
+  private static SessionSettings settings(Map<String, Object> overrides) {
+    return SessionSettings.from(ParleyConfig.load(ConfigFactory.parseMap(overrides)));
+  }
+
   @Test
   void theLargestMsgFrameIsBoundedAndTheDefaultsHoldIt() {
-    SessionSettings defaults = SessionSettings.from(TestNodes.config(Map.of()));
+    SessionSettings defaults = settings(Map.of());
     var body = "\u0001".repeat(defaults.maxBodyBytes());
     var msg = new ServerFrame.Msg("d:" + "a".repeat(32) + ":" + "b".repeat(32), Long.MAX_VALUE, "a".repeat(32),
         "\u0001".repeat(ClientFrame.MAX_ID_CHARS), "text", TextNode.valueOf(body), Long.MAX_VALUE);
@@ -81,7 +87,7 @@ class PageFitTest {
     var tooSmall = new java.util.HashMap<String, Object>(Map.of("parley.session.outbound-buffer-bytes", "64 KiB",
         "parley.limits.max-page-bytes", "32 KiB"));
     var refused = org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> SessionSettings.from(TestNodes.config(tooSmall)));
+        IllegalArgumentException.class, () -> settings(tooSmall));
     assertNotNull(refused.getMessage());
   }
 }
