@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.bench.BenchRuns.Run;
 import io.parley.node.Node;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The load tool end to end against a real node, at a tiny rate, so that it cannot rot. Its
  * numbers are not asserted (they live in docs/benchmarks.md); its outputs and its checker are.
  */
+@Integration
 class BenchToolTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static Node node;

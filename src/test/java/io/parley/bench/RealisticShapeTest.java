@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.bench.BenchRuns.Run;
 import io.parley.node.Node;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The users' shape (issue 23) end to end, on a node with the production frame budgets: many
  * quiet conversations, groups, and an ack for every msg, all within the node's default limits.
  */
+@Integration
 class RealisticShapeTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static Node node;

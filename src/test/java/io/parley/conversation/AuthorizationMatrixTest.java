@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * stores nothing (the timelines end where they did) and says nothing about the conversation:
  * a stranger gets the same answer for a group that exists as for one that does not.
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class AuthorizationMatrixTest {
   private static final String SECRET = "the-secret-body";

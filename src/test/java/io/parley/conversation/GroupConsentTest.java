@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Nobody is put into a group without the conditions of consent: only registered users are
  * added, never one who blocks the inviter, and nobody more often than the hourly cap.
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class GroupConsentTest {
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Groups end to end: membership as timeline entries, one order for every device. */
+@Integration
 @ExtendWith(TestNodes.class)
 class GroupsTest {
   private static final int MEMBERS = 50;

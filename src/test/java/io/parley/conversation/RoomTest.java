@@ -7,6 +7,7 @@ import io.parley.node.Node;
 import io.parley.metrics.Metrics;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * deliveries for 100 entries, however large the audience: only the socket writes (the bytes
  * each socket must get anyway) grow with it, and no per-member message crosses core.
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class RoomTest {
   private static final int USERS = 20;

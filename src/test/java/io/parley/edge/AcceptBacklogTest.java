@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.node.Node;
 import io.parley.testing.Await;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * backlog of 100 (Pekko IO's default, which Parley's sockets once had), this burst overflows it. (The kernel's
  * ListenOverflows counter would show drops too, but it counts every socket of the host.)
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class AcceptBacklogTest {
   private static final int BURST = 400;

@@ -9,6 +9,7 @@ import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Await;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.RawWebSocket;
 import io.parley.testing.TcpClient;
 import io.parley.testing.TestClient;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * answered 503 with Retry-After before any upgrade, a raw TCP socket gets an {@code unavailable}
  * error, a hello gets {@code rate_limited}; each is then closed. A closed socket frees its slot.
  */
+@Integration
 class ConnectionLimitsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RELEASE = Duration.ofSeconds(10);

@@ -10,6 +10,7 @@ import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Await;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Catch-up, redelivery, read markers and unread, recall: docs/protocol.md sections 2-4. */
+@Integration
 @ExtendWith(TestNodes.class)
 class DeliveryTest {
   private Node node;

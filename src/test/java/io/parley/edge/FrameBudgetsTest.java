@@ -11,6 +11,7 @@ import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Await;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.TestInstance;
  * frames have no effect, and what got through is within burst + rate x elapsed. Sends are
  * raised here (RateLimitTest checks them) so that a timeline can be filled quickly.
  */
+@Integration
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FrameBudgetsTest {
   private Node node;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * Heartbeat: a client that pings (protocol pings or WebSocket ping frames) stays connected; one
  * that falls silent is closed after 2 x heartbeat.
  */
+@Integration
 class HeartbeatTest {
 
   @Test

@@ -10,6 +10,7 @@ import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Bytes;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.RawWebSocket;
 import io.parley.testing.TcpClient;
 import io.parley.testing.TestClient;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * UTF-8) gets bad_request for that frame, on every transport and codec, and the conversation
  * goes on: the next send is stored with the next seq, and nothing else was stored.
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class IllFormedTextSocketTest {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TcpClient;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * grow it six-fold) are sent whole, and a page over parley.limits.max-page-bytes is cut with
  * has_more so the client pages on.
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class LargeRepliesTest {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -10,6 +10,7 @@ import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Await;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.RawWebSocket;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * holds waiting to be written ({@link Metrics#OUTBOUND_PEAK_BYTES}, reset before each test: tests
  * run one at a time), not by heap sampling.
  */
+@Integration
 class OutboundMemoryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   // The bound every socket of this node has: the shipped default.

@@ -8,6 +8,7 @@ import io.parley.metrics.Metrics;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * journal. Each post still gets one seq of its own, in each sender's order, a retry its
  * original's, and the stored history holds every body once, whole, at its acked seq.
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class PipelinedSendsTest {
   private static final int PER_SENDER = 100;

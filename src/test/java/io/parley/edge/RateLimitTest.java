@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -14,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The per-connection send limit, on a node with the production defaults (20/s, burst 50). */
+@Integration
 class RateLimitTest {
 
   @Test

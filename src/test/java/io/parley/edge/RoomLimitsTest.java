@@ -8,6 +8,7 @@ import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Await;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * listeners per node; a refused join is not in effect: the socket gets none of the room's
  * entries and may not send into it.
  */
+@Integration
 class RoomLimitsTest {
   private static final int ROOMS = 1_000;
   private static final int WINDOW = 50;

@@ -7,6 +7,7 @@ import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Await;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.RawWebSocket;
 import io.parley.testing.TcpClient;
 import io.parley.testing.TestClient;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * that never says hello, a reader that never reads. Each is closed by the server within its
  * timeout, and while a thousand of them wait, other clients chat at their usual pace.
  */
+@Integration
 class SlowClientsTest {
   private static final Duration HEAD_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(2);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TcpClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** One session model over every transport: raw TCP, WebSocket JSON and WebSocket CBOR. */
+@Integration
 @ExtendWith(TestNodes.class)
 class TransportsTest {
 

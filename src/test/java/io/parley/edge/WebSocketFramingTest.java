@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.RawWebSocket;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Parley's own WebSocket framing, against the JDK's client and against raw bytes on a socket. */
+@Integration
 @ExtendWith(TestNodes.class)
 class WebSocketFramingTest {
   private Node node;

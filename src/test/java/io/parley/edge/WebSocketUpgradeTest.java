@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.RawWebSocket;
 import io.parley.testing.TestNodes;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * answered by Parley itself; an upgrade later on a kept-alive connection goes through Pekko
  * HTTP's route. Both must end in the same working socket, and bad upgrades in HTTP errors.
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class WebSocketUpgradeTest {
   private Node node;

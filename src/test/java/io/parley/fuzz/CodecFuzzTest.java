@@ -9,6 +9,7 @@ import io.parley.protocol.ClientFrame;
 import io.parley.protocol.Codec;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
+import io.parley.testing.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Property tests of the wire codec, in process: {@link FuzzRun#FRAMES} generated and mutated
  * frames (each tree once as JSON, once as CBOR), and every server frame shape with random values.
+ * In process, but 6 to 16 s of the unit layer's time: it runs with the integration tests.
  */
+@Integration
 class CodecFuzzTest {
   private static final ClientFrame.Limits LIMITS = FuzzRun.defaults().frameLimits();
 

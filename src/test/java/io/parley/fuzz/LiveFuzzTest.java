@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.edge.SessionSettings;
 import io.parley.node.Node;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The fuzz against a real node and Cassandra, once per transport, each with its own users and
  * {@link FuzzRun#LIVE_FRAMES} / 3 frames (see {@link LiveFuzz} for what is checked).
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class LiveFuzzTest {
   // The shared node's settings: the limits its answers follow.

@@ -10,6 +10,7 @@ import io.parley.metrics.Metrics;
 import io.parley.node.Node;
 import io.parley.testing.HttpFrom;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import io.parley.user.UserEntity;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.TestInstance;
  * loopback addresses of its own (127.0.x.y), so the per-address budgets of one test do not
  * spend another's.
  */
+@Integration
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestLimitsTest {
   private static final String WRONG = "wrong password";

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.node.Node;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** grafana/parley-dashboard.json only queries series that a real node's /metrics has. */
+@Integration
 @ExtendWith(TestNodes.class)
 class GrafanaDashboardTest {
   private static final Pattern METRIC = Pattern.compile("\\b(?:parley|jvm|process|system)_[a-zA-Z0-9_]+");

@@ -7,6 +7,7 @@ import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Await;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
 import java.net.URI;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** GET /metrics is scraped as Prometheus would, after real traffic, and has Parley's series. */
+@Integration
 @ExtendWith(TestNodes.class)
 class MetricsTest {
 

@@ -11,6 +11,7 @@ import io.parley.testing.Api;
 import io.parley.testing.ChildNode;
 import io.parley.testing.DeliveryChecker;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.WsClient;
 import java.net.URI;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * <p>The bound we state: after the core node is stopped, sending succeeds again within
  * {@link #RESUME_BOUND} (shard hand-off plus recovery of the entity on the other core node).
  */
+@Integration
 class ClusterTest {
   static final Duration RESUME_BOUND = Duration.ofSeconds(20);
   private static final int BEFORE = 40;

@@ -7,6 +7,7 @@ import io.parley.testing.Api;
 import io.parley.testing.ChildNode;
 import io.parley.testing.DeliveryChecker;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.WsClient;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * in history exactly once, one seq per cid, no gaps, and each device, reconnecting with its
  * cursor, converges to the full timeline.
  */
+@Integration
 class CrashRecoveryTest {
   private static final int TOTAL = 200;
   private static final int IN_FLIGHT_AT_CRASH = 60;

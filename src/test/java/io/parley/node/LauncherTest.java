@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
 import java.io.BufferedReader;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * PARLEY_CASSANDRA_CONTACT_POINTS, so it starts none): it prints where it listens, accepts a
  * hello there, and stops cleanly on a signal.
  */
+@Integration
 class LauncherTest {
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -15,6 +16,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /** Stop a node (Cassandra keeps running), start another: the timeline is intact and continues. */
+@Integration
 class RestartTest {
 
   @Test

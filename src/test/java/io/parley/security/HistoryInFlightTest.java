@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * parley.session.max-history-in-flight (4) they are refused at once, and every rid still gets
  * exactly one reply.
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class HistoryInFlightTest {
   private static final int REQUESTS = 40;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * (parley.limits.max-history-reads-in-flight): beyond it a request is `unavailable` at once, and
  * every rid still gets exactly one reply.
  */
+@Integration
 class HistoryReadsTest {
   private static final int SOCKETS = 8;
   private static final int PER_SOCKET = 4;

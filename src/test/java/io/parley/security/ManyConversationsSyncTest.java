@@ -9,6 +9,7 @@ import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Await;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * the reader's pace, not all at once (which closed such a user as a slow reader on every
  * reconnect: locked out).
  */
+@Integration
 class ManyConversationsSyncTest {
   // The node's outbox holds OUTBOX frames; the user is in GROUPS groups and catches up on one
   // entry in each, so the sync is 2 x GROUPS frames: 19 times the outbox (10,000 groups against

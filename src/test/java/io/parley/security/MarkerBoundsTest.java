@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Read markers and delivery acks beyond a conversation's last seq cannot hide later entries. */
+@Integration
 @ExtendWith(TestNodes.class)
 class MarkerBoundsTest {
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TcpClient;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A revoked token buys nothing: frames pipelined right behind its hello are never acted on,
  * because no frame after hello is served until the token's revocation state is known.
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class RevokedTokenTest {
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * The journal and snapshot tables made by an older schema.cql get today's compaction setting when
  * the schema is applied, and a table an operator tuned otherwise keeps its own (real Cassandra).
  */
+@Integration
 class SchemaUpgradeTest {
   private static final String SCRATCH = "parley_schema_upgrade_test";
   private static final String OLD_DEFAULT = "{'class': 'SizeTieredCompactionStrategy'}";

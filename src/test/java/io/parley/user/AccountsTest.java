@@ -9,11 +9,13 @@ import io.parley.auth.Tokens;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@Integration
 @ExtendWith(TestNodes.class)
 class AccountsTest {
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * changes nothing: profile text that is not well-formed Unicode (a lone UTF-16 surrogate, which
  * the user entity's journal cannot serialize). Bodies are bounded: a 1 MiB body is 413.
  */
+@Integration
 @ExtendWith(TestNodes.class)
 class IllFormedRestTest {
   // As JSON text: the escape of a lone surrogate (a Java string holding the char itself would be

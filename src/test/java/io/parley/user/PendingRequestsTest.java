@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * Friend requests are bounded on both sides (parley.user.max-pending-requests): other users
  * cannot grow a user's state and `contacts` reply without end, nor one user spray requests.
  */
+@Integration
 class PendingRequestsTest {
   private static final int MAX = 2;
 

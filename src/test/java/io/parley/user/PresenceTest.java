@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Friends see a user come online with the first device and go offline with the last one. */
+@Integration
 @ExtendWith(TestNodes.class)
 class PresenceTest {
 

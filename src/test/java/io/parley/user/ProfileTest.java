@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Profiles over REST, logout (token revocation) and the Bearer check of every REST call. */
+@Integration
 @ExtendWith(TestNodes.class)
 class ProfileTest {
   private Node node;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.node.Node;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * <p>Needs Node.js and {@code /usr/bin/chromium} ({@code .ci/run} installs both when missing):
  * without them this test fails and says how to install them; it never skips.
  */
+@Integration
 class WebClientTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * case recovered what it names is: the program checks each cold start's last seq and which
  * snapshot it started from, and fails otherwise.
  */
+@Integration
 class RecoveryBenchmarkTest {
   // Small partitions and an odd batch, so seeding and replay cross journal partitions and a
   // batch is cut at a partition boundary, as the full-size runs do.

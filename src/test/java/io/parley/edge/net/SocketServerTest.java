@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.parley.testing.Integration;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * a clean end (FIN) and a failed one (RST), and a stream that stops taking bytes holding the
  * client back instead of the node's memory.
  */
+@Integration
 class SocketServerTest {
   private static final int BUFFER = 16 * 1024;
   private static ActorSystem<Void> system;
