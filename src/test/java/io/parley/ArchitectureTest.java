@@ -12,9 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package layering of docs/architecture.md, kept: each layer uses only the ones below it.
- * The one exception left, user and conversation importing each other, is named here so that no
- * other cycle can join it unnoticed (issue 24 removes it).
+ * The package layering of docs/architecture.md, kept: each layer uses only the ones below it. The
+ * one exception left, user and conversation importing each other, is named here so that no other
+ * cycle can join it unnoticed (issue 24 removes it).
  */
 class ArchitectureTest {
   private static JavaClasses main;
@@ -31,22 +31,40 @@ class ArchitectureTest {
   void layersUseOnlyTheLayersBelow() {
     layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
-        .layer("node").definedBy("io.parley.node..")
-        .layer("http").definedBy("io.parley.http..")
-        .layer("edge").definedBy("io.parley.edge..")
-        .layer("storage").definedBy("io.parley.storage..")
-        .layer("entities").definedBy("io.parley.user..", "io.parley.conversation..")
-        .layer("push").definedBy("io.parley.push..")
+        .layer("node")
+        .definedBy("io.parley.node..")
+        .layer("http")
+        .definedBy("io.parley.http..")
+        .layer("edge")
+        .definedBy("io.parley.edge..")
+        .layer("storage")
+        .definedBy("io.parley.storage..")
+        .layer("entities")
+        .definedBy("io.parley.user..", "io.parley.conversation..")
+        .layer("push")
+        .definedBy("io.parley.push..")
         .layer("leaves")
-        .definedBy("io.parley.timeline..", "io.parley.protocol..", "io.parley.auth..", "io.parley.metrics..")
-        .layer("bench").definedBy("io.parley.bench..")
-        .whereLayer("bench").mayNotBeAccessedByAnyLayer()
-        .whereLayer("node").mayOnlyBeAccessedByLayers("bench")
-        .whereLayer("http").mayOnlyBeAccessedByLayers("node")
-        .whereLayer("edge").mayOnlyBeAccessedByLayers("http", "node")
-        .whereLayer("storage").mayOnlyBeAccessedByLayers("edge", "http", "node", "bench")
-        .whereLayer("entities").mayOnlyBeAccessedByLayers("storage", "edge", "http", "node", "bench")
-        .whereLayer("push").mayOnlyBeAccessedByLayers("entities", "edge", "http", "node", "bench")
+        .definedBy(
+            "io.parley.timeline..",
+            "io.parley.protocol..",
+            "io.parley.auth..",
+            "io.parley.metrics..")
+        .layer("bench")
+        .definedBy("io.parley.bench..")
+        .whereLayer("bench")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("node")
+        .mayOnlyBeAccessedByLayers("bench")
+        .whereLayer("http")
+        .mayOnlyBeAccessedByLayers("node")
+        .whereLayer("edge")
+        .mayOnlyBeAccessedByLayers("http", "node")
+        .whereLayer("storage")
+        .mayOnlyBeAccessedByLayers("edge", "http", "node", "bench")
+        .whereLayer("entities")
+        .mayOnlyBeAccessedByLayers("storage", "edge", "http", "node", "bench")
+        .whereLayer("push")
+        .mayOnlyBeAccessedByLayers("entities", "edge", "http", "node", "bench")
         .check(main);
   }
 
@@ -54,8 +72,10 @@ class ArchitectureTest {
   void leavesDependOnNoOtherParleyPackage() {
     for (String leaf : new String[] {"timeline", "protocol", "auth", "metrics"}) {
       noClasses()
-          .that().resideInAPackage("io.parley." + leaf + "..")
-          .should().dependOnClassesThat(
+          .that()
+          .resideInAPackage("io.parley." + leaf + "..")
+          .should()
+          .dependOnClassesThat(
               resideInAPackage("io.parley..")
                   .and(resideInAPackage("io.parley." + leaf + "..").negate())
                   .and(resideInAPackage("io.parley").negate())) // CborSerializable
@@ -66,8 +86,10 @@ class ArchitectureTest {
   @Test
   void theSocketLayerKnowsNothingOfSessions() {
     noClasses()
-        .that().resideInAPackage("io.parley.edge.net..")
-        .should().dependOnClassesThat(
+        .that()
+        .resideInAPackage("io.parley.edge.net..")
+        .should()
+        .dependOnClassesThat(
             resideInAPackage("io.parley..")
                 .and(resideInAPackage("io.parley.edge.net..").negate())
                 .and(resideInAPackage("io.parley.metrics..").negate()))
@@ -78,8 +100,10 @@ class ArchitectureTest {
   void noPackageCyclesButTheOneNamed() {
     slices()
         .matching("io.parley.(*)..")
-        .should().beFreeOfCycles()
-        .ignoreDependency(resideInAPackage("io.parley.user.."), resideInAPackage("io.parley.conversation.."))
+        .should()
+        .beFreeOfCycles()
+        .ignoreDependency(
+            resideInAPackage("io.parley.user.."), resideInAPackage("io.parley.conversation.."))
         .check(main);
   }
 }

@@ -9,9 +9,9 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Argon2id password hashes, encoded in the usual PHC string form
- * ({@code $argon2id$v=19$m=..,t=..,p=..$salt$hash}) so parameters can be raised later without
- * breaking old hashes. Deliberately slow: callers run it on the blocking dispatcher.
+ * Argon2id password hashes, encoded in the usual PHC string form ({@code
+ * $argon2id$v=19$m=..,t=..,p=..$salt$hash}) so parameters can be raised later without breaking old
+ * hashes. Deliberately slow: callers run it on the blocking dispatcher.
  */
 public final class Passwords {
   private static final int SALT_BYTES = 16;
@@ -40,7 +40,8 @@ public final class Passwords {
     random.nextBytes(salt);
     byte[] hash = derive(password, salt, memoryKib, iterations, parallelism);
     return "$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s"
-        .formatted(memoryKib, iterations, parallelism, B64.encodeToString(salt), B64.encodeToString(hash));
+        .formatted(
+            memoryKib, iterations, parallelism, B64.encodeToString(salt), B64.encodeToString(hash));
   }
 
   public boolean verify(String password, String encoded) {

@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Login tokens: HS256-signed JWTs carrying the user id and an expiry. Every node shares the
- * secret ({@code parley.auth.token-secret}), so any edge node can check a token without a lookup.
+ * Login tokens: HS256-signed JWTs carrying the user id and an expiry. Every node shares the secret
+ * ({@code parley.auth.token-secret}), so any edge node can check a token without a lookup.
  */
 public final class Tokens {
   private static final int MIN_SECRET_BYTES = 32;
@@ -44,7 +44,10 @@ public final class Tokens {
   public static Tokens from(Config config) {
     Config c = config.getConfig("parley.auth");
     return new Tokens(
-        c.getString("token-secret"), c.getDuration("token-ttl"), c.getString("issuer"), Clock.systemUTC());
+        c.getString("token-secret"),
+        c.getDuration("token-ttl"),
+        c.getString("issuer"),
+        Clock.systemUTC());
   }
 
   public record Issued(String token, Instant expiresAt) {}

@@ -32,10 +32,10 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 /**
  * The ceiling Parley's end-to-end rate is compared with: the bare persist-and-reply rate of a
  * minimal sharded {@link EventSourcedBehavior} on the same Cassandra, in this JVM, in an actor
- * system of its own (events-by-tag off, one ~200 B event per command, {@code --entities}
- * entities, {@code --outstanding} commands in flight, closed loop). No sockets, no codec, no
- * fan-out: what is left is Pekko Persistence and Cassandra. Its entities write to Parley's
- * journal table under their own persistence ids ({@code BenchCeiling|<run>-<n>}).
+ * system of its own (events-by-tag off, one ~200 B event per command, {@code --entities} entities,
+ * {@code --outstanding} commands in flight, closed loop). No sockets, no codec, no fan-out: what is
+ * left is Pekko Persistence and Cassandra. Its entities write to Parley's journal table under their
+ * own persistence ids ({@code BenchCeiling|<run>-<n>}).
  */
 final class Ceiling {
   private static final String PAYLOAD = "c".repeat(200);
@@ -87,18 +87,32 @@ final class Ceiling {
       long[] inWindow = {0};
       CompletableFuture<Long> done = new CompletableFuture<>();
       Usage usage = new Usage(java.net.http.HttpClient.newHttpClient(), o);
-      out.printf(Locale.ROOT, "Ceiling: %d entities, %d in flight, journal %s, %d s warm-up + %d s measured ...%n",
-          o.entities(), o.outstanding(), o.journal(), o.warmupSec(), o.durationSec());
+      out.printf(
+          Locale.ROOT,
+          "Ceiling: %d entities, %d in flight, journal %s, %d s warm-up + %d s measured ...%n",
+          o.entities(),
+          o.outstanding(),
+          o.journal(),
+          o.warmupSec(),
+          o.durationSec());
       ActorRef<DriverMsg> driver =
-          system.systemActorOf(driver(entities, latency, window, inWindow, done), "ceiling-driver",
+          system.systemActorOf(
+              driver(entities, latency, window, inWindow, done),
+              "ceiling-driver",
               org.apache.pekko.actor.typed.Props.empty());
-      Progress progress = Progress.start(() -> {
-        if (!o.quiet()) {
-          double p99 = latency.drainP99Ms();
-          out.printf(Locale.ROOT, "[%4ds] %d persisted in the window so far, p99 %.1f ms%n",
-              (System.nanoTime() - window.start()) / 1_000_000_000L, inWindow[0], Double.isNaN(p99) ? 0 : p99);
-        }
-      });
+      Progress progress =
+          Progress.start(
+              () -> {
+                if (!o.quiet()) {
+                  double p99 = latency.drainP99Ms();
+                  out.printf(
+                      Locale.ROOT,
+                      "[%4ds] %d persisted in the window so far, p99 %.1f ms%n",
+                      (System.nanoTime() - window.start()) / 1_000_000_000L,
+                      inWindow[0],
+                      Double.isNaN(p99) ? 0 : p99);
+                }
+              });
       Thread.sleep(Math.max(0, (window.measuredFrom() - System.nanoTime()) / 1_000_000));
       usage.start();
       done.get(o.warmupSec() + o.durationSec() + 120L, TimeUnit.SECONDS);
@@ -107,8 +121,15 @@ final class Ceiling {
       driver.tell(Stop.INSTANCE);
       double rate = inWindow[0] / (double) o.durationSec();
       Latencies.Summary summary = Latencies.Summary.of(latency.total());
-      out.printf(Locale.ROOT, "Ceiling: %.0f events/s persisted and replied, p50 %.1f ms, p99 %.1f ms, max %.1f ms; cores: this JVM %s, cassandra %s%n",
-          rate, summary.p50(), summary.p99(), summary.max(), resources.get("bench_cores"), resources.get("cassandra_cores"));
+      out.printf(
+          Locale.ROOT,
+          "Ceiling: %.0f events/s persisted and replied, p50 %.1f ms, p99 %.1f ms, max %.1f ms; cores: this JVM %s, cassandra %s%n",
+          rate,
+          summary.p50(),
+          summary.p99(),
+          summary.max(),
+          resources.get("bench_cores"),
+          resources.get("cassandra_cores"));
       return new Result(rate, summary, resources);
     }
   }
@@ -119,7 +140,9 @@ final class Ceiling {
    */
   record Stack(ActorSystem<Void> system, EntityRef<Persist>[] entities) implements AutoCloseable {
     static Stack start(Options o) throws Exception {
-      Config parley = ParleyConfig.load(ConfigFactory.parseMap(Map.of("parley.cassandra.contact-points", o.cassandra())));
+      Config parley =
+          ParleyConfig.load(
+              ConfigFactory.parseMap(Map.of("parley.cassandra.contact-points", o.cassandra())));
       // How long Parley waits for Cassandra, for the schema and for the first write alike.
       Duration timeout = parley.getDuration("parley.cassandra.connect-timeout");
       if (!"inmem".equals(o.journal())) {
@@ -142,10 +165,17 @@ final class Ceiling {
     /** One command first, so a journal that cannot write fails the run here, not 100,000 times. */
     private void firstWrite(Duration timeout, String cassandra) throws Exception {
       try {
-        entities[0].<Ack>ask(replyTo -> new Persist(System.nanoTime(), replyTo), timeout).toCompletableFuture().get();
+        entities[0]
+            .<Ack>ask(replyTo -> new Persist(System.nanoTime(), replyTo), timeout)
+            .toCompletableFuture()
+            .get();
       } catch (ExecutionException e) {
-        throw new IllegalStateException("the first command was not persisted within " + timeout.toSeconds()
-            + " s (see the journal errors above): is Cassandra up at " + cassandra + " (--cassandra HOST:PORT)?",
+        throw new IllegalStateException(
+            "the first command was not persisted within "
+                + timeout.toSeconds()
+                + " s (see the journal errors above): is Cassandra up at "
+                + cassandra
+                + " (--cassandra HOST:PORT)?",
             e.getCause());
       }
     }
@@ -162,10 +192,13 @@ final class Ceiling {
     String run = Users.runPrefix();
     EntityTypeKey<Persist> key = EntityTypeKey.create(Persist.class, "BenchCeiling");
     ClusterSharding sharding = ClusterSharding.get(system);
-    sharding.init(Entity.of(key, ctx -> entity(PersistenceId.of("BenchCeiling", run + "-" + ctx.getEntityId()))));
+    sharding.init(
+        Entity.of(
+            key, ctx -> entity(PersistenceId.of("BenchCeiling", run + "-" + ctx.getEntityId()))));
     @SuppressWarnings("unchecked")
     EntityRef<Persist>[] entities = new EntityRef[count];
-    for (int i = 0; i < entities.length; i++) entities[i] = sharding.entityRefFor(key, Integer.toString(i));
+    for (int i = 0; i < entities.length; i++)
+      entities[i] = sharding.entityRefFor(key, Integer.toString(i));
     return entities;
   }
 
@@ -180,20 +213,34 @@ final class Ceiling {
       public CommandHandler<Persist, Happened, Long> commandHandler() {
         return newCommandHandlerBuilder()
             .forAnyState()
-            .onCommand(Persist.class, cmd -> Effect().persist(new Happened(PAYLOAD)).thenReply(cmd.replyTo(), s -> new Ack(cmd.sentNanos())))
+            .onCommand(
+                Persist.class,
+                cmd ->
+                    Effect()
+                        .persist(new Happened(PAYLOAD))
+                        .thenReply(cmd.replyTo(), s -> new Ack(cmd.sentNanos())))
             .build();
       }
 
       @Override
       public EventHandler<Long, Happened> eventHandler() {
-        return newEventHandlerBuilder().forAnyState().onEvent(Happened.class, (s, e) -> s + 1).build();
+        return newEventHandlerBuilder()
+            .forAnyState()
+            .onEvent(Happened.class, (s, e) -> s + 1)
+            .build();
       }
     };
   }
 
-  /** Keeps {@code outstanding} commands in flight, each reply sending the next, until the window ends. */
+  /**
+   * Keeps {@code outstanding} commands in flight, each reply sending the next, until the window
+   * ends.
+   */
   private Behavior<DriverMsg> driver(
-      EntityRef<Persist>[] entities, Latencies latency, Window window, long[] inWindow,
+      EntityRef<Persist>[] entities,
+      Latencies latency,
+      Window window,
+      long[] inWindow,
       CompletableFuture<Long> done) {
     return Behaviors.setup(
         ctx -> {
@@ -238,7 +285,9 @@ final class Ceiling {
             "pekko.cluster.jmx.enabled = off",
             "pekko.actor.serialization-bindings { \"io.parley.CborSerializable\" = jackson-cbor }",
             "pekko.persistence.journal.plugin = "
-                + (inmem ? "pekko.persistence.journal.inmem" : "pekko.persistence.cassandra.journal"),
+                + (inmem
+                    ? "pekko.persistence.journal.inmem"
+                    : "pekko.persistence.cassandra.journal"),
             "pekko.persistence.snapshot-store.plugin = pekko.persistence.snapshot-store.local",
             "pekko.persistence.snapshot-store.local.dir = target/bench/ceiling-snapshots",
             "pekko.persistence.cassandra.events-by-tag.enabled = off",
@@ -249,6 +298,8 @@ final class Ceiling {
             "datastax-java-driver.basic.load-balancing-policy.local-datacenter = datacenter1",
             "datastax-java-driver.advanced.reconnect-on-init = true",
             "datastax-java-driver.advanced.connection.max-requests-per-connection = 8192");
-    return ConfigFactory.parseString(settings).withFallback(ConfigFactory.defaultReference()).resolve();
+    return ConfigFactory.parseString(settings)
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
   }
 }

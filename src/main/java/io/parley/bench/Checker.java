@@ -10,16 +10,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Lost, duplicated and out-of-order check on every run (docs/protocol.md section 3), in the manner
- * of the test suite's DeliveryChecker but sized for millions of messages: flat arrays by
- * message number instead of sets of keys.
+ * of the test suite's DeliveryChecker but sized for millions of messages: flat arrays by message
+ * number instead of sets of keys.
  *
  * <p>Per socket and conversation the seqs of {@code msg} frames must rise by one each time: a
- * repeat is a duplicate delivery, a lower seq is out of order, a skipped seq is a gap. Per
- * message: a {@code sent} ack and every delivery must carry the same seq (else the message was
- * stored twice); every acked message must reach every other socket of its conversation that
- * stayed open (else it is undelivered); and, with the history check, the stored timeline must
- * hold it at its acked seq (else it is lost). Sends answered by an error or not at all are not
- * losses: nothing was promised.
+ * repeat is a duplicate delivery, a lower seq is out of order, a skipped seq is a gap. Per message:
+ * a {@code sent} ack and every delivery must carry the same seq (else the message was stored
+ * twice); every acked message must reach every other socket of its conversation that stayed open
+ * (else it is undelivered); and, with the history check, the stored timeline must hold it at its
+ * acked seq (else it is lost). Sends answered by an error or not at all are not losses: nothing was
+ * promised.
  */
 final class Checker {
   private static final int EXAMPLES = 10;
@@ -47,26 +47,44 @@ final class Checker {
     this.setupSeq = Map.copyOf(setupSeq);
   }
 
-  /** A msg frame reached a socket (client number {@code socket}, signed in as user): check its order there. */
+  /**
+   * A msg frame reached a socket (client number {@code socket}, signed in as user): check its order
+   * there.
+   */
   void delivered(int socket, String user, String conv, long seq) {
-    Track t = tracks.get(socket).computeIfAbsent(conv, c -> new Track(setupSeq.getOrDefault(c, 0L)));
+    Track t =
+        tracks.get(socket).computeIfAbsent(conv, c -> new Track(setupSeq.getOrDefault(c, 0L)));
     if (seq <= setupSeq.getOrDefault(conv, 0L)) return;
     if (seq == t.last) {
       duplicateDeliveries.increment();
       example("socket " + user + "/" + socket + " got seq " + seq + " of " + conv + " twice");
     } else if (seq < t.last) {
       outOfOrder.increment();
-      example("socket " + user + "/" + socket + " got seq " + seq + " after " + t.last + " in " + conv);
+      example(
+          "socket " + user + "/" + socket + " got seq " + seq + " after " + t.last + " in " + conv);
     } else {
       if (seq > t.last + 1) {
         gaps.add(seq - t.last - 1);
-        example("socket " + user + "/" + socket + " skipped " + conv + " seqs " + (t.last + 1) + ".." + (seq - 1));
+        example(
+            "socket "
+                + user
+                + "/"
+                + socket
+                + " skipped "
+                + conv
+                + " seqs "
+                + (t.last + 1)
+                + ".."
+                + (seq - 1));
       }
       t.last = seq;
     }
   }
 
-  /** The highest seq socket number {@code socket} got in order in conv (what a cumulative ack may say). */
+  /**
+   * The highest seq socket number {@code socket} got in order in conv (what a cumulative ack may
+   * say).
+   */
   long last(int socket, String conv) {
     Track t = tracks.get(socket).get(conv);
     return t == null ? 0 : t.last;
@@ -108,7 +126,12 @@ final class Checker {
       boolean historyChecked,
       List<String> examples) {
     boolean ok() {
-      return lost == 0 && undelivered == 0 && duplicated == 0 && duplicateDeliveries == 0 && outOfOrder == 0 && gaps == 0;
+      return lost == 0
+          && undelivered == 0
+          && duplicated == 0
+          && duplicateDeliveries == 0
+          && outOfOrder == 0
+          && gaps == 0;
     }
 
     Map<String, Object> toMap() {

@@ -5,23 +5,26 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Whether the node under test (or its Cassandra) started so recently that its first minutes
- * would be measured instead of Parley: a JVM minutes old still compiles its hot paths, and on
- * 2 cores a node a minute old refused thousands of sends at 1,000 msgs/s that it carried with a
- * p99 of 2 ms later (docs/benchmarks.md, "The hot shape at a glance"). With {@code --node-warmup auto}
- * (the default) such a node first gets an unreported warm-up step.
+ * Whether the node under test (or its Cassandra) started so recently that its first minutes would
+ * be measured instead of Parley: a JVM minutes old still compiles its hot paths, and on 2 cores a
+ * node a minute old refused thousands of sends at 1,000 msgs/s that it carried with a p99 of 2 ms
+ * later (docs/benchmarks.md, "The hot shape at a glance"). With {@code --node-warmup auto} (the
+ * default) such a node first gets an unreported warm-up step.
  */
 final class ColdStart {
   /** A process younger than this counts as cold. */
   static final double YOUNG_SECONDS = 300;
+
   /**
-   * A find-max on processes younger than this came out at half of what the same processes
-   * reached 12 minutes later, twice (docs/benchmarks.md, "The hot shape at a glance"); past the
-   * warm-up, their first quarter of an hour is still not their steady state.
+   * A find-max on processes younger than this came out at half of what the same processes reached
+   * 12 minutes later, twice (docs/benchmarks.md, "The hot shape at a glance"); past the warm-up,
+   * their first quarter of an hour is still not their steady state.
    */
   static final double SETTLED_SECONDS = 900;
+
   /** The warm-up a cold node gets when --node-warmup is auto. */
   static final int AUTO_WARMUP_SECONDS = 60;
+
   /** --node-warmup auto. */
   static final int AUTO = -1;
 
@@ -40,7 +43,8 @@ final class ColdStart {
       if (node >= 0) parts.add("the node is " + age(node) + " old");
       if (cassandra >= 0) parts.add("Cassandra " + age(cassandra));
       return String.join(", ", parts)
-          + String.format(Locale.ROOT,
+          + String.format(
+              Locale.ROOT,
               ": a find-max on processes under %.0f minutes old has come out at half of their later"
                   + " maximum on a 2-core box (docs/benchmarks.md); repeat it once both have run a while",
               SETTLED_SECONDS / 60);
@@ -59,8 +63,10 @@ final class ColdStart {
 
     String describe() {
       List<String> parts = new ArrayList<>();
-      if (under(node, YOUNG_SECONDS)) parts.add(String.format(Locale.ROOT, "the node started %.0f s ago", node));
-      if (under(cassandra, YOUNG_SECONDS)) parts.add(String.format(Locale.ROOT, "Cassandra %.0f s ago", cassandra));
+      if (under(node, YOUNG_SECONDS))
+        parts.add(String.format(Locale.ROOT, "the node started %.0f s ago", node));
+      if (under(cassandra, YOUNG_SECONDS))
+        parts.add(String.format(Locale.ROOT, "Cassandra %.0f s ago", cassandra));
       return String.join(" and ", parts);
     }
   }

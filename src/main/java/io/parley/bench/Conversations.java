@@ -6,14 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** A scenario's conversations on sockets past hello: direct pairs, groups, and who sends into which. */
+/**
+ * A scenario's conversations on sockets past hello: direct pairs, groups, and who sends into which.
+ */
 final class Conversations {
   private Conversations() {}
 
-  /** The first {@code perConv} members of each conversation, each with the conversation it sends into. */
-  static List<Map.Entry<LoadClient, String>> senders(Map<String, List<LoadClient>> members, int perConv) {
+  /**
+   * The first {@code perConv} members of each conversation, each with the conversation it sends
+   * into.
+   */
+  static List<Map.Entry<LoadClient, String>> senders(
+      Map<String, List<LoadClient>> members, int perConv) {
     List<Map.Entry<LoadClient, String>> senders = new ArrayList<>();
-    members.forEach((conv, ms) -> ms.subList(0, perConv).forEach(c -> senders.add(Map.entry(c, conv))));
+    members.forEach(
+        (conv, ms) -> ms.subList(0, perConv).forEach(c -> senders.add(Map.entry(c, conv))));
     return senders;
   }
 
@@ -22,7 +29,10 @@ final class Conversations {
     Map<String, List<LoadClient>> members = new LinkedHashMap<>();
     for (int p = 0; p < clients.size() / 2; p++) {
       LoadClient a = clients.get(2 * p), b = clients.get(2 * p + 1);
-      String conv = a.user.compareTo(b.user) < 0 ? "d:" + a.user + ":" + b.user : "d:" + b.user + ":" + a.user;
+      String conv =
+          a.user.compareTo(b.user) < 0
+              ? "d:" + a.user + ":" + b.user
+              : "d:" + b.user + ":" + a.user;
       members.put(conv, List.of(a, b));
     }
     return members;
@@ -30,9 +40,9 @@ final class Conversations {
 
   /**
    * One post per conversation before any step: a direct conversation's first post makes both
-   * members' user entities list it, which at thousands of sends per second would otherwise land
-   * in the first step's opening seconds (sends refused by the node's send gate) and measure the
-   * cold start instead of the rate. The entries are seq 1, left out of the checks.
+   * members' user entities list it, which at thousands of sends per second would otherwise land in
+   * the first step's opening seconds (sends refused by the node's send gate) and measure the cold
+   * start instead of the rate. The entries are seq 1, left out of the checks.
    */
   static void prime(Map<String, List<LoadClient>> members) throws Exception {
     Map<String, CompletableFuture<Frame>> sent = new LinkedHashMap<>();
@@ -40,11 +50,15 @@ final class Conversations {
         (conv, ms) ->
             sent.put(
                 conv,
-                ms.get(0).request("send", ",\"conv\":\"" + conv + "\",\"cid\":\"setup\",\"body\":\"setup\"")));
+                ms.get(0)
+                    .request(
+                        "send",
+                        ",\"conv\":\"" + conv + "\",\"cid\":\"setup\",\"body\":\"setup\"")));
     for (var e : sent.entrySet()) {
       Frame reply = members.get(e.getKey()).get(0).answer(e.getValue(), "answer to the setup post");
       if (!"sent".equals(reply.type()) || reply.seq() != 1) {
-        throw new IllegalStateException("setup post in " + e.getKey() + " (expected sent with seq 1): " + reply.raw());
+        throw new IllegalStateException(
+            "setup post in " + e.getKey() + " (expected sent with seq 1): " + reply.raw());
       }
     }
   }
@@ -55,13 +69,17 @@ final class Conversations {
     for (int g = 0; g < clients.size() / k; g++) {
       List<LoadClient> group = clients.subList(g * k, (g + 1) * k);
       StringBuilder list = new StringBuilder();
-      for (int i = 1; i < k; i++) list.append(i > 1 ? "," : "").append('"').append(group.get(i).user).append('"');
+      for (int i = 1; i < k; i++)
+        list.append(i > 1 ? "," : "").append('"').append(group.get(i).user).append('"');
       LoadClient owner = group.get(0);
       Frame created =
           owner.answer(
-              owner.request("create", ",\"kind\":\"group\",\"title\":\"bench " + g + "\",\"members\":[" + list + "]"),
+              owner.request(
+                  "create",
+                  ",\"kind\":\"group\",\"title\":\"bench " + g + "\",\"members\":[" + list + "]"),
               "answer to create");
-      if (!"created".equals(created.type())) throw new IllegalStateException("create group: " + created.raw());
+      if (!"created".equals(created.type()))
+        throw new IllegalStateException("create group: " + created.raw());
       members.put(created.conv(), List.copyOf(group));
     }
     return members;

@@ -3,9 +3,9 @@ package io.parley.bench;
 import java.util.Optional;
 
 /**
- * A process's cost per message between two /proc samples: CPU microseconds (user + system, and
- * each apart) and context switches. CPU time, not wall time: on a shared box a process that
- * waited for a core costs nothing while it waited.
+ * A process's cost per message between two /proc samples: CPU microseconds (user + system, and each
+ * apart) and context switches. CPU time, not wall time: on a shared box a process that waited for a
+ * core costs nothing while it waited.
  *
  * @param contextSwitches per message; -1 when the threads' counts could not be read
  */

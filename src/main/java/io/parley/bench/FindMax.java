@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Steps the offered rate up ({@code --start-rate}, {@code --step}) until a step is not
- * sustainable (p99 send→delivered above the bound, any error, or the offered rate not achieved),
- * then bisects twice between the last good and the first bad rate. The checker runs on every
- * step; a step it fails ends the search at once.
+ * Steps the offered rate up ({@code --start-rate}, {@code --step}) until a step is not sustainable
+ * (p99 send→delivered above the bound, any error, or the offered rate not achieved), then bisects
+ * twice between the last good and the first bad rate. The checker runs on every step; a step it
+ * fails ends the search at once.
  */
 final class FindMax {
   interface Stepper {

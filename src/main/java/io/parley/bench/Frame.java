@@ -6,20 +6,29 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * The top-level scalar fields of a server frame that the load tool looks at, read with a
- * streaming parser (no tree per frame: at tens of thousands of frames a second the client's
- * CPU is the server's CPU on one box). Nested values are skipped; {@code raw} keeps the text
- * for the few frames that need a full read (history pages).
+ * The top-level scalar fields of a server frame that the load tool looks at, read with a streaming
+ * parser (no tree per frame: at tens of thousands of frames a second the client's CPU is the
+ * server's CPU on one box). Nested values are skipped; {@code raw} keeps the text for the few
+ * frames that need a full read (history pages).
  */
 record Frame(
-    String type, String rid, String conv, long seq, String from, String cid, String code, long heartbeatMs, String raw) {
+    String type,
+    String rid,
+    String conv,
+    long seq,
+    String from,
+    String cid,
+    String code,
+    long heartbeatMs,
+    String raw) {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   static Frame parse(String text) {
     String type = null, rid = null, conv = null, from = null, cid = null, code = null;
     long seq = -1, heartbeat = 0;
     try (JsonParser p = FACTORY.createParser(text)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) return new Frame("?", null, null, -1, null, null, null, 0, text);
+      if (p.nextToken() != JsonToken.START_OBJECT)
+        return new Frame("?", null, null, -1, null, null, null, 0, text);
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken value = p.nextToken();

@@ -9,12 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The stored timeline is the truth: after a step, page each conversation's history over the
- * protocol ({@code history} with {@code after}, 200 a page) across the seqs the step's acks
- * named, and check every acked (cid, seq) is stored there, once. An acked message that is not
- * stored at its seq is lost; a cid stored at two seqs is duplicated.
+ * protocol ({@code history} with {@code after}, 200 a page) across the seqs the step's acks named,
+ * and check every acked (cid, seq) is stored there, once. An acked message that is not stored at
+ * its seq is lost; a cid stored at two seqs is duplicated.
  *
- * <p>History reads the Cassandra journal directly, so with an in-memory journal every message
- * would look lost: run those with {@code --history-check off}.
+ * <p>History reads the Cassandra journal directly, so with an in-memory journal every message would
+ * look lost: run those with {@code --history-check off}.
  */
 final class HistoryCheck {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,17 +35,22 @@ final class HistoryCheck {
             range[1] = Math.max(range[1], seq);
           });
       if (acked.isEmpty()) continue;
-      LoadClient reader = conv.getValue().stream().filter(c -> !c.closed()).findFirst().orElse(null);
-      if (reader == null) throw new IllegalStateException("no open socket left to read " + conv.getKey());
+      LoadClient reader =
+          conv.getValue().stream().filter(c -> !c.closed()).findFirst().orElse(null);
+      if (reader == null)
+        throw new IllegalStateException("no open socket left to read " + conv.getKey());
       Map<Long, String> stored = new HashMap<>();
       Map<String, Long> seqOfCid = new HashMap<>();
       long after = range[0] - 1;
       while (after < range[1]) {
         Frame page =
             reader
-                .request("history", ",\"conv\":\"" + conv.getKey() + "\",\"after\":" + after + ",\"limit\":" + PAGE)
+                .request(
+                    "history",
+                    ",\"conv\":\"" + conv.getKey() + "\",\"after\":" + after + ",\"limit\":" + PAGE)
                 .get(60, TimeUnit.SECONDS);
-        if (!"history".equals(page.type())) throw new IllegalStateException("history: " + page.raw());
+        if (!"history".equals(page.type()))
+          throw new IllegalStateException("history: " + page.raw());
         JsonNode tree = JSON.readTree(page.raw());
         JsonNode messages = tree.path("messages");
         for (JsonNode m : messages) {
@@ -58,7 +63,15 @@ final class HistoryCheck {
           Long other = seqOfCid.putIfAbsent(cid, seq);
           if (other != null && other != seq) {
             duplicated++;
-            checker.example("history of " + conv.getKey() + " holds cid " + cid + " at " + other + " and " + seq);
+            checker.example(
+                "history of "
+                    + conv.getKey()
+                    + " holds cid "
+                    + cid
+                    + " at "
+                    + other
+                    + " and "
+                    + seq);
           }
         }
         if (messages.isEmpty() || !tree.path("has_more").asBoolean(false)) break;
@@ -67,8 +80,15 @@ final class HistoryCheck {
         if (!a.getValue().equals(stored.get(a.getKey()))) {
           lost++;
           if (lost <= 3) {
-            checker.example("acked " + a.getValue() + " at seq " + a.getKey() + " of " + conv.getKey()
-                + " but history holds " + stored.get(a.getKey()));
+            checker.example(
+                "acked "
+                    + a.getValue()
+                    + " at seq "
+                    + a.getKey()
+                    + " of "
+                    + conv.getKey()
+                    + " but history holds "
+                    + stored.get(a.getKey()));
           }
         }
       }

@@ -12,11 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Many idle devices on Parley's raw TCP transport (4-byte big-endian length + UTF-8 JSON) or on
- * its WebSocket (masked text frames after an upgrade request), cheap on the client:
- * non-blocking channels on one selector thread. Each socket binds its
- * local address itself, so when one source address runs out of ephemeral ports the next
- * (127.0.0.2, 127.0.0.3, ...) takes over: that is what the JDK WebSocket client cannot do.
+ * Many idle devices on Parley's raw TCP transport (4-byte big-endian length + UTF-8 JSON) or on its
+ * WebSocket (masked text frames after an upgrade request), cheap on the client: non-blocking
+ * channels on one selector thread. Each socket binds its local address itself, so when one source
+ * address runs out of ephemeral ports the next (127.0.0.2, 127.0.0.3, ...) takes over: that is what
+ * the JDK WebSocket client cannot do.
  */
 final class IdleSockets implements AutoCloseable {
   private final InetSocketAddress target;
@@ -36,7 +36,8 @@ final class IdleSockets implements AutoCloseable {
   volatile long heartbeatMs;
   volatile String lastError = "";
 
-  IdleSockets(InetSocketAddress target, boolean webSocket, int sources, int capacity) throws IOException {
+  IdleSockets(InetSocketAddress target, boolean webSocket, int sources, int capacity)
+      throws IOException {
     this.target = target;
     this.webSocket = webSocket;
     this.channels = new SocketChannel[capacity];
@@ -60,8 +61,8 @@ final class IdleSockets implements AutoCloseable {
   }
 
   /**
-   * Opens one socket and sends hello. Returns false when no source address has a port left or
-   * the process is out of file descriptors ({@link #lastError} says which).
+   * Opens one socket and sends hello. Returns false when no source address has a port left or the
+   * process is out of file descriptors ({@link #lastError} says which).
    */
   boolean connect(String token, String device) throws IOException {
     if (count == channels.length) return false;
@@ -101,7 +102,9 @@ final class IdleSockets implements AutoCloseable {
     }
   }
 
-  /** Sends a ping on every {@code every}-th socket starting at {@code offset} (a slice per tick). */
+  /**
+   * Sends a ping on every {@code every}-th socket starting at {@code offset} (a slice per tick).
+   */
   void ping(int offset, int every) {
     int n = count;
     for (int i = offset; i < n; i += every) {
@@ -130,7 +133,10 @@ final class IdleSockets implements AutoCloseable {
 
   private void write(SocketChannel ch, String json) throws IOException {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer frame = webSocket ? WebSocketWire.maskedTextFrame(bytes) : ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).flip();
+    ByteBuffer frame =
+        webSocket
+            ? WebSocketWire.maskedTextFrame(bytes)
+            : ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).flip();
     // A frame this small fits the socket's send buffer; a full buffer is retried briefly.
     for (int spins = 0; frame.hasRemaining() && spins < 1000; spins++) ch.write(frame);
   }
@@ -168,7 +174,8 @@ final class IdleSockets implements AutoCloseable {
       buf.flip();
       if (webSocket) readWebSocketFrames(buf);
       else readTcpFrames(buf);
-      state.partial = buf.hasRemaining() ? ByteBuffer.allocate(buf.remaining()).put(buf).flip() : null;
+      state.partial =
+          buf.hasRemaining() ? ByteBuffer.allocate(buf.remaining()).put(buf).flip() : null;
     } catch (IOException e) {
       errors.incrementAndGet();
       key.cancel();
@@ -193,9 +200,12 @@ final class IdleSockets implements AutoCloseable {
 
   /** Server frames are unmasked and whole (Parley never fragments); close frames are counted. */
   private void readWebSocketFrames(ByteBuffer buf) {
-    int close = WebSocketWire.readFrames(buf, (opcode, payload) -> {
-      if (opcode == 1) onFrame(Frame.parse(new String(payload, StandardCharsets.UTF_8)));
-    });
+    int close =
+        WebSocketWire.readFrames(
+            buf,
+            (opcode, payload) -> {
+              if (opcode == 1) onFrame(Frame.parse(new String(payload, StandardCharsets.UTF_8)));
+            });
     if (close >= 0) closedByServer.incrementAndGet();
   }
 

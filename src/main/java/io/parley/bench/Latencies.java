@@ -5,9 +5,9 @@ import org.HdrHistogram.Recorder;
 
 /**
  * One latency series (e.g. send→delivered) in microseconds: recorded wait-free from the client's
- * callback threads into an HdrHistogram {@link Recorder}, and drained once a second by the
- * step ({@link LoadRun}), which keeps the last second apart (its p99 for the progress line and
- * the per-second record) and the total.
+ * callback threads into an HdrHistogram {@link Recorder}, and drained once a second by the step
+ * ({@link LoadRun}), which keeps the last second apart (its p99 for the progress line and the
+ * per-second record) and the total.
  */
 final class Latencies {
   private static final long MAX_MICROS = 3_600_000_000L;
@@ -40,7 +40,8 @@ final class Latencies {
   }
 
   /** p50, p90, p99, p99.9 and max of a histogram, in milliseconds. */
-  record Summary(long count, double p50, double p90, double p99, double p999, double max, double mean) {
+  record Summary(
+      long count, double p50, double p90, double p99, double p999, double max, double mean) {
     static Summary of(Histogram h) {
       return new Summary(
           h.getTotalCount(),

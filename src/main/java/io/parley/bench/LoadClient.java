@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One device's WebSocket ({@code parley.v1.json}) on the tool's {@link WebSocketWire}: frames
- * arrive on its selector thread; {@link #send} writes on the caller's thread and never blocks
- * on a full socket (the wire keeps the rest in order).
+ * arrive on its selector thread; {@link #send} writes on the caller's thread and never blocks on a
+ * full socket (the wire keeps the rest in order).
  */
 final class LoadClient {
   /** Receives every frame, on the wire's selector thread; {@code atNanos} is its arrival. */
@@ -25,9 +25,9 @@ final class LoadClient {
   }
 
   /**
-   * How long setup waits for the node's answer to one request (hello, create, join, a priming
-   * post) before the run fails, and for the setup entries' pushes before it notes the missing
-   * ones: only bounds a wait on an unresponsive node, no result depends on it.
+   * How long setup waits for the node's answer to one request (hello, create, join, a priming post)
+   * before the run fails, and for the setup entries' pushes before it notes the missing ones: only
+   * bounds a wait on an unresponsive node, no result depends on it.
    */
   static final long SETUP_REPLY_SECONDS = 30;
 
@@ -38,8 +38,10 @@ final class LoadClient {
   private final Map<String, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
   private final CompletableFuture<Frame> welcome = new CompletableFuture<>();
   private final CompletableFuture<Frame> synced = new CompletableFuture<>();
+
   /** msg frames this socket received, and delivery acks it wrote, over its life. */
   final LongAdder msgsReceived = new LongAdder();
+
   final LongAdder acksSent = new LongAdder();
   private volatile Handler handler;
   private volatile boolean closed;
@@ -51,7 +53,8 @@ final class LoadClient {
     this.user = user;
   }
 
-  static LoadClient connect(WebSocketWire wire, String host, int port, int index, String user) throws IOException {
+  static LoadClient connect(WebSocketWire wire, String host, int port, int index, String user)
+      throws IOException {
     LoadClient client = new LoadClient(index, user);
     client.socket =
         wire.open(
@@ -74,24 +77,33 @@ final class LoadClient {
   Frame hello(String token, String device) throws Exception {
     send("{\"type\":\"hello\",\"token\":\"" + token + "\",\"device\":\"" + device + "\"}");
     Frame w = answer(welcome, "welcome");
-    if (!"welcome".equals(w.type())) throw new IllegalStateException(user + ": hello answered " + w.raw());
+    if (!"welcome".equals(w.type()))
+      throw new IllegalStateException(user + ": hello answered " + w.raw());
     answer(synced, "synced");
     return w;
   }
 
   /**
-   * Waits for a setup reply; a timeout becomes an error that says which socket and what to check
-   * (a bare TimeoutException said neither).
+   * Waits for a setup reply; a timeout becomes an error that says which socket and what to check (a
+   * bare TimeoutException said neither).
    */
   Frame answer(CompletableFuture<Frame> reply, String what) throws Exception {
     try {
       return reply.get(SETUP_REPLY_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new IllegalStateException(
-          "setting up: no " + what + " within " + SETUP_REPLY_SECONDS + " s on socket " + index + " (user " + user
+          "setting up: no "
+              + what
+              + " within "
+              + SETUP_REPLY_SECONDS
+              + " s on socket "
+              + index
+              + " (user "
+              + user
               + "); the node may be overloaded or stalled: check its log and /metrics, or set up fewer sockets");
     } catch (ExecutionException e) {
-      throw new IllegalStateException("setting up: no " + what + " on socket " + index + ": " + e.getCause().getMessage());
+      throw new IllegalStateException(
+          "setting up: no " + what + " on socket " + index + ": " + e.getCause().getMessage());
     }
   }
 
@@ -105,7 +117,8 @@ final class LoadClient {
 
   /** A cumulative delivery ack: this device holds every entry of conv up to seq. */
   void ack(String conv, long seq) {
-    if (write("{\"type\":\"ack\",\"conv\":\"" + conv + "\",\"seq\":" + seq + "}")) acksSent.increment();
+    if (write("{\"type\":\"ack\",\"conv\":\"" + conv + "\",\"seq\":" + seq + "}"))
+      acksSent.increment();
   }
 
   void handler(Handler handler) {
@@ -125,7 +138,8 @@ final class LoadClient {
     CompletableFuture<Frame> reply = new CompletableFuture<>();
     pending.put(rid, reply);
     send("{\"type\":\"" + type + "\",\"rid\":\"" + rid + "\"" + body + "}");
-    if (closed && pending.remove(rid) != null) reply.completeExceptionally(new IllegalStateException("socket closed"));
+    if (closed && pending.remove(rid) != null)
+      reply.completeExceptionally(new IllegalStateException("socket closed"));
     return reply;
   }
 

@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * One measured step at one offered rate: sends go out open loop ({@link OpenLoop}) round-robin
- * over the topology's sending slots, for warm-up plus duration; then the run waits (at most
- * {@code --drain}) for every reply and push, and judges the step. Message n carries cid and rid
- * {@code <step>.<n>}, so every reply, error and push maps back to its intended send time.
+ * One measured step at one offered rate: sends go out open loop ({@link OpenLoop}) round-robin over
+ * the topology's sending slots, for warm-up plus duration; then the run waits (at most {@code
+ * --drain}) for every reply and push, and judges the step. Message n carries cid and rid {@code
+ * <step>.<n>}, so every reply, error and push maps back to its intended send time.
  */
 final class LoadRun implements LoadClient.Handler {
   final String tag;
@@ -56,7 +56,8 @@ final class LoadRun implements LoadClient.Handler {
     this.tag = tag;
     this.rate = rate;
     this.body = "x".repeat(Math.max(1, o.bodyBytes()));
-    this.total = (int) Math.min(Integer.MAX_VALUE - 8, Math.floor(rate * (o.warmupSec() + o.durationSec())));
+    this.total =
+        (int) Math.min(Integer.MAX_VALUE - 8, Math.floor(rate * (o.warmupSec() + o.durationSec())));
     this.intended = new AtomicLongArray(total);
     this.ackSeq = new AtomicLongArray(total);
     this.deliveredSeq = new AtomicLongArray(total);
@@ -64,8 +65,8 @@ final class LoadRun implements LoadClient.Handler {
   }
 
   /**
-   * Sends the step's messages on the calling thread, then waits for the stragglers;
-   * {@code onWindow} hears the step's clock before the first send.
+   * Sends the step's messages on the calling thread, then waits for the stragglers; {@code
+   * onWindow} hears the step's clock before the first send.
    */
   void run(Consumer<Window> onWindow, Consumer<LoadRun> everySecond) {
     window = Window.openLoop(o.warmupSec(), o.durationSec());
@@ -111,7 +112,8 @@ final class LoadRun implements LoadClient.Handler {
   }
 
   private boolean settled() {
-    return acked.sum() + errored.sum() >= dispatched.sum() && deliveries.sum() >= expectedDeliveries.sum();
+    return acked.sum() + errored.sum() >= dispatched.sum()
+        && deliveries.sum() >= expectedDeliveries.sum();
   }
 
   private void send(long n, long due) {
@@ -125,8 +127,16 @@ final class LoadRun implements LoadClient.Handler {
     }
     String cid = tag + "." + n;
     slot.client()
-        .send("{\"type\":\"send\",\"rid\":\"" + cid + "\",\"conv\":\"" + slot.conv() + "\",\"cid\":\"" + cid
-            + "\",\"body\":\"" + body + "\"}");
+        .send(
+            "{\"type\":\"send\",\"rid\":\""
+                + cid
+                + "\",\"conv\":\""
+                + slot.conv()
+                + "\",\"cid\":\""
+                + cid
+                + "\",\"body\":\""
+                + body
+                + "\"}");
   }
 
   @Override
@@ -200,7 +210,10 @@ final class LoadRun implements LoadClient.Handler {
 
   /** The message number in a cid or rid of this step, or -1. */
   private int number(String id) {
-    if (id == null || !id.startsWith(tag) || id.length() <= tag.length() + 1 || id.charAt(tag.length()) != '.') {
+    if (id == null
+        || !id.startsWith(tag)
+        || id.length() <= tag.length() + 1
+        || id.charAt(tag.length()) != '.') {
       return -1;
     }
     try {
@@ -252,7 +265,9 @@ final class LoadRun implements LoadClient.Handler {
     return m;
   }
 
-  /** Judges the step: per message from the arrays; the stored history when {@code history} is given. */
+  /**
+   * Judges the step: per message from the arrays; the stored history when {@code history} is given.
+   */
   Checker.Verdict verdict(HistoryCheck.Result history) {
     long sentCount = dispatched.sum();
     long unanswered = 0, undelivered = 0;
@@ -265,8 +280,18 @@ final class LoadRun implements LoadClient.Handler {
       if (deliveredCount.get(n) < slot.recipients()) {
         undelivered++;
         if (undelivered <= 3) {
-          checker.example("cid " + tag + "." + n + " (seq " + a + ") reached " + deliveredCount.get(n) + " of "
-              + slot.recipients() + " sockets");
+          checker.example(
+              "cid "
+                  + tag
+                  + "."
+                  + n
+                  + " (seq "
+                  + a
+                  + ") reached "
+                  + deliveredCount.get(n)
+                  + " of "
+                  + slot.recipients()
+                  + " sockets");
         }
       }
     }
@@ -296,7 +321,8 @@ final class LoadRun implements LoadClient.Handler {
     long sentCount = dispatched.sum();
     for (int n = 0; n < sentCount; n++) {
       long a = ackSeq.get(n);
-      if (a > 0 && t.slots.get(n % t.slots.size()).conv().equals(conv)) each.accept(a, tag + "." + n);
+      if (a > 0 && t.slots.get(n % t.slots.size()).conv().equals(conv))
+        each.accept(a, tag + "." + n);
     }
   }
 

@@ -6,10 +6,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Open-loop pacing, corrected for coordinated omission: message n is due at {@code start + n/rate}
- * whatever happened to the ones before it, and its latency is counted from that intended time.
- * When the sender falls behind (a stall, a GC pause, a full socket), the late messages go out at
- * once, back to back, and each still carries its own intended time, so the stall shows in the
- * percentiles instead of silently lowering the offered rate.
+ * whatever happened to the ones before it, and its latency is counted from that intended time. When
+ * the sender falls behind (a stall, a GC pause, a full socket), the late messages go out at once,
+ * back to back, and each still carries its own intended time, so the stall shows in the percentiles
+ * instead of silently lowering the offered rate.
  */
 final class OpenLoop {
   /** Sends message n, which was due at {@code intendedNanos} (System.nanoTime scale). */
@@ -49,7 +49,10 @@ final class OpenLoop {
     stopped = true;
   }
 
-  /** Sends messages 0 .. count-1 on the calling thread, each at (or as soon as possible after) its time. */
+  /**
+   * Sends messages 0 .. count-1 on the calling thread, each at (or as soon as possible after) its
+   * time.
+   */
   void run(long count, Sender sender) {
     for (long n = 0; n < count && !stopped; ) {
       long due = intended(n);

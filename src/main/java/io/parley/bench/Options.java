@@ -149,11 +149,14 @@ record Options(
             num(a, "duration", 20),
             num(a, "warmup", 5),
             // Many quiet conversations by default, as users have them; hot keeps the old 50.
-            num(a, "pairs", switch (scenario) {
-              case "hot" -> 50;
-              case "mixed" -> 500;
-              default -> 1000;
-            }),
+            num(
+                a,
+                "pairs",
+                switch (scenario) {
+                  case "hot" -> 50;
+                  case "mixed" -> 500;
+                  default -> 1000;
+                }),
             num(a, "groups", mixed ? 100 : 10),
             num(a, "group-size", mixed ? 8 : 10),
             num(a, "group-senders", 0),
@@ -186,18 +189,22 @@ record Options(
             Path.of(str(a, "out", "target/bench")),
             str(a, "label", ""),
             flags.contains("quiet"));
-    if (!a.isEmpty()) throw new IllegalArgumentException("unknown option --" + a.keySet().iterator().next());
-    if (!List.of("direct", "mixed", "group", "room", "hot", "idle", "ceiling").contains(o.scenario)) {
+    if (!a.isEmpty())
+      throw new IllegalArgumentException("unknown option --" + a.keySet().iterator().next());
+    if (!List.of("direct", "mixed", "group", "room", "hot", "idle", "ceiling")
+        .contains(o.scenario)) {
       throw new IllegalArgumentException("unknown scenario " + o.scenario);
     }
     // The ceiling's own default is closed loop; a rate, rates or --find-max pace it instead.
     if (o.rate == -1 && !o.scenario.equals("ceiling")) {
       // Sends per second that a default setup carries without hitting the per-socket limit.
-      o = o.withRate(switch (o.scenario) {
-        case "group" -> 200;
-        case "room" -> 10;
-        default -> 1000;
-      });
+      o =
+          o.withRate(
+              switch (o.scenario) {
+                case "group" -> 200;
+                case "room" -> 10;
+                default -> 1000;
+              });
     }
     if ((o.rate <= 0 && o.rate != -1) || o.durationSec <= 0 || o.warmupSec < 0) {
       throw new IllegalArgumentException("--rate and --duration must be > 0, --warmup >= 0");
@@ -225,10 +232,45 @@ record Options(
   /** The same options at another rate and timing. */
   Options with(double newRate, int newWarmupSec, int newDurationSec) {
     return new Options(
-        scenario, host, port, tcpPort, newRate, newDurationSec, newWarmupSec, pairs, groups, groupSize,
-        groupSenders, listeners, roomSenders, sockets, socketsPerUser, sources, idleWebSocket, bodyBytes, findMax,
-        withCeiling, repeat, rates, nodeWarmupSec, startRate, step, maxRate, boundMs, drainSec, historyCheck,
-        ackIntervalMs, acksEach, entities, outstanding, cassandra, journal, nodePid, out, label, quiet);
+        scenario,
+        host,
+        port,
+        tcpPort,
+        newRate,
+        newDurationSec,
+        newWarmupSec,
+        pairs,
+        groups,
+        groupSize,
+        groupSenders,
+        listeners,
+        roomSenders,
+        sockets,
+        socketsPerUser,
+        sources,
+        idleWebSocket,
+        bodyBytes,
+        findMax,
+        withCeiling,
+        repeat,
+        rates,
+        nodeWarmupSec,
+        startRate,
+        step,
+        maxRate,
+        boundMs,
+        drainSec,
+        historyCheck,
+        ackIntervalMs,
+        acksEach,
+        entities,
+        outstanding,
+        cassandra,
+        journal,
+        nodePid,
+        out,
+        label,
+        quiet);
   }
 
   private static int nodeWarmup(String value) {
@@ -268,7 +310,8 @@ record Options(
       try {
         rates.add(Double.parseDouble(r.strip()));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--rates needs numbers separated by commas, not " + list);
+        throw new IllegalArgumentException(
+            "--rates needs numbers separated by commas, not " + list);
       }
     }
     return List.copyOf(rates);

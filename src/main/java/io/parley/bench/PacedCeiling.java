@@ -21,8 +21,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * from its intended time, judged by the same p99 bound as the load. The closed-loop ceiling keeps
  * hundreds of writes in flight and answers "how many events a second at all"; Parley's
  * conversations write one or two at a time, and this answers what Pekko Persistence and Cassandra
- * alone hold on this box in that shape. Runs when the ceiling scenario gets {@code --rate},
- * {@code --rates} or {@code --find-max}.
+ * alone hold on this box in that shape. Runs when the ceiling scenario gets {@code --rate}, {@code
+ * --rates} or {@code --find-max}.
  */
 final class PacedCeiling {
   private final Options o;
@@ -39,14 +39,22 @@ final class PacedCeiling {
       ActorSystem<Void> system = stack.system();
       EntityRef<Ceiling.Persist>[] entities = stack.entities();
       Usage usage = new Usage(HttpClient.newHttpClient(), o);
-      out.printf(Locale.ROOT, "Ceiling, paced: %d entities, journal %s, open loop, latency from each command's intended time%n",
-          o.entities(), o.journal());
+      out.printf(
+          Locale.ROOT,
+          "Ceiling, paced: %d entities, journal %s, open loop, latency from each command's intended time%n",
+          o.entities(),
+          o.journal());
       List<Double> rates = o.rates().isEmpty() ? List.of(o.rate()) : o.rates();
       // The measured JVM is this one, new at every run: auto always warms it.
-      int warmup = o.nodeWarmupSec() == ColdStart.AUTO ? ColdStart.AUTO_WARMUP_SECONDS : o.nodeWarmupSec();
+      int warmup =
+          o.nodeWarmupSec() == ColdStart.AUTO ? ColdStart.AUTO_WARMUP_SECONDS : o.nodeWarmupSec();
       if (warmup > 0) {
         double rate = o.findMax() ? o.startRate() : rates.get(0);
-        out.printf(Locale.ROOT, "-- warming this JVM up: %d s at %.0f events/s, not reported (--node-warmup 0 skips it)%n", warmup, rate);
+        out.printf(
+            Locale.ROOT,
+            "-- warming this JVM up: %d s at %.0f events/s, not reported (--node-warmup 0 skips it)%n",
+            warmup,
+            rate);
         step(system, entities, usage, "w", rate, o.with(rate, warmup, 1));
       }
       FindMax.Stepper stepper = (tag, rate) -> step(system, entities, usage, tag, rate, o);
@@ -61,12 +69,18 @@ final class PacedCeiling {
         for (double rate : rates) steps.add(stepper.step("s" + i++, rate));
       }
       out.println();
-      out.println("Both latency columns are persist->reply, from the intended time; msgs/s are events persisted and replied;"
-          + " node us/msg is this JVM's.");
+      out.println(
+          "Both latency columns are persist->reply, from the intended time; msgs/s are events persisted and replied;"
+              + " node us/msg is this JVM's.");
       out.print(Report.table(steps));
       if (o.findMax()) {
-        out.printf(Locale.ROOT, "Max sustainable rate of the bare stack (p99 <= %.0f ms, all answered): %s%n",
-            o.boundMs(), best == null ? "none of the steps" : String.format(Locale.ROOT, "%.0f events/s", best.offeredRate()));
+        out.printf(
+            Locale.ROOT,
+            "Max sustainable rate of the bare stack (p99 <= %.0f ms, all answered): %s%n",
+            o.boundMs(),
+            best == null
+                ? "none of the steps"
+                : String.format(Locale.ROOT, "%.0f events/s", best.offeredRate()));
       }
       Map<String, Object> report = Report.header("ceiling", o.label(), started);
       report.put("mode", "paced");
@@ -79,7 +93,13 @@ final class PacedCeiling {
       if (o.findMax()) report.put("max_sustainable", best == null ? null : best.toMap(o.boundMs()));
       String name = Report.fileName("ceiling");
       Path json = Report.writeJson(o.out(), name, report);
-      Path html = Chart.write(o.out(), name, "Parley bench: ceiling, paced (" + o.entities() + " entities)", steps, o.boundMs());
+      Path html =
+          Chart.write(
+              o.out(),
+              name,
+              "Parley bench: ceiling, paced (" + o.entities() + " entities)",
+              steps,
+              o.boundMs());
       out.println("JSON:  " + json);
       out.println("Chart: " + html);
       return 0;
@@ -87,10 +107,20 @@ final class PacedCeiling {
   }
 
   private StepResult step(
-      ActorSystem<Void> system, EntityRef<Ceiling.Persist>[] entities, Usage usage, String tag, double rate, Options timing)
+      ActorSystem<Void> system,
+      EntityRef<Ceiling.Persist>[] entities,
+      Usage usage,
+      String tag,
+      double rate,
+      Options timing)
       throws Exception {
-    out.printf(Locale.ROOT, "-- step %s: %.0f events/s offered, %d s warm-up + %d s measured%n",
-        tag, rate, timing.warmupSec(), timing.durationSec());
+    out.printf(
+        Locale.ROOT,
+        "-- step %s: %.0f events/s offered, %d s warm-up + %d s measured%n",
+        tag,
+        rate,
+        timing.warmupSec(),
+        timing.durationSec());
     Window window = Window.openLoop(timing.warmupSec(), timing.durationSec());
     long start = window.start();
     Latencies latency = new Latencies();
@@ -124,8 +154,12 @@ final class PacedCeiling {
               if (!Double.isNaN(p99)) secondP99s.add(p99);
               long now = answered.sum();
               if (!o.quiet()) {
-                out.printf(Locale.ROOT, "[%4ds] rate %7.0f/s  persisted and replied %7d/s  p99 %s ms%n",
-                    (System.nanoTime() - start) / 1_000_000_000L, rate, now - last[0],
+                out.printf(
+                    Locale.ROOT,
+                    "[%4ds] rate %7.0f/s  persisted and replied %7d/s  p99 %s ms%n",
+                    (System.nanoTime() - start) / 1_000_000_000L,
+                    rate,
+                    now - last[0],
                     Double.isNaN(p99) ? "   -  " : String.format(Locale.ROOT, "%6.1f", p99));
               }
               last[0] = now;
@@ -136,7 +170,10 @@ final class PacedCeiling {
     StepCpu cpu = StepCpu.sample(window, ProcessHandle.current().pid(), usage.cassandraPid);
     usage.start();
     try {
-      loop.run(count, (n, due) -> entities[(int) (n % entities.length)].tell(new Ceiling.Persist(due, replyTo)));
+      loop.run(
+          count,
+          (n, due) ->
+              entities[(int) (n % entities.length)].tell(new Ceiling.Persist(due, replyTo)));
       long drainUntil = System.nanoTime() + o.drainSec() * 1_000_000_000L;
       while (answered.sum() < count && System.nanoTime() < drainUntil) Thread.sleep(20);
     } finally {
@@ -148,15 +185,36 @@ final class PacedCeiling {
     long unanswered = count - answered.sum();
     Map<String, Long> errors = unanswered > 0 ? Map.of("unanswered", unanswered) : Map.of();
     Checker.Verdict verdict =
-        new Checker.Verdict(count, answered.sum(), 0, unanswered, 0, 0, 0, 0, 0, 0, 0, false, List.of());
+        new Checker.Verdict(
+            count, answered.sum(), 0, unanswered, 0, 0, 0, 0, 0, 0, 0, false, List.of());
     Latencies.Summary summary = Latencies.Summary.of(latency.total());
     double perSecond = answeredInWindow.sum() / (double) timing.durationSec();
     StepResult r =
-        new StepResult(tag, rate, perSecond, perSecond, summary, summary, errors, Map.of(), verdict, resources,
-            cpu.cost(answeredInWindow.sum(), answeredInWindow.sum()), List.copyOf(secondP99s));
-    out.printf(Locale.ROOT, "   %s: %.1f events/s, p99 persist->reply %.1f ms (over %.0f ms in %d of %d s), unanswered %d, cores: this JVM %s, cassandra %s%n",
-        tag, perSecond, summary.p99(), o.boundMs(), r.secondsOverBound(o.boundMs()), secondP99s.size(), unanswered,
-        resources.get("ceiling_jvm_cores"), resources.get("cassandra_cores"));
+        new StepResult(
+            tag,
+            rate,
+            perSecond,
+            perSecond,
+            summary,
+            summary,
+            errors,
+            Map.of(),
+            verdict,
+            resources,
+            cpu.cost(answeredInWindow.sum(), answeredInWindow.sum()),
+            List.copyOf(secondP99s));
+    out.printf(
+        Locale.ROOT,
+        "   %s: %.1f events/s, p99 persist->reply %.1f ms (over %.0f ms in %d of %d s), unanswered %d, cores: this JVM %s, cassandra %s%n",
+        tag,
+        perSecond,
+        summary.p99(),
+        o.boundMs(),
+        r.secondsOverBound(o.boundMs()),
+        secondP99s.size(),
+        unanswered,
+        resources.get("ceiling_jvm_cores"),
+        resources.get("cassandra_cores"));
     return r;
   }
 }

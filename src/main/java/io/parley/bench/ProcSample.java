@@ -8,9 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One reading of a process (or of one of its threads) from /proc: CPU time by mode from
- * {@code stat} (utime, stime), and each thread's context switches (voluntary plus involuntary)
- * from {@code task/<tid>/status}.
+ * One reading of a process (or of one of its threads) from /proc: CPU time by mode from {@code
+ * stat} (utime, stime), and each thread's context switches (voluntary plus involuntary) from {@code
+ * task/<tid>/status}.
  *
  * @param switchesByThread per thread id; empty when they could not be read
  */
@@ -31,16 +31,17 @@ record ProcSample(double userSeconds, double systemSeconds, Map<Long, Long> swit
     try {
       String[] f = ProcStats.statFields(dir);
       double ticks = ProcStats.TICKS_PER_SECOND;
-      return new ProcSample(Long.parseLong(f[11]) / ticks, Long.parseLong(f[12]) / ticks, switches(dir));
+      return new ProcSample(
+          Long.parseLong(f[11]) / ticks, Long.parseLong(f[12]) / ticks, switches(dir));
     } catch (IOException | RuntimeException e) {
       return UNREADABLE;
     }
   }
 
   /**
-   * Context switches between two samples, summed thread by thread: a thread born in between
-   * counts from zero. A thread that ended in between is lost with what it switched in the window
-   * (/proc keeps no count of dead threads), so this is a floor. -1 when either side has none.
+   * Context switches between two samples, summed thread by thread: a thread born in between counts
+   * from zero. A thread that ended in between is lost with what it switched in the window (/proc
+   * keeps no count of dead threads), so this is a floor. -1 when either side has none.
    */
   static long switchesBetween(ProcSample before, ProcSample after) {
     if (before.switchesByThread.isEmpty() || after.switchesByThread.isEmpty()) return -1;
@@ -52,8 +53,8 @@ record ProcSample(double userSeconds, double systemSeconds, Map<Long, Long> swit
   }
 
   /**
-   * A process's own {@code status} counts its main thread only, so each thread is read from
-   * {@code task/}; a thread's directory has no {@code task/} and is read itself.
+   * A process's own {@code status} counts its main thread only, so each thread is read from {@code
+   * task/}; a thread's directory has no {@code task/} and is read itself.
    */
   private static Map<Long, Long> switches(Path dir) {
     Map<Long, Long> byThread = new HashMap<>();
@@ -79,7 +80,8 @@ record ProcSample(double userSeconds, double systemSeconds, Map<Long, Long> swit
       long sum = 0;
       int found = 0;
       for (String line : Files.readAllLines(status)) {
-        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+        if (line.startsWith("voluntary_ctxt_switches:")
+            || line.startsWith("nonvoluntary_ctxt_switches:")) {
           sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
           found++;
         }

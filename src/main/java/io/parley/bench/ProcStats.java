@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * What the load tool can see of the processes under test on the same Linux box: which process
- * listens on a port (the node, Cassandra), its resident memory and CPU time from /proc, the
- * load average, and sums of series from a node's Prometheus {@code /metrics}.
+ * listens on a port (the node, Cassandra), its resident memory and CPU time from /proc, the load
+ * average, and sums of series from a node's Prometheus {@code /metrics}.
  */
 public final class ProcStats {
   static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -25,14 +25,15 @@ public final class ProcStats {
 
   /**
    * The box's count of connections dropped because a listening socket's accept queue was full
-   * ({@code TcpExt ListenOverflows} in /proc/net/netstat), or -1 where it cannot be read. Each
-   * such drop costs the connecting client a SYN retry, 1 s or more.
+   * ({@code TcpExt ListenOverflows} in /proc/net/netstat), or -1 where it cannot be read. Each such
+   * drop costs the connecting client a SYN retry, 1 s or more.
    */
   public static long listenOverflows() {
     try {
       List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
       for (int i = 0; i + 1 < lines.size(); i++) {
-        if (!lines.get(i).startsWith("TcpExt:") || !lines.get(i + 1).startsWith("TcpExt:")) continue;
+        if (!lines.get(i).startsWith("TcpExt:") || !lines.get(i + 1).startsWith("TcpExt:"))
+          continue;
         List<String> names = List.of(lines.get(i).trim().split("\\s+"));
         String[] values = lines.get(i + 1).trim().split("\\s+");
         int at = names.indexOf("ListenOverflows");
@@ -54,7 +55,9 @@ public final class ProcStats {
         for (String line : Files.readAllLines(p)) {
           String[] f = line.trim().split("\\s+");
           // local_address is HEXIP:HEXPORT; state 0A is LISTEN.
-          if (f.length > 9 && f[3].equals("0A") && f[1].endsWith(":" + String.format("%04X", port))) {
+          if (f.length > 9
+              && f[3].equals("0A")
+              && f[1].endsWith(":" + String.format("%04X", port))) {
             inode = f[9];
             break;
           }
@@ -122,7 +125,8 @@ public final class ProcStats {
   static double ageSeconds(long pid) {
     if (pid <= 0) return -1;
     try {
-      double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).trim().split(" ")[0]);
+      double uptime =
+          Double.parseDouble(Files.readString(Path.of("/proc/uptime")).trim().split(" ")[0]);
       String[] f = statFields(Path.of("/proc", Long.toString(pid)));
       return uptime - Long.parseLong(f[19]) / TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
@@ -157,7 +161,10 @@ public final class ProcStats {
     }
   }
 
-  /** The sum of all samples of a series; {@code series} is a name or a regex ending before the value. */
+  /**
+   * The sum of all samples of a series; {@code series} is a name or a regex ending before the
+   * value.
+   */
   static double sum(String text, String series) {
     Matcher m = Pattern.compile("(?m)^" + series + "(\\{[^}]*})? ([0-9.eE+-]+|NaN)$").matcher(text);
     double total = 0;

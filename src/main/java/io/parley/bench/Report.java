@@ -14,32 +14,70 @@ import java.util.Map;
 
 /** The terminal table, the JSON file and (through {@link Chart}) the HTML chart of a run. */
 final class Report {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Report() {}
 
   static String table(List<StepResult> steps) {
     StringBuilder s = new StringBuilder();
-    String block = String.format(Locale.ROOT, "%6s %6s %6s %7s %7s", "p50", "p90", "p99", "p99.9", "max");
-    String cpu = String.format(Locale.ROOT, "%11s %11s %15s %9s", "node us/msg", "cass us/msg", "node usr/sys us", "ctxsw/msg");
-    s.append(String.format(Locale.ROOT, "%-6s %8s %9s %10s | %-35s | %-35s | %-49s | %-6s %s%n",
-        "", "", "", "", "send->sent (ms)", "send->delivered (ms)", "CPU per message (measured seconds)", "", ""));
-    s.append(String.format(Locale.ROOT, "%-6s %8s %9s %10s | %s | %s | %s | %-6s %s%n",
-        "step", "offered", "msgs/s", "deliv/s", block, block, cpu, "check", "errors"));
+    String block =
+        String.format(Locale.ROOT, "%6s %6s %6s %7s %7s", "p50", "p90", "p99", "p99.9", "max");
+    String cpu =
+        String.format(
+            Locale.ROOT,
+            "%11s %11s %15s %9s",
+            "node us/msg",
+            "cass us/msg",
+            "node usr/sys us",
+            "ctxsw/msg");
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "%-6s %8s %9s %10s | %-35s | %-35s | %-49s | %-6s %s%n",
+            "",
+            "",
+            "",
+            "",
+            "send->sent (ms)",
+            "send->delivered (ms)",
+            "CPU per message (measured seconds)",
+            "",
+            ""));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "%-6s %8s %9s %10s | %s | %s | %s | %-6s %s%n",
+            "step",
+            "offered",
+            "msgs/s",
+            "deliv/s",
+            block,
+            block,
+            cpu,
+            "check",
+            "errors"));
     for (StepResult r : steps) {
       s.append(
           String.format(
               Locale.ROOT,
               "%-6s %8.0f %9.1f %10.1f | %s | %s | %s | %-6s %s%n",
-              r.tag(), r.offeredRate(), r.msgsPerSecond(), r.deliveriesPerSecond(),
-              percentiles(r.sendToSent()), percentiles(r.sendToDelivered()), r.cpu().cells(),
-              r.verdict().ok() ? "ok" : "FAILED", r.errors().isEmpty() ? "-" : r.errors()));
+              r.tag(),
+              r.offeredRate(),
+              r.msgsPerSecond(),
+              r.deliveriesPerSecond(),
+              percentiles(r.sendToSent()),
+              percentiles(r.sendToDelivered()),
+              r.cpu().cells(),
+              r.verdict().ok() ? "ok" : "FAILED",
+              r.errors().isEmpty() ? "-" : r.errors()));
     }
     return s.toString();
   }
 
   private static String percentiles(Latencies.Summary l) {
-    return String.format(Locale.ROOT, "%6.1f %6.1f %6.1f %7.1f %7.1f", l.p50(), l.p90(), l.p99(), l.p999(), l.max());
+    return String.format(
+        Locale.ROOT, "%6.1f %6.1f %6.1f %7.1f %7.1f", l.p50(), l.p90(), l.p99(), l.p999(), l.max());
   }
 
   /** The fields every report starts with; {@code started} is when the run began. */
@@ -59,7 +97,9 @@ final class Report {
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.put("memory_mb", firstNumber("/proc/meminfo", "MemTotal:") / 1024);
     m.put("cpu", firstLine("/proc/cpuinfo", "model name"));
-    m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    m.put(
+        "jdk",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     m.put("note", "Cassandra, the node and this load tool share this one machine");
     return m;
@@ -74,7 +114,10 @@ final class Report {
   }
 
   static String fileName(String scenario) {
-    return "bench-" + scenario + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    return "bench-"
+        + scenario
+        + "-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
   }
 
   private static long firstNumber(String file, String prefix) {

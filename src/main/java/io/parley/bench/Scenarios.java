@@ -18,15 +18,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Sets up the conversations of a scenario with fresh users (one run prefix), one socket per
- * device, every socket past {@code synced} before the first send:
+ * Sets up the conversations of a scenario with fresh users (one run prefix), one socket per device,
+ * every socket past {@code synced} before the first send:
  *
  * <ul>
  *   <li>{@code direct} (and {@code hot}, its old shape of few busy pairs): P pairs, one direct
  *       conversation each; both members send.
- *   <li>{@code group}: G groups of K members, created by member 0; the first N members of each
- *       send (all K by default, which spreads the per-socket send rate; each entry fans out to
- *       the K - 1 others).
+ *   <li>{@code group}: G groups of K members, created by member 0; the first N members of each send
+ *       (all K by default, which spreads the per-socket send rate; each entry fans out to the K - 1
+ *       others).
  *   <li>{@code mixed}: both of the above on users of their own, half the sends each.
  *   <li>{@code room}: one room {@code r:<prefix>}; L listening sockets (several devices per
  *       listening user, {@code --sockets-per-user}) and S senders of their own, all joined.
@@ -61,14 +61,15 @@ final class Scenarios implements AutoCloseable {
   }
 
   /**
-   * From the first welcome to the end of the run, every socket past its hello pings three times
-   * per {@code heartbeat_ms} the node named, as a real client does: the node closes a socket
-   * silent for two heartbeats (room listeners send nothing else), and a big setup lasts longer.
+   * From the first welcome to the end of the run, every socket past its hello pings three times per
+   * {@code heartbeat_ms} the node named, as a real client does: the node closes a socket silent for
+   * two heartbeats (room listeners send nothing else), and a big setup lasts longer.
    */
   private void startPings(long heartbeatMs) {
     if (heartbeatMs <= 0 || !pinging.compareAndSet(false, true)) return;
     long every = Math.max(1, heartbeatMs / 3);
-    pinger.scheduleWithFixedDelay(() -> opened.forEach(c -> c.send(PING)), every, every, TimeUnit.MILLISECONDS);
+    pinger.scheduleWithFixedDelay(
+        () -> opened.forEach(c -> c.send(PING)), every, every, TimeUnit.MILLISECONDS);
   }
 
   Topology setup() throws Exception {
@@ -110,7 +111,8 @@ final class Scenarios implements AutoCloseable {
     Map<String, List<LoadClient>> members = Conversations.groups(clients, o.groupSize());
     Topology t = new Topology(groupsDescription(), false, clients, members);
     pushes.settle(t, members);
-    Conversations.senders(members, o.sendersPerGroup()).forEach(s -> t.sender(s.getKey(), s.getValue()));
+    Conversations.senders(members, o.sendersPerGroup())
+        .forEach(s -> t.sender(s.getKey(), s.getValue()));
     return t;
   }
 
@@ -120,23 +122,35 @@ final class Scenarios implements AutoCloseable {
    */
   private Topology mixed() throws Exception {
     int directSockets = 2 * o.pairs();
-    List<LoadClient> clients = connect(users.create(prefix, directSockets + o.groups() * o.groupSize()));
+    List<LoadClient> clients =
+        connect(users.create(prefix, directSockets + o.groups() * o.groupSize()));
     SetupPushes pushes = new SetupPushes(clients);
     Map<String, List<LoadClient>> direct = Conversations.pairs(clients.subList(0, directSockets));
-    Map<String, List<LoadClient>> groups = Conversations.groups(clients.subList(directSockets, clients.size()), o.groupSize());
+    Map<String, List<LoadClient>> groups =
+        Conversations.groups(clients.subList(directSockets, clients.size()), o.groupSize());
     Conversations.prime(direct);
     Map<String, List<LoadClient>> members = new LinkedHashMap<>(direct);
     members.putAll(groups);
     Topology t =
-        new Topology(o.pairs() + " pairs and " + groupsDescription() + "; half the sends each", false, clients, members);
+        new Topology(
+            o.pairs() + " pairs and " + groupsDescription() + "; half the sends each",
+            false,
+            clients,
+            members);
     pushes.settle(t, members);
-    SendShape.halfAndHalf(Conversations.senders(direct, 2), Conversations.senders(groups, o.sendersPerGroup()))
+    SendShape.halfAndHalf(
+            Conversations.senders(direct, 2), Conversations.senders(groups, o.sendersPerGroup()))
         .forEach(s -> t.sender(s.getKey(), s.getValue()));
     return t;
   }
 
   private String groupsDescription() {
-    return o.groups() + " groups of " + o.groupSize() + ", " + o.sendersPerGroup() + " senders each";
+    return o.groups()
+        + " groups of "
+        + o.groupSize()
+        + ", "
+        + o.sendersPerGroup()
+        + " senders each";
   }
 
   private Topology room() throws Exception {
@@ -151,11 +165,15 @@ final class Scenarios implements AutoCloseable {
     for (int i = 0; i < clients.size(); i++) {
       LoadClient c = clients.get(i);
       Frame joined = c.answer(c.request("join", ",\"conv\":\"" + conv + "\""), "answer to join");
-      if (!"ok".equals(joined.type())) throw new IllegalStateException("join room: " + joined.raw());
+      if (!"ok".equals(joined.type()))
+        throw new IllegalStateException("join room: " + joined.raw());
       progress(i + 1, clients.size(), "sockets joined the room");
     }
     Topology t =
-        new Topology(o.listeners() + " listeners, " + o.roomSenders() + " senders in one room", true, clients,
+        new Topology(
+            o.listeners() + " listeners, " + o.roomSenders() + " senders in one room",
+            true,
+            clients,
             Map.of(conv, clients));
     clients.subList(o.listeners(), clients.size()).forEach(c -> t.sender(c, conv));
     return t;

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How a scenario spreads its sends over sockets, known before any socket opens: the busiest
- * sending socket's share of all sends. The node's default limit is per socket (20 sends/s,
- * burst 50), so a run whose busiest socket goes above it measures refusals, not the node.
+ * How a scenario spreads its sends over sockets, known before any socket opens: the busiest sending
+ * socket's share of all sends. The node's default limit is per socket (20 sends/s, burst 50), so a
+ * run whose busiest socket goes above it measures refusals, not the node.
  */
 final class SendShape {
   /** Sends per second per socket that stay clear of the node's default 20/s (bursts included). */
@@ -15,7 +15,9 @@ final class SendShape {
 
   private SendShape() {}
 
-  /** The busiest sending socket's fraction of all sends, as {@link Scenarios} lays out the slots. */
+  /**
+   * The busiest sending socket's fraction of all sends, as {@link Scenarios} lays out the slots.
+   */
   static double busiestShare(Options o) {
     return switch (o.scenario()) {
       case "direct", "hot" -> 1.0 / (2 * o.pairs());
@@ -32,9 +34,9 @@ final class SendShape {
   }
 
   /**
-   * One send of {@code a} then one of {@code b}, over the longer of the two, the shorter one
-   * going round again: half the sends each, whatever the counts. The shorter list's first
-   * senders then send twice as often as its others (at most), as some conversations are busier.
+   * One send of {@code a} then one of {@code b}, over the longer of the two, the shorter one going
+   * round again: half the sends each, whatever the counts. The shorter list's first senders then
+   * send twice as often as its others (at most), as some conversations are busier.
    */
   static <T> List<T> halfAndHalf(List<T> a, List<T> b) {
     int half = Math.max(a.size(), b.size());
@@ -58,10 +60,18 @@ final class SendShape {
     if (highest <= limitRate) return null;
     String what =
         o.findMax()
-            ? String.format(Locale.ROOT, "find-max may step past %.0f msgs/s, where the busiest sending socket"
-                + " sends more than ~%.0f/s", limitRate, SAFE_PER_SOCKET)
-            : String.format(Locale.ROOT, "at %.0f msgs/s the busiest sending socket sends %.1f/s, more than ~%.0f/s",
-                highest, highest * share, SAFE_PER_SOCKET);
+            ? String.format(
+                Locale.ROOT,
+                "find-max may step past %.0f msgs/s, where the busiest sending socket"
+                    + " sends more than ~%.0f/s",
+                limitRate,
+                SAFE_PER_SOCKET)
+            : String.format(
+                Locale.ROOT,
+                "at %.0f msgs/s the busiest sending socket sends %.1f/s, more than ~%.0f/s",
+                highest,
+                highest * share,
+                SAFE_PER_SOCKET);
     return what
         + ": too close to the node's default send limit (parley.limits.send-rate 20/s, burst 50). A node"
         + " started with its defaults refuses those sends (rate_limited); to measure the node rather than"

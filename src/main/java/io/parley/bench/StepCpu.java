@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The node's and Cassandra's CPU per message over a step's measured seconds: /proc is sampled
- * when the window opens and when it closes, so the warm-up and the drain, whose sends the
- * step's msgs/s does not count, stay out of both halves of the division.
+ * The node's and Cassandra's CPU per message over a step's measured seconds: /proc is sampled when
+ * the window opens and when it closes, so the warm-up and the drain, whose sends the step's msgs/s
+ * does not count, stay out of both halves of the division.
  */
 final class StepCpu {
   /**
@@ -23,7 +23,8 @@ final class StepCpu {
       Optional<CpuPerMessage> cassandra,
       Optional<CpuPerMessage> nodePerDelivery,
       Optional<CpuPerMessage> cassandraPerDelivery) {
-    static final Cost NONE = new Cost(0, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    static final Cost NONE =
+        new Cost(0, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     /** Flat keys for the step's resources in the JSON; -1 where there is no figure. */
     Map<String, Object> toMap() {
@@ -43,11 +44,15 @@ final class StepCpu {
 
     /** The table's cells: node us/msg, cass us/msg, node usr/sys us, ctxsw/msg ("-": no figure). */
     String cells() {
-      return String.format(Locale.ROOT, "%11s %11s %15s %9s",
+      return String.format(
+          Locale.ROOT,
+          "%11s %11s %15s %9s",
           node.map(c -> fmt(c.cpuUs())).orElse("-"),
           cassandra.map(c -> fmt(c.cpuUs())).orElse("-"),
           node.map(c -> fmt(c.userUs()) + "/" + fmt(c.systemUs())).orElse("-"),
-          node.filter(c -> c.contextSwitches() >= 0).map(c -> String.format(Locale.ROOT, "%.2f", c.contextSwitches())).orElse("-"));
+          node.filter(c -> c.contextSwitches() >= 0)
+              .map(c -> String.format(Locale.ROOT, "%.2f", c.contextSwitches()))
+              .orElse("-"));
     }
 
     private static String fmt(double us) {
@@ -59,13 +64,16 @@ final class StepCpu {
     }
 
     private static double switches(Optional<CpuPerMessage> c) {
-      return c.filter(x -> x.contextSwitches() >= 0).map(x -> Math.round(x.contextSwitches() * 100) / 100.0).orElse(-1.0);
+      return c.filter(x -> x.contextSwitches() >= 0)
+          .map(x -> Math.round(x.contextSwitches() * 100) / 100.0)
+          .orElse(-1.0);
     }
   }
 
   private final Thread thread;
   private volatile ProcSample nodeFrom = ProcSample.UNREADABLE, nodeTo = ProcSample.UNREADABLE;
-  private volatile ProcSample cassandraFrom = ProcSample.UNREADABLE, cassandraTo = ProcSample.UNREADABLE;
+  private volatile ProcSample cassandraFrom = ProcSample.UNREADABLE,
+      cassandraTo = ProcSample.UNREADABLE;
 
   private StepCpu(Window window, long nodePid, long cassandraPid) {
     thread =
@@ -82,7 +90,9 @@ final class StepCpu {
     thread.setDaemon(true);
   }
 
-  /** Starts sampling for this window (pid 0: that process is not visible; its figures are absent). */
+  /**
+   * Starts sampling for this window (pid 0: that process is not visible; its figures are absent).
+   */
   static StepCpu sample(Window window, long nodePid, long cassandraPid) {
     StepCpu s = new StepCpu(window, nodePid, cassandraPid);
     s.thread.start();

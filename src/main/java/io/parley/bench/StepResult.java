@@ -37,7 +37,8 @@ record StepResult(
         && msgsPerSecond >= 0.95 * offeredRate;
   }
 
-  static StepResult of(LoadRun run, Checker.Verdict verdict, Map<String, Object> resources, StepCpu.Cost cpu) {
+  static StepResult of(
+      LoadRun run, Checker.Verdict verdict, Map<String, Object> resources, StepCpu.Cost cpu) {
     return new StepResult(
         run.tag,
         run.rate,

@@ -18,12 +18,18 @@ final class Topology {
   final List<LoadClient> clients;
   final Map<String, List<LoadClient>> members;
   final List<Slot> slots = new ArrayList<>();
+
   /** Per conversation, the last seq written during setup (before any step); not checked. */
   final Map<String, Long> setupSeq = new java.util.HashMap<>();
+
   /** What setup noticed that the steps do not check, for the report. */
   final List<String> notes = new ArrayList<>();
 
-  Topology(String description, boolean room, List<LoadClient> clients, Map<String, List<LoadClient>> members) {
+  Topology(
+      String description,
+      boolean room,
+      List<LoadClient> clients,
+      Map<String, List<LoadClient>> members) {
     this.description = description;
     this.room = room;
     this.clients = clients;
@@ -36,8 +42,8 @@ final class Topology {
   }
 
   /**
-   * Sends per second on the busiest sending socket at this total rate: a socket on several
-   * slots (the mixed scenario's shorter half goes round twice) sends on each of them.
+   * Sends per second on the busiest sending socket at this total rate: a socket on several slots
+   * (the mixed scenario's shorter half goes round twice) sends on each of them.
    */
   double ratePerSender(double rate) {
     Map<LoadClient, Integer> slotsOf = new java.util.HashMap<>();

@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * With {@code --acks batch}, what a client that saves its radio does besides sending and pinging
- * (the pings run from each socket's hello on: {@link Scenarios}): a cumulative delivery
- * {@code ack} per conversation (not in rooms, which keep no cursors) once per interval. With
- * {@code --acks each} every socket acks on receipt instead ({@link LoadClient#ackEachMsg}).
+ * (the pings run from each socket's hello on: {@link Scenarios}): a cumulative delivery {@code ack}
+ * per conversation (not in rooms, which keep no cursors) once per interval. With {@code --acks
+ * each} every socket acks on receipt instead ({@link LoadClient#ackEachMsg}).
  */
 final class Upkeep {
   private Upkeep() {}

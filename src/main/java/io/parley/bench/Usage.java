@@ -59,7 +59,9 @@ final class Usage {
       m.put("node_messages_out", delta("parley_messages_out_total", after));
       m.put("node_send_persist_mean_ms", mean("parley_send_persist_seconds", after));
       m.put("node_journal_write_mean_ms", mean("parley_journal_write_seconds", after));
-      m.put("node_gc_pause_seconds", StepResult.round(delta("jvm_gc_pause_seconds_sum", after) * 1000) / 1000);
+      m.put(
+          "node_gc_pause_seconds",
+          StepResult.round(delta("jvm_gc_pause_seconds_sum", after) * 1000) / 1000);
     }
     return m;
   }
@@ -70,7 +72,9 @@ final class Usage {
 
   private double mean(String timer, Sample after) {
     double count = delta(timer + "_count", after);
-    return count == 0 ? 0 : StepResult.round(delta(timer + "_sum", after) / count * 1000 * 100) / 100;
+    return count == 0
+        ? 0
+        : StepResult.round(delta(timer + "_sum", after) / count * 1000 * 100) / 100;
   }
 
   private static double cores(double from, double to, double seconds) {

@@ -17,8 +17,8 @@ import java.util.concurrent.Future;
 /**
  * Registers and logs in the run's users over REST ({@code POST /api/v1/users}, {@code POST
  * /api/v1/sessions}). Ids share a prefix unique to the run, so runs never meet each other's
- * conversations. Password hashing (Argon2id) makes this the slow part of setting up a run: a
- * few requests go at once, which keeps the node's two hashing threads busy.
+ * conversations. Password hashing (Argon2id) makes this the slow part of setting up a run: a few
+ * requests go at once, which keeps the node's two hashing threads busy.
  */
 final class Users {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +36,9 @@ final class Users {
 
   /** A prefix for this run's user ids: "b" and the start time in base 36 (ids are 3-32 chars). */
   static String runPrefix() {
-    return "b" + Long.toString(System.currentTimeMillis(), 36) + Integer.toString((int) (Math.random() * 36 * 36), 36);
+    return "b"
+        + Long.toString(System.currentTimeMillis(), 36)
+        + Integer.toString((int) (Math.random() * 36 * 36), 36);
   }
 
   /** Registers {@code count} users named prefix-0, prefix-1, ... and logs each in. */
@@ -58,11 +60,14 @@ final class Users {
 
   User registerAndLogin(String id) throws Exception {
     String password = "bench-password-" + id;
-    int status = post("/users", Map.of("user", id, "password", password, "nickname", id)).statusCode();
-    if (status != 201 && status != 409) throw new IllegalStateException("register " + id + ": HTTP " + status);
+    int status =
+        post("/users", Map.of("user", id, "password", password, "nickname", id)).statusCode();
+    if (status != 201 && status != 409)
+      throw new IllegalStateException("register " + id + ": HTTP " + status);
     HttpResponse<String> login = post("/sessions", Map.of("user", id, "password", password));
     if (login.statusCode() != 200) {
-      throw new IllegalStateException("login " + id + ": HTTP " + login.statusCode() + " " + login.body());
+      throw new IllegalStateException(
+          "login " + id + ": HTTP " + login.statusCode() + " " + login.body());
     }
     JsonNode body = JSON.readTree(login.body());
     return new User(id, body.get("token").asText());

@@ -19,8 +19,8 @@ import java.util.ArrayDeque;
  * The load tool's WebSockets (RFC 6455, subprotocol {@code parley.v1.json}) on plain non-blocking
  * sockets, all read by one selector thread. Why not the JDK's client: it spent more than half of
  * the tool's CPU on its own scheduling, and the tool shares the box with the node it measures
- * (docs/benchmarks.md). Frames are written on the sender's thread; what a socket does not take
- * at once waits, in order, for the selector to flush it.
+ * (docs/benchmarks.md). Frames are written on the sender's thread; what a socket does not take at
+ * once waits, in order, for the selector to flush it.
  */
 final class WebSocketWire implements AutoCloseable {
   /** Receives a socket's text frames and its end, on the selector thread. */
@@ -125,9 +125,10 @@ final class WebSocketWire implements AutoCloseable {
 
     private void read(ByteBuffer shared) throws IOException {
       // A frame bigger than the shared buffer (a long history page) gets a buffer of its own.
-      ByteBuffer buf = partial != null && partial.remaining() > shared.capacity() / 2
-          ? ByteBuffer.allocate(partial.remaining() * 2)
-          : shared;
+      ByteBuffer buf =
+          partial != null && partial.remaining() > shared.capacity() / 2
+              ? ByteBuffer.allocate(partial.remaining() * 2)
+              : shared;
       buf.clear();
       if (partial != null) buf.put(partial);
       if (channel.read(buf) < 0) {
@@ -136,9 +137,12 @@ final class WebSocketWire implements AutoCloseable {
       }
       long at = System.nanoTime();
       buf.flip();
-      int close = readFrames(buf, (opcode, payload) -> {
-        if (opcode == 1) listener.onText(new String(payload, StandardCharsets.UTF_8), at);
-      });
+      int close =
+          readFrames(
+              buf,
+              (opcode, payload) -> {
+                if (opcode == 1) listener.onText(new String(payload, StandardCharsets.UTF_8), at);
+              });
       partial = buf.hasRemaining() ? ByteBuffer.allocate(buf.remaining()).put(buf).flip() : null;
       if (close >= 0) end(close);
     }
@@ -176,15 +180,17 @@ final class WebSocketWire implements AutoCloseable {
     ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
     while (!stopped) {
       try {
-        selector.select(key -> {
-          Socket socket = (Socket) key.attachment();
-          try {
-            if (key.isValid() && key.isWritable()) socket.flush();
-            if (key.isValid() && key.isReadable()) socket.read(buf);
-          } catch (IOException | CancelledKeyException e) {
-            socket.end(-1);
-          }
-        }, selectTimeoutMillis);
+        selector.select(
+            key -> {
+              Socket socket = (Socket) key.attachment();
+              try {
+                if (key.isValid() && key.isWritable()) socket.flush();
+                if (key.isValid() && key.isReadable()) socket.read(buf);
+              } catch (IOException | CancelledKeyException e) {
+                socket.end(-1);
+              }
+            },
+            selectTimeoutMillis);
       } catch (IOException | ClosedSelectorException e) {
         return;
       }
@@ -201,9 +207,13 @@ final class WebSocketWire implements AutoCloseable {
    * The upgrade request and the response head on a blocking channel, waiting at most {@code
    * timeout} for each read; null when answered with 101, else why not.
    */
-  static String upgrade(SocketChannel ch, InetSocketAddress target, Duration timeout) throws IOException {
+  static String upgrade(SocketChannel ch, InetSocketAddress target, Duration timeout)
+      throws IOException {
     String request =
-        "GET /ws HTTP/1.1\r\nHost: " + target.getHostString() + ":" + target.getPort()
+        "GET /ws HTTP/1.1\r\nHost: "
+            + target.getHostString()
+            + ":"
+            + target.getPort()
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
             + "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
             + "Sec-WebSocket-Protocol: parley.v1.json\r\n\r\n";
@@ -227,8 +237,11 @@ final class WebSocketWire implements AutoCloseable {
 
   private static boolean endsWithBlankLine(StringBuilder head) {
     int n = head.length();
-    return n >= 4 && head.charAt(n - 4) == '\r' && head.charAt(n - 3) == '\n'
-        && head.charAt(n - 2) == '\r' && head.charAt(n - 1) == '\n';
+    return n >= 4
+        && head.charAt(n - 4) == '\r'
+        && head.charAt(n - 3) == '\n'
+        && head.charAt(n - 2) == '\r'
+        && head.charAt(n - 1) == '\n';
   }
 
   /** Client frames must be masked; the key need not be secret here (it is for proxies). */
@@ -250,8 +263,8 @@ final class WebSocketWire implements AutoCloseable {
   }
 
   /**
-   * Reads the whole server frames in {@code buf} (unmasked, never fragmented by Parley), leaving
-   * a partial one in it; returns a close frame's code (1005 without one), or -1 if none came.
+   * Reads the whole server frames in {@code buf} (unmasked, never fragmented by Parley), leaving a
+   * partial one in it; returns a close frame's code (1005 without one), or -1 if none came.
    */
   static int readFrames(ByteBuffer buf, FrameSink sink) {
     while (buf.remaining() >= 2) {

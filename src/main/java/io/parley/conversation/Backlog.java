@@ -9,15 +9,15 @@ import org.apache.pekko.actor.typed.TypedActorContext;
  * and this is that queue's depth, which its API does not expose. A post that has others queued
  * behind it can wait for them and share one write ({@link PendingPosts}).
  *
- * <p>The interceptor sits outside the event-sourced behavior, so it sees each command once, when
- * it leaves the mailbox; the handler calls {@link #taken}. A command handled twice (stashed by
- * the entity itself while a direct conversation links) makes the count low for a moment, which
- * only means less batching; a count too high is covered by the {@code Flush} the entity sends
- * itself whenever it starts holding posts back.
+ * <p>The interceptor sits outside the event-sourced behavior, so it sees each command once, when it
+ * leaves the mailbox; the handler calls {@link #taken}. A command handled twice (stashed by the
+ * entity itself while a direct conversation links) makes the count low for a moment, which only
+ * means less batching; a count too high is covered by the {@code Flush} the entity sends itself
+ * whenever it starts holding posts back.
  *
- * <p>That {@code Flush} is not counted: a post with only a {@code Flush} behind it has nothing
- * to wait for, and holding it would cost the held posts a turn of their own until the
- * {@code Flush} writes them.
+ * <p>That {@code Flush} is not counted: a post with only a {@code Flush} behind it has nothing to
+ * wait for, and holding it would cost the held posts a turn of their own until the {@code Flush}
+ * writes them.
  */
 final class Backlog {
   private int queued;

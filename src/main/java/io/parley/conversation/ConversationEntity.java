@@ -42,15 +42,15 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * A conversation (direct, group or room): the single writer of its timeline.
  *
  * <p>Invariants: every persisted event is exactly one timeline entry, so an entry's seq is the
- * event's persistence sequence number (1, 2, 3, ... gapless, never reused). Membership changes
- * are {@code system} entries, so they replay in order with the messages. A (sender, cid) pair is
- * stored at most once while it is in the dedup window; a retry gets the original seq. Only
- * members post, page or look (rooms: whoever joined, checked at the edge); a rejection persists
- * nothing and says nothing about the conversation beyond the error.
+ * event's persistence sequence number (1, 2, 3, ... gapless, never reused). Membership changes are
+ * {@code system} entries, so they replay in order with the messages. A (sender, cid) pair is stored
+ * at most once while it is in the dedup window; a retry gets the original seq. Only members post,
+ * page or look (rooms: whoever joined, checked at the edge); a rejection persists nothing and says
+ * nothing about the conversation beyond the error.
  *
- * <p>A direct conversation, before its first post in each incarnation, makes sure both users
- * exist, list it, and whether one blocks the other; posts wait (stashed, in order) meanwhile
- * ({@link DirectLinks}). Posts that queue behind a write share the next one ({@link PendingPosts}).
+ * <p>A direct conversation, before its first post in each incarnation, makes sure both users exist,
+ * list it, and whether one blocks the other; posts wait (stashed, in order) meanwhile ({@link
+ * DirectLinks}). Posts that queue behind a write share the next one ({@link PendingPosts}).
  *
  * <p>A write that fails stores nothing: whoever waits for it (every post it holds, and the command
  * that made it) is answered {@code unavailable} and may retry with the same cid; the entity then
@@ -76,12 +76,20 @@ public final class ConversationEntity
   public record GetSummary(String user, ActorRef<SummaryReply> replyTo) implements Command {}
 
   /** Starts a group: the owner and the members it was created with. */
-  public record Create(String owner, String title, List<String> members, ActorRef<PostReply> replyTo)
+  public record Create(
+      String owner, String title, List<String> members, ActorRef<PostReply> replyTo)
       implements Command {}
 
-  /** A group operation by {@code by}: invite (users), leave, kick (user), title, role (user, role). */
+  /**
+   * A group operation by {@code by}: invite (users), leave, kick (user), title, role (user, role).
+   */
   public record Manage(
-      String by, GroupOp op, List<String> users, String title, String role, ActorRef<PostReply> replyTo)
+      String by,
+      GroupOp op,
+      List<String> users,
+      String title,
+      String role,
+      ActorRef<PostReply> replyTo)
       implements Command {}
 
   public enum GroupOp {
@@ -99,14 +107,14 @@ public final class ConversationEntity
   public record Typing(String user) implements Command {}
 
   /**
-   * In a direct conversation, {@code blocker} now blocks (or no longer blocks) {@code blocked}:
-   * a blocked member's posts are refused. Sent by the blocker's user entity; nothing is stored.
+   * In a direct conversation, {@code blocker} now blocks (or no longer blocks) {@code blocked}: a
+   * blocked member's posts are refused. Sent by the blocker's user entity; nothing is stored.
    */
   public record BlockChanged(String blocker, String blocked, boolean blocking) implements Command {}
 
   /** An edge node's room registry wants this room's entries (renewed periodically). */
-  public record SubscribeRoom(ActorRef<Push.RoomEntry> node, ActorRef<org.apache.pekko.Done> replyTo)
-      implements Command {}
+  public record SubscribeRoom(
+      ActorRef<Push.RoomEntry> node, ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
 
   /** A subscribed edge node is gone. */
   record RoomNodeGone(ActorRef<Push.RoomEntry> node) implements Command {}
@@ -117,7 +125,9 @@ public final class ConversationEntity
   /** Time to ask a user entity again for a change it has not answered. */
   record RetryLink(String user) implements Command {}
 
-  /** Sent to itself when it starts holding posts back, so they are written even if nothing follows. */
+  /**
+   * Sent to itself when it starts holding posts back, so they are written even if nothing follows.
+   */
   record Flush() implements Command {}
 
   /** Outcome of linking a direct conversation's members; failure null = linked. */
@@ -136,7 +146,8 @@ public final class ConversationEntity
             .withRole("core"));
   }
 
-  public static Behavior<Command> create(String id, ConversationSettings settings, ClusterSharding sharding) {
+  public static Behavior<Command> create(
+      String id, ConversationSettings settings, ClusterSharding sharding) {
     ConversationId conv =
         ConversationId.parse(id)
             .orElseThrow(() -> new IllegalArgumentException("not a conversation id: " + id));
@@ -194,23 +205,24 @@ public final class ConversationEntity
 
   @Override
   public CommandHandlerWithReply<Command, Event, TimelineState> commandHandler() {
-    CommandHandlerWithReply<Command, Event, TimelineState> handlers = newCommandHandlerWithReplyBuilder()
-        .forAnyState()
-        .onCommand(Post.class, this::onPost)
-        .onCommand(Page.class, reads::onPage)
-        .onCommand(GetSummary.class, reads::onSummary)
-        .onCommand(Create.class, this::onCreate)
-        .onCommand(Manage.class, this::onManage)
-        .onCommand(ForwardRead.class, reads::onForwardRead)
-        .onCommand(Typing.class, reads::onTyping)
-        .onCommand(BlockChanged.class, this::onBlockChanged)
-        .onCommand(MembersLinked.class, this::onMembersLinked)
-        .onCommand(SubscribeRoom.class, reads::onSubscribeRoom)
-        .onCommand(RoomNodeGone.class, reads::onRoomNodeGone)
-        .onCommand(Flush.class, this::onFlush)
-        .onCommand(LinkAnswered.class, (s, a) -> linkChange(() -> memberLinks.answered(a)))
-        .onCommand(RetryLink.class, (s, r) -> linkChange(() -> memberLinks.retry(r)))
-        .build();
+    CommandHandlerWithReply<Command, Event, TimelineState> handlers =
+        newCommandHandlerWithReplyBuilder()
+            .forAnyState()
+            .onCommand(Post.class, this::onPost)
+            .onCommand(Page.class, reads::onPage)
+            .onCommand(GetSummary.class, reads::onSummary)
+            .onCommand(Create.class, this::onCreate)
+            .onCommand(Manage.class, this::onManage)
+            .onCommand(ForwardRead.class, reads::onForwardRead)
+            .onCommand(Typing.class, reads::onTyping)
+            .onCommand(BlockChanged.class, this::onBlockChanged)
+            .onCommand(MembersLinked.class, this::onMembersLinked)
+            .onCommand(SubscribeRoom.class, reads::onSubscribeRoom)
+            .onCommand(RoomNodeGone.class, reads::onRoomNodeGone)
+            .onCommand(Flush.class, this::onFlush)
+            .onCommand(LinkAnswered.class, (s, a) -> linkChange(() -> memberLinks.answered(a)))
+            .onCommand(RetryLink.class, (s, r) -> linkChange(() -> memberLinks.retry(r)))
+            .build();
     return (state, command) -> {
       backlog.taken(command);
       return handlers.apply(state, command);
@@ -224,7 +236,8 @@ public final class ConversationEntity
 
   private ReplyEffect<Event, TimelineState> onPost(TimelineState state, Post cmd) {
     String unstorable = unstorable(cmd);
-    if (unstorable != null) return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.BAD_REQUEST, unstorable));
+    if (unstorable != null)
+      return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.BAD_REQUEST, unstorable));
     if (!reads.mayUse(state, cmd.from())) return reads.reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     DedupWindow.Record seen = state.sent(cmd.from(), cmd.cid());
     if (seen != null) return Effect().reply(cmd.replyTo(), new Posted(seen.seq(), seen.ts()));
@@ -246,7 +259,8 @@ public final class ConversationEntity
     String kind = recall ? TimelineState.RECALL : TimelineState.TEXT;
     // A recall stores only the seq it withdraws, whatever else its body held.
     JsonNode body = recall ? Recalls.body(cmd) : cmd.body();
-    EntryAppended entry = new EntryAppended(cmd.from(), cmd.cid(), kind, body, System.currentTimeMillis());
+    EntryAppended entry =
+        new EntryAppended(cmd.from(), cmd.cid(), kind, body, System.currentTimeMillis());
     // Recalls are not held: two held recalls of one entry would both pass the check above.
     if (!recall && backlog.behind() > 0 && pending.size() + 1 < settings.maxPostsPerWrite()) {
       if (pending.isEmpty()) ctx.getSelf().tell(new Flush());
@@ -257,14 +271,16 @@ public final class ConversationEntity
   }
 
   /**
-   * Why this post cannot be stored as it is, or null. The journal's serializer cannot write a
-   * lone surrogate; such a post, held with others, would fail their write too. The edge refuses
-   * these already; this keeps any other sender from poisoning a write.
+   * Why this post cannot be stored as it is, or null. The journal's serializer cannot write a lone
+   * surrogate; such a post, held with others, would fail their write too. The edge refuses these
+   * already; this keeps any other sender from poisoning a write.
    */
   private static String unstorable(Post cmd) {
     if (cmd.cid() == null || !Text.wellFormed(cmd.cid())) return "cid must be well-formed text";
     if (TimelineState.RECALL.equals(cmd.kind())) {
-      return cmd.body() != null && cmd.body().path("seq").canConvertToLong() ? null : "a recall's body is {\"seq\": n}";
+      return cmd.body() != null && cmd.body().path("seq").canConvertToLong()
+          ? null
+          : "a recall's body is {\"seq\": n}";
     }
     JsonNode body = cmd.body();
     return body != null && body.isTextual() && Text.wellFormed(body.textValue())
@@ -278,11 +294,12 @@ public final class ConversationEntity
 
   /**
    * Persists the held posts, then {@code own} (may be null), as one timed write; once stored, the
-   * held posts are answered and pushed, in seq order, before anything {@code own} does. Until
-   * then the held posts' senders and {@code ownReply} (may be null) wait for it: if it fails,
-   * {@link #persistFailed} answers them.
+   * held posts are answered and pushed, in seq order, before anything {@code own} does. Until then
+   * the held posts' senders and {@code ownReply} (may be null) wait for it: if it fails, {@link
+   * #persistFailed} answers them.
    */
-  private EffectBuilder<Event, TimelineState> write(TimelineState state, Event own, ActorRef<PostReply> ownReply) {
+  private EffectBuilder<Event, TimelineState> write(
+      TimelineState state, Event own, ActorRef<PostReply> ownReply) {
     long started = System.nanoTime();
     Procedure<TimelineState> stored =
         s -> {
@@ -367,7 +384,8 @@ public final class ConversationEntity
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, TimelineState> onMembersLinked(TimelineState state, MembersLinked result) {
+  private ReplyEffect<Event, TimelineState> onMembersLinked(
+      TimelineState state, MembersLinked result) {
     links.done(result.failure(), result.blockedSenders());
     return Effect().noReply().thenUnstashAll();
   }
@@ -375,7 +393,6 @@ public final class ConversationEntity
   private void startLinking() {
     ctx.pipeToSelf(fanout.linkAndAsk(conv.members(), settings.linkTimeout()), DirectLinks::outcome);
   }
-
 
   @Override
   public EventHandler<TimelineState, Event> eventHandler() {
@@ -409,23 +426,32 @@ public final class ConversationEntity
   private void persistFailed(Throwable cause) {
     List<ActorRef<PostReply>> waiting = writing.failed();
     Rejected unavailable =
-        new Rejected(ErrorCode.UNAVAILABLE, "conversation temporarily unavailable; nothing stored, retry with the same cid");
+        new Rejected(
+            ErrorCode.UNAVAILABLE,
+            "conversation temporarily unavailable; nothing stored, retry with the same cid");
     waiting.forEach(r -> r.tell(unavailable));
     ctx.getLog()
         .error(
             "{}: persist failed, {} waiting answered unavailable; restarting after backoff",
-            conv.value(), waiting.size(), cause);
+            conv.value(),
+            waiting.size(),
+            cause);
   }
 
   @Override
   public SignalHandler<TimelineState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(JournalPersistFailed.class, (state, failed) -> persistFailed(failed.getFailure()))
-        .onSignal(JournalPersistRejected.class, (state, rejected) -> persistFailed(rejected.getFailure()))
+        .onSignal(
+            JournalPersistRejected.class, (state, rejected) -> persistFailed(rejected.getFailure()))
         .onSignal(
             RecoveryFailed.class,
             (state, failed) ->
-                ctx.getLog().error("{}: recovery failed; restarting after backoff", conv.value(), failed.getFailure()))
+                ctx.getLog()
+                    .error(
+                        "{}: recovery failed; restarting after backoff",
+                        conv.value(),
+                        failed.getFailure()))
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
@@ -436,7 +462,9 @@ public final class ConversationEntity
                 ctx.getLog()
                     .error(
                         "{} recovered lastSeq {} but journal seq {}: seq invariant broken",
-                        conv.value(), state.lastSeq(), journalSeq);
+                        conv.value(),
+                        state.lastSeq(),
+                        journalSeq);
               }
             })
         .build();

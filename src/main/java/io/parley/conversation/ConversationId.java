@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * A parsed conversation id. Direct conversations are {@code d:<a>:<b>} with the two user ids
- * sorted, so both members address the same timeline and membership follows from the id.
- * Groups are {@code g:<id>} (the id is made by the server); rooms are {@code r:<name>}.
+ * sorted, so both members address the same timeline and membership follows from the id. Groups are
+ * {@code g:<id>} (the id is made by the server); rooms are {@code r:<name>}.
  */
 public record ConversationId(String value, Kind kind, List<String> members) {
   private static final Pattern GROUP_ID = Pattern.compile("[a-z0-9]{1,32}");
@@ -45,7 +45,8 @@ public record ConversationId(String value, Kind kind, List<String> members) {
     String a = user1.compareTo(user2) < 0 ? user1 : user2;
     String b = a.equals(user1) ? user2 : user1;
     return parse("d:" + a + ":" + b)
-        .orElseThrow(() -> new IllegalArgumentException("not a direct pair: " + user1 + ", " + user2));
+        .orElseThrow(
+            () -> new IllegalArgumentException("not a direct pair: " + user1 + ", " + user2));
   }
 
   public boolean isDirect() {

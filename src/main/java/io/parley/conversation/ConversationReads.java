@@ -1,6 +1,5 @@
 package io.parley.conversation;
 
-import io.parley.timeline.Entry;
 import io.parley.conversation.ConversationEntity.Command;
 import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.ConversationEntity.Event;
@@ -14,6 +13,7 @@ import io.parley.conversation.Replies.Rejected;
 import io.parley.conversation.Replies.Summary;
 import io.parley.protocol.ErrorCode;
 import io.parley.push.Push;
+import io.parley.timeline.Entry;
 import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -23,8 +23,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * The conversation's commands that write nothing to its timeline: who may use it, history ranges
- * and summaries read from its state, and what only passes through it (read receipts, typing,
- * room subscriptions). The timeline's writes stay in {@link ConversationEntity}.
+ * and summaries read from its state, and what only passes through it (read receipts, typing, room
+ * subscriptions). The timeline's writes stay in {@link ConversationEntity}.
  */
 final class ConversationReads {
   private final ActorContext<Command> ctx;
@@ -33,7 +33,10 @@ final class ConversationReads {
   private final EffectFactories<Event, TimelineState> effects;
 
   ConversationReads(
-      ActorContext<Command> ctx, ConversationId conv, Fanout fanout, EffectFactories<Event, TimelineState> effects) {
+      ActorContext<Command> ctx,
+      ConversationId conv,
+      Fanout fanout,
+      EffectFactories<Event, TimelineState> effects) {
     this.ctx = ctx;
     this.conv = conv;
     this.fanout = fanout;
@@ -64,7 +67,9 @@ final class ConversationReads {
   ReplyEffect<Event, TimelineState> onPage(TimelineState state, Page cmd) {
     if (!mayUse(state, cmd.user())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     long first =
-        conv.isGroup() ? state.membership().member(cmd.user()).map(Membership.Member::joinedSeq).orElse(1L) : 1;
+        conv.isGroup()
+            ? state.membership().member(cmd.user()).map(Membership.Member::joinedSeq).orElse(1L)
+            : 1;
     return effects.reply(cmd.replyTo(), Pages.range(state.lastSeq(), first, cmd));
   }
 
@@ -103,7 +108,8 @@ final class ConversationReads {
   }
 
   ReplyEffect<Event, TimelineState> onSubscribeRoom(TimelineState state, SubscribeRoom cmd) {
-    if (conv.isRoom() && fanout.subscribe(cmd.node())) ctx.watchWith(cmd.node(), new RoomNodeGone(cmd.node()));
+    if (conv.isRoom() && fanout.subscribe(cmd.node()))
+      ctx.watchWith(cmd.node(), new RoomNodeGone(cmd.node()));
     return effects.reply(cmd.replyTo(), Done.getInstance());
   }
 

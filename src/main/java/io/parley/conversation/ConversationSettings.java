@@ -24,14 +24,18 @@ public record ConversationSettings(
         c.getDuration("link-timeout"),
         c.getInt("max-group-size"),
         c.getInt("max-posts-per-write"),
-        new Backoff(backoff.getDuration("min"), backoff.getDuration("max"), backoff.getDouble("random-factor")));
+        new Backoff(
+            backoff.getDuration("min"),
+            backoff.getDuration("max"),
+            backoff.getDouble("random-factor")));
   }
 
   /** How long a conversation waits to restart after a failed write: min, doubling up to max. */
   public record Backoff(Duration min, Duration max, double randomFactor) {
     BackoffSupervisorStrategy strategy() {
       // Not logged by the supervisor: the entity logs the failure once, with its conversation.
-      return SupervisorStrategy.restartWithBackoff(min, max, randomFactor).withLoggingEnabled(false);
+      return SupervisorStrategy.restartWithBackoff(min, max, randomFactor)
+          .withLoggingEnabled(false);
     }
   }
 }

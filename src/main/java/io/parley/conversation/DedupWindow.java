@@ -7,17 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The last N entries a conversation stored, by (sender, cid) and by seq: a retried send returns
- * its original {@code sent}, and a recall can check who wrote the entry it withdraws. Mutable on
- * purpose: copying a window of thousands of entries for every message would dominate the
- * entity's command path. Only the entity's own thread touches it; snapshots take an immutable
- * copy ({@link #records()}).
+ * The last N entries a conversation stored, by (sender, cid) and by seq: a retried send returns its
+ * original {@code sent}, and a recall can check who wrote the entry it withdraws. Mutable on
+ * purpose: copying a window of thousands of entries for every message would dominate the entity's
+ * command path. Only the entity's own thread touches it; snapshots take an immutable copy ({@link
+ * #records()}).
  *
  * <p>Kept small per entry (~200 bytes with its cid): every active conversation holds up to N of
- * them, they live for N messages, and the node's young collections copy each of them several
- * times before it leaves the window. With a key string and a second map per entry (~400 bytes),
- * 50 busy conversations kept 20 MB in the survivor space and young pauses at ~50 ms
- * (docs/benchmarks.md).
+ * them, they live for N messages, and the node's young collections copy each of them several times
+ * before it leaves the window. With a key string and a second map per entry (~400 bytes), 50 busy
+ * conversations kept 20 MB in the survivor space and young pauses at ~50 ms (docs/benchmarks.md).
  */
 final class DedupWindow {
   private final int capacity;

@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * A direct conversation's link to its two members in this incarnation: before its first post it
- * makes sure both users exist, list it, and whether one blocks the other; posts wait (stashed,
- * in order) meanwhile. In memory on purpose: linking is idempotent and costs one ask per member
- * per incarnation, while persisting it would put non-timeline events in the log.
+ * makes sure both users exist, list it, and whether one blocks the other; posts wait (stashed, in
+ * order) meanwhile. In memory on purpose: linking is idempotent and costs one ask per member per
+ * incarnation, while persisting it would put non-timeline events in the log.
  */
 final class DirectLinks {
   private boolean linked;
@@ -32,11 +32,13 @@ final class DirectLinks {
   }
 
   /** The members' answers to linking, as the entity's command (failure null: linked). */
-  static ConversationEntity.MembersLinked outcome(List<UserEntity.LinkReply> replies, Throwable error) {
+  static ConversationEntity.MembersLinked outcome(
+      List<UserEntity.LinkReply> replies, Throwable error) {
     if (error != null) return new ConversationEntity.MembersLinked(ErrorCode.UNAVAILABLE, Set.of());
     Set<String> blocked = new HashSet<>();
     for (UserEntity.LinkReply reply : replies) {
-      if (!reply.exists()) return new ConversationEntity.MembersLinked(ErrorCode.NOT_FOUND, Set.of());
+      if (!reply.exists())
+        return new ConversationEntity.MembersLinked(ErrorCode.NOT_FOUND, Set.of());
       blocked.addAll(reply.blocks());
     }
     return new ConversationEntity.MembersLinked(null, blocked);

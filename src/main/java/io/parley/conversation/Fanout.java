@@ -1,8 +1,8 @@
 package io.parley.conversation;
 
-import io.parley.timeline.Entry;
-import io.parley.push.Push;
 import io.parley.metrics.Metrics;
+import io.parley.push.Push;
+import io.parley.timeline.Entry;
 import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.Collection;
@@ -14,9 +14,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * How a conversation reaches beyond itself: its members' user entities (pushes, links) and, for
- * a room, the edge nodes subscribed to it (one message per node, whatever the audience). Everything here is best effort after the fact; the timeline is
- * the truth, and seq + catch-up repair what a lost message misses.
+ * How a conversation reaches beyond itself: its members' user entities (pushes, links) and, for a
+ * room, the edge nodes subscribed to it (one message per node, whatever the audience). Everything
+ * here is best effort after the fact; the timeline is the truth, and seq + catch-up repair what a
+ * lost message misses.
  */
 public final class Fanout {
   private final ActorContext<?> ctx;
@@ -57,7 +58,8 @@ public final class Fanout {
   }
 
   void readReceipt(Collection<String> users, String reader, long seq) {
-    for (String user : users) user(user).tell(new UserEntity.ReadReceipt(conv.value(), reader, seq));
+    for (String user : users)
+      user(user).tell(new UserEntity.ReadReceipt(conv.value(), reader, seq));
   }
 
   /** Links and waits: each reply says whether the user exists and whom of others it blocks. */
@@ -82,7 +84,8 @@ public final class Fanout {
     return users.stream().filter(u -> !u.equals(user)).toList();
   }
 
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<UserEntity.Command> user(String id) {
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<UserEntity.Command> user(
+      String id) {
     return sharding.entityRefFor(UserEntity.ENTITY_KEY, id);
   }
 }

@@ -12,18 +12,18 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * Keeps a group in its members' conversation lists and takes it out of leavers' lists. The list
- * is the user entity's, derived from the group's membership entries, so each change is asked
- * for and asked again until the user entity answers: a change told once and lost (a node gone,
- * an entity moving) would leave a member who never sees the group in their list or catch-up.
+ * Keeps a group in its members' conversation lists and takes it out of leavers' lists. The list is
+ * the user entity's, derived from the group's membership entries, so each change is asked for and
+ * asked again until the user entity answers: a change told once and lost (a node gone, an entity
+ * moving) would leave a member who never sees the group in their list or catch-up.
  *
  * <p>While the conversation lives, a change is retried with a growing pause (up to {@value
  * #MAX_PAUSE_SECONDS} s); only the latest change per user counts, and asks to one user entity
  * travel one sharding path, in order, so a late "list it" never overtakes the "take it out" after
- * it. What an incarnation could not finish (its node died, or it was passivated with a user
- * entity still silent) the user entity repairs: it lists a group it gets an entry of as a member
- * ({@code SessionHandlers.onDeliver}). Asking every member again after each recovery would wake
- * up to 5,000 user entities each time a young group is recovered.
+ * it. What an incarnation could not finish (its node died, or it was passivated with a user entity
+ * still silent) the user entity repairs: it lists a group it gets an entry of as a member ({@code
+ * SessionHandlers.onDeliver}). Asking every member again after each recovery would wake up to 5,000
+ * user entities each time a young group is recovered.
  */
 final class MemberLinks {
   private static final long MAX_PAUSE_SECONDS = 30;
@@ -37,7 +37,11 @@ final class MemberLinks {
   private final Map<String, Boolean> pending = new HashMap<>();
   private final Map<String, Integer> attempts = new HashMap<>();
 
-  MemberLinks(ActorContext<ConversationEntity.Command> ctx, ClusterSharding sharding, String conv, Duration timeout) {
+  MemberLinks(
+      ActorContext<ConversationEntity.Command> ctx,
+      ClusterSharding sharding,
+      String conv,
+      Duration timeout) {
     this.ctx = ctx;
     this.sharding = sharding;
     this.conv = conv;

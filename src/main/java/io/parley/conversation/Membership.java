@@ -1,6 +1,5 @@
 package io.parley.conversation;
 
-import io.parley.timeline.Entry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.CborSerializable;
 import java.util.ArrayList;
@@ -74,7 +73,8 @@ public final class Membership {
     return members.entrySet().stream()
         .filter(e -> !e.getKey().equals(owner))
         .min(
-            Comparator.comparing((Map.Entry<String, Member> e) -> e.getValue().role().equals(ADMIN) ? 0 : 1)
+            Comparator.comparing(
+                    (Map.Entry<String, Member> e) -> e.getValue().role().equals(ADMIN) ? 0 : 1)
                 .thenComparingLong(e -> e.getValue().joinedSeq()))
         .map(Map.Entry::getKey);
   }
@@ -88,7 +88,8 @@ public final class Membership {
         members.put(body.path("owner").asText(), new Member(OWNER, seq));
         body.path("members").forEach(m -> members.putIfAbsent(m.asText(), new Member(MEMBER, seq)));
       }
-      case "joined" -> body.path("users").forEach(u -> members.putIfAbsent(u.asText(), new Member(MEMBER, seq)));
+      case "joined" ->
+          body.path("users").forEach(u -> members.putIfAbsent(u.asText(), new Member(MEMBER, seq)));
       case "left", "kicked" -> {
         members.remove(user);
         String owner = body.path("owner").asText(null);
@@ -96,10 +97,11 @@ public final class Membership {
           members.put(owner, new Member(OWNER, members.get(owner).joinedSeq()));
         }
       }
-      case "role" -> members.computeIfPresent(
-          user, (u, m) -> new Member(body.path("role").asText(), m.joinedSeq()));
+      case "role" ->
+          members.computeIfPresent(
+              user, (u, m) -> new Member(body.path("role").asText(), m.joinedSeq()));
       case "title" -> title = body.path("title").asText();
-      default -> { }
+      default -> {}
     }
   }
 }

@@ -13,8 +13,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * writes before their own; written together, the queue drains in one write (docs/benchmarks.md).
  *
  * <p>Held posts are not stored and have no seq yet: nobody has been told about them, so a read
- * answered meanwhile is simply earlier than they are. Every write the entity makes takes the
- * held posts first, so arrival order is the seq order.
+ * answered meanwhile is simply earlier than they are. Every write the entity makes takes the held
+ * posts first, so arrival order is the seq order.
  */
 final class PendingPosts {
   /** A held post, and who waits for its seq (its sender, and any retry of the same cid). */

@@ -8,9 +8,9 @@ import io.parley.protocol.ErrorCode;
 /**
  * Rules for a {@code recall} entry: the sender withdraws one of their own text entries. The
  * withdrawn entry stays in the timeline; the recall is an entry of its own, so it replays to
- * offline devices in order. Only entries still in the dedup window (the last
- * {@code parley.conversation.dedup-window} entries) can be recalled: that is where the entity
- * knows who wrote them without reading the journal.
+ * offline devices in order. Only entries still in the dedup window (the last {@code
+ * parley.conversation.dedup-window} entries) can be recalled: that is where the entity knows who
+ * wrote them without reading the journal.
  */
 final class Recalls {
   private Recalls() {}

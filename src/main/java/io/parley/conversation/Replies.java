@@ -1,8 +1,8 @@
 package io.parley.conversation;
 
-import io.parley.timeline.Entry;
 import io.parley.CborSerializable;
 import io.parley.protocol.ErrorCode;
+import io.parley.timeline.Entry;
 
 /** Replies of the conversation entity. A rejection never carries content. */
 public final class Replies {
@@ -22,7 +22,13 @@ public final class Replies {
 
   /** lastEntry is null while the timeline is empty; epoch is "" then; title only for groups. */
   public record Summary(
-      String conv, String kind, String title, long lastSeq, long lastOwnSeq, String epoch, Entry lastEntry)
+      String conv,
+      String kind,
+      String title,
+      long lastSeq,
+      long lastOwnSeq,
+      String epoch,
+      Entry lastEntry)
       implements SummaryReply {}
 
   public record Rejected(ErrorCode code, String message)

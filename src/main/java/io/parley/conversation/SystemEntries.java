@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The rules of group membership, turned into {@code system} entries: who may invite, kick,
- * retitle or change roles, and what each change records. Owner and admins manage; only the
- * owner changes roles; nobody kicks the owner; admins do not kick admins.
+ * The rules of group membership, turned into {@code system} entries: who may invite, kick, retitle
+ * or change roles, and what each change records. Owner and admins manage; only the owner changes
+ * roles; nobody kicks the owner; admins do not kick admins.
  */
 final class SystemEntries {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -38,13 +38,19 @@ final class SystemEntries {
   /** The "created" entry; everyone in it (owner first) counts as added. */
   Change created(ConversationEntity.Create cmd) {
     // Checked at the edge too; a title the journal cannot serialize would fail the shared write.
-    if (!Text.wellFormed(cmd.title())) return Change.refuse(ErrorCode.BAD_REQUEST, ILL_FORMED_TITLE);
+    if (!Text.wellFormed(cmd.title()))
+      return Change.refuse(ErrorCode.BAD_REQUEST, ILL_FORMED_TITLE);
     Set<String> members = new LinkedHashSet<>(cmd.members());
     members.remove(cmd.owner());
     if (members.size() + 1 > maxGroupSize) {
-      return Change.refuse(ErrorCode.BAD_REQUEST, "a group has at most " + maxGroupSize + " members");
+      return Change.refuse(
+          ErrorCode.BAD_REQUEST, "a group has at most " + maxGroupSize + " members");
     }
-    ObjectNode body = JSON.objectNode().put("event", "created").put("owner", cmd.owner()).put("title", cmd.title());
+    ObjectNode body =
+        JSON.objectNode()
+            .put("event", "created")
+            .put("owner", cmd.owner())
+            .put("title", cmd.title());
     members.forEach(body.putArray("members")::add);
     List<String> everyone = new ArrayList<>();
     everyone.add(cmd.owner());
@@ -56,11 +62,13 @@ final class SystemEntries {
     String by = cmd.by();
     switch (cmd.op()) {
       case INVITE -> {
-        if (!m.isManager(by)) return Change.refuse(ErrorCode.FORBIDDEN, "only the owner and admins invite");
+        if (!m.isManager(by))
+          return Change.refuse(ErrorCode.FORBIDDEN, "only the owner and admins invite");
         List<String> added = cmd.users().stream().distinct().filter(u -> !m.isMember(u)).toList();
         if (added.isEmpty()) return Change.NONE;
         if (m.size() + added.size() > maxGroupSize) {
-          return Change.refuse(ErrorCode.BAD_REQUEST, "a group has at most " + maxGroupSize + " members");
+          return Change.refuse(
+              ErrorCode.BAD_REQUEST, "a group has at most " + maxGroupSize + " members");
         }
         ObjectNode body = JSON.objectNode().put("event", "joined").put("by", by);
         added.forEach(body.putArray("users")::add);
@@ -73,30 +81,42 @@ final class SystemEntries {
       }
       case KICK -> {
         String target = cmd.users().get(0);
-        if (!m.isManager(by)) return Change.refuse(ErrorCode.FORBIDDEN, "only the owner and admins kick");
-        if (!m.isMember(target)) return Change.refuse(ErrorCode.NOT_FOUND, "not a member: " + target);
+        if (!m.isManager(by))
+          return Change.refuse(ErrorCode.FORBIDDEN, "only the owner and admins kick");
+        if (!m.isMember(target))
+          return Change.refuse(ErrorCode.NOT_FOUND, "not a member: " + target);
         if (target.equals(by) || m.isOwner(target) || (m.isManager(target) && !m.isOwner(by))) {
           return Change.refuse(ErrorCode.FORBIDDEN, "you may not kick " + target);
         }
-        ObjectNode body = JSON.objectNode().put("event", "kicked").put("user", target).put("by", by);
+        ObjectNode body =
+            JSON.objectNode().put("event", "kicked").put("user", target).put("by", by);
         return new Change(entry(by, body), List.of(), List.of(target), null);
       }
       case TITLE -> {
-        if (!m.isManager(by)) return Change.refuse(ErrorCode.FORBIDDEN, "only the owner and admins set the title");
-        if (!Text.wellFormed(cmd.title())) return Change.refuse(ErrorCode.BAD_REQUEST, ILL_FORMED_TITLE);
+        if (!m.isManager(by))
+          return Change.refuse(ErrorCode.FORBIDDEN, "only the owner and admins set the title");
+        if (!Text.wellFormed(cmd.title()))
+          return Change.refuse(ErrorCode.BAD_REQUEST, ILL_FORMED_TITLE);
         if (cmd.title().equals(m.title())) return Change.NONE;
-        ObjectNode body = JSON.objectNode().put("event", "title").put("title", cmd.title()).put("by", by);
+        ObjectNode body =
+            JSON.objectNode().put("event", "title").put("title", cmd.title()).put("by", by);
         return new Change(entry(by, body), List.of(), List.of(), null);
       }
       case ROLE -> {
         String target = cmd.users().get(0);
-        if (!m.isOwner(by)) return Change.refuse(ErrorCode.FORBIDDEN, "only the owner changes roles");
+        if (!m.isOwner(by))
+          return Change.refuse(ErrorCode.FORBIDDEN, "only the owner changes roles");
         if (!m.isMember(target) || m.isOwner(target)) {
-          return Change.refuse(ErrorCode.NOT_FOUND, "not a member whose role can change: " + target);
+          return Change.refuse(
+              ErrorCode.NOT_FOUND, "not a member whose role can change: " + target);
         }
         if (m.member(target).get().role().equals(cmd.role())) return Change.NONE;
         ObjectNode body =
-            JSON.objectNode().put("event", "role").put("user", target).put("role", cmd.role()).put("by", by);
+            JSON.objectNode()
+                .put("event", "role")
+                .put("user", target)
+                .put("role", cmd.role())
+                .put("by", by);
         return new Change(entry(by, body), List.of(), List.of(), null);
       }
       default -> throw new IllegalArgumentException("unknown group op " + cmd.op());
@@ -105,6 +125,7 @@ final class SystemEntries {
 
   private static EntryAppended entry(String by, ObjectNode body) {
     // System entries get a fresh cid: they are not client sends, so there is nothing to dedup.
-    return new EntryAppended(by, "sys-" + UUID.randomUUID(), TimelineState.SYSTEM, body, System.currentTimeMillis());
+    return new EntryAppended(
+        by, "sys-" + UUID.randomUUID(), TimelineState.SYSTEM, body, System.currentTimeMillis());
   }
 }

@@ -8,9 +8,9 @@ import java.util.Map;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 
 /**
- * A conversation entity's state: the timeline's position, its recent entries (dedup window),
- * and for groups the membership. Mutable on purpose (see {@link DedupWindow}); only the
- * entity's thread touches it, and snapshots take an immutable {@link Snapshot}.
+ * A conversation entity's state: the timeline's position, its recent entries (dedup window), and
+ * for groups the membership. Mutable on purpose (see {@link DedupWindow}); only the entity's thread
+ * touches it, and snapshots take an immutable {@link Snapshot}.
  */
 public final class TimelineState {
   static final String TEXT = "text";
@@ -44,7 +44,12 @@ public final class TimelineState {
 
   static TimelineState empty(int dedupWindow, boolean room) {
     return new TimelineState(
-        0, 0, null, new DedupWindow(dedupWindow), Membership.empty(), room ? null : new HashMap<>());
+        0,
+        0,
+        null,
+        new DedupWindow(dedupWindow),
+        Membership.empty(),
+        room ? null : new HashMap<>());
   }
 
   TimelineState append(EntryAppended e) {
@@ -67,8 +72,8 @@ public final class TimelineState {
   }
 
   /**
-   * The log's incarnation: derived from when seq 1 was written, so a log that was reset and
-   * written again gets another epoch, and clients can tell their cursors no longer apply.
+   * The log's incarnation: derived from when seq 1 was written, so a log that was reset and written
+   * again gets another epoch, and clients can tell their cursors no longer apply.
    */
   String epoch() {
     return firstTs == 0 ? "" : Long.toString(firstTs, 36);

@@ -1,7 +1,7 @@
 package io.parley.edge;
 
-import io.parley.timeline.Entry;
 import io.parley.protocol.ServerFrame;
+import io.parley.timeline.Entry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -56,7 +56,12 @@ final class CatchUp {
    * {@code cursors}: per conversation, the highest seq the device holds; entries after it are
    * caught up, at most {@code max} per conversation.
    */
-  CatchUp(Io io, List<ServerFrame.ConvState> states, java.util.Map<String, Long> cursors, long max, int pageSize) {
+  CatchUp(
+      Io io,
+      List<ServerFrame.ConvState> states,
+      java.util.Map<String, Long> cursors,
+      long max,
+      int pageSize) {
     this.io = io;
     this.pageSize = pageSize;
     this.states = new ArrayDeque<>(states);
@@ -68,7 +73,8 @@ final class CatchUp {
   }
 
   /** Conversations whose catch-up stops short of their last seq: the client pages the rest. */
-  static List<String> cutShort(List<ServerFrame.ConvState> states, java.util.Map<String, Long> cursors, long max) {
+  static List<String> cutShort(
+      List<ServerFrame.ConvState> states, java.util.Map<String, Long> cursors, long max) {
     List<String> cut = new ArrayList<>();
     for (ServerFrame.ConvState state : states) {
       Long cursor = cursors.get(state.conv());

@@ -1,11 +1,11 @@
 package io.parley.edge;
 
+import io.parley.auth.Tokens;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.Codec;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;
-import io.parley.auth.Tokens;
 import io.parley.user.UserEntity;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -13,9 +13,9 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * One client socket, whatever its transport: waits for {@code hello}, authenticates it, then
- * hands over to a {@link Session}. Inbound frames arrive decoded and are acked one by one, so a
- * client that floods the socket is slowed by TCP back-pressure, not buffered in a mailbox.
+ * One client socket, whatever its transport: waits for {@code hello}, authenticates it, then hands
+ * over to a {@link Session}. Inbound frames arrive decoded and are acked one by one, so a client
+ * that floods the socket is slowed by TCP back-pressure, not buffered in a mailbox.
  */
 public final class Connection {
   private Connection() {}
@@ -52,7 +52,8 @@ public final class Connection {
     INSTANCE
   }
 
-  static final String RECONNECT_ELSEWHERE = "server shutting down: reconnect (another node will answer)";
+  static final String RECONNECT_ELSEWHERE =
+      "server shutting down: reconnect (another node will answer)";
 
   /** What the connection writes to its socket: a frame, or a close after what was queued. */
   public sealed interface Outbound {
@@ -65,8 +66,7 @@ public final class Connection {
     record Close(ErrorCode why, String reason) implements Outbound {}
   }
 
-  public static Behavior<SessionMessage> create(
-      SessionDeps deps, Outbox out, String transport) {
+  public static Behavior<SessionMessage> create(SessionDeps deps, Outbox out, String transport) {
     return Behaviors.withTimers(
         timers -> {
           timers.startSingleTimer(HelloTimeout.INSTANCE, deps.settings().helloTimeout());
@@ -87,7 +87,8 @@ public final class Connection {
         .onMessageEquals(
             HelloTimeout.INSTANCE,
             () -> close(out, ErrorCode.UNAUTHORIZED, "no hello within the hello timeout"))
-        .onMessageEquals(Drain.INSTANCE, () -> close(out, ErrorCode.UNAVAILABLE, RECONNECT_ELSEWHERE))
+        .onMessageEquals(
+            Drain.INSTANCE, () -> close(out, ErrorCode.UNAVAILABLE, RECONNECT_ELSEWHERE))
         .onMessageEquals(StreamClosed.INSTANCE, Behaviors::stopped)
         .build();
   }
@@ -105,7 +106,8 @@ public final class Connection {
     Optional<Tokens.Claims> claims = deps.tokens().claims(hello.token());
     if (claims.isEmpty()) return close(out, ErrorCode.UNAUTHORIZED, "invalid or expired token");
     if (!deps.sessions().admit(claims.get().user(), out.ref())) {
-      return close(out, ErrorCode.RATE_LIMITED, "too many sockets for this user on this node; retry later");
+      return close(
+          out, ErrorCode.RATE_LIMITED, "too many sockets for this user on this node; retry later");
     }
     return checkingToken(deps, out, transport, claims.get(), hello, m.ackTo());
   }
@@ -136,16 +138,23 @@ public final class Connection {
                   TokenChecked.class,
                   checked -> {
                     if (checked.revoked() == null) {
-                      return close(out, ErrorCode.UNAVAILABLE, "could not check the token; reconnect");
+                      return close(
+                          out, ErrorCode.UNAVAILABLE, "could not check the token; reconnect");
                     }
-                    if (checked.revoked()) return close(out, ErrorCode.UNAUTHORIZED, "logged out; log in again");
+                    if (checked.revoked())
+                      return close(out, ErrorCode.UNAUTHORIZED, "logged out; log in again");
                     helloAck.tell(Ack.INSTANCE);
                     return Session.start(deps, out, transport, claims, hello);
                   })
               .onMessageEquals(
                   HelloTimeout.INSTANCE,
-                  () -> close(out, ErrorCode.UNAVAILABLE, "could not check the token in time; reconnect"))
-              .onMessageEquals(Drain.INSTANCE, () -> close(out, ErrorCode.UNAVAILABLE, RECONNECT_ELSEWHERE))
+                  () ->
+                      close(
+                          out,
+                          ErrorCode.UNAVAILABLE,
+                          "could not check the token in time; reconnect"))
+              .onMessageEquals(
+                  Drain.INSTANCE, () -> close(out, ErrorCode.UNAVAILABLE, RECONNECT_ELSEWHERE))
               .onMessageEquals(StreamClosed.INSTANCE, Behaviors::stopped)
               .build();
         });

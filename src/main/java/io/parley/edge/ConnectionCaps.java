@@ -8,15 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How many connections this node holds, in all and per source address (both ports, REST
- * included), and how many sockets each user has said hello on. Counts are this node's only: a
- * cluster of N edge nodes admits up to N times each cap. Thread-safe; a count that falls to zero
- * is removed, so the maps hold only addresses and users that have a connection open.
+ * How many connections this node holds, in all and per source address (both ports, REST included),
+ * and how many sockets each user has said hello on. Counts are this node's only: a cluster of N
+ * edge nodes admits up to N times each cap. Thread-safe; a count that falls to zero is removed, so
+ * the maps hold only addresses and users that have a connection open.
  *
- * <p>Also how many refused HTTP connections wait for their request head, so that their 503 is
- * read rather than lost to the reset that closing on unread bytes causes. Refused connections are
- * not counted as open, so these waits have a cap of their own (max-connections-per-ip: one
- * address's worth); beyond it a refusal is answered at once.
+ * <p>Also how many refused HTTP connections wait for their request head, so that their 503 is read
+ * rather than lost to the reset that closing on unread bytes causes. Refused connections are not
+ * counted as open, so these waits have a cap of their own (max-connections-per-ip: one address's
+ * worth); beyond it a refusal is answered at once.
  */
 public final class ConnectionCaps {
   /** Why a connection was refused; the message is for the client. */
@@ -104,12 +104,13 @@ public final class ConnectionCaps {
   }
 
   /**
-   * What a source address is counted under: an IPv4 address itself, an IPv6 address by its /64
-   * (as a Long). One IPv6 host is routinely given a whole /64: counting its single addresses
-   * would cap nothing.
+   * What a source address is counted under: an IPv4 address itself, an IPv6 address by its /64 (as
+   * a Long). One IPv6 host is routinely given a whole /64: counting its single addresses would cap
+   * nothing.
    */
   static Object addressKey(InetAddress address) {
-    if (address instanceof Inet6Address) return ByteBuffer.wrap(address.getAddress(), 0, 8).getLong();
+    if (address instanceof Inet6Address)
+      return ByteBuffer.wrap(address.getAddress(), 0, 8).getLong();
     return address;
   }
 

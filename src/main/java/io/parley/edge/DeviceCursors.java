@@ -6,10 +6,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One device session's view of its conversations: the highest seq it has seen in each (from
- * sync, pushes and history), and its delivery acks not yet stored. A device holds at most what
- * reached it, so an ack is clamped to what it has seen: a stored cursor beyond the timeline
- * would skip the next entries in every later catch-up. Not thread-safe: owned by one session.
+ * One device session's view of its conversations: the highest seq it has seen in each (from sync,
+ * pushes and history), and its delivery acks not yet stored. A device holds at most what reached
+ * it, so an ack is clamped to what it has seen: a stored cursor beyond the timeline would skip the
+ * next entries in every later catch-up. Not thread-safe: owned by one session.
  */
 final class DeviceCursors {
   private final String user;

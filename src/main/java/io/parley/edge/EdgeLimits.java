@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * What a client may hold of an edge node: connections per node, per source address and per user,
- * and how long a socket may go without finishing its request head or taking its bytes. From
- * {@code parley.edge} and {@code parley.session}; each is explained in conf/application.conf.
+ * and how long a socket may go without finishing its request head or taking its bytes. From {@code
+ * parley.edge} and {@code parley.session}; each is explained in conf/application.conf.
  */
 public record EdgeLimits(
     int maxConnections,

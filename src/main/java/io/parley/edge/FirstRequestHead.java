@@ -10,21 +10,21 @@ import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
-import org.apache.pekko.stream.stage.AsyncCallback;
-import scala.concurrent.duration.FiniteDuration;
 import org.apache.pekko.util.ByteString;
+import scala.concurrent.duration.FiniteDuration;
 
 /**
  * Holds a connection's first bytes back until they tell which server should have them ({@link
  * WebSocketHandshake#decidable}), or with {@code wholeHead} until the first request head is
  * complete; emits them as one element, then passes bytes straight through.
  *
- * <p>The first request head must be complete within {@code headTimeout} of the connection
- * opening, whichever server then has it (a REST head too): otherwise the connection is reset.
- * Without this, a head that never ended held its connection forever (a slow-loris): the hello
- * timeout starts only after an upgrade, and Pekko HTTP's idle timeout only once it has the bytes.
+ * <p>The first request head must be complete within {@code headTimeout} of the connection opening,
+ * whichever server then has it (a REST head too): otherwise the connection is reset. Without this,
+ * a head that never ended held its connection forever (a slow-loris): the hello timeout starts only
+ * after an upgrade, and Pekko HTTP's idle timeout only once it has the bytes.
  */
 final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString>> {
   private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
@@ -44,7 +44,8 @@ final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString
   /** The first request head did not end within the timeout. */
   static final class HeadTimeout extends RuntimeException {
     HeadTimeout(Duration timeout) {
-      super("no complete request head within " + timeout + "; connection reset", null, false, false);
+      super(
+          "no complete request head within " + timeout + "; connection reset", null, false, false);
     }
   }
 
@@ -70,41 +71,45 @@ final class FirstRequestHead extends GraphStage<FlowShape<ByteString, ByteString
       private Cancellable headTimer;
 
       {
-        setHandler(in, new AbstractInHandler() {
-          @Override
-          public void onPush() {
-            ByteString bytes = grab(in);
-            if (headEndMatched < HEAD_END.length) watchHeadEnd(bytes);
-            if (decided) {
-              push(out, bytes);
-              return;
-            }
-            append(bytes);
-            boolean ready =
-                wholeHead
-                    ? headEndMatched == HEAD_END.length || length > maxHeadBytes
-                    : WebSocketHandshake.decidable(seen, length, searchFrom, maxHeadBytes);
-            if (!ready) {
-              searchFrom = WebSocketHandshake.searchedUpTo(length);
-              pull(in);
-              return;
-            }
-            decided = true;
-            push(out, held());
-          }
+        setHandler(
+            in,
+            new AbstractInHandler() {
+              @Override
+              public void onPush() {
+                ByteString bytes = grab(in);
+                if (headEndMatched < HEAD_END.length) watchHeadEnd(bytes);
+                if (decided) {
+                  push(out, bytes);
+                  return;
+                }
+                append(bytes);
+                boolean ready =
+                    wholeHead
+                        ? headEndMatched == HEAD_END.length || length > maxHeadBytes
+                        : WebSocketHandshake.decidable(seen, length, searchFrom, maxHeadBytes);
+                if (!ready) {
+                  searchFrom = WebSocketHandshake.searchedUpTo(length);
+                  pull(in);
+                  return;
+                }
+                decided = true;
+                push(out, held());
+              }
 
-          @Override
-          public void onUpstreamFinish() {
-            if (!decided && length > 0) emit(out, held());
-            completeStage();
-          }
-        });
-        setHandler(out, new AbstractOutHandler() {
-          @Override
-          public void onPull() {
-            pull(in);
-          }
-        });
+              @Override
+              public void onUpstreamFinish() {
+                if (!decided && length > 0) emit(out, held());
+                completeStage();
+              }
+            });
+        setHandler(
+            out,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                pull(in);
+              }
+            });
       }
 
       @Override

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The budgets of every frame a client sends after hello ({@code parley.limits.frames}): per
- * frame class, a token bucket per connection and one per user that all of the user's
- * connections on this edge node draw from. A frame over either is refused ({@code
- * rate_limited}) and nothing of it is done; a frame draws from both or neither.
+ * The budgets of every frame a client sends after hello ({@code parley.limits.frames}): per frame
+ * class, a token bucket per connection and one per user that all of the user's connections on this
+ * edge node draw from. A frame over either is refused ({@code rate_limited}) and nothing of it is
+ * done; a frame draws from both or neither.
  */
 public final class FrameBudgets {
 
@@ -44,13 +44,16 @@ public final class FrameBudgets {
 
     static FrameClass of(ClientFrame f) {
       if (f instanceof ClientFrame.Send) return SEND;
-      if (f instanceof ClientFrame.Ack a) return a.rid() == null ? ACKS : READS; // with a rid it is stored at once
+      if (f instanceof ClientFrame.Ack a)
+        return a.rid() == null ? ACKS : READS; // with a rid it is stored at once
       if (f instanceof ClientFrame.Typing) return TYPING;
       if (f instanceof ClientFrame.Read) return READS;
       if (f instanceof ClientFrame.History || f instanceof ClientFrame.Contacts) return QUERIES;
       if (f instanceof ClientFrame.Join j) return SessionRooms.isRoom(j.conv()) ? ROOMS : CHANGES;
       if (f instanceof ClientFrame.Leave l) return SessionRooms.isRoom(l.conv()) ? ROOMS : CHANGES;
-      if (f instanceof ClientFrame.GroupOp || f instanceof ClientFrame.Create || f instanceof ClientFrame.ContactOp) {
+      if (f instanceof ClientFrame.GroupOp
+          || f instanceof ClientFrame.Create
+          || f instanceof ClientFrame.ContactOp) {
         return CHANGES;
       }
       return CONTROL; // ping, and a hello after hello
@@ -110,7 +113,9 @@ public final class FrameBudgets {
   private static ServerFrame.Error refusal(ClientFrame frame, FrameClass c, long waitNanos) {
     c.refused.increment();
     long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
-    String what = c == FrameClass.SEND ? "sends; retry with the same cid" : c.key + " frames; retry";
-    return ServerFrame.Error.of(frame.rid(), ErrorCode.RATE_LIMITED, "too many " + what + " in " + ms + " ms or later");
+    String what =
+        c == FrameClass.SEND ? "sends; retry with the same cid" : c.key + " frames; retry";
+    return ServerFrame.Error.of(
+        frame.rid(), ErrorCode.RATE_LIMITED, "too many " + what + " in " + ms + " ms or later");
   }
 }

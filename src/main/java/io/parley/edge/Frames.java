@@ -1,7 +1,7 @@
 package io.parley.edge;
 
-import io.parley.timeline.Entry;
 import io.parley.protocol.ServerFrame;
+import io.parley.timeline.Entry;
 import java.util.List;
 
 /** Maps core's timeline entries to wire frames: the one place internal types meet the wire. */

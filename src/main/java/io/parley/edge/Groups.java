@@ -19,8 +19,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * joins are per connection and live in {@link Session}; see {@link RoomRegistry}.
  *
  * <p>Nobody is put into a group without consent ({@link Invitees}): an unknown id refuses the
- * request ({@code not_found}, naming it); a user who blocks the inviter, or who was added to
- * too many groups within the hour, is left out without a word, and the request goes on.
+ * request ({@code not_found}, naming it); a user who blocks the inviter, or who was added to too
+ * many groups within the hour, is left out without a word, and the request goes on.
  */
 final class Groups {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -44,15 +44,22 @@ final class Groups {
               if (!consent.unknown().isEmpty()) return done(unknown(c.rid(), consent.unknown()));
               return conversation(conv)
                   .<Replies.PostReply>ask(
-                      replyTo -> new ConversationEntity.Create(user, c.title(), consent.added(), replyTo),
+                      replyTo ->
+                          new ConversationEntity.Create(user, c.title(), consent.added(), replyTo),
                       deps.settings().askTimeout())
-                  .thenApply(reply -> reply instanceof Replies.Posted ? new ServerFrame.Created(c.rid(), conv) : rejected(c.rid(), reply));
+                  .thenApply(
+                      reply ->
+                          reply instanceof Replies.Posted
+                              ? new ServerFrame.Created(c.rid(), conv)
+                              : rejected(c.rid(), reply));
             });
   }
 
   CompletionStage<ServerFrame> handle(String user, ClientFrame.GroupOp op) {
     ConversationEntity.Manage manage = manage(user, op, null);
-    if (manage == null) return done(ServerFrame.Error.of(op.rid(), ErrorCode.FORBIDDEN, "not allowed in this conversation"));
+    if (manage == null)
+      return done(
+          ServerFrame.Error.of(op.rid(), ErrorCode.FORBIDDEN, "not allowed in this conversation"));
     if (op instanceof ClientFrame.Invite i) return invite(user, i);
     return ask(op.conv(), replyTo -> manage(user, op, replyTo), op.rid());
   }
@@ -67,14 +74,17 @@ final class Groups {
             allowed -> {
               if (!(allowed instanceof ServerFrame.Ok)) return done(allowed);
               List<String> others = others(user, i.users());
-              if (others.size() + 1 > deps.settings().maxGroupSize()) return done(tooLarge(i.rid()));
+              if (others.size() + 1 > deps.settings().maxGroupSize())
+                return done(tooLarge(i.rid()));
               return invitees
                   .consent(user, i.conv(), others)
                   .thenCompose(
                       consent -> {
-                        if (!consent.unknown().isEmpty()) return done(unknown(i.rid(), consent.unknown()));
+                        if (!consent.unknown().isEmpty())
+                          return done(unknown(i.rid(), consent.unknown()));
                         if (consent.added().isEmpty()) return done(allowed);
-                        return ask(i.conv(), replyTo -> inviting(user, consent.added(), replyTo), i.rid());
+                        return ask(
+                            i.conv(), replyTo -> inviting(user, consent.added(), replyTo), i.rid());
                       });
             });
   }
@@ -87,15 +97,20 @@ final class Groups {
 
   /** Asks the group to apply a change; ok once it is stored. */
   private CompletionStage<ServerFrame> ask(
-      String conv, Function<ActorRef<Replies.PostReply>, ConversationEntity.Manage> change, String rid) {
+      String conv,
+      Function<ActorRef<Replies.PostReply>, ConversationEntity.Manage> change,
+      String rid) {
     return conversation(conv)
         .<Replies.PostReply>ask(change::apply, deps.settings().askTimeout())
-        .thenApply(reply -> reply instanceof Replies.Posted ? new ServerFrame.Ok(rid) : rejected(rid, reply));
+        .thenApply(
+            reply ->
+                reply instanceof Replies.Posted ? new ServerFrame.Ok(rid) : rejected(rid, reply));
   }
 
   private static ConversationEntity.Manage inviting(
       String user, List<String> users, ActorRef<Replies.PostReply> replyTo) {
-    return new ConversationEntity.Manage(user, ConversationEntity.GroupOp.INVITE, users, null, null, replyTo);
+    return new ConversationEntity.Manage(
+        user, ConversationEntity.GroupOp.INVITE, users, null, null, replyTo);
   }
 
   /** The entity command for a group op; null when the conversation is no group. */
@@ -104,19 +119,24 @@ final class Groups {
     var conv = ConversationId.parse(op.conv());
     if (conv.isEmpty() || !conv.get().isGroup()) return null;
     if (op instanceof ClientFrame.Invite i) {
-      return new ConversationEntity.Manage(user, ConversationEntity.GroupOp.INVITE, i.users(), null, null, replyTo);
+      return new ConversationEntity.Manage(
+          user, ConversationEntity.GroupOp.INVITE, i.users(), null, null, replyTo);
     }
     if (op instanceof ClientFrame.Leave) {
-      return new ConversationEntity.Manage(user, ConversationEntity.GroupOp.LEAVE, List.of(), null, null, replyTo);
+      return new ConversationEntity.Manage(
+          user, ConversationEntity.GroupOp.LEAVE, List.of(), null, null, replyTo);
     }
     if (op instanceof ClientFrame.Kick k) {
-      return new ConversationEntity.Manage(user, ConversationEntity.GroupOp.KICK, List.of(k.user()), null, null, replyTo);
+      return new ConversationEntity.Manage(
+          user, ConversationEntity.GroupOp.KICK, List.of(k.user()), null, null, replyTo);
     }
     if (op instanceof ClientFrame.Title t) {
-      return new ConversationEntity.Manage(user, ConversationEntity.GroupOp.TITLE, List.of(), t.title(), null, replyTo);
+      return new ConversationEntity.Manage(
+          user, ConversationEntity.GroupOp.TITLE, List.of(), t.title(), null, replyTo);
     }
     if (op instanceof ClientFrame.Role r) {
-      return new ConversationEntity.Manage(user, ConversationEntity.GroupOp.ROLE, List.of(r.user()), null, r.role(), replyTo);
+      return new ConversationEntity.Manage(
+          user, ConversationEntity.GroupOp.ROLE, List.of(r.user()), null, r.role(), replyTo);
     }
     return null; // join: groups are joined by invitation
   }
@@ -127,11 +147,15 @@ final class Groups {
   }
 
   private ServerFrame tooLarge(String rid) {
-    return ServerFrame.Error.of(rid, ErrorCode.BAD_REQUEST, "a group has at most " + deps.settings().maxGroupSize() + " members");
+    return ServerFrame.Error.of(
+        rid,
+        ErrorCode.BAD_REQUEST,
+        "a group has at most " + deps.settings().maxGroupSize() + " members");
   }
 
   private static ServerFrame unknown(String rid, List<String> users) {
-    return ServerFrame.Error.of(rid, ErrorCode.NOT_FOUND, "no such user: " + String.join(", ", users));
+    return ServerFrame.Error.of(
+        rid, ErrorCode.NOT_FOUND, "no such user: " + String.join(", ", users));
   }
 
   private static CompletionStage<ServerFrame> done(ServerFrame frame) {

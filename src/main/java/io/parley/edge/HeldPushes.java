@@ -29,7 +29,9 @@ final class HeldPushes {
 
   void hold(Entry e) {
     long size = bodyBytes(e);
-    if (kept.size() < maxEntries && keptBodyBytes + size <= maxBodyBytes && !dropped.containsKey(e.conv())) {
+    if (kept.size() < maxEntries
+        && keptBodyBytes + size <= maxBodyBytes
+        && !dropped.containsKey(e.conv())) {
       kept.add(e);
       keptBodyBytes += size;
       return;

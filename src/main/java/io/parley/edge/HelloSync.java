@@ -1,9 +1,9 @@
 package io.parley.edge;
 
-import io.parley.timeline.Entry;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;
+import io.parley.timeline.Entry;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;

@@ -27,13 +27,13 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * The edge HTTP port. A connection that opens with a valid WebSocket upgrade on {@code /ws} (what
- * clients and browsers do: a fresh connection per socket) is answered and framed by Parley from
- * its first byte; every other connection is Pekko HTTP's (REST, the web client, and an upgrade
- * arriving later on a kept-alive connection, which still works through the {@code /ws} route).
+ * clients and browsers do: a fresh connection per socket) is answered and framed by Parley from its
+ * first byte; every other connection is Pekko HTTP's (REST, the web client, and an upgrade arriving
+ * later on a kept-alive connection, which still works through the {@code /ws} route).
  *
  * <p>Why not bind Pekko HTTP alone: its per-connection pipeline (parser, renderer, ~30 stages)
- * stays materialized under an upgraded socket for the socket's whole life, which doubled the
- * memory of an idle WebSocket (docs/benchmarks.md).
+ * stays materialized under an upgraded socket for the socket's whole life, which doubled the memory
+ * of an idle WebSocket (docs/benchmarks.md).
  *
  * <p>Every connection takes a slot of {@link ConnectionCaps} first. Over a cap, its first request
  * is answered 503 with Retry-After (before any upgrade: a WebSocket client sees an HTTP status it
@@ -63,10 +63,12 @@ public final class HttpListener {
     this.webSocket = webSocket;
     this.routes = routes;
     this.caps = caps;
-    this.sniffHead = new FirstRequestHead(MAX_SNIFFED_HEAD_BYTES, caps.limits().requestHeadTimeout(), false);
+    this.sniffHead =
+        new FirstRequestHead(MAX_SNIFFED_HEAD_BYTES, caps.limits().requestHeadTimeout(), false);
     this.settings = ServerSettings.create(Adapter.toClassic(system));
     scala.concurrent.duration.Duration idle = settings.getTimeouts().idleTimeout();
-    this.idleTimeout = idle.isFinite() ? Optional.of(Duration.ofNanos(idle.toNanos())) : Optional.empty();
+    this.idleTimeout =
+        idle.isFinite() ? Optional.of(Duration.ofNanos(idle.toNanos())) : Optional.empty();
   }
 
   public static CompletionStage<SocketServer.Binding> bind(
@@ -95,9 +97,9 @@ public final class HttpListener {
   }
 
   /**
-   * Answers 503 and closes. Waits for the whole first request head first (a response sent while
-   * the client is still writing could be lost to the reset that closing on unread bytes causes),
-   * unless too many refusals wait already: then at once.
+   * Answers 503 and closes. Waits for the whole first request head first (a response sent while the
+   * client is still writing could be lost to the reset that closing on unread bytes causes), unless
+   * too many refusals wait already: then at once.
    */
   private Flow<ByteString, ByteString, NotUsed> refused(ConnectionCaps.Refusal refusal) {
     String body =
@@ -110,22 +112,30 @@ public final class HttpListener {
     ByteString answer =
         ByteString.fromString(
                 "HTTP/1.1 503 Service Unavailable\r\n"
-                    + "Retry-After: " + caps.limits().retryAfterSeconds() + "\r\n"
+                    + "Retry-After: "
+                    + caps.limits().retryAfterSeconds()
+                    + "\r\n"
                     + "Content-Type: application/json\r\n"
-                    + "Content-Length: " + json.length + "\r\n"
+                    + "Content-Length: "
+                    + json.length
+                    + "\r\n"
                     + "Connection: close\r\n\r\n",
                 StandardCharsets.US_ASCII)
             .concat(ByteString.fromArrayUnsafe(json));
-    if (!caps.tryWaitToRefuse()) return Flow.fromSinkAndSourceCoupled(Sink.ignore(), Source.single(answer));
+    if (!caps.tryWaitToRefuse())
+      return Flow.fromSinkAndSourceCoupled(Sink.ignore(), Source.single(answer));
     Flow<ByteString, ByteString, NotUsed> afterHead =
         Flow.of(ByteString.class)
-            .via(new FirstRequestHead(MAX_SNIFFED_HEAD_BYTES, caps.limits().requestHeadTimeout(), true))
+            .via(
+                new FirstRequestHead(
+                    MAX_SNIFFED_HEAD_BYTES, caps.limits().requestHeadTimeout(), true))
             .take(1)
             .map(head -> answer);
     return SocketGuard.create(caps.limits().writeStallTimeout(), caps::refusalDone).join(afterHead);
   }
 
-  private Flow<ByteString, ByteString, NotUsed> serverFor(List<ByteString> first, InetSocketAddress remote) {
+  private Flow<ByteString, ByteString, NotUsed> serverFor(
+      List<ByteString> first, InetSocketAddress remote) {
     ByteString head = first.isEmpty() ? ByteString.emptyByteString() : first.get(0);
     WebSocketHandshake.Upgrade upgrade = WebSocketHandshake.parse(head);
     if (upgrade != null) {
@@ -139,12 +149,14 @@ public final class HttpListener {
 
   /** What Pekko HTTP's own binding runs per connection: its server layer over plain bytes. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private BidiFlow<ByteString, HttpRequest, HttpResponse, ByteString, NotUsed> httpStack(InetSocketAddress remote) {
-    BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed> plain =
-        (BidiFlow) TLSPlacebo.getInstance();
+  private BidiFlow<ByteString, HttpRequest, HttpResponse, ByteString, NotUsed> httpStack(
+      InetSocketAddress remote) {
+    BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed>
+        plain = (BidiFlow) TLSPlacebo.getInstance();
     BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> stack =
         Http.get(system).serverLayer(settings, Optional.of(remote)).atop(plain);
-    if (idleTimeout.isPresent()) stack = stack.atop(BidiFlow.bidirectionalIdleTimeout(idleTimeout.get()));
+    if (idleTimeout.isPresent())
+      stack = stack.atop(BidiFlow.bidirectionalIdleTimeout(idleTimeout.get()));
     return stack.reversed();
   }
 }

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Asks the users about to be put into a group whether they may be ({@link GroupConsent}), all
- * at once: first without using anything, so that an unknown id refuses the whole request before
+ * Asks the users about to be put into a group whether they may be ({@link GroupConsent}), all at
+ * once: first without using anything, so that an unknown id refuses the whole request before
  * anyone's hourly adds are spent; then, of those who may, each reserves one of their adds.
  */
 final class Invitees {
@@ -32,10 +32,14 @@ final class Invitees {
         .thenCompose(
             first -> {
               List<String> unknown = having(users, first, GroupConsent.Answer.UNKNOWN_USER);
-              if (!unknown.isEmpty()) return CompletableFuture.completedFuture(new Consent(List.of(), unknown));
+              if (!unknown.isEmpty())
+                return CompletableFuture.completedFuture(new Consent(List.of(), unknown));
               List<String> addable = having(users, first, GroupConsent.Answer.ADDABLE);
               return ask(inviter, conv, addable, true)
-                  .thenApply(second -> new Consent(having(addable, second, GroupConsent.Answer.ADDABLE), List.of()));
+                  .thenApply(
+                      second ->
+                          new Consent(
+                              having(addable, second, GroupConsent.Answer.ADDABLE), List.of()));
             });
   }
 
@@ -48,14 +52,17 @@ final class Invitees {
                     sharding
                         .entityRefFor(UserEntity.ENTITY_KEY, user)
                         .<GroupConsent.Answer>ask(
-                            replyTo -> new UserEntity.ConsentToGroup(inviter, conv, reserve, replyTo), timeout)
+                            replyTo ->
+                                new UserEntity.ConsentToGroup(inviter, conv, reserve, replyTo),
+                            timeout)
                         .toCompletableFuture())
             .toList();
     return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
         .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
   }
 
-  private static List<String> having(List<String> users, List<GroupConsent.Answer> answers, GroupConsent.Answer answer) {
+  private static List<String> having(
+      List<String> users, List<GroupConsent.Answer> answers, GroupConsent.Answer answer) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < users.size(); i++) if (answers.get(i) == answer) out.add(users.get(i));
     return out;

@@ -7,13 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Token buckets per key (a user, a source address, a user id), one per budget in {@code
- * limits}, shared by every thread of the node. Bounded: a key whose buckets are all full again
- * carries nothing (a fresh key would get the same), so it is dropped. The map is swept when it
- * has doubled since the last sweep, so it holds at most about twice the keys that drew from a
- * bucket within its last burst / rate seconds, and never more than {@code maxKeys}: past that,
- * arbitrary keys go too (they get fresh buckets: the limit errs towards letting a request
- * through, never towards refusing everyone). Sweeps cost O(1) per new key, amortized.
+ * Token buckets per key (a user, a source address, a user id), one per budget in {@code limits},
+ * shared by every thread of the node. Bounded: a key whose buckets are all full again carries
+ * nothing (a fresh key would get the same), so it is dropped. The map is swept when it has doubled
+ * since the last sweep, so it holds at most about twice the keys that drew from a bucket within its
+ * last burst / rate seconds, and never more than {@code maxKeys}: past that, arbitrary keys go too
+ * (they get fresh buckets: the limit errs towards letting a request through, never towards refusing
+ * everyone). Sweeps cost O(1) per new key, amortized.
  */
 public final class KeyedBudgets<K> {
   // After a trim the map holds at most this share of maxKeys, so trims (a pass over the map)

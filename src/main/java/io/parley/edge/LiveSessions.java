@@ -11,10 +11,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * The connection actors alive on this edge node, so a graceful shutdown can ask each client
- * to reconnect elsewhere before the node goes (see {@link Connection.Drain}); and which user
- * each has said hello as, so that user's socket slot ({@link ConnectionCaps}) is given back
- * when the socket ends.
+ * The connection actors alive on this edge node, so a graceful shutdown can ask each client to
+ * reconnect elsewhere before the node goes (see {@link Connection.Drain}); and which user each has
+ * said hello as, so that user's socket slot ({@link ConnectionCaps}) is given back when the socket
+ * ends.
  */
 public final class LiveSessions {
   // The user whose slot a connection holds, or NO_USER before (or without) a hello.
@@ -37,8 +37,8 @@ public final class LiveSessions {
   }
 
   /**
-   * Takes one of the user's socket slots for this connection at hello; false when the user
-   * holds them all, or the socket has already ended (its slot would never be given back).
+   * Takes one of the user's socket slots for this connection at hello; false when the user holds
+   * them all, or the socket has already ended (its slot would never be given back).
    */
   @SuppressWarnings("unchecked")
   boolean admit(String user, ActorRef<?> connection) {
@@ -70,7 +70,10 @@ public final class LiveSessions {
     if (live.isEmpty()) drained.complete(Done.getInstance());
     CompletableFuture<Done> bounded = new CompletableFuture<>();
     drained.thenAccept(bounded::complete);
-    system.scheduler().scheduleOnce(timeout, () -> bounded.complete(Done.getInstance()), system.executionContext());
+    system
+        .scheduler()
+        .scheduleOnce(
+            timeout, () -> bounded.complete(Done.getInstance()), system.executionContext());
     return bounded;
   }
 }

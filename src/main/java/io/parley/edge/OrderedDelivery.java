@@ -9,13 +9,15 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Per conversation, writes entries to one socket in increasing seq order, each once. An entry
- * that arrives after a gap (a lost or reordered push) is held while the gap is read from the
- * journal, so a connection never shows n+1 before n. Gaps are filled at most {@code maxFill}
- * entries at a time. Not thread-safe: owned by one session actor.
+ * Per conversation, writes entries to one socket in increasing seq order, each once. An entry that
+ * arrives after a gap (a lost or reordered push) is held while the gap is read from the journal, so
+ * a connection never shows n+1 before n. Gaps are filled at most {@code maxFill} entries at a time.
+ * Not thread-safe: owned by one session actor.
  */
 final class OrderedDelivery {
-  /** Asks for the entries {@code from..to} of conv; the answer comes back through {@link #filled}. */
+  /**
+   * Asks for the entries {@code from..to} of conv; the answer comes back through {@link #filled}.
+   */
   interface Filler {
     void fill(String conv, long from, long to);
   }
@@ -37,7 +39,10 @@ final class OrderedDelivery {
     this.maxFill = maxFill;
   }
 
-  /** The client already holds every entry up to the cursor (a conversation it has no cursor for starts at its first push). */
+  /**
+   * The client already holds every entry up to the cursor (a conversation it has no cursor for
+   * starts at its first push).
+   */
   void startFrom(String conv, long cursor) {
     written().put(conv, cursor);
   }
@@ -73,8 +78,8 @@ final class OrderedDelivery {
   }
 
   /**
-   * Entries of conv up to {@code seq} exist that were not offered here (dropped while held):
-   * reads them from the journal, at most {@code maxFill}; the client pages anything beyond.
+   * Entries of conv up to {@code seq} exist that were not offered here (dropped while held): reads
+   * them from the journal, at most {@code maxFill}; the client pages anything beyond.
    */
   void readUpTo(String conv, long seq) {
     Long last = written.get(conv);

@@ -13,12 +13,12 @@ import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.util.ByteString;
 
 /**
- * A socket's outbound queue, bounded in frames and in bytes: a frame is encoded when it is
- * offered, so the bytes a socket holds are known before they are queued, and a reader that falls
- * behind either bound is closed ({@link SlowReader}). Written to by the connection actor and by
- * the node's room registry, from any thread; drained by the socket's stream. A bounded linked
- * queue rather than an actor source: an offer is no actor message, and an idle socket keeps no
- * preallocated buffer.
+ * A socket's outbound queue, bounded in frames and in bytes: a frame is encoded when it is offered,
+ * so the bytes a socket holds are known before they are queued, and a reader that falls behind
+ * either bound is closed ({@link SlowReader}). Written to by the connection actor and by the node's
+ * room registry, from any thread; drained by the socket's stream. A bounded linked queue rather
+ * than an actor source: an offer is no actor message, and an idle socket keeps no preallocated
+ * buffer.
  */
 public final class Outbox {
   private final AtomicLong waiting = new AtomicLong();
@@ -84,8 +84,8 @@ public final class Outbox {
   }
 
   /**
-   * Under the lock so that a frame's bytes are counted exactly once: added when it is queued,
-   * given back when it is refused, or when the socket has ended.
+   * Under the lock so that a frame's bytes are counted exactly once: added when it is queued, given
+   * back when it is refused, or when the socket has ended.
    */
   private synchronized void offer(ByteString bytes) {
     if (ended) return;
@@ -113,13 +113,14 @@ public final class Outbox {
     heldBytes.addAndGet(-size);
     Metrics.OUTBOUND_BYTES.addAndGet(-size);
     RoomWaiter w = roomWaiter.get();
-    if (w != null && left < w.below() && bytesHaveRoom() && roomWaiter.compareAndSet(w, null)) w.nudge().run();
+    if (w != null && left < w.below() && bytesHaveRoom() && roomWaiter.compareAndSet(w, null))
+      w.nudge().run();
   }
 
   /**
-   * Whether fewer than {@code frames} frames wait to be written, and less than half the byte
-   * bound: a writer that paces itself by this never makes the socket a slow reader, whatever the
-   * size of its frames (a catch-up of 500 entries of 16 KiB is 8 to 48 MB).
+   * Whether fewer than {@code frames} frames wait to be written, and less than half the byte bound:
+   * a writer that paces itself by this never makes the socket a slow reader, whatever the size of
+   * its frames (a catch-up of 500 entries of 16 KiB is 8 to 48 MB).
    */
   boolean hasRoom(int frames) {
     return waiting.get() < frames && bytesHaveRoom();
@@ -141,8 +142,8 @@ public final class Outbox {
   }
 
   /**
-   * The transport holds (positive) or has written (negative) bytes of its own for this socket,
-   * such as a pong: counted with the queue's, not bounded by it (the transport bounds them).
+   * The transport holds (positive) or has written (negative) bytes of its own for this socket, such
+   * as a pong: counted with the queue's, not bounded by it (the transport bounds them).
    */
   synchronized void transportHolds(int delta) {
     if (ended) return;
@@ -156,7 +157,8 @@ public final class Outbox {
   private void hold(int size) {
     long held = heldBytes.addAndGet(size);
     Metrics.OUTBOUND_BYTES.addAndGet(size);
-    if (held > Metrics.OUTBOUND_PEAK_BYTES.get()) Metrics.OUTBOUND_PEAK_BYTES.accumulateAndGet(held, Math::max);
+    if (held > Metrics.OUTBOUND_PEAK_BYTES.get())
+      Metrics.OUTBOUND_PEAK_BYTES.accumulateAndGet(held, Math::max);
   }
 
   /** The socket is gone: whatever still waited will never be written. */

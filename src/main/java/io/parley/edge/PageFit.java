@@ -9,10 +9,10 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * Cuts a history page to a byte budget (parley.limits.max-page-bytes), so that the largest page
- * the server may produce reaches every client: entries are measured as JSON, which no encoding
- * exceeds (CBOR writes the same fields, without escapes). A cut page keeps the entries next to
- * the cursor and says has_more, so the client pages on from the last entry it got.
+ * Cuts a history page to a byte budget (parley.limits.max-page-bytes), so that the largest page the
+ * server may produce reaches every client: entries are measured as JSON, which no encoding exceeds
+ * (CBOR writes the same fields, without escapes). A cut page keeps the entries next to the cursor
+ * and says has_more, so the client pages on from the last entry it got.
  */
 final class PageFit {
   // Only encodes, to measure: the frame limits it would decode with do not matter.
@@ -37,23 +37,30 @@ final class PageFit {
   /** Why these settings would let a legal reply exceed what a socket can queue, or null. */
   static String problem(SessionSettings s) {
     if (s.maxPageBytes() > s.outboundBufferBytes()) {
-      return "parley.limits.max-page-bytes (" + s.maxPageBytes()
-          + ") exceeds parley.session.outbound-buffer-bytes (" + s.outboundBufferBytes() + ")";
+      return "parley.limits.max-page-bytes ("
+          + s.maxPageBytes()
+          + ") exceeds parley.session.outbound-buffer-bytes ("
+          + s.outboundBufferBytes()
+          + ")";
     }
     int largest = largestTextMsgBytes(s.maxBodyBytes());
     if (largest > s.outboundBufferBytes()) {
-      return "a msg frame of max-body-bytes escaped (" + largest
-          + " bytes) exceeds parley.session.outbound-buffer-bytes (" + s.outboundBufferBytes() + ")";
+      return "a msg frame of max-body-bytes escaped ("
+          + largest
+          + " bytes) exceeds parley.session.outbound-buffer-bytes ("
+          + s.outboundBufferBytes()
+          + ")";
     }
     return null;
   }
 
   /**
    * The page of {@code msgs} (ascending) that fits the budget. {@code fromOldest}: the cursor is
-   * below the page (history after a seq), so the oldest entries are kept; otherwise the newest.
-   * At least one entry is kept, however large: a page must make progress.
+   * below the page (history after a seq), so the oldest entries are kept; otherwise the newest. At
+   * least one entry is kept, however large: a page must make progress.
    */
-  ServerFrame.HistoryPage fit(String rid, String conv, List<ServerFrame.Msg> msgs, boolean hasMore, boolean fromOldest) {
+  ServerFrame.HistoryPage fit(
+      String rid, String conv, List<ServerFrame.Msg> msgs, boolean hasMore, boolean fromOldest) {
     // has_more false is the longer of the two envelopes.
     long total = size(new ServerFrame.HistoryPage(rid, conv, List.of(), false));
     int n = msgs.size();

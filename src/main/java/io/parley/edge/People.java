@@ -14,9 +14,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * Contact operations over the socket (docs/protocol.md section 6). Each op reads the requester's
- * contacts, asks the other party's user entity to apply its side, then has the requester's
- * entity store its own; the reply goes out once that is durable. Both steps are idempotent, so
- * a client that got no reply retries the same op. The entities decide; this only sequences.
+ * contacts, asks the other party's user entity to apply its side, then has the requester's entity
+ * store its own; the reply goes out once that is durable. Both steps are idempotent, so a client
+ * that got no reply retries the same op. The entities decide; this only sequences.
  */
 final class People {
   private final SessionDeps deps;
@@ -36,7 +36,10 @@ final class People {
   CompletionStage<ServerFrame> contacts(String me, ClientFrame.Contacts c) {
     return user(me)
         .<Contacts.View>ask(UserEntity.GetContacts::new, timeout())
-        .thenApply(v -> new ServerFrame.ContactList(c.rid(), v.friends(), v.pendingIn(), v.pendingOut(), v.blocked()));
+        .thenApply(
+            v ->
+                new ServerFrame.ContactList(
+                    c.rid(), v.friends(), v.pendingIn(), v.pendingOut(), v.blocked()));
   }
 
   private CompletionStage<ServerFrame> apply(
@@ -50,8 +53,11 @@ final class People {
       if (mine.pendingIn().contains(other)) return accept(rid, me, other);
       int max = deps.settings().maxPendingRequests();
       if (mine.pendingOut().size() >= max && !mine.pendingOut().contains(other)) {
-        return done(error(rid, ErrorCode.FORBIDDEN,
-            "you have " + max + " friend requests out; withdraw some (friend_remove) first"));
+        return done(
+            error(
+                rid,
+                ErrorCode.FORBIDDEN,
+                "you have " + max + " friend requests out; withdraw some (friend_remove) first"));
       }
       // Blocked by the other (IGNORED) looks exactly like a request still pending.
       return ask(other, me, Contacts.Op.REQUEST)
@@ -59,7 +65,12 @@ final class People {
               answer ->
                   switch (answer) {
                     case UNKNOWN_USER -> done(error(rid, ErrorCode.NOT_FOUND, "no such user"));
-                    case FULL -> done(error(rid, ErrorCode.RATE_LIMITED, other + " has too many friend requests waiting; try later"));
+                    case FULL ->
+                        done(
+                            error(
+                                rid,
+                                ErrorCode.RATE_LIMITED,
+                                other + " has too many friend requests waiting; try later"));
                     case FRIENDS -> store(rid, me, other, Change.FRIEND_ADDED);
                     default -> store(rid, me, other, Change.REQUEST_SENT);
                   });
@@ -72,7 +83,8 @@ final class People {
     if (op instanceof ClientFrame.FriendRemove) {
       // A blocked user was dropped when blocked, and hears nothing more from the blocker.
       if (mine.blocked().contains(other)) return done(new ServerFrame.Ok(rid));
-      return ask(other, me, Contacts.Op.REMOVE).thenCompose(a -> store(rid, me, other, Change.DROPPED));
+      return ask(other, me, Contacts.Op.REMOVE)
+          .thenCompose(a -> store(rid, me, other, Change.DROPPED));
     }
     if (op instanceof ClientFrame.Block) {
       return ask(other, me, Contacts.Op.BLOCK)

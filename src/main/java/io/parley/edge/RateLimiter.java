@@ -20,7 +20,8 @@ public final class RateLimiter {
 
   public RateLimiter(double ratePerSecond, int burst) {
     if (!(ratePerSecond > 0) || burst < 1) {
-      throw new IllegalArgumentException("a budget needs rate > 0 and burst >= 1, not " + ratePerSecond + " / " + burst);
+      throw new IllegalArgumentException(
+          "a budget needs rate > 0 and burst >= 1, not " + ratePerSecond + " / " + burst);
     }
     this.rate = ratePerSecond;
     this.burst = burst;
@@ -28,7 +29,9 @@ public final class RateLimiter {
     this.tolerance = (burst - 1) * interval;
   }
 
-  /** The budget of {@code rate} and {@code burst} (or {@code user-rate} / {@code user-burst}) in c. */
+  /**
+   * The budget of {@code rate} and {@code burst} (or {@code user-rate} / {@code user-burst}) in c.
+   */
   public static RateLimiter from(Config c, String prefix) {
     return new RateLimiter(c.getDouble(prefix + "rate"), c.getInt(prefix + "burst"));
   }

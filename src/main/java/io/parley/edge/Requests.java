@@ -2,32 +2,31 @@ package io.parley.edge;
 
 import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationId;
-import io.parley.timeline.Entry;
 import io.parley.conversation.Replies;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
+import io.parley.push.SessionMessage;
 import io.parley.user.UserEntity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import io.parley.push.SessionMessage;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * The edge's side of each request: asks the owning entity through sharding, reads the journal
- * where needed, and maps the outcome to wire frames. Holds no state; callers pipe the results
- * back into their actor.
+ * The edge's side of each request: asks the owning entity through sharding, reads the journal where
+ * needed, and maps the outcome to wire frames. Holds no state; callers pipe the results back into
+ * their actor.
  */
 public final class Requests {
   private final SessionDeps deps;
@@ -39,16 +38,16 @@ public final class Requests {
   }
 
   /**
-   * What a session sends after welcome: one conv_state per conversation, then per conversation
-   * the entries after its cursor ({@link CatchUp} reads them as the socket drains).
+   * What a session sends after welcome: one conv_state per conversation, then per conversation the
+   * entries after its cursor ({@link CatchUp} reads them as the socket drains).
    */
   record Sync(List<ServerFrame.ConvState> states, Map<String, Long> cursors) {}
 
   /**
-   * Posts a send; the session gets exactly one {@link Session.SendAnswered}. The outcome is
-   * mapped to {@code sent} or an error inside the session actor
-   * ({@code ActorContext.ask}): no future callback runs on another thread on this, the hottest
-   * path (a callback per send would be a thread hand-off per message).
+   * Posts a send; the session gets exactly one {@link Session.SendAnswered}. The outcome is mapped
+   * to {@code sent} or an error inside the session actor ({@code ActorContext.ask}): no future
+   * callback runs on another thread on this, the hottest path (a callback per send would be a
+   * thread hand-off per message).
    */
   void send(ActorContext<SessionMessage> ctx, String user, ClientFrame.Send f) {
     if (ConversationId.parse(f.conv()).isEmpty()) {
@@ -61,7 +60,8 @@ public final class Requests {
         conversation(f.conv()),
         deps.settings().askTimeout(),
         replyTo ->
-            new ConversationEntity.Post(user, f.cid(), f.isRecall() ? "recall" : "text", f.body(), replyTo),
+            new ConversationEntity.Post(
+                user, f.cid(), f.isRecall() ? "recall" : "text", f.body(), replyTo),
         (reply, failure) -> new Session.SendAnswered(sentOrError(f, reply, failure, started)));
   }
 
@@ -80,10 +80,12 @@ public final class Requests {
   public CompletionStage<List<ConversationView>> conversations(String user) {
     return deps.sharding()
         .entityRefFor(UserEntity.ENTITY_KEY, user)
-        .<UserEntity.Conversations>ask(UserEntity.GetConversations::new, deps.settings().askTimeout())
+        .<UserEntity.Conversations>ask(
+            UserEntity.GetConversations::new, deps.settings().askTimeout())
         .thenCompose(
             convs ->
-                all(convs.reads().entrySet().stream()
+                all(
+                    convs.reads().entrySet().stream()
                         .map(read -> summary(user, read.getKey(), read.getValue()))
                         .toList()))
         .thenApply(
@@ -111,28 +113,37 @@ public final class Requests {
               // the node reads a bounded number at once, whoever asks.
               if (!deps.historyReads().tryEnter()) {
                 return completed(
-                    ServerFrame.Error.of(f.rid(), ErrorCode.UNAVAILABLE, "server busy reading history; retry shortly"));
+                    ServerFrame.Error.of(
+                        f.rid(),
+                        ErrorCode.UNAVAILABLE,
+                        "server busy reading history; retry shortly"));
               }
               return deps.timeline()
                   .read(f.conv(), range.from(), range.to())
                   .whenComplete((entries, failure) -> deps.historyReads().exit(1))
                   .thenApply(
                       entries ->
-                          fit.fit(f.rid(), f.conv(), Frames.msgs(entries), range.hasMore(), f.after() != null));
+                          fit.fit(
+                              f.rid(),
+                              f.conv(),
+                              Frames.msgs(entries),
+                              range.hasMore(),
+                              f.after() != null));
             });
   }
 
   /**
-   * Marks conv read up to the seq, clamped to the timeline: a marker beyond the last seq would
-   * hide the entries still to come (unread would stay 0). {@code seen} is the highest seq the
-   * session has seen in conv (null: none); only a seq above it costs a look at the conversation.
+   * Marks conv read up to the seq, clamped to the timeline: a marker beyond the last seq would hide
+   * the entries still to come (unread would stay 0). {@code seen} is the highest seq the session
+   * has seen in conv (null: none); only a seq above it costs a look at the conversation.
    */
   CompletionStage<ServerFrame> read(String user, String device, ClientFrame.Read f, Long seen) {
     if (seen != null && f.seq() <= seen) return markRead(user, device, f, f.seq());
     if (ConversationId.parse(f.conv()).isEmpty()) return completed(unknownConv(f.rid()));
     return conversation(f.conv())
         .<Replies.SummaryReply>ask(
-            replyTo -> new ConversationEntity.GetSummary(user, replyTo), deps.settings().askTimeout())
+            replyTo -> new ConversationEntity.GetSummary(user, replyTo),
+            deps.settings().askTimeout())
         .thenCompose(
             reply ->
                 reply instanceof Replies.Summary s
@@ -140,7 +151,8 @@ public final class Requests {
                     : completed(rejected(f.rid(), reply)));
   }
 
-  private CompletionStage<ServerFrame> markRead(String user, String device, ClientFrame.Read f, long seq) {
+  private CompletionStage<ServerFrame> markRead(
+      String user, String device, ClientFrame.Read f, long seq) {
     return deps.sharding()
         .entityRefFor(UserEntity.ENTITY_KEY, user)
         .<UserEntity.ReadReply>ask(
@@ -150,7 +162,8 @@ public final class Requests {
             reply ->
                 reply == UserEntity.ReadReply.DONE
                     ? new ServerFrame.Ok(f.rid())
-                    : ServerFrame.Error.of(f.rid(), ErrorCode.FORBIDDEN, "not a member of this conversation"));
+                    : ServerFrame.Error.of(
+                        f.rid(), ErrorCode.FORBIDDEN, "not a member of this conversation"));
   }
 
   /**
@@ -173,7 +186,9 @@ public final class Requests {
               return Source.from(List.copyOf(state.reads().entrySet()))
                   .mapAsync(
                       deps.settings().syncParallelism(),
-                      read -> convState(user, read.getKey(), read.getValue()).thenApply(Optional::ofNullable))
+                      read ->
+                          convState(user, read.getKey(), read.getValue())
+                              .thenApply(Optional::ofNullable))
                   .filter(Optional::isPresent)
                   .map(Optional::get)
                   .runWith(Sink.seq(), system)
@@ -200,8 +215,15 @@ public final class Requests {
               long read = Math.min(Math.max(readSeq, s.lastOwnSeq()), s.lastSeq());
               var state =
                   new ServerFrame.ConvState(
-                      s.conv(), s.kind(), s.title(), s.lastSeq(), read, s.lastSeq() - read, s.epoch());
-              return new ConversationView(state, s.lastEntry() == null ? null : Frames.msg(s.lastEntry()));
+                      s.conv(),
+                      s.kind(),
+                      s.title(),
+                      s.lastSeq(),
+                      read,
+                      s.lastSeq() - read,
+                      s.epoch());
+              return new ConversationView(
+                  state, s.lastEntry() == null ? null : Frames.msg(s.lastEntry()));
             });
   }
 

@@ -20,21 +20,21 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * This edge node's rooms: which local sockets joined which room. Per room, the node subscribes
- * once to the room's conversation entity, so a room entry crosses the network once per edge
- * node, is encoded once per codec, and goes straight into each member socket's outbox: no
- * per-member message through core, no per-member write.
+ * This edge node's rooms: which local sockets joined which room. Per room, the node subscribes once
+ * to the room's conversation entity, so a room entry crosses the network once per edge node, is
+ * encoded once per codec, and goes straight into each member socket's outbox: no per-member message
+ * through core, no per-member write.
  *
- * <p>The subscription is in the entity's memory only, so the node renews it every
- * {@code refresh} (an entity that moved or restarted learns its nodes again) and a join is
- * answered only once the node is subscribed (the joined socket misses nothing after its ok).
+ * <p>The subscription is in the entity's memory only, so the node renews it every {@code refresh}
+ * (an entity that moved or restarted learns its nodes again) and a join is answered only once the
+ * node is subscribed (the joined socket misses nothing after its ok).
  *
  * <p>A room lives while a local socket is in it or waits to be: when its last socket leaves or
- * dies, the room says so and the registry stops it, unless a join is already on its way there
- * (the registry counts the joins it sends each room; the room says how many it got, and the
- * two agree only when none is in flight). The entity watches the room's actor, so its
- * subscription ends with it. A socket is in at most {@code maxJoinedPerSocket} rooms and a room
- * holds at most {@code maxListenersPerNode} sockets of this node.
+ * dies, the room says so and the registry stops it, unless a join is already on its way there (the
+ * registry counts the joins it sends each room; the room says how many it got, and the two agree
+ * only when none is in flight). The entity watches the room's actor, so its subscription ends with
+ * it. A socket is in at most {@code maxJoinedPerSocket} rooms and a room holds at most {@code
+ * maxListenersPerNode} sockets of this node.
  */
 public final class RoomRegistry {
   private RoomRegistry() {}
@@ -42,7 +42,8 @@ public final class RoomRegistry {
   public sealed interface Command {}
 
   /** Settings from {@code parley.rooms}, {@code parley.session.refresh} and the ask timeout. */
-  public record Settings(int maxJoinedPerSocket, int maxListenersPerNode, Duration refresh, Duration timeout) {
+  public record Settings(
+      int maxJoinedPerSocket, int maxListenersPerNode, Duration refresh, Duration timeout) {
     public static Settings from(Config config) {
       Config rooms = config.getConfig("parley.rooms");
       return new Settings(
@@ -54,8 +55,8 @@ public final class RoomRegistry {
   }
 
   /**
-   * Joins a socket to a room; {@code roomsOfSocket} counts the socket's rooms with this one.
-   * {@code joined} hears {@link JoinReply#JOINED} once room entries reach the socket, or why not.
+   * Joins a socket to a room; {@code roomsOfSocket} counts the socket's rooms with this one. {@code
+   * joined} hears {@link JoinReply#JOINED} once room entries reach the socket, or why not.
    */
   public record Join(String conv, Outbox socket, int roomsOfSocket, ActorRef<JoinReply> joined)
       implements Command {}
@@ -100,16 +101,20 @@ public final class RoomRegistry {
                           .tell(
                               new JoinReply(
                                   ErrorCode.FORBIDDEN,
-                                  "a connection joins at most " + settings.maxJoinedPerSocket() + " rooms; leave one first"));
+                                  "a connection joins at most "
+                                      + settings.maxJoinedPerSocket()
+                                      + " rooms; leave one first"));
                       return Behaviors.same();
                     }
                     Live room =
                         rooms.computeIfAbsent(
                             j.conv(),
                             conv -> {
-                              // A stopping room of the same name may not be gone yet: names are unique.
+                              // A stopping room of the same name may not be gone yet: names are
+                              // unique.
                               String name = "room-" + conv.substring(2) + "-" + ++started[0];
-                              ActorRef<Object> ref = ctx.spawn(room(conv, ctx.getSelf(), sharding, settings), name);
+                              ActorRef<Object> ref =
+                                  ctx.spawn(room(conv, ctx.getSelf(), sharding, settings), name);
                               ctx.watchWith(ref, new RoomEnded(conv, ref));
                               alive[0]++;
                               Metrics.LIVE_ROOMS.incrementAndGet();
@@ -141,7 +146,8 @@ public final class RoomRegistry {
                   RoomEnded.class,
                   ended -> {
                     Live room = rooms.get(ended.conv());
-                    if (room != null && room.ref.equals(ended.room())) rooms.remove(ended.conv()); // it failed
+                    if (room != null && room.ref.equals(ended.room()))
+                      rooms.remove(ended.conv()); // it failed
                     alive[0]--;
                     Metrics.LIVE_ROOMS.decrementAndGet();
                     return Behaviors.same();
@@ -184,7 +190,8 @@ public final class RoomRegistry {
                               sharding
                                   .entityRefFor(ConversationEntity.ENTITY_KEY, conv)
                                   .<Done>ask(
-                                      replyTo -> new ConversationEntity.SubscribeRoom(self, replyTo),
+                                      replyTo ->
+                                          new ConversationEntity.SubscribeRoom(self, replyTo),
                                       settings.timeout()),
                               (done, error) -> new Subscribed(error == null));
                   Runnable idleIfEmpty =
@@ -200,12 +207,14 @@ public final class RoomRegistry {
                           Add.class,
                           a -> {
                             adds[0]++;
-                            if (!sockets.contains(a.socket()) && sockets.size() >= settings.maxListenersPerNode()) {
+                            if (!sockets.contains(a.socket())
+                                && sockets.size() >= settings.maxListenersPerNode()) {
                               a.joined().tell(full(settings));
                               idleIfEmpty.run();
                               return Behaviors.same();
                             }
-                            if (sockets.add(a.socket())) ctx.watchWith(a.socket().ref(), new Remove(a.socket()));
+                            if (sockets.add(a.socket()))
+                              ctx.watchWith(a.socket().ref(), new Remove(a.socket()));
                             if (subscribed[0]) a.joined().tell(JoinReply.JOINED);
                             else waiting.add(a.joined());
                             return Behaviors.same();
@@ -233,7 +242,8 @@ public final class RoomRegistry {
                               waiting.clear();
                               idleIfEmpty.run();
                             } else if (!subscribed[0]) {
-                              subscribe.run(); // joins wait (and time out at the edge) until it works
+                              subscribe
+                                  .run(); // joins wait (and time out at the edge) until it works
                             }
                             return Behaviors.same();
                           })
@@ -247,7 +257,8 @@ public final class RoomRegistry {
                           Push.RoomEntry.class,
                           e -> {
                             Metrics.ROOM_NODE_DELIVERIES.increment();
-                            Outbound frame = new Outbound.Shared(new SharedFrame(Frames.msg(e.entry())));
+                            Outbound frame =
+                                new Outbound.Shared(new SharedFrame(Frames.msg(e.entry())));
                             sockets.forEach(socket -> socket.tell(frame));
                             Metrics.ROOM_SOCKET_WRITES.increment(sockets.size());
                             Metrics.MESSAGES_OUT.increment(sockets.size());
@@ -260,7 +271,9 @@ public final class RoomRegistry {
   private static JoinReply full(Settings settings) {
     return new JoinReply(
         ErrorCode.UNAVAILABLE,
-        "room full: at most " + settings.maxListenersPerNode() + " listeners on this server; try again later");
+        "room full: at most "
+            + settings.maxListenersPerNode()
+            + " listeners on this server; try again later");
   }
 
   private static JoinReply notSubscribed() {

@@ -5,10 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Bounds the sends one edge node has waiting for their conversation entities (and, a second one,
  * the history pages it has being read from the journal). Past the bound a request is refused at
- * once ({@code unavailable}) instead of queueing: when the core falls behind
- * (a cold JIT, a compaction), the queue stays short enough that nothing already accepted times
- * out, so the backlog drains instead of growing while clients keep sending. Shared by all
- * sessions of the node.
+ * once ({@code unavailable}) instead of queueing: when the core falls behind (a cold JIT, a
+ * compaction), the queue stays short enough that nothing already accepted times out, so the backlog
+ * drains instead of growing while clients keep sending. Shared by all sessions of the node.
  */
 final class SendGate {
   private final int max;

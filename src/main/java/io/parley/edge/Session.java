@@ -1,16 +1,16 @@
 package io.parley.edge;
 
-import io.parley.timeline.Entry;
+import io.parley.auth.Tokens;
 import io.parley.edge.Connection.Ack;
 import io.parley.edge.Connection.Inbound;
-import io.parley.metrics.Metrics;
 import io.parley.edge.Connection.Outbound;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.Push;
 import io.parley.push.SessionMessage;
-import io.parley.auth.Tokens;
+import io.parley.timeline.Entry;
 import io.parley.user.UserEntity;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,9 +27,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * An authenticated device session. Live pushes are held until the hello catch-up is written,
- * and every entry goes through {@link OrderedDelivery}, so per conversation this socket sees
- * seqs in order, each once, never a live entry before the catch-up it follows.
+ * An authenticated device session. Live pushes are held until the hello catch-up is written, and
+ * every entry goes through {@link OrderedDelivery}, so per conversation this socket sees seqs in
+ * order, each once, never a live entry before the catch-up it follows.
  */
 final class Session extends AbstractBehavior<SessionMessage> {
 
@@ -45,7 +45,6 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   /** The answer to one of this session's sends (it holds a slot of the node's send gate). */
   record SendAnswered(ServerFrame frame) implements Connection.Command {}
-
 
   record Filled(String conv, List<Entry> entries) implements Connection.Command {}
 
@@ -109,7 +108,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.people = new People(deps);
     this.groups = new Groups(deps);
     this.rooms =
-        new SessionRooms(deps.rooms(), out, deps.settings().askTimeout(), ctx.getSystem().scheduler());
+        new SessionRooms(
+            deps.rooms(), out, deps.settings().askTimeout(), ctx.getSystem().scheduler());
     SessionSettings s = deps.settings();
     this.budgets = deps.frameBudgets().connection(user);
     this.pushRef = ctx.getSelf().narrow();
@@ -120,7 +120,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
     timers.startTimerWithFixedDelay(FlushAcks.INSTANCE, s.ackFlush());
     watchTokenExpiry();
     attach();
-    write(new ServerFrame.Welcome(user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
+    write(
+        new ServerFrame.Welcome(
+            user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
     Map<String, Long> cursors = hello.cursors() == null ? Map.of() : hello.cursors();
     ctx.pipeToSelf(requests.sync(user, device, cursors), HelloSync.Synced::new);
   }
@@ -128,8 +130,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
   /**
    * One case rather than a builder case per message type: a builder's cases and their lambdas are
    * built again for every session, about 0.7 KB that each idle socket would carry (the edge's
-   * memory budget: docs/benchmarks.md, "Idle sockets, two stages fewer"). The commonest
-   * messages come first.
+   * memory budget: docs/benchmarks.md, "Idle sockets, two stages fewer"). The commonest messages
+   * come first.
    */
   @Override
   public Receive<SessionMessage> createReceive() {
@@ -183,9 +185,12 @@ final class Session extends AbstractBehavior<SessionMessage> {
     else if (frame instanceof ClientFrame.Send s) onSend(s);
     else if (frame instanceof ClientFrame.History h) history(h);
     else if (frame instanceof ClientFrame.Ack a) onAck(a);
-    else if (frame instanceof ClientFrame.Read r) pipe(requests.read(user, device, r, cursors.seen(r.conv())), r.rid());
-    else if (frame instanceof ClientFrame.Join j && SessionRooms.isRoom(j.conv())) pipe(rooms.join(j), j.rid());
-    else if (frame instanceof ClientFrame.Leave l && SessionRooms.isRoom(l.conv())) write(rooms.leave(l));
+    else if (frame instanceof ClientFrame.Read r)
+      pipe(requests.read(user, device, r, cursors.seen(r.conv())), r.rid());
+    else if (frame instanceof ClientFrame.Join j && SessionRooms.isRoom(j.conv()))
+      pipe(rooms.join(j), j.rid());
+    else if (frame instanceof ClientFrame.Leave l && SessionRooms.isRoom(l.conv()))
+      write(rooms.leave(l));
     else if (frame instanceof ClientFrame.ContactOp c) pipe(people.handle(user, c), c.rid());
     else if (frame instanceof ClientFrame.Contacts c) pipe(people.contacts(user, c), c.rid());
     else if (frame instanceof ClientFrame.Typing t) typing(t);
@@ -218,8 +223,12 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   private void onSend(ClientFrame.Send s) {
     if (!s.isRecall()
-        && s.body().asText().getBytes(StandardCharsets.UTF_8).length > deps.settings().maxBodyBytes()) {
-      error(s.rid(), ErrorCode.TOO_LARGE, "body exceeds " + deps.settings().maxBodyBytes() + " bytes");
+        && s.body().asText().getBytes(StandardCharsets.UTF_8).length
+            > deps.settings().maxBodyBytes()) {
+      error(
+          s.rid(),
+          ErrorCode.TOO_LARGE,
+          "body exceeds " + deps.settings().maxBodyBytes() + " bytes");
     } else if (!deps.sendGate().tryEnter()) {
       Metrics.SENDS_REFUSED.increment();
       error(s.rid(), ErrorCode.UNAVAILABLE, "server busy; retry shortly with the same cid");
@@ -238,7 +247,10 @@ final class Session extends AbstractBehavior<SessionMessage> {
     return write(m.frame());
   }
 
-  /** Acks are coalesced ({@link DeviceCursors}); one with a rid is stored at once and answered when it is. */
+  /**
+   * Acks are coalesced ({@link DeviceCursors}); one with a rid is stored at once and answered when
+   * it is.
+   */
   private void onAck(ClientFrame.Ack a) {
     if (!cursors.acked(a.conv(), a.seq())) {
       error(a.rid(), ErrorCode.FORBIDDEN, "not a member of this conversation");
@@ -289,15 +301,20 @@ final class Session extends AbstractBehavior<SessionMessage> {
   /** History pages are large: a session has at most a few requests for them in flight. */
   private void history(ClientFrame.History h) {
     if (historyInFlight >= deps.settings().maxHistoryInFlight()) {
-      error(h.rid(), ErrorCode.RATE_LIMITED,
-          "at most " + deps.settings().maxHistoryInFlight() + " history requests in flight; wait for a reply");
+      error(
+          h.rid(),
+          ErrorCode.RATE_LIMITED,
+          "at most "
+              + deps.settings().maxHistoryInFlight()
+              + " history requests in flight; wait for a reply");
       return;
     }
     historyInFlight++;
     getContext()
         .pipeToSelf(
             requests.history(user, h),
-            (frame, failure) -> new HistoryAnswered(failure == null ? frame : notAnswered(h.rid())));
+            (frame, failure) ->
+                new HistoryAnswered(failure == null ? frame : notAnswered(h.rid())));
   }
 
   private Behavior<SessionMessage> historyAnswered(HistoryAnswered m) {
@@ -332,13 +349,14 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   /**
-   * The token's expiry gets its timer only once it is due before the next tick: a timer costs
-   * every idle socket ~0.1 KB, and a day-long token's would wait the whole day.
+   * The token's expiry gets its timer only once it is due before the next tick: a timer costs every
+   * idle socket ~0.1 KB, and a day-long token's would wait the whole day.
    */
   private void watchTokenExpiry() {
     long untilExpiry = tokenExpiresAtMillis - System.currentTimeMillis();
     if (untilExpiry > deps.settings().heartbeat().dividedBy(2).toMillis()) return;
-    timers.startSingleTimer(TokenExpired.INSTANCE, java.time.Duration.ofMillis(Math.max(0, untilExpiry)));
+    timers.startSingleTimer(
+        TokenExpired.INSTANCE, java.time.Duration.ofMillis(Math.max(0, untilExpiry)));
   }
 
   private void attach() {
@@ -362,13 +380,12 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private void pipe(CompletionStage<ServerFrame> reply, String rid) {
     getContext()
         .pipeToSelf(
-            reply,
-            (frame, failure) ->
-                new Reply(failure == null ? frame : notAnswered(rid)));
+            reply, (frame, failure) -> new Reply(failure == null ? frame : notAnswered(rid)));
   }
 
   static ServerFrame notAnswered(String rid) {
-    return ServerFrame.Error.of(rid, ErrorCode.UNAVAILABLE, "not answered in time; retry (same cid for sends)");
+    return ServerFrame.Error.of(
+        rid, ErrorCode.UNAVAILABLE, "not answered in time; retry (same cid for sends)");
   }
 
   private void error(String rid, ErrorCode code, String message) {
@@ -376,7 +393,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> write(ServerFrame frame) {
-    // A request without a rid is answered only if something went wrong (docs/protocol.md section 1).
+    // A request without a rid is answered only if something went wrong (docs/protocol.md section
+    // 1).
     if (frame instanceof ServerFrame.Ok ok && ok.rid() == null) return this;
     out.tell(new Outbound.Frame(frame));
     return this;

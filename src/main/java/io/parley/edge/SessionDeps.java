@@ -1,8 +1,8 @@
 package io.parley.edge;
 
+import io.parley.auth.Tokens;
 import io.parley.storage.TimelineReader;
 import org.apache.pekko.actor.typed.ActorRef;
-import io.parley.auth.Tokens;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /** What every connection needs from its node; built once per edge node. */

@@ -1,9 +1,9 @@
 package io.parley.edge;
 
 import io.parley.edge.net.SocketServer;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.Codec;
 import io.parley.protocol.ErrorCode;
-import io.parley.metrics.Metrics;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;
 import java.util.Map;
@@ -23,15 +23,15 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * Builds the stream of one socket around a fresh {@link Connection} actor: decoded inbound frames
- * go to the actor (with back-pressure), frames the actor writes come out encoded. Transports
- * wrap this with their framing only.
+ * go to the actor (with back-pressure), frames the actor writes come out encoded. Transports wrap
+ * this with their framing only.
  */
 public final class SessionFlow {
   private SessionFlow() {}
 
   /**
-   * One inbound frame as the transport read it; {@code bytes} is null when it was too large.
-   * {@link #KEEPALIVE} (compared by identity) is traffic without a frame, e.g. a WebSocket ping.
+   * One inbound frame as the transport read it; {@code bytes} is null when it was too large. {@link
+   * #KEEPALIVE} (compared by identity) is traffic without a frame, e.g. a WebSocket ping.
    */
   public record RawFrame(byte[] bytes) {
     public static final RawFrame TOO_LARGE = new RawFrame(null);
@@ -63,10 +63,10 @@ public final class SessionFlow {
 
   /**
    * The socket's stream; what it writes waits in {@code outbox}, made by the transport. Inbound
-   * frames are decoded as they are handed to the actor and outbound ones encoded as they enter
-   * the queue (so it can be bounded in bytes), not in stages of their own: each stage costs every
-   * idle socket about half a KB. For the same reason the transport's framing stage, not a stage
-   * here, tells the outbox each frame it takes ({@link Outbox#written}).
+   * frames are decoded as they are handed to the actor and outbound ones encoded as they enter the
+   * queue (so it can be bounded in bytes), not in stages of their own: each stage costs every idle
+   * socket about half a KB. For the same reason the transport's framing stage, not a stage here,
+   * tells the outbox each frame it takes ({@link Outbox#written}).
    */
   public static <In> Flow<In, ByteString, NotUsed> create(
       ActorSystem<?> system,
@@ -92,7 +92,8 @@ public final class SessionFlow {
             Connection.StreamClosed.INSTANCE,
             failure -> Connection.StreamClosed.INSTANCE);
     Source<ByteString, NotUsed> outBytes =
-        QUEUES.computeIfAbsent(deps.settings().outboundBuffer(), Source::queue)
+        QUEUES
+            .computeIfAbsent(deps.settings().outboundBuffer(), Source::queue)
             .mapMaterializedValue(
                 queue -> {
                   outbox.attach(queue, codec, deps.settings().outboundBufferBytes());

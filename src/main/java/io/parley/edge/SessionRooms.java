@@ -15,9 +15,9 @@ import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
- * The rooms one connection has joined. Joins are per connection and not stored: the node's
- * {@link RoomRegistry} puts room entries straight into this socket's outbox, and refuses a join
- * beyond its caps (rooms per socket, listeners per room).
+ * The rooms one connection has joined. Joins are per connection and not stored: the node's {@link
+ * RoomRegistry} puts room entries straight into this socket's outbox, and refuses a join beyond its
+ * caps (rooms per socket, listeners per room).
  */
 final class SessionRooms {
   private final ActorRef<RoomRegistry.Command> registry;
@@ -32,7 +32,8 @@ final class SessionRooms {
   private final Duration timeout;
   private final Scheduler scheduler;
 
-  SessionRooms(ActorRef<RoomRegistry.Command> registry, Outbox out, Duration timeout, Scheduler scheduler) {
+  SessionRooms(
+      ActorRef<RoomRegistry.Command> registry, Outbox out, Duration timeout, Scheduler scheduler) {
     this.registry = registry;
     this.out = out;
     this.timeout = timeout;
@@ -43,32 +44,43 @@ final class SessionRooms {
     return conv != null && conv.startsWith("r:");
   }
 
-  /** Why this frame may not touch a room (only joined sockets send or page; no cursors), or null. */
+  /**
+   * Why this frame may not touch a room (only joined sockets send or page; no cursors), or null.
+   */
   ServerFrame.Error problem(ClientFrame frame) {
     String conv =
-        frame instanceof ClientFrame.Send s ? s.conv()
-            : frame instanceof ClientFrame.History h ? h.conv()
-            : frame instanceof ClientFrame.Ack a ? a.conv()
-            : frame instanceof ClientFrame.Read r ? r.conv()
-            : null;
+        frame instanceof ClientFrame.Send s
+            ? s.conv()
+            : frame instanceof ClientFrame.History h
+                ? h.conv()
+                : frame instanceof ClientFrame.Ack a
+                    ? a.conv()
+                    : frame instanceof ClientFrame.Read r ? r.conv() : null;
     if (!isRoom(conv)) return null;
     if (frame instanceof ClientFrame.Ack || frame instanceof ClientFrame.Read) {
-      return ServerFrame.Error.of(frame.rid(), ErrorCode.BAD_REQUEST, "rooms keep no read markers or delivery cursors");
+      return ServerFrame.Error.of(
+          frame.rid(), ErrorCode.BAD_REQUEST, "rooms keep no read markers or delivery cursors");
     }
-    return joined.containsKey(conv) ? null : ServerFrame.Error.of(frame.rid(), ErrorCode.FORBIDDEN, "join the room first");
+    return joined.containsKey(conv)
+        ? null
+        : ServerFrame.Error.of(frame.rid(), ErrorCode.FORBIDDEN, "join the room first");
   }
 
   /** Joins; the reply ({@code ok}) comes once the room's entries reach this socket. */
   CompletionStage<ServerFrame> join(ClientFrame.Join j) {
     if (ConversationId.parse(j.conv()).isEmpty()) {
-      return CompletableFuture.completedFuture(ServerFrame.Error.of(j.rid(), ErrorCode.BAD_REQUEST, "not a room id"));
+      return CompletableFuture.completedFuture(
+          ServerFrame.Error.of(j.rid(), ErrorCode.BAD_REQUEST, "not a room id"));
     }
     long join = ++joins;
     if (!(joined instanceof ConcurrentHashMap)) joined = new ConcurrentHashMap<>();
     joined.put(j.conv(), join);
     int rooms = joined.size();
     return AskPattern.<RoomRegistry.Command, RoomRegistry.JoinReply>ask(
-            registry, replyTo -> new RoomRegistry.Join(j.conv(), out, rooms, replyTo), timeout, scheduler)
+            registry,
+            replyTo -> new RoomRegistry.Join(j.conv(), out, rooms, replyTo),
+            timeout,
+            scheduler)
         .thenApply(
             reply -> {
               if (reply.refusal() == null) return new ServerFrame.Ok(j.rid());

@@ -5,8 +5,8 @@ import io.parley.protocol.ServerFrame;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A frame going to many sockets (a room entry): encoded once per codec, not once per socket.
- * Socket streams on several threads share it, hence the concurrent cache.
+ * A frame going to many sockets (a room entry): encoded once per codec, not once per socket. Socket
+ * streams on several threads share it, hence the concurrent cache.
  */
 final class SharedFrame {
   private final ServerFrame frame;

@@ -18,26 +18,33 @@ import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 
 /**
- * Raw TCP framing: each frame is a 4-byte big-endian length and that many bytes of UTF-8 JSON.
- * A length above the frame limit cannot be skipped safely, so such a connection is closed.
+ * Raw TCP framing: each frame is a 4-byte big-endian length and that many bytes of UTF-8 JSON. A
+ * length above the frame limit cannot be skipped safely, so such a connection is closed.
  *
  * <p>Every connection takes a slot of {@link ConnectionCaps} first; over a cap it gets an {@code
  * unavailable} error frame and is closed. Before hello the connection's hello timeout bounds a
- * socket that says nothing (or half a length prefix); after it, the session's heartbeat; a
- * socket whose writes stall is reset.
+ * socket that says nothing (or half a length prefix); after it, the session's heartbeat; a socket
+ * whose writes stall is reset.
  */
 public final class TcpTransport {
   private TcpTransport() {}
 
   public static CompletionStage<SocketServer.Binding> bind(
-      SocketServer server, ActorSystem<?> system, SessionDeps deps, ConnectionCaps caps, String host, int port, int backlog) {
+      SocketServer server,
+      ActorSystem<?> system,
+      SessionDeps deps,
+      ConnectionCaps caps,
+      String host,
+      int port,
+      int backlog) {
     Codec json = Codec.json(deps.settings().frameLimits());
     Function<ByteString, Codec.Decoded> decode = bytes -> json.decode(bytes.toArray());
     // One decoder stage for every connection (a stage made per socket keeps its blueprint for
     // the socket's life); the encoder is per connection, as it tells the socket's outbox.
     Flow<ByteString, ByteString, NotUsed> decoder =
         Flow.fromGraph(
-            org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolDecoder(deps.settings().maxFrameBytes()));
+            org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolDecoder(
+                deps.settings().maxFrameBytes()));
     return server.bind(
         host,
         port,
@@ -73,9 +80,15 @@ public final class TcpTransport {
                   outbox.written(n);
                   if (n > maxOut) {
                     throw new org.apache.pekko.stream.scaladsl.Framing.FramingException(
-                        "Maximum allowed message size is " + maxOut + " but tried to send " + n + " bytes");
+                        "Maximum allowed message size is "
+                            + maxOut
+                            + " but tried to send "
+                            + n
+                            + " bytes");
                   }
-                  byte[] length = {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+                  byte[] length = {
+                    (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n
+                  };
                   return ByteString.fromArrayUnsafe(length).concat(frame);
                 });
     return BidiFlow.fromFlows(decoder, encoder);

@@ -1,18 +1,18 @@
 package io.parley.edge;
 
-import static io.parley.edge.WebSocketFrames.NORMAL;
-import static io.parley.edge.WebSocketFrames.PROTOCOL_ERROR;
-import static io.parley.edge.WebSocketFrames.POLICY;
-import static io.parley.edge.WebSocketFrames.SERVER_ERROR;
-import static io.parley.edge.WebSocketFrames.CONTINUATION;
-import static io.parley.edge.WebSocketFrames.TEXT;
 import static io.parley.edge.WebSocketFrames.BINARY;
 import static io.parley.edge.WebSocketFrames.CLOSE;
+import static io.parley.edge.WebSocketFrames.CONTINUATION;
+import static io.parley.edge.WebSocketFrames.NORMAL;
 import static io.parley.edge.WebSocketFrames.PING;
+import static io.parley.edge.WebSocketFrames.POLICY;
 import static io.parley.edge.WebSocketFrames.PONG;
-import static io.parley.edge.WebSocketFrames.frame;
-import static io.parley.edge.WebSocketFrames.closeFrame;
+import static io.parley.edge.WebSocketFrames.PROTOCOL_ERROR;
+import static io.parley.edge.WebSocketFrames.SERVER_ERROR;
+import static io.parley.edge.WebSocketFrames.TEXT;
 import static io.parley.edge.WebSocketFrames.closeCode;
+import static io.parley.edge.WebSocketFrames.closeFrame;
+import static io.parley.edge.WebSocketFrames.frame;
 
 import java.util.Arrays;
 import org.apache.pekko.japi.function.Effect;
@@ -45,7 +45,6 @@ final class WebSocketFraming
 
   private static final byte[] NO_BYTES = new byte[0];
 
-
   private final Inlet<ByteString> fromNet = Inlet.create("ws.fromNet");
   private final Outlet<SessionFlow.RawFrame> toSession = Outlet.create("ws.toSession");
   private final Inlet<ByteString> fromSession = Inlet.create("ws.fromSession");
@@ -63,7 +62,8 @@ final class WebSocketFraming
    * Session frames go out as binary frames when {@code binary}, else as text frames. {@code
    * greeting} is written before any frame; {@code pending} is read before the socket's next bytes.
    */
-  WebSocketFraming(int maxMessageBytes, boolean binary, Outbox outbox, ByteString greeting, ByteString pending) {
+  WebSocketFraming(
+      int maxMessageBytes, boolean binary, Outbox outbox, ByteString greeting, ByteString pending) {
     this.maxMessageBytes = maxMessageBytes;
     this.dataOpcode = binary ? BINARY : TEXT;
     this.outbox = outbox;
@@ -106,68 +106,78 @@ final class WebSocketFraming
 
     Logic() {
       super(shape);
-      setHandler(fromNet, new AbstractInHandler() {
-        @Override
-        public void onPush() {
-          buffer = buffer.concat(grab(fromNet));
-          read();
-        }
+      setHandler(
+          fromNet,
+          new AbstractInHandler() {
+            @Override
+            public void onPush() {
+              buffer = buffer.concat(grab(fromNet));
+              read();
+            }
 
-        @Override
-        public void onUpstreamFinish() {
-          // The client went away without a close frame: the session ends; whatever it still
-          // writes has nowhere to go.
-          complete(toSession);
-        }
-      });
-      setHandler(toSession, new AbstractOutHandler() {
-        @Override
-        public void onPull() {
-          read();
-        }
+            @Override
+            public void onUpstreamFinish() {
+              // The client went away without a close frame: the session ends; whatever it still
+              // writes has nowhere to go.
+              complete(toSession);
+            }
+          });
+      setHandler(
+          toSession,
+          new AbstractOutHandler() {
+            @Override
+            public void onPull() {
+              read();
+            }
 
-        @Override
-        public void onDownstreamFinish(Throwable cause) {
-          // The session stopped reading; keep draining the socket until its end is written.
-          drainInput();
-        }
-      });
-      setHandler(fromSession, new AbstractInHandler() {
-        @Override
-        public void onPush() {
-          ByteString taken = grab(fromSession);
-          outbox.written(taken.size());
-          ByteString out = frame(dataOpcode, taken);
-          // Pulled when the socket was ready, but a pong may have taken that turn.
-          if (isAvailable(toNet)) push(toNet, out);
-          else data = out;
-        }
+            @Override
+            public void onDownstreamFinish(Throwable cause) {
+              // The session stopped reading; keep draining the socket until its end is written.
+              drainInput();
+            }
+          });
+      setHandler(
+          fromSession,
+          new AbstractInHandler() {
+            @Override
+            public void onPush() {
+              ByteString taken = grab(fromSession);
+              outbox.written(taken.size());
+              ByteString out = frame(dataOpcode, taken);
+              // Pulled when the socket was ready, but a pong may have taken that turn.
+              if (isAvailable(toNet)) push(toNet, out);
+              else data = out;
+            }
 
-        @Override
-        public void onUpstreamFinish() {
-          Connection.Outbound.Close close = outbox.closedBy();
-          closeWith(closeCode(close == null ? null : close.why()), close == null ? "" : close.reason());
-        }
+            @Override
+            public void onUpstreamFinish() {
+              Connection.Outbound.Close close = outbox.closedBy();
+              closeWith(
+                  closeCode(close == null ? null : close.why()),
+                  close == null ? "" : close.reason());
+            }
 
-        @Override
-        public void onUpstreamFailure(Throwable ex) {
-          if (ex instanceof Outbox.SlowReader) closeWith(POLICY, ex.getMessage());
-          else closeWith(SERVER_ERROR, "server error");
-        }
-      });
-      setHandler(toNet, new AbstractOutHandler() {
-        @Override
-        public void onPull() {
-          if (pong != null) {
-            push(toNet, takePong());
-          } else if (data != null) {
-            push(toNet, data);
-            data = null;
-          } else if (!hasBeenPulled(fromSession) && !isClosed(fromSession)) {
-            pull(fromSession);
-          }
-        }
-      });
+            @Override
+            public void onUpstreamFailure(Throwable ex) {
+              if (ex instanceof Outbox.SlowReader) closeWith(POLICY, ex.getMessage());
+              else closeWith(SERVER_ERROR, "server error");
+            }
+          });
+      setHandler(
+          toNet,
+          new AbstractOutHandler() {
+            @Override
+            public void onPull() {
+              if (pong != null) {
+                push(toNet, takePong());
+              } else if (data != null) {
+                push(toNet, data);
+                data = null;
+              } else if (!hasBeenPulled(fromSession) && !isClosed(fromSession)) {
+                pull(fromSession);
+              }
+            }
+          });
     }
 
     @Override
@@ -208,7 +218,8 @@ final class WebSocketFraming
       long payloadLength = length;
       if (extra > 0) {
         payloadLength = 0;
-        for (int i = 0; i < extra; i++) payloadLength = (payloadLength << 8) | (buffer.apply(2 + i) & 0xFF);
+        for (int i = 0; i < extra; i++)
+          payloadLength = (payloadLength << 8) | (buffer.apply(2 + i) & 0xFF);
       }
       for (int i = 0; i < 4; i++) mask[i] = buffer.apply(2 + extra + i);
       buffer = buffer.drop(headerSize);
@@ -245,14 +256,18 @@ final class WebSocketFraming
       if (payloadLength < 0) return "frame length out of range";
       boolean isControl = opcode >= CLOSE;
       if (isControl && opcode > PONG) return "unknown control opcode " + opcode;
-      if (isControl && (!fin || payloadLength > 125)) return "control frames must be whole and at most 125 bytes";
+      if (isControl && (!fin || payloadLength > 125))
+        return "control frames must be whole and at most 125 bytes";
       if (!isControl && opcode > BINARY) return "unknown data opcode " + opcode;
       if (opcode == CONTINUATION && !inMessage) return "continuation without a message";
-      if ((opcode == TEXT || opcode == BINARY) && inMessage) return "new message inside a fragmented one";
+      if ((opcode == TEXT || opcode == BINARY) && inMessage)
+        return "new message inside a fragmented one";
       return null;
     }
 
-    /** Unmasks and keeps a piece of the current frame's payload (its buffer has room for all of it). */
+    /**
+     * Unmasks and keeps a piece of the current frame's payload (its buffer has room for all of it).
+     */
     private void take(ByteString piece) {
       int n = piece.size();
       boolean isControl = opcode >= CLOSE;
@@ -287,9 +302,16 @@ final class WebSocketFraming
           return passUp(SessionFlow.RawFrame.KEEPALIVE);
         case CLOSE:
           byte[] payload = takeControl();
-          int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : NORMAL;
+          int code =
+              payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : NORMAL;
           // Echo the client's code, unless it is one that must never be sent.
-          boolean sendable = code >= 1000 && code < 5000 && code != 1004 && code != 1005 && code != 1006 && code != 1015;
+          boolean sendable =
+              code >= 1000
+                  && code < 5000
+                  && code != 1004
+                  && code != 1005
+                  && code != 1006
+                  && code != 1015;
           closeWith(sendable ? code : PROTOCOL_ERROR, "");
           return true;
         default:
@@ -328,20 +350,22 @@ final class WebSocketFraming
 
     /** Reads and drops the socket's bytes until the connection ends. */
     private void drainInput() {
-      setHandler(fromNet, new AbstractInHandler() {
-        @Override
-        public void onPush() {
-          grab(fromNet);
-          pull(fromNet);
-        }
-      });
+      setHandler(
+          fromNet,
+          new AbstractInHandler() {
+            @Override
+            public void onPush() {
+              grab(fromNet);
+              pull(fromNet);
+            }
+          });
       if (!isClosed(fromNet) && !hasBeenPulled(fromNet)) pull(fromNet);
     }
 
     /**
-     * Writes a close frame after what is queued for the socket, then ends the socket's output.
-     * Its input is drained, not cancelled: a cancelled input closes the connection at once, and
-     * on the way through a sub-stream that can overtake the close frame still being written.
+     * Writes a close frame after what is queued for the socket, then ends the socket's output. Its
+     * input is drained, not cancelled: a cancelled input closes the connection at once, and on the
+     * way through a sub-stream that can overtake the close frame still being written.
      */
     private void closeWith(int code, String reason) {
       if (closing) return;

@@ -12,9 +12,9 @@ import java.util.Map;
 import org.apache.pekko.util.ByteString;
 
 /**
- * RFC 6455's opening handshake (section 4.2) for the case Parley answers itself: a connection
- * whose first request is a valid upgrade on {@code /ws}. Anything else, invalid upgrades
- * included, is left to Pekko HTTP, which answers it exactly as it always has.
+ * RFC 6455's opening handshake (section 4.2) for the case Parley answers itself: a connection whose
+ * first request is a valid upgrade on {@code /ws}. Anything else, invalid upgrades included, is
+ * left to Pekko HTTP, which answers it exactly as it always has.
  */
 final class WebSocketHandshake {
   private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -30,18 +30,21 @@ final class WebSocketHandshake {
       StringBuilder s =
           new StringBuilder("HTTP/1.1 101 Switching Protocols\r\n")
               .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-              .append("Sec-WebSocket-Accept: ").append(accept).append("\r\n");
-      if (subprotocol != null) s.append("Sec-WebSocket-Protocol: ").append(subprotocol).append("\r\n");
+              .append("Sec-WebSocket-Accept: ")
+              .append(accept)
+              .append("\r\n");
+      if (subprotocol != null)
+        s.append("Sec-WebSocket-Protocol: ").append(subprotocol).append("\r\n");
       return ByteString.fromString(s.append("\r\n").toString(), StandardCharsets.US_ASCII);
     }
   }
 
   /**
-   * Whether a connection's first bytes are enough to choose its server: they cannot be a
-   * {@code GET /ws} request, or its head is complete, or longer than anyone sends. The blank line
-   * ending the head is looked for from {@code searchFrom} on: the caller passes where its previous
-   * search could not have missed it, so a head arriving in many small pieces is scanned once.
-   * The first {@code length} bytes of {@code seen} are the connection's so far.
+   * Whether a connection's first bytes are enough to choose its server: they cannot be a {@code GET
+   * /ws} request, or its head is complete, or longer than anyone sends. The blank line ending the
+   * head is looked for from {@code searchFrom} on: the caller passes where its previous search
+   * could not have missed it, so a head arriving in many small pieces is scanned once. The first
+   * {@code length} bytes of {@code seen} are the connection's so far.
    */
   static boolean decidable(byte[] seen, int length, int searchFrom, int maxHeadBytes) {
     int n = Math.min(length, PREFIX.length);
@@ -58,9 +61,14 @@ final class WebSocketHandshake {
   static Upgrade parse(ByteString seen) {
     int end = headEnd(seen.toArrayUnsafe(), seen.size(), 0);
     if (end < 0) return null;
-    String[] lines = seen.slice(0, end - HEAD_END.length).decodeString(StandardCharsets.ISO_8859_1).split("\r\n", -1);
+    String[] lines =
+        seen.slice(0, end - HEAD_END.length)
+            .decodeString(StandardCharsets.ISO_8859_1)
+            .split("\r\n", -1);
     String[] requestLine = lines[0].split(" ", -1);
-    if (requestLine.length != 3 || !requestLine[0].equals("GET") || !requestLine[2].equals("HTTP/1.1")) return null;
+    if (requestLine.length != 3
+        || !requestLine[0].equals("GET")
+        || !requestLine[2].equals("HTTP/1.1")) return null;
     String target = requestLine[1];
     int query = target.indexOf('?');
     if (!(query < 0 ? target : target.substring(0, query)).equals("/ws")) return null;
@@ -70,7 +78,8 @@ final class WebSocketHandshake {
     if (!tokens(headers, "connection").contains("upgrade")) return null;
     if (!List.of("13").equals(headers.get("sec-websocket-version"))) return null;
     // A body on the upgrade request would be read as frames: leave such oddities to Pekko.
-    if (headers.containsKey("content-length") || headers.containsKey("transfer-encoding")) return null;
+    if (headers.containsKey("content-length") || headers.containsKey("transfer-encoding"))
+      return null;
     List<String> key = headers.get("sec-websocket-key");
     if (key == null || key.size() != 1 || !isNonce(key.get(0))) return null;
     List<String> offered = new ArrayList<>();
@@ -84,7 +93,8 @@ final class WebSocketHandshake {
   static String accept(String key) {
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+          MessageDigest.getInstance("SHA-1")
+              .digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
       return Base64.getEncoder().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-1", e);
@@ -108,7 +118,10 @@ final class WebSocketHandshake {
       String line = lines[i];
       int colon = line.indexOf(':');
       // Folded continuation lines and spaces before the colon: Pekko's parser decides those.
-      if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t' || line.charAt(colon - 1) == ' ') return null;
+      if (colon <= 0
+          || line.charAt(0) == ' '
+          || line.charAt(0) == '\t'
+          || line.charAt(colon - 1) == ' ') return null;
       String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
       headers.computeIfAbsent(name, n -> new ArrayList<>()).add(line.substring(colon + 1).trim());
     }

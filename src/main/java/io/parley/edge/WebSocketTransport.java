@@ -15,9 +15,9 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * WebSocket: subprotocol {@code parley.v1.json} (text frames, the default) or {@code
- * parley.v1.cbor} (binary frames). A connection that opens with the upgrade is Parley's from its first
- * byte ({@link HttpListener}); an upgrade later on a kept-alive connection is validated and answered
- * by Pekko HTTP's route. The frames are Parley's either way ({@link WebSocketFraming}).
+ * parley.v1.cbor} (binary frames). A connection that opens with the upgrade is Parley's from its
+ * first byte ({@link HttpListener}); an upgrade later on a kept-alive connection is validated and
+ * answered by Pekko HTTP's route. The frames are Parley's either way ({@link WebSocketFraming}).
  */
 public final class WebSocketTransport {
   public static final String JSON = "parley.v1.json";
@@ -65,18 +65,22 @@ public final class WebSocketTransport {
         .removeHeader(UPGRADE_HANDLER)
         .addHeader(
             UpgradeToOtherProtocolResponseHeader.apply(
-                scalaFlow(flow(protocol, ByteString.emptyByteString(), ByteString.emptyByteString()))));
+                scalaFlow(
+                    flow(protocol, ByteString.emptyByteString(), ByteString.emptyByteString()))));
   }
 
   /**
    * Socket bytes to socket bytes: framing, then the session. {@code greeting} goes out first (the
    * 101 when Parley answered the upgrade itself); {@code pending} are bytes that came in with it.
    */
-  Flow<ByteString, ByteString, NotUsed> flow(String subprotocol, ByteString greeting, ByteString pending) {
+  Flow<ByteString, ByteString, NotUsed> flow(
+      String subprotocol, ByteString greeting, ByteString pending) {
     boolean binary = CBOR.equals(subprotocol);
     Outbox outbox = new Outbox();
     BidiFlow<ByteString, SessionFlow.RawFrame, ByteString, ByteString, NotUsed> framing =
-        BidiFlow.fromGraph(new WebSocketFraming(deps.settings().maxFrameBytes(), binary, outbox, greeting, pending));
+        BidiFlow.fromGraph(
+            new WebSocketFraming(
+                deps.settings().maxFrameBytes(), binary, outbox, greeting, pending));
     return framing.join(
         binary
             ? SessionFlow.create(system, deps, cbor, "ws-cbor", outbox, cborDecoder)

@@ -11,10 +11,10 @@ import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The Bearer-token check of every authenticated REST call: signature and expiry (any node can
- * check those alone), then revocation, which only the user's entity knows (logout). Missing,
- * invalid, expired or revoked: 401. If the user entity does not answer in time: 503, never a
- * pass. Each user's requests draw from their REST budget (checked before the entity is asked).
+ * The Bearer-token check of every authenticated REST call: signature and expiry (any node can check
+ * those alone), then revocation, which only the user's entity knows (logout). Missing, invalid,
+ * expired or revoked: 401. If the user entity does not answer in time: 503, never a pass. Each
+ * user's requests draw from their REST budget (checked before the entity is asked).
  */
 public final class Auth {
   private static final String BEARER = "Bearer ";

@@ -12,8 +12,8 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code GET /api/v1/conversations} (most recent first, with unread and the last entry) and
- * {@code GET /api/v1/conversations/{conv}/messages?before=&limit=}. Bearer token required.
+ * {@code GET /api/v1/conversations} (most recent first, with unread and the last entry) and {@code
+ * GET /api/v1/conversations/{conv}/messages?before=&limit=}. Bearer token required.
  */
 public final class ConversationRoutes extends AllDirectives {
   private final Requests requests;
@@ -74,10 +74,12 @@ public final class ConversationRoutes extends AllDirectives {
                     beforeSeq = before.map(Long::parseLong).orElse(null);
                     size = limit.map(Integer::parseInt).orElse(defaultLimit);
                   } catch (NumberFormatException e) {
-                    return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "before and limit must be numbers");
+                    return Json.error(
+                        StatusCodes.BAD_REQUEST, "bad_request", "before and limit must be numbers");
                   }
                   if (size < 1 || size > maxLimit || (beforeSeq != null && beforeSeq < 0)) {
-                    return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "limit must be 1.." + maxLimit);
+                    return Json.error(
+                        StatusCodes.BAD_REQUEST, "bad_request", "limit must be 1.." + maxLimit);
                   }
                   var request = new ClientFrame.History(null, conv, beforeSeq, null, size);
                   return onSuccess(requests.history(user, request), frame -> page(frame));

@@ -33,7 +33,8 @@ final class Json {
             .withStatus(StatusCodes.TOO_MANY_REQUESTS)
             .addHeader(RetryAfter.create(retryAfterSeconds))
             .withEntity(
-                HttpEntities.create(ContentTypes.APPLICATION_JSON, errorBody("rate_limited", message).toString())));
+                HttpEntities.create(
+                    ContentTypes.APPLICATION_JSON, errorBody("rate_limited", message).toString())));
   }
 
   private static JsonNode errorBody(String code, String message) {

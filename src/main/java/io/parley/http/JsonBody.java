@@ -22,7 +22,8 @@ final class JsonBody {
               MalformedRequestContentRejection.class,
               r ->
                   r.getCause() instanceof EntityStreamSizeException
-                      ? Json.error(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "request body too large")
+                      ? Json.error(
+                          StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "request body too large")
                       : notAnObject())
           .build();
 

@@ -12,17 +12,18 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Which user ids exist, as far as a login needs to know before it asks a user entity: a login
- * for an id known to be unknown must not start an entity (a Cassandra recovery) for nothing.
- * Filled by {@code lookup} (one cheap read: does the journal hold an event of that user) and by
- * the registrations this node answers. Bounded in count (least recently used go first); an id
- * is remembered as unknown for {@code missTtl} only, so a registration on another node is seen.
+ * Which user ids exist, as far as a login needs to know before it asks a user entity: a login for
+ * an id known to be unknown must not start an entity (a Cassandra recovery) for nothing. Filled by
+ * {@code lookup} (one cheap read: does the journal hold an event of that user) and by the
+ * registrations this node answers. Bounded in count (least recently used go first); an id is
+ * remembered as unknown for {@code missTtl} only, so a registration on another node is seen.
  * Lookups of one id in flight are shared; a failed lookup is not remembered.
  */
 public final class KnownUsers {
   static final Counter LOOKUPS =
       Counter.builder("parley.known.users.lookups")
-          .description("journal reads to learn whether a user id exists (log-ins for ids not cached)")
+          .description(
+              "journal reads to learn whether a user id exists (log-ins for ids not cached)")
           .register(Metrics.REGISTRY);
 
   public record Settings(int maxEntries, Duration missTtl) {
@@ -32,7 +33,10 @@ public final class KnownUsers {
     }
   }
 
-  /** {@code known}: the answer, or the lookup in flight; {@code expiresAt}: nanos, unless {@code forever}. */
+  /**
+   * {@code known}: the answer, or the lookup in flight; {@code expiresAt}: nanos, unless {@code
+   * forever}.
+   */
   private record Cached(CompletionStage<Boolean> known, long expiresAt, boolean forever) {
     boolean freshAt(long now) {
       return forever || expiresAt - now > 0;
@@ -47,7 +51,10 @@ public final class KnownUsers {
   private final long missTtlNanos;
   private final Map<String, Cached> cache;
 
-  public KnownUsers(Settings settings, Function<String, CompletionStage<Boolean>> lookup, LongSupplier nanoClock) {
+  public KnownUsers(
+      Settings settings,
+      Function<String, CompletionStage<Boolean>> lookup,
+      LongSupplier nanoClock) {
     this.lookup = lookup;
     this.nanoClock = nanoClock;
     this.missTtlNanos = settings.missTtl().toNanos();

@@ -11,8 +11,8 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 
 /**
  * {@code GET /metrics} in the Prometheus text format: on an edge node's HTTP port, and on every
- * node's management port (core-only nodes have no other HTTP port), registered in
- * {@code pekko.management.http.routes}.
+ * node's management port (core-only nodes have no other HTTP port), registered in {@code
+ * pekko.management.http.routes}.
  */
 public final class MetricsRoute implements ManagementRouteProvider {
 

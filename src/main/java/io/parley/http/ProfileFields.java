@@ -5,8 +5,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * What a nickname and an avatar may be (docs/protocol.md section 6; docs/protocol.md "People"): both
- * are stored, so both must be well-formed Unicode ({@link Text}).
+ * What a nickname and an avatar may be (docs/protocol.md section 6; docs/protocol.md "People"):
+ * both are stored, so both must be well-formed Unicode ({@link Text}).
  */
 final class ProfileFields {
   static final int MAX_NICKNAME = 64;

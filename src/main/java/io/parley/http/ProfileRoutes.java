@@ -24,7 +24,11 @@ public final class ProfileRoutes extends AllDirectives {
   private final int avatarMaxChars;
 
   public ProfileRoutes(
-      ClusterSharding sharding, Auth auth, Duration askTimeout, ObjectMapper json, int avatarMaxChars) {
+      ClusterSharding sharding,
+      Auth auth,
+      Duration askTimeout,
+      ObjectMapper json,
+      int avatarMaxChars) {
     this.sharding = sharding;
     this.auth = auth;
     this.askTimeout = askTimeout;
@@ -46,7 +50,8 @@ public final class ProfileRoutes extends AllDirectives {
                 patch(
                     () ->
                         auth.authenticated(
-                            claims -> JsonBody.object(json, body -> update(claims.user(), body))))));
+                            claims ->
+                                JsonBody.object(json, body -> update(claims.user(), body))))));
   }
 
   private Route profile(String id) {
@@ -63,15 +68,20 @@ public final class ProfileRoutes extends AllDirectives {
     if (body.has("nickname")) {
       nickname = JsonBody.text(body, "nickname");
       if (!ProfileFields.validNickname(nickname))
-        return badRequest("nickname must be 1-" + ProfileFields.MAX_NICKNAME + " chars of well-formed text");
+        return badRequest(
+            "nickname must be 1-" + ProfileFields.MAX_NICKNAME + " chars of well-formed text");
     }
     String avatar = null;
     if (body.has("avatar")) {
       JsonNode value = body.get("avatar");
       // The entity takes "" as "clear"; null means "leave as is".
       avatar = value.isNull() ? "" : JsonBody.text(body, "avatar");
-      if (avatar == null || (!avatar.isEmpty() && !ProfileFields.validAvatar(avatar, avatarMaxChars)))
-        return badRequest("avatar must be an absolute http(s) URL of at most " + avatarMaxChars + " chars, or null");
+      if (avatar == null
+          || (!avatar.isEmpty() && !ProfileFields.validAvatar(avatar, avatarMaxChars)))
+        return badRequest(
+            "avatar must be an absolute http(s) URL of at most "
+                + avatarMaxChars
+                + " chars, or null");
     }
     String newNickname = nickname;
     String newAvatar = avatar;
@@ -79,7 +89,8 @@ public final class ProfileRoutes extends AllDirectives {
         sharding
             .entityRefFor(UserEntity.ENTITY_KEY, me)
             .<UserEntity.Profile>ask(
-                replyTo -> new UserEntity.UpdateProfile(newNickname, newAvatar, replyTo), askTimeout),
+                replyTo -> new UserEntity.UpdateProfile(newNickname, newAvatar, replyTo),
+                askTimeout),
         profile -> profile.exists() ? reply(me, profile) : notFound());
   }
 

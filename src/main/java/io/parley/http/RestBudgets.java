@@ -19,8 +19,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The REST budgets ({@code parley.rest}): every request per source address, every authenticated
- * request per user, and logins and registrations per source address and per user id. A request
- * over a budget is answered 429 with Retry-After and nothing of it is done.
+ * request per user, and logins and registrations per source address and per user id. A request over
+ * a budget is answered 429 with Retry-After and nothing of it is done.
  */
 public final class RestBudgets {
   // Slots of the per-address and the per-user-id budgets.
@@ -62,8 +62,11 @@ public final class RestBudgets {
 
   public RestBudgets(Settings s) {
     this.addresses =
-        new KeyedBudgets<>(List.of(s.perAddress(), s.loginPerAddress(), s.registerPerAddress()), s.maxKeys());
-    this.users = new KeyedBudgets<>(List.of(s.perUser(), s.loginPerUser(), s.registerPerUser()), s.maxKeys());
+        new KeyedBudgets<>(
+            List.of(s.perAddress(), s.loginPerAddress(), s.registerPerAddress()), s.maxKeys());
+    this.users =
+        new KeyedBudgets<>(
+            List.of(s.perUser(), s.loginPerUser(), s.registerPerUser()), s.maxKeys());
   }
 
   /** Every request: its source address's budget. */
@@ -89,18 +92,24 @@ public final class RestBudgets {
   }
 
   Route registerAs(String user, Supplier<Route> inner) {
-    return spend(users.take(user, REGISTER, System.nanoTime()), "registrations of this user id", inner);
+    return spend(
+        users.take(user, REGISTER, System.nanoTime()), "registrations of this user id", inner);
   }
 
   private Route fromAddress(int slot, String what, Supplier<Route> inner) {
     return Directives.extractRequest(
-        request -> spend(addresses.take(source(request), slot, System.nanoTime()), what + " from your address", inner));
+        request ->
+            spend(
+                addresses.take(source(request), slot, System.nanoTime()),
+                what + " from your address",
+                inner));
   }
 
   private static Route spend(long waitNanos, String what, Supplier<Route> inner) {
     if (waitNanos == 0) return inner.get();
     REFUSED.increment();
-    long seconds = Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
+    long seconds =
+        Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
     return Json.tooManyRequests(seconds, "too many " + what + "; retry after " + seconds + " s");
   }
 

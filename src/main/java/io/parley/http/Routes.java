@@ -30,21 +30,23 @@ public final class Routes extends AllDirectives {
   }
 
   public Route routes() {
-    Route all = concat(
-        path(
-            "ws",
-            () ->
-                get(
-                    () ->
-                        extractWebSocketUpgrade(upgrade -> complete(webSocket.accept(upgrade))))),
-        pathPrefix(
-            "api",
-            () ->
-                pathPrefix(
-                    "v1",
-                    () -> concat(users.routes(), profiles.routes(), conversations.routes()))),
-        path("metrics", () -> get(MetricsRoute::prometheus)),
-        web.routes());
+    Route all =
+        concat(
+            path(
+                "ws",
+                () ->
+                    get(
+                        () ->
+                            extractWebSocketUpgrade(
+                                upgrade -> complete(webSocket.accept(upgrade))))),
+            pathPrefix(
+                "api",
+                () ->
+                    pathPrefix(
+                        "v1",
+                        () -> concat(users.routes(), profiles.routes(), conversations.routes()))),
+            path("metrics", () -> get(MetricsRoute::prometheus)),
+            web.routes());
     return budgets.perAddress(() -> all);
   }
 }

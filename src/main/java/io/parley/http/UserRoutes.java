@@ -3,9 +3,9 @@ package io.parley.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.parley.protocol.Text;
 import io.parley.auth.Passwords;
 import io.parley.auth.Tokens;
+import io.parley.protocol.Text;
 import io.parley.user.UserEntity;
 import io.parley.user.UserId;
 import java.time.Duration;
@@ -67,7 +67,12 @@ public final class UserRoutes extends AllDirectives {
 
   public Route routes() {
     return concat(
-        path("users", () -> post(() -> budgets.registerFromAddress(() -> JsonBody.object(json, this::register)))),
+        path(
+            "users",
+            () ->
+                post(
+                    () ->
+                        budgets.registerFromAddress(() -> JsonBody.object(json, this::register)))),
         path(
             "sessions",
             () ->
@@ -81,15 +86,22 @@ public final class UserRoutes extends AllDirectives {
     String password = text(body, "password");
     String nickname = body.hasNonNull("nickname") ? text(body, "nickname") : user;
     if (!UserId.isValid(user))
-      return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "user must be 3-32 chars of [a-z0-9_.-]");
+      return Json.error(
+          StatusCodes.BAD_REQUEST, "bad_request", "user must be 3-32 chars of [a-z0-9_.-]");
     // A lone surrogate would be hashed as "?": refused, so no two passwords share a hash that way.
     if (password == null
         || password.length() < MIN_PASSWORD
         || password.length() > MAX_PASSWORD
         || !Text.wellFormed(password))
-      return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "password must be 8-256 chars of well-formed text");
+      return Json.error(
+          StatusCodes.BAD_REQUEST,
+          "bad_request",
+          "password must be 8-256 chars of well-formed text");
     if (!ProfileFields.validNickname(nickname))
-      return Json.error(StatusCodes.BAD_REQUEST, "bad_request", "nickname must be 1-64 chars of well-formed text");
+      return Json.error(
+          StatusCodes.BAD_REQUEST,
+          "bad_request",
+          "nickname must be 1-64 chars of well-formed text");
     return budgets.registerAs(user, () -> register(user, password, nickname));
   }
 
@@ -100,7 +112,8 @@ public final class UserRoutes extends AllDirectives {
                 hash ->
                     user(user)
                         .<UserEntity.RegisterReply>ask(
-                            replyTo -> new UserEntity.Register(hash, nickname, replyTo), askTimeout));
+                            replyTo -> new UserEntity.Register(hash, nickname, replyTo),
+                            askTimeout));
     return onSuccess(
         registered,
         reply -> {
@@ -115,15 +128,22 @@ public final class UserRoutes extends AllDirectives {
   private Route login(JsonNode body) {
     String user = text(body, "user");
     String password = text(body, "password");
-    if (!UserId.isValid(user) || password == null || password.length() > MAX_PASSWORD) return wrongCredentials();
+    if (!UserId.isValid(user) || password == null || password.length() > MAX_PASSWORD)
+      return wrongCredentials();
     return budgets.loginAs(
         user,
         () ->
             onComplete(
-                knownUsers.exists(user).toCompletableFuture().orTimeout(askTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                knownUsers
+                    .exists(user)
+                    .toCompletableFuture()
+                    .orTimeout(askTimeout.toMillis(), TimeUnit.MILLISECONDS),
                 known -> {
                   if (known.isFailure()) {
-                    return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "could not check the user; retry");
+                    return Json.error(
+                        StatusCodes.SERVICE_UNAVAILABLE,
+                        "unavailable",
+                        "could not check the user; retry");
                   }
                   // Answered at once: user ids are no secret (registration answers 409 for a
                   // taken one), and hashing a decoy here would let unknown ids use up the

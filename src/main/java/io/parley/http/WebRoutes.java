@@ -13,8 +13,8 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The web client, served from the classpath folder {@code web/}: {@code /} is its page and each
- * of its files is one path segment below {@code /}. Only names of the shape below, with a known
+ * The web client, served from the classpath folder {@code web/}: {@code /} is its page and each of
+ * its files is one path segment below {@code /}. Only names of the shape below, with a known
  * extension, are looked up, and only in {@code web/}: nothing else on the classpath is reachable.
  */
 public final class WebRoutes extends AllDirectives {
@@ -52,7 +52,8 @@ public final class WebRoutes extends AllDirectives {
                 HEADERS,
                 () ->
                     concat(
-                        pathSingleSlash(() -> getFromResource(FOLDER + "index.html", TYPES.get("html"))),
+                        pathSingleSlash(
+                            () -> getFromResource(FOLDER + "index.html", TYPES.get("html"))),
                         path(
                             PathMatchers.segment(FILE),
                             name -> getFromResource(FOLDER + name, TYPES.get(extension(name)))))));

@@ -14,8 +14,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
- * Gauges of the entities this node hosts per entity type (its shard region), polled from
- * sharding every {@code every}: {@code parley_entities{type="Conversation"}}.
+ * Gauges of the entities this node hosts per entity type (its shard region), polled from sharding
+ * every {@code every}: {@code parley_entities{type="Conversation"}}.
  */
 public final class EntityGauges {
   private EntityGauges() {}
@@ -28,7 +28,8 @@ public final class EntityGauges {
           .tag("type", type.name())
           .tag("node", system.address().toString())
           .register(Metrics.REGISTRY);
-      system.systemActorOf(poller(type, count, every), "entity-gauge-" + type.name(), Props.empty());
+      system.systemActorOf(
+          poller(type, count, every), "entity-gauge-" + type.name(), Props.empty());
     }
   }
 
@@ -43,7 +44,10 @@ public final class EntityGauges {
                   return Behaviors.receiveMessage(
                       message -> {
                         if (message instanceof CurrentShardRegionState state) {
-                          count.set(state.getShards().stream().mapToLong(s -> s.getEntityIds().size()).sum());
+                          count.set(
+                              state.getShards().stream()
+                                  .mapToLong(s -> s.getEntityIds().size())
+                                  .sum());
                         } else {
                           ClusterSharding.get(ctx.getSystem())
                               .shardState()

@@ -14,18 +14,21 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Parley's meters, in one Prometheus registry per JVM (nodes that share a JVM in tests share
- * it). Names follow Prometheus conventions once exported: {@code parley_messages_in_total},
- * {@code parley_send_persist_seconds_bucket}, ... Latencies are histograms, so percentiles are
- * computed in Prometheus ({@code histogram_quantile}) across nodes. The Grafana dashboard in
- * grafana/ reads these.
+ * Parley's meters, in one Prometheus registry per JVM (nodes that share a JVM in tests share it).
+ * Names follow Prometheus conventions once exported: {@code parley_messages_in_total}, {@code
+ * parley_send_persist_seconds_bucket}, ... Latencies are histograms, so percentiles are computed in
+ * Prometheus ({@code histogram_quantile}) across nodes. The Grafana dashboard in grafana/ reads
+ * these.
  */
 public final class Metrics {
-  public static final PrometheusMeterRegistry REGISTRY = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  public static final PrometheusMeterRegistry REGISTRY =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   /** Sends accepted from clients (before they are stored). */
   public static final Counter MESSAGES_IN =
-      Counter.builder("parley.messages.in").description("send frames accepted from clients").register(REGISTRY);
+      Counter.builder("parley.messages.in")
+          .description("send frames accepted from clients")
+          .register(REGISTRY);
 
   /** Sends an edge node refused at once because its send gate was full (edge.SendGate). */
   public static final Counter SENDS_REFUSED =
@@ -35,7 +38,9 @@ public final class Metrics {
 
   /** msg frames queued to sockets (pushes, catch-up, room fan-out). */
   public static final Counter MESSAGES_OUT =
-      Counter.builder("parley.messages.out").description("msg frames queued to sockets").register(REGISTRY);
+      Counter.builder("parley.messages.out")
+          .description("msg frames queued to sockets")
+          .register(REGISTRY);
 
   /** From a send's arrival at the edge to its sent reply (the entry is durable). */
   public static final Timer SEND_PERSIST =
@@ -43,16 +48,22 @@ public final class Metrics {
 
   /** The conversation entity's journal writes, one sample each (a write may hold several posts). */
   public static final Timer JOURNAL_WRITE =
-      latency("parley.journal.write", "conversation entity: one journal write, from its handler to stored (a write may hold several posts)");
+      latency(
+          "parley.journal.write",
+          "conversation entity: one journal write, from its handler to stored (a write may hold several posts)");
 
   /** Frames queued towards sockets but not yet written. */
-  public static final AtomicLong PUSH_QUEUE = REGISTRY.gauge("parley.push.queue.depth", new AtomicLong());
+  public static final AtomicLong PUSH_QUEUE =
+      REGISTRY.gauge("parley.push.queue.depth", new AtomicLong());
 
-  /** Rooms that edge nodes hold (an actor and a subscription each); they end with their last socket. */
+  /**
+   * Rooms that edge nodes hold (an actor and a subscription each); they end with their last socket.
+   */
   public static final AtomicLong LIVE_ROOMS = REGISTRY.gauge("parley.rooms.live", new AtomicLong());
 
   /** Encoded bytes waiting to be written to sockets: their outbound queues and pending pongs. */
-  public static final AtomicLong OUTBOUND_BYTES = REGISTRY.gauge("parley.outbound.bytes", new AtomicLong());
+  public static final AtomicLong OUTBOUND_BYTES =
+      REGISTRY.gauge("parley.outbound.bytes", new AtomicLong());
 
   /**
    * The most bytes one socket has had waiting to be written, since start: at most
@@ -64,7 +75,8 @@ public final class Metrics {
   /** Sockets closed because their reader fell behind (outbound queue full, in frames or bytes). */
   public static final Counter SLOW_READERS =
       Counter.builder("parley.slow.readers")
-          .description("sockets closed because their outbound queue reached its frame or byte bound")
+          .description(
+              "sockets closed because their outbound queue reached its frame or byte bound")
           .register(REGISTRY);
 
   // Room fan-out: a room entry costs one publish and one delivery per edge node, whatever the
@@ -72,7 +84,9 @@ public final class Metrics {
 
   /** Room entries fanned out by room entities (one per entry). */
   public static final Counter ROOM_PUBLISHED =
-      Counter.builder("parley.room.entries.published").description("room entries fanned out, one per entry").register(REGISTRY);
+      Counter.builder("parley.room.entries.published")
+          .description("room entries fanned out, one per entry")
+          .register(REGISTRY);
 
   /** Room entries received by edge nodes' room registries (one per entry per node). */
   public static final Counter ROOM_NODE_DELIVERIES =
@@ -86,7 +100,8 @@ public final class Metrics {
           .description("room entry frames queued to joined sockets, one per entry per socket")
           .register(REGISTRY);
 
-  private static final AtomicLong OPEN_CONNECTIONS = REGISTRY.gauge("parley.connections.open", new AtomicLong());
+  private static final AtomicLong OPEN_CONNECTIONS =
+      REGISTRY.gauge("parley.connections.open", new AtomicLong());
 
   static {
     new JvmMemoryMetrics().bindTo(REGISTRY);

@@ -30,14 +30,19 @@ public final class Main {
       return;
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    System.out.println("Parley node up in " + ms + " ms, roles " + config.getStringList("pekko.cluster.roles"));
+    System.out.println(
+        "Parley node up in " + ms + " ms, roles " + config.getStringList("pekko.cluster.roles"));
     if (node.httpAddress() != null) {
       String http = node.httpAddress().getHostString() + ":" + node.httpAddress().getPort();
-      System.out.println("  WebSocket  ws://" + http + "/ws  (subprotocols parley.v1.json, parley.v1.cbor)");
+      System.out.println(
+          "  WebSocket  ws://" + http + "/ws  (subprotocols parley.v1.json, parley.v1.cbor)");
       System.out.println("  REST       http://" + http + "/api/v1");
       System.out.println("  Web client  http://" + http + "/");
       System.out.println(
-          "  TCP        " + node.tcpAddress().getHostString() + ":" + node.tcpAddress().getPort()
+          "  TCP        "
+              + node.tcpAddress().getHostString()
+              + ":"
+              + node.tcpAddress().getPort()
               + "  (4-byte length + JSON frames)");
     }
     System.out.println("Stop with Ctrl-C.");

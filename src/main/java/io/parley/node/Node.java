@@ -2,11 +2,13 @@ package io.parley.node;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
+import io.parley.auth.Passwords;
+import io.parley.auth.Tokens;
 import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationSettings;
-import io.parley.edge.FrameBudgets;
 import io.parley.edge.ConnectionCaps;
 import io.parley.edge.EdgeLimits;
+import io.parley.edge.FrameBudgets;
 import io.parley.edge.HttpListener;
 import io.parley.edge.LiveSessions;
 import io.parley.edge.Requests;
@@ -19,18 +21,16 @@ import io.parley.edge.net.SocketServer;
 import io.parley.http.Auth;
 import io.parley.http.ConversationRoutes;
 import io.parley.http.KnownUsers;
-import io.parley.metrics.EntityGauges;
 import io.parley.http.ProfileRoutes;
 import io.parley.http.RestBudgets;
 import io.parley.http.Routes;
 import io.parley.http.UserRoutes;
+import io.parley.metrics.EntityGauges;
 import io.parley.protocol.Codec;
 import io.parley.storage.CassandraSettings;
 import io.parley.storage.JournalProbe;
 import io.parley.storage.Schema;
 import io.parley.storage.TimelineReader;
-import io.parley.auth.Passwords;
-import io.parley.auth.Tokens;
 import io.parley.user.UserEntity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -43,15 +43,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Parley node: an actor system in the cluster, the entities of its {@code core}
- * role, and the sockets of its {@code edge} role. Used by {@link Main} and by tests.
+ * One running Parley node: an actor system in the cluster, the entities of its {@code core} role,
+ * and the sockets of its {@code edge} role. Used by {@link Main} and by tests.
  */
 public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -115,7 +115,8 @@ public final class Node implements AutoCloseable {
             ClusterSharding.get(system),
             new TimelineReader(system),
             system.systemActorOf(
-                RoomRegistry.create(ClusterSharding.get(system), RoomRegistry.Settings.from(config)),
+                RoomRegistry.create(
+                    ClusterSharding.get(system), RoomRegistry.Settings.from(config)),
                 "rooms",
                 org.apache.pekko.actor.typed.Props.empty()),
             new LiveSessions(system, caps),
@@ -137,7 +138,8 @@ public final class Node implements AutoCloseable {
             restBudgets,
             new KnownUsers(
                 KnownUsers.Settings.from(config),
-                user -> journal.hasEvents(PersistenceId.of(UserEntity.ENTITY_KEY.name(), user).id()),
+                user ->
+                    journal.hasEvents(PersistenceId.of(UserEntity.ENTITY_KEY.name(), user).id()),
                 System::nanoTime));
     ProfileRoutes profiles =
         new ProfileRoutes(
@@ -178,7 +180,9 @@ public final class Node implements AutoCloseable {
                 routes.routes().flow(system),
                 caps));
     SocketServer.Binding tcp =
-        await(TcpTransport.bind(sockets, system, deps, caps, host, config.getInt("parley.edge.tcp-port"), backlog));
+        await(
+            TcpTransport.bind(
+                sockets, system, deps, caps, host, config.getInt("parley.edge.tcp-port"), backlog));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceUnbind(),

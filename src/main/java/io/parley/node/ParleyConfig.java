@@ -22,7 +22,8 @@ public final class ParleyConfig {
     // Layer the overrides under application.conf's substitutions before resolving, so that
     // e.g. an overridden parley.node.remote-port reaches pekko.remote.artery.canonical.port.
     Config base =
-        ConfigFactory.load(overrides.withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
+        ConfigFactory.load(
+            overrides.withFallback(ConfigFactory.parseResourcesAnySyntax("application")));
     List<String> roles =
         Arrays.stream(base.getString("parley.node.roles").split(","))
             .map(String::strip)

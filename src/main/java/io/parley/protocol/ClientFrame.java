@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * Frames a client sends (docs/protocol.md sections 2-4). The {@code type} field picks the record;
  * {@link #validate} checks what JSON types alone cannot, so handlers see only well-formed frames.
- * Every text a frame carries that is stored or echoed (bodies, cids, titles, conv ids, the rid:
- * see {@link Codec}) must be well-formed Unicode ({@link Text}).
+ * Every text a frame carries that is stored or echoed (bodies, cids, titles, conv ids, the rid: see
+ * {@link Codec}) must be well-formed Unicode ({@link Text}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -41,7 +41,9 @@ public sealed interface ClientFrame {
 
   String ILL_FORMED = "text must be well-formed Unicode (no lone surrogates)";
 
-  /** @return a human-readable reason why this frame is malformed, or null when it is fine. */
+  /**
+   * @return a human-readable reason why this frame is malformed, or null when it is fine.
+   */
   default String validate(Limits limits) {
     return null;
   }
@@ -60,7 +62,8 @@ public sealed interface ClientFrame {
       if (device == null || !device.matches("[A-Za-z0-9_.-]{1,64}"))
         return "device must be 1-64 chars of [A-Za-z0-9_.-]";
       if (cursors != null
-          && (cursors.values().stream().anyMatch(s -> s == null || s < 0) || !Text.wellFormed(cursors.keySet())))
+          && (cursors.values().stream().anyMatch(s -> s == null || s < 0)
+              || !Text.wellFormed(cursors.keySet())))
         return "cursors must map conversation ids to seqs >= 0";
       return null;
     }
@@ -142,7 +145,8 @@ public sealed interface ClientFrame {
     @Override
     public String validate(Limits limits) {
       if (!"group".equals(kind)) return "create needs kind \"group\"";
-      if (title == null || title.isBlank() || title.length() > MAX_TITLE) return "title must be 1-128 chars";
+      if (title == null || title.isBlank() || title.length() > MAX_TITLE)
+        return "title must be 1-128 chars";
       if (!Text.wellFormed(title)) return ILL_FORMED;
       if (members == null || members.stream().anyMatch(m -> !UserIds.valid(m)))
         return "members must be a list of user ids";
@@ -178,7 +182,8 @@ public sealed interface ClientFrame {
     @Override
     public String validate(Limits limits) {
       if (!hasConv(conv)) return "title needs a conv";
-      if (title == null || title.isBlank() || title.length() > MAX_TITLE) return "title must be 1-128 chars";
+      if (title == null || title.isBlank() || title.length() > MAX_TITLE)
+        return "title must be 1-128 chars";
       return Text.wellFormed(title) ? null : ILL_FORMED;
     }
   }

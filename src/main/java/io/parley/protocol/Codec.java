@@ -9,14 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import java.io.IOException;
 
 /**
- * Turns wire bytes into {@link ClientFrame}s and {@link ServerFrame}s. One codec per encoding
- * (JSON or CBOR); the objects are the same, so the connection actor never knows which is in use.
+ * Turns wire bytes into {@link ClientFrame}s and {@link ServerFrame}s. One codec per encoding (JSON
+ * or CBOR); the objects are the same, so the connection actor never knows which is in use.
  * Thread-safe.
  *
  * <p>JSON must be valid UTF-8 ({@link Text#validUtf8}); text inside a frame must be well-formed
@@ -25,7 +25,8 @@ import java.io.IOException;
 public final class Codec {
   private final ObjectMapper mapper;
   // The same mapper, but it refuses to coerce numbers or booleans into strings, and fractions,
-  // strings (the empty one too, which Jackson would take for null) or booleans into integers: a field of the wrong JSON type is bad_request (a cid of
+  // strings (the empty one too, which Jackson would take for null) or booleans into integers: a
+  // field of the wrong JSON type is bad_request (a cid of
   // true is not "true", a seq of 1.5 is not 1), on both decoding paths.
   private final ObjectMapper strict;
   private final ClientFrame.Limits limits;
@@ -45,12 +46,17 @@ public final class Codec {
     this.mapper.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     this.strict = this.mapper.copy();
     for (CoercionInputShape shape :
-        new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
+        new CoercionInputShape[] {
+          CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean
+        }) {
       strict.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
     }
     for (CoercionInputShape shape :
         new CoercionInputShape[] {
-          CoercionInputShape.Float, CoercionInputShape.String, CoercionInputShape.EmptyString, CoercionInputShape.Boolean
+          CoercionInputShape.Float,
+          CoercionInputShape.String,
+          CoercionInputShape.EmptyString,
+          CoercionInputShape.Boolean
         }) {
       strict.coercionConfigFor(LogicalType.Integer).setCoercion(shape, CoercionAction.Fail);
     }
@@ -71,7 +77,8 @@ public final class Codec {
   public record Decoded(ClientFrame frame, ServerFrame.Error error) {}
 
   public Decoded decode(byte[] bytes) {
-    if (checksUtf8 && !Text.validUtf8(bytes)) return failed(lenientRid(bytes), "frame is not valid UTF-8");
+    if (checksUtf8 && !Text.validUtf8(bytes))
+      return failed(lenientRid(bytes), "frame is not valid UTF-8");
     // Fast path: well-formed frames bind in one pass. Anything it refuses is decoded again
     // through a tree, which says precisely what is wrong.
     try {

@@ -56,7 +56,11 @@ public sealed interface ServerFrame {
   record Typing(String conv, String user) implements ServerFrame {}
 
   record ContactList(
-      String rid, List<String> friends, List<String> pendingIn, List<String> pendingOut, List<String> blocked)
+      String rid,
+      List<String> friends,
+      List<String> pendingIn,
+      List<String> pendingOut,
+      List<String> blocked)
       implements ServerFrame {}
 
   /** To the other party's devices: {@code event} is "request", "accept" or "remove". */

@@ -2,9 +2,9 @@ package io.parley.protocol;
 
 /**
  * What client text must be before Parley stores or echoes it: well-formed Unicode. A Java string
- * can hold a lone UTF-16 surrogate (JSON's {@code "\ud800"} decodes to one), and the journal's
- * CBOR serializer throws on it, so one such body would fail the write that holds it and every
- * post written with it. Checked at the edge (frames, REST bodies) and again by the entities.
+ * can hold a lone UTF-16 surrogate (JSON's {@code "\ud800"} decodes to one), and the journal's CBOR
+ * serializer throws on it, so one such body would fail the write that holds it and every post
+ * written with it. Checked at the edge (frames, REST bodies) and again by the entities.
  */
 public final class Text {
   private static final char REPLACEMENT = '\uFFFD';
@@ -17,7 +17,8 @@ public final class Text {
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (Character.isSurrogate(c)) {
-        if (!Character.isHighSurrogate(c) || ++i == n || !Character.isLowSurrogate(s.charAt(i))) return false;
+        if (!Character.isHighSurrogate(c) || ++i == n || !Character.isLowSurrogate(s.charAt(i)))
+          return false;
       }
     }
     return true;

@@ -10,9 +10,9 @@ public sealed interface Push extends SessionMessage, CborSerializable {
   record Delivery(Entry entry) implements Push {}
 
   /**
-   * {@code user} has read {@code conv} up to {@code seq}: the user's own read on another device,
-   * or another member's read receipt. {@code device} is where the read was made (or null), so
-   * that device is not told about its own read.
+   * {@code user} has read {@code conv} up to {@code seq}: the user's own read on another device, or
+   * another member's read receipt. {@code device} is where the read was made (or null), so that
+   * device is not told about its own read.
    */
   record ReadMarker(String conv, String user, long seq, String device) implements Push {}
 

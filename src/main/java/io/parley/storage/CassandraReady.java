@@ -8,16 +8,15 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 
 /**
- * Readiness check (Pekko Management): the journal's Cassandra session answers a trivial query.
- * A node that cannot reach Cassandra cannot store a message, so it must not receive traffic.
+ * Readiness check (Pekko Management): the journal's Cassandra session answers a trivial query. A
+ * node that cannot reach Cassandra cannot store a message, so it must not receive traffic.
  */
 public final class CassandraReady implements Supplier<CompletionStage<Boolean>> {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
   private final CassandraSession session;
 
   public CassandraReady(ActorSystem system) {
-    this.session =
-        CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra");
+    this.session = CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra");
   }
 
   @Override

@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives the tables created by an older {@code schema.cql} the compaction that schema.cql sets
- * today ({@code CREATE TABLE IF NOT EXISTS} leaves an existing table as it was; why the setting:
+ * Gives the tables created by an older {@code schema.cql} the compaction that schema.cql sets today
+ * ({@code CREATE TABLE IF NOT EXISTS} leaves an existing table as it was; why the setting:
  * schema.cql and docs/benchmarks.md, "Compaction tiers"). The tables and their clauses are read
- * from schema.cql itself. Only the exact value the older schema set is changed: a table an
- * operator has tuned otherwise is left alone.
+ * from schema.cql itself. Only the exact value the older schema set is changed: a table an operator
+ * has tuned otherwise is left alone.
  */
 final class CompactionUpgrade {
   private static final Logger log = LoggerFactory.getLogger(CompactionUpgrade.class);
@@ -26,7 +26,8 @@ final class CompactionUpgrade {
           "class", "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy",
           "max_threshold", "32",
           "min_threshold", "4");
-  private static final Pattern CREATE_TABLE = Pattern.compile("^CREATE TABLE IF NOT EXISTS (\\S+) ");
+  private static final Pattern CREATE_TABLE =
+      Pattern.compile("^CREATE TABLE IF NOT EXISTS (\\S+) ");
   private static final Pattern COMPACTION = Pattern.compile("compaction = (\\{[^}]*})");
 
   private CompactionUpgrade() {}
@@ -48,7 +49,8 @@ final class CompactionUpgrade {
                       .one();
               if (row != null && OLD.equals(row.getMap("compaction", String.class, String.class))) {
                 session.execute("ALTER TABLE " + table + " WITH compaction = " + compaction);
-                log.info("{}: compaction set to {} (was size-tiered's defaults)", table, compaction);
+                log.info(
+                    "{}: compaction set to {} (was size-tiered's defaults)", table, compaction);
                 changed.add(table);
               }
             });

@@ -10,9 +10,9 @@ import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 
 /**
- * Whether the journal holds an event of a persistence id, without starting its entity: one read
- * of the first row of its first partition (an entity's first event, seq 1, is stored in partition
- * 0 and Parley never deletes events), through the read journal's Cassandra session.
+ * Whether the journal holds an event of a persistence id, without starting its entity: one read of
+ * the first row of its first partition (an entity's first event, seq 1, is stored in partition 0
+ * and Parley never deletes events), through the read journal's Cassandra session.
  */
 public final class JournalProbe {
   private final CassandraSession session;
@@ -37,7 +37,9 @@ public final class JournalProbe {
 
   public CompletionStage<Boolean> hasEvents(String persistenceId) {
     return prepared()
-        .thenCompose(statement -> session.selectOne(statement.bind(persistenceId).setExecutionProfileName(profile)))
+        .thenCompose(
+            statement ->
+                session.selectOne(statement.bind(persistenceId).setExecutionProfileName(profile)))
         .thenApply(Optional::isPresent);
   }
 

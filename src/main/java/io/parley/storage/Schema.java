@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code cassandra/schema.cql} (packaged as {@code parley/schema.cql}). Every statement is
- * {@code IF NOT EXISTS}, so applying it again is harmless; nodes do it at start-up unless
- * {@code parley.cassandra.apply-schema} is off (production applies it once, from a Job). Tables an
- * older schema made with a setting since changed are brought in line ({@link CompactionUpgrade}).
+ * {@code IF NOT EXISTS}, so applying it again is harmless; nodes do it at start-up unless {@code
+ * parley.cassandra.apply-schema} is off (production applies it once, from a Job). Tables an older
+ * schema made with a setting since changed are brought in line ({@link CompactionUpgrade}).
  */
 public final class Schema {
   private static final Logger log = LoggerFactory.getLogger(Schema.class);
@@ -57,16 +57,14 @@ public final class Schema {
     DriverConfigLoader config =
         DriverConfigLoader.programmaticBuilder()
             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(60))
-            .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(60))
+            .withDuration(
+                DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(60))
             .build();
     while (true) {
       try {
         return CqlSession.builder()
             .withConfigLoader(config)
-            .addContactPoints(
-                cassandra.contactPoints().stream()
-                    .map(Schema::address)
-                    .toList())
+            .addContactPoints(cassandra.contactPoints().stream().map(Schema::address).toList())
             .withLocalDatacenter(cassandra.localDatacenter())
             .build();
       } catch (RuntimeException e) {

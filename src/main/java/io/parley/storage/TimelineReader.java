@@ -10,8 +10,8 @@ import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * Reads timeline entries straight from the conversation's journal by seq range: the journal is
- * the only copy of each message.
+ * Reads timeline entries straight from the conversation's journal by seq range: the journal is the
+ * only copy of each message.
  */
 public final class TimelineReader {
   private final ActorSystem<?> system;

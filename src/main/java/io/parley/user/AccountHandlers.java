@@ -1,23 +1,23 @@
 package io.parley.user;
 
 import io.parley.push.Push;
+import io.parley.user.UserEntity.Event;
+import io.parley.user.UserEntity.LoggedOut;
 import io.parley.user.UserEntity.Profile;
 import io.parley.user.UserEntity.ProfileUpdated;
 import io.parley.user.UserEntity.Register;
 import io.parley.user.UserEntity.RegisterReply;
 import io.parley.user.UserEntity.Registered;
-import io.parley.user.UserEntity.LoggedOut;
 import io.parley.user.UserEntity.RevokeToken;
+import io.parley.user.UserEntity.State;
 import io.parley.user.UserEntity.UpdateProfile;
 import org.apache.pekko.Done;
-import io.parley.user.UserEntity.Event;
-import io.parley.user.UserEntity.State;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
- * The user entity's account commands: registering once, the profile, and logging a token out
- * (its sessions are told at once). Part of one user entity's actor.
+ * The user entity's account commands: registering once, the profile, and logging a token out (its
+ * sessions are told at once). Part of one user entity's actor.
  */
 final class AccountHandlers {
   private final EffectFactories<Event, State> effects;
@@ -38,10 +38,13 @@ final class AccountHandlers {
   ReplyEffect<Event, State> onUpdateProfile(State state, UpdateProfile cmd) {
     if (!state.registered()) return effects.reply(cmd.replyTo(), state.profile());
     String nickname = cmd.nickname() == null ? state.nickname() : cmd.nickname();
-    String avatar = cmd.avatar() == null ? state.avatar() : cmd.avatar().isEmpty() ? null : cmd.avatar();
+    String avatar =
+        cmd.avatar() == null ? state.avatar() : cmd.avatar().isEmpty() ? null : cmd.avatar();
     Profile updated = new Profile(true, nickname, avatar);
     if (updated.equals(state.profile())) return effects.reply(cmd.replyTo(), updated);
-    return effects.persist(new ProfileUpdated(nickname, avatar)).thenReply(cmd.replyTo(), State::profile);
+    return effects
+        .persist(new ProfileUpdated(nickname, avatar))
+        .thenReply(cmd.replyTo(), State::profile);
   }
 
   ReplyEffect<Event, State> onRevokeToken(State state, RevokeToken cmd) {

@@ -14,10 +14,10 @@ import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
- * The user entity's contact commands: another user's op on this side ({@link ContactFrom}) and
- * this user's own side once the other has answered ({@link ChangeContact}). Both are idempotent
- * (see {@link Contacts}); a block change is also told to the direct conversation, which enforces
- * it. Part of one user entity's actor.
+ * The user entity's contact commands: another user's op on this side ({@link ContactFrom}) and this
+ * user's own side once the other has answered ({@link ChangeContact}). Both are idempotent (see
+ * {@link Contacts}); a block change is also told to the direct conversation, which enforces it.
+ * Part of one user entity's actor.
  */
 final class ContactHandlers {
   private final EffectFactories<Event, State> effects;
@@ -50,8 +50,10 @@ final class ContactHandlers {
         .persist(new ContactsChanged(cmd.from(), in.change()))
         .thenRun(
             s -> {
-              if (in.event() != null) sessions.push(new Push.ContactChanged(in.event(), cmd.from()));
-              if (in.change() == Contacts.Change.FRIEND_ADDED) presence.tellNewFriend(cmd.from(), sessions.online(), s.lastSeen());
+              if (in.event() != null)
+                sessions.push(new Push.ContactChanged(in.event(), cmd.from()));
+              if (in.change() == Contacts.Change.FRIEND_ADDED)
+                presence.tellNewFriend(cmd.from(), sessions.online(), s.lastSeen());
             })
         .thenReply(cmd.replyTo(), s -> in.answer());
   }
@@ -69,7 +71,8 @@ final class ContactHandlers {
         .thenRun(
             s -> {
               if (blockChange) tellConversation(cmd.other(), change);
-              if (change == Contacts.Change.FRIEND_ADDED) presence.tellNewFriend(cmd.other(), sessions.online(), s.lastSeen());
+              if (change == Contacts.Change.FRIEND_ADDED)
+                presence.tellNewFriend(cmd.other(), sessions.online(), s.lastSeen());
             })
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
@@ -79,6 +82,7 @@ final class ContactHandlers {
     String conv = ConversationId.direct(userId, other).value();
     sharding
         .entityRefFor(ConversationEntity.ENTITY_KEY, conv)
-        .tell(new ConversationEntity.BlockChanged(userId, other, change == Contacts.Change.BLOCKED));
+        .tell(
+            new ConversationEntity.BlockChanged(userId, other, change == Contacts.Change.BLOCKED));
   }
 }

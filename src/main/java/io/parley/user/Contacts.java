@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One user's side of their contacts: friends, friend requests in and out, and the users they
- * block. Immutable.
+ * One user's side of their contacts: friends, friend requests in and out, and the users they block.
+ * Immutable.
  *
  * <p>A contact op touches two user entities. The other party's side is written first ({@link
  * #incoming}), then the requester's ({@link #apply}); both are idempotent, so a retry after a
@@ -61,8 +61,8 @@ public record Contacts(
   }
 
   /**
-   * This side's part of another user's op: the change to store (null: none), the contact event
-   * for this user's devices (null: none) and the answer.
+   * This side's part of another user's op: the change to store (null: none), the contact event for
+   * this user's devices (null: none) and the answer.
    */
   record Incoming(Change change, String event, Answer answer) {}
 
@@ -76,14 +76,16 @@ public record Contacts(
         if (blocked.contains(other)) return new Incoming(null, null, Answer.IGNORED);
         if (friends.contains(other)) return new Incoming(null, null, Answer.FRIENDS);
         // Both asked each other: that is an accept of this user's own request.
-        if (pendingOut.contains(other)) return new Incoming(Change.FRIEND_ADDED, "accept", Answer.FRIENDS);
+        if (pendingOut.contains(other))
+          return new Incoming(Change.FRIEND_ADDED, "accept", Answer.FRIENDS);
         if (pendingIn.contains(other)) return new Incoming(null, null, Answer.PENDING);
         if (pendingIn.size() >= maxPendingIn) return new Incoming(null, null, Answer.FULL);
         return new Incoming(Change.REQUEST_RECEIVED, "request", Answer.PENDING);
       case ACCEPT:
         if (friends.contains(other)) return new Incoming(null, null, Answer.FRIENDS);
         // Only a request this user still has out can be accepted (it may have been withdrawn).
-        if (pendingOut.contains(other)) return new Incoming(Change.FRIEND_ADDED, "accept", Answer.FRIENDS);
+        if (pendingOut.contains(other))
+          return new Incoming(Change.FRIEND_ADDED, "accept", Answer.FRIENDS);
         return new Incoming(null, null, Answer.NOT_PENDING);
       case REMOVE:
         return knows(other)
@@ -105,13 +107,19 @@ public record Contacts(
   Contacts apply(Change change, String other) {
     switch (change) {
       case REQUEST_SENT:
-        return friends.contains(other) ? this : with(friends, pendingIn, plus(pendingOut, other), blocked);
+        return friends.contains(other)
+            ? this
+            : with(friends, pendingIn, plus(pendingOut, other), blocked);
       case REQUEST_RECEIVED:
-        return friends.contains(other) ? this : with(friends, plus(pendingIn, other), pendingOut, blocked);
+        return friends.contains(other)
+            ? this
+            : with(friends, plus(pendingIn, other), pendingOut, blocked);
       case FRIEND_ADDED:
-        return with(plus(friends, other), minus(pendingIn, other), minus(pendingOut, other), blocked);
+        return with(
+            plus(friends, other), minus(pendingIn, other), minus(pendingOut, other), blocked);
       case DROPPED:
-        return with(minus(friends, other), minus(pendingIn, other), minus(pendingOut, other), blocked);
+        return with(
+            minus(friends, other), minus(pendingIn, other), minus(pendingOut, other), blocked);
       case BLOCKED:
         return apply(Change.DROPPED, other).with(null, null, null, plus(blocked, other));
       case UNBLOCKED:
@@ -132,7 +140,10 @@ public record Contacts(
   /** A copy with the given sets; null keeps this one's. */
   private Contacts with(Set<String> f, Set<String> in, Set<String> out, Set<String> b) {
     return new Contacts(
-        f == null ? friends : f, in == null ? pendingIn : in, out == null ? pendingOut : out, b == null ? blocked : b);
+        f == null ? friends : f,
+        in == null ? pendingIn : in,
+        out == null ? pendingOut : out,
+        b == null ? blocked : b);
   }
 
   private static Set<String> plus(Set<String> set, String user) {

@@ -7,9 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Whether a user may be put into a group: only a registered user, never by someone they block,
- * and into at most {@code parley.conversation.max-group-adds-per-hour} groups in any hour,
- * whoever adds them. The edge asks each invitee before it tells the conversation to add them.
+ * Whether a user may be put into a group: only a registered user, never by someone they block, and
+ * into at most {@code parley.conversation.max-group-adds-per-hour} groups in any hour, whoever adds
+ * them. The edge asks each invitee before it tells the conversation to add them.
  */
 public final class GroupConsent {
   static final Duration HOUR = Duration.ofHours(1);
@@ -23,8 +23,8 @@ public final class GroupConsent {
   }
 
   /**
-   * The groups the user was added to within the last hour: conv to when (epoch ms). Adds beyond
-   * the cap are refused, so it holds at most the cap.
+   * The groups the user was added to within the last hour: conv to when (epoch ms). Adds beyond the
+   * cap are refused, so it holds at most the cap.
    */
   public record Adds(Map<String, Long> recent) implements CborSerializable {
     static final Adds NONE = new Adds(Map.of());
@@ -66,12 +66,17 @@ public final class GroupConsent {
     return new GroupConsent(config.getInt("parley.conversation.max-group-adds-per-hour"));
   }
 
-  /** A member already, or added to conv within the hour (a retry): addable, and not counted again. */
+  /**
+   * A member already, or added to conv within the hour (a retry): addable, and not counted again.
+   */
   Decision decide(UserEntity.State state, String inviter, String conv, long now) {
     if (!state.registered()) return new Decision(Answer.UNKNOWN_USER, false);
-    if (state.contacts().blocked().contains(inviter)) return new Decision(Answer.BLOCKS_INVITER, false);
-    if (state.isMember(conv) || state.groupAdds().has(conv, now)) return new Decision(Answer.ADDABLE, false);
-    if (state.groupAdds().since(now) >= maxPerHour) return new Decision(Answer.OVER_HOURLY_CAP, false);
+    if (state.contacts().blocked().contains(inviter))
+      return new Decision(Answer.BLOCKS_INVITER, false);
+    if (state.isMember(conv) || state.groupAdds().has(conv, now))
+      return new Decision(Answer.ADDABLE, false);
+    if (state.groupAdds().since(now) >= maxPerHour)
+      return new Decision(Answer.OVER_HOURLY_CAP, false);
     return new Decision(Answer.ADDABLE, true);
   }
 }

@@ -8,18 +8,18 @@ import io.parley.user.UserEntity.ConsentToGroup;
 import io.parley.user.UserEntity.ConversationLinked;
 import io.parley.user.UserEntity.ConversationUnlinked;
 import io.parley.user.UserEntity.CursorsAdvanced;
+import io.parley.user.UserEntity.Event;
 import io.parley.user.UserEntity.LinkConversation;
 import io.parley.user.UserEntity.LinkReply;
 import io.parley.user.UserEntity.MarkRead;
 import io.parley.user.UserEntity.ReadMarked;
 import io.parley.user.UserEntity.ReadReply;
+import io.parley.user.UserEntity.State;
 import io.parley.user.UserEntity.UnlinkConversation;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import io.parley.user.UserEntity.Event;
-import io.parley.user.UserEntity.State;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -35,7 +35,12 @@ final class MembershipHandlers {
   private final ClusterSharding sharding;
   private final GroupConsent consent;
 
-  MembershipHandlers(EffectFactories<Event, State> effects, String userId, Sessions sessions, ClusterSharding sharding, GroupConsent consent) {
+  MembershipHandlers(
+      EffectFactories<Event, State> effects,
+      String userId,
+      Sessions sessions,
+      ClusterSharding sharding,
+      GroupConsent consent) {
     this.effects = effects;
     this.userId = userId;
     this.sessions = sessions;
@@ -47,13 +52,16 @@ final class MembershipHandlers {
     if (!state.registered()) return effects.reply(cmd.replyTo(), new LinkReply(false, Set.of()));
     LinkReply linked = new LinkReply(true, state.blocksAmong(cmd.others()));
     if (state.isMember(cmd.conv())) return effects.reply(cmd.replyTo(), linked);
-    return effects.persist(new ConversationLinked(cmd.conv())).thenReply(cmd.replyTo(), s -> linked);
+    return effects
+        .persist(new ConversationLinked(cmd.conv()))
+        .thenReply(cmd.replyTo(), s -> linked);
   }
 
   ReplyEffect<Event, State> onConsentToGroup(State state, ConsentToGroup cmd) {
     long now = System.currentTimeMillis();
     GroupConsent.Decision decision = consent.decide(state, cmd.inviter(), cmd.conv(), now);
-    if (!cmd.reserve() || !decision.counts()) return effects.reply(cmd.replyTo(), decision.answer());
+    if (!cmd.reserve() || !decision.counts())
+      return effects.reply(cmd.replyTo(), decision.answer());
     return effects
         .persist(new AddedToGroup(cmd.conv(), cmd.inviter(), now))
         .thenReply(cmd.replyTo(), s -> decision.answer());
@@ -61,7 +69,9 @@ final class MembershipHandlers {
 
   ReplyEffect<Event, State> onUnlink(State state, UnlinkConversation cmd) {
     if (!state.isMember(cmd.conv())) {
-      return cmd.replyTo() == null ? effects.noReply() : effects.reply(cmd.replyTo(), Done.getInstance());
+      return cmd.replyTo() == null
+          ? effects.noReply()
+          : effects.reply(cmd.replyTo(), Done.getInstance());
     }
     var persisted = effects.persist(new ConversationUnlinked(cmd.conv()));
     return cmd.replyTo() == null
@@ -87,7 +97,9 @@ final class MembershipHandlers {
   ReplyEffect<Event, State> onAdvanceCursors(State state, AdvanceCursors cmd) {
     Map<String, Long> moved = state.advancing(cmd.device(), cmd.delivered());
     if (moved.isEmpty()) {
-      return cmd.replyTo() == null ? effects.noReply() : effects.reply(cmd.replyTo(), Done.getInstance());
+      return cmd.replyTo() == null
+          ? effects.noReply()
+          : effects.reply(cmd.replyTo(), Done.getInstance());
     }
     var persisted = effects.persist(new CursorsAdvanced(cmd.device(), moved));
     return cmd.replyTo() == null

@@ -4,8 +4,8 @@ import java.util.Set;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Tells friends' user entities when this user comes online or goes offline; they push it to
- * their own sessions ({@link UserEntity.FriendPresence}). Best effort, like every push.
+ * Tells friends' user entities when this user comes online or goes offline; they push it to their
+ * own sessions ({@link UserEntity.FriendPresence}). Best effort, like every push.
  */
 final class Presence {
   static final String ONLINE = "online";

@@ -5,9 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A user's revoked login tokens (logout): token id to the token's expiry (epoch ms). A token
- * that has expired fails its own check, so it is forgotten at the next revocation; the map
- * holds at most the tokens revoked within one token lifetime.
+ * A user's revoked login tokens (logout): token id to the token's expiry (epoch ms). A token that
+ * has expired fails its own check, so it is forgotten at the next revocation; the map holds at most
+ * the tokens revoked within one token lifetime.
  */
 public record RevokedTokens(Map<String, Long> expiries) implements CborSerializable {
   static final RevokedTokens NONE = new RevokedTokens(Map.of());

@@ -1,16 +1,16 @@
 package io.parley.user;
 
-import io.parley.timeline.Entry;
 import io.parley.conversation.ConversationId;
 import io.parley.push.Push;
+import io.parley.timeline.Entry;
 import io.parley.user.UserEntity.Attach;
 import io.parley.user.UserEntity.Deliver;
 import io.parley.user.UserEntity.Detach;
+import io.parley.user.UserEntity.Event;
 import io.parley.user.UserEntity.FriendPresence;
 import io.parley.user.UserEntity.ReadReceipt;
-import io.parley.user.UserEntity.WentOffline;
-import io.parley.user.UserEntity.Event;
 import io.parley.user.UserEntity.State;
+import io.parley.user.UserEntity.WentOffline;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 

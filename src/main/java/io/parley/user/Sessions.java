@@ -7,13 +7,13 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
  * A user's connected device sessions, in memory only: they vanish with the entity's incarnation,
- * and edge sessions re-attach every {@code parley.session.refresh}. Presence follows from them:
- * the first session makes the user online, the last one to leave makes them offline. A session
- * that re-attaches while known changes nothing, so the refresh never re-announces "online".
+ * and edge sessions re-attach every {@code parley.session.refresh}. Presence follows from them: the
+ * first session makes the user online, the last one to leave makes them offline. A session that
+ * re-attaches while known changes nothing, so the refresh never re-announces "online".
  *
- * <p>An exact-size array rather than a hash map: most users have one session, a few have a
- * handful (bounded per edge node by {@code parley.session.max-sockets-per-user}), and every
- * online user's entity holds this; a map with one entry cost about 160 bytes.
+ * <p>An exact-size array rather than a hash map: most users have one session, a few have a handful
+ * (bounded per edge node by {@code parley.session.max-sockets-per-user}), and every online user's
+ * entity holds this; a map with one entry cost about 160 bytes.
  */
 final class Sessions {
   @SuppressWarnings("unchecked")

@@ -3,8 +3,8 @@ package io.parley.user;
 import io.parley.user.UserEntity.AdvanceCursors;
 import io.parley.user.UserEntity.Attach;
 import io.parley.user.UserEntity.ChangeContact;
-import io.parley.user.UserEntity.Command;
 import io.parley.user.UserEntity.CheckToken;
+import io.parley.user.UserEntity.Command;
 import io.parley.user.UserEntity.ConsentToGroup;
 import io.parley.user.UserEntity.ContactFrom;
 import io.parley.user.UserEntity.Conversations;
@@ -35,8 +35,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * Routes each of the user entity's commands to its handler, by concern (contacts, account,
- * sessions, conversations); the queries are answered here from the state. One method rather
- * than a builder case per command (see {@link UserEntity#commandHandler}).
+ * sessions, conversations); the queries are answered here from the state. One method rather than a
+ * builder case per command (see {@link UserEntity#commandHandler}).
  */
 final class UserCommands {
   private final EffectFactories<Event, State> effects;
@@ -76,12 +76,15 @@ final class UserCommands {
     if (command instanceof MarkRead c) return membershipHandlers.onMarkRead(state, c);
     if (command instanceof LinkConversation c) return membershipHandlers.onLink(state, c);
     if (command instanceof UnlinkConversation c) return membershipHandlers.onUnlink(state, c);
-    if (command instanceof GetConversations c) return effects.reply(c.replyTo(), new Conversations(state.reads()));
-    if (command instanceof GetCredentials c) return effects.reply(c.replyTo(), new Credentials(state.passwordHash()));
+    if (command instanceof GetConversations c)
+      return effects.reply(c.replyTo(), new Conversations(state.reads()));
+    if (command instanceof GetCredentials c)
+      return effects.reply(c.replyTo(), new Credentials(state.passwordHash()));
     if (command instanceof Register c) return accountHandlers.onRegister(state, c);
     if (command instanceof ContactFrom c) return contactHandlers.onContactFrom(state, c);
     if (command instanceof ChangeContact c) return contactHandlers.onChangeContact(state, c);
-    if (command instanceof GetContacts c) return effects.reply(c.replyTo(), state.contacts().view());
+    if (command instanceof GetContacts c)
+      return effects.reply(c.replyTo(), state.contacts().view());
     if (command instanceof GetProfile c) return effects.reply(c.replyTo(), state.profile());
     if (command instanceof UpdateProfile c) return accountHandlers.onUpdateProfile(state, c);
     if (command instanceof RevokeToken c) return accountHandlers.onRevokeToken(state, c);

@@ -1,8 +1,8 @@
 package io.parley.user;
 
 import io.parley.CborSerializable;
-import io.parley.timeline.Entry;
 import io.parley.push.Push;
+import io.parley.timeline.Entry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,16 +29,17 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  *
  * <p>Invariants: an account is registered once and its id never changes hands; the conversation
  * list changes only by {@link LinkConversation} and {@link UnlinkConversation}; a user is never
- * both a friend (or pending) and blocked ({@link Contacts}); a revoked token stays revoked until
- * it expires; a user is put into a group only with {@link GroupConsent} (registered, not
- * blocking the inviter, within the hourly cap of group adds); sessions are not state (they vanish
- * with the incarnation, and edge sessions re-attach every {@code parley.session.refresh}).
+ * both a friend (or pending) and blocked ({@link Contacts}); a revoked token stays revoked until it
+ * expires; a user is put into a group only with {@link GroupConsent} (registered, not blocking the
+ * inviter, within the hourly cap of group adds); sessions are not state (they vanish with the
+ * incarnation, and edge sessions re-attach every {@code parley.session.refresh}).
  */
 public final class UserEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
         UserEntity.Command, UserEntity.Event, UserEntity.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "User");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "User");
 
   public sealed interface Command extends CborSerializable {}
 
@@ -56,15 +57,17 @@ public final class UserEntity
   public record Credentials(String passwordHash) implements CborSerializable {}
 
   /**
-   * Lists conv among the user's conversations (idempotent). The reply says whether the user
-   * exists and which of {@code others} (the conversation's other members) this user blocks.
+   * Lists conv among the user's conversations (idempotent). The reply says whether the user exists
+   * and which of {@code others} (the conversation's other members) this user blocks.
    */
   public record LinkConversation(String conv, List<String> others, ActorRef<LinkReply> replyTo)
       implements Command {}
 
   public record LinkReply(boolean exists, Set<String> blocks) implements CborSerializable {}
 
-  /** The user left or was removed from conv: it no longer lists it (replyTo, if set, once stored). */
+  /**
+   * The user left or was removed from conv: it no longer lists it (replyTo, if set, once stored).
+   */
   public record UnlinkConversation(String conv, ActorRef<Done> replyTo) implements Command {}
 
   public record GetConversations(ActorRef<Conversations> replyTo) implements Command {}
@@ -91,16 +94,16 @@ public final class UserEntity
   public record ReadReceipt(String conv, String user, long seq) implements Command {}
 
   /**
-   * A device holds every entry up to the given seq, per conversation (coalesced acks).
-   * {@code replyTo} may be null; if set it hears {@link Done} once the cursors are stored.
+   * A device holds every entry up to the given seq, per conversation (coalesced acks). {@code
+   * replyTo} may be null; if set it hears {@link Done} once the cursors are stored.
    */
   public record AdvanceCursors(String device, Map<String, Long> delivered, ActorRef<Done> replyTo)
       implements Command {}
 
   /**
-   * A device session is (still) connected; sent on connect and again every refresh period.
-   * {@code tokenId} is the id of the login token the session authenticated with; a session whose
-   * token is revoked is not attached but told so, and closes.
+   * A device session is (still) connected; sent on connect and again every refresh period. {@code
+   * tokenId} is the id of the login token the session authenticated with; a session whose token is
+   * revoked is not attached but told so, and closes.
    */
   public record Attach(String device, String tokenId, ActorRef<Push> session) implements Command {}
 
@@ -131,7 +134,8 @@ public final class UserEntity
       implements Command {}
 
   /** avatar is null when the user has none; exists is false for an unknown user. */
-  public record Profile(boolean exists, String nickname, String avatar) implements CborSerializable {}
+  public record Profile(boolean exists, String nickname, String avatar)
+      implements CborSerializable {}
 
   /** Logout: the token with this id (valid until expiresAt, epoch ms) no longer authenticates. */
   public record RevokeToken(String tokenId, long expiresAt, ActorRef<Done> replyTo)
@@ -142,8 +146,8 @@ public final class UserEntity
   public record TokenStatus(boolean revoked) implements CborSerializable {}
 
   /**
-   * May {@code inviter} put this user into group conv ({@link GroupConsent})? With {@code
-   * reserve}, an addable answer also uses one of the user's group adds for the hour.
+   * May {@code inviter} put this user into group conv ({@link GroupConsent})? With {@code reserve},
+   * an addable answer also uses one of the user's group adds for the hour.
    */
   public record ConsentToGroup(
       String inviter, String conv, boolean reserve, ActorRef<GroupConsent.Answer> replyTo)
@@ -191,7 +195,16 @@ public final class UserEntity
       GroupConsent.Adds groupAdds)
       implements CborSerializable {
     static final State EMPTY =
-        new State(null, null, Map.of(), Map.of(), null, Contacts.EMPTY, 0, RevokedTokens.NONE, GroupConsent.Adds.NONE);
+        new State(
+            null,
+            null,
+            Map.of(),
+            Map.of(),
+            null,
+            Contacts.EMPTY,
+            0,
+            RevokedTokens.NONE,
+            GroupConsent.Adds.NONE);
 
     public State {
       // Snapshots written before a field existed deserialize it as null.
@@ -230,7 +243,16 @@ public final class UserEntity
     }
 
     State register(Registered e) {
-      return new State(e.passwordHash(), e.nickname(), reads, delivered, avatar, contacts, lastSeen, revoked, groupAdds);
+      return new State(
+          e.passwordHash(),
+          e.nickname(),
+          reads,
+          delivered,
+          avatar,
+          contacts,
+          lastSeen,
+          revoked,
+          groupAdds);
     }
 
     State link(String conv) {
@@ -245,7 +267,9 @@ public final class UserEntity
 
     /** Which of these users this user blocks. */
     Set<String> blocksAmong(List<String> users) {
-      return users.stream().filter(contacts.blocked()::contains).collect(Collectors.toUnmodifiableSet());
+      return users.stream()
+          .filter(contacts.blocked()::contains)
+          .collect(Collectors.toUnmodifiableSet());
     }
 
     State read(ReadMarked e) {
@@ -267,16 +291,19 @@ public final class UserEntity
       Map<String, Long> device = new HashMap<>(delivered.getOrDefault(e.device(), Map.of()));
       device.putAll(e.delivered());
       var all = Maps.with(delivered, e.device(), Map.copyOf(device));
-      return new State(passwordHash, nickname, reads, all, avatar, contacts, lastSeen, revoked, groupAdds);
+      return new State(
+          passwordHash, nickname, reads, all, avatar, contacts, lastSeen, revoked, groupAdds);
     }
 
     State contactsChanged(ContactsChanged e) {
       var changed = contacts.apply(e.change(), e.other());
-      return new State(passwordHash, nickname, reads, delivered, avatar, changed, lastSeen, revoked, groupAdds);
+      return new State(
+          passwordHash, nickname, reads, delivered, avatar, changed, lastSeen, revoked, groupAdds);
     }
 
     State wentOffline(WentOffline e) {
-      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, e.ts(), revoked, groupAdds);
+      return new State(
+          passwordHash, nickname, reads, delivered, avatar, contacts, e.ts(), revoked, groupAdds);
     }
 
     Profile profile() {
@@ -284,21 +311,41 @@ public final class UserEntity
     }
 
     State profileUpdated(ProfileUpdated e) {
-      return new State(passwordHash, e.nickname(), reads, delivered, e.avatar(), contacts, lastSeen, revoked, groupAdds);
+      return new State(
+          passwordHash,
+          e.nickname(),
+          reads,
+          delivered,
+          e.avatar(),
+          contacts,
+          lastSeen,
+          revoked,
+          groupAdds);
     }
 
     State loggedOut(LoggedOut e) {
       var more = revoked.plus(e.tokenId(), e.expiresAt(), e.ts());
-      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, more, groupAdds);
+      return new State(
+          passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, more, groupAdds);
     }
 
     State addedToGroup(AddedToGroup e) {
       var adds = groupAdds.plus(e.conv(), e.ts());
-      return new State(passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, revoked, adds);
+      return new State(
+          passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, revoked, adds);
     }
 
     private State withReads(Map<String, Long> changed) {
-      return new State(passwordHash, nickname, changed, delivered, avatar, contacts, lastSeen, revoked, groupAdds);
+      return new State(
+          passwordHash,
+          nickname,
+          changed,
+          delivered,
+          avatar,
+          contacts,
+          lastSeen,
+          revoked,
+          groupAdds);
     }
   }
 
@@ -313,12 +360,19 @@ public final class UserEntity
             .withRole("core"));
   }
 
-  public static Behavior<Command> create(String userId, int snapshotEvery, ClusterSharding sharding) {
+  public static Behavior<Command> create(
+      String userId, int snapshotEvery, ClusterSharding sharding) {
     return Behaviors.setup(
-        ctx -> create(userId, snapshotEvery, sharding, GroupConsent.from(ctx.getSystem().settings().config())));
+        ctx ->
+            create(
+                userId,
+                snapshotEvery,
+                sharding,
+                GroupConsent.from(ctx.getSystem().settings().config())));
   }
 
-  static Behavior<Command> create(String userId, int snapshotEvery, ClusterSharding sharding, GroupConsent consent) {
+  static Behavior<Command> create(
+      String userId, int snapshotEvery, ClusterSharding sharding, GroupConsent consent) {
     return Behaviors.setup(
         ctx ->
             new UserEntity(
@@ -359,8 +413,8 @@ public final class UserEntity
 
   /**
    * One handler rather than a builder case per command: a builder's cases and their lambdas are
-   * built again for every entity, about 3 KB that each online user would carry (the same reason
-   * as {@code Session.createReceive}). The commonest commands come first.
+   * built again for every entity, about 3 KB that each online user would carry (the same reason as
+   * {@code Session.createReceive}). The commonest commands come first.
    */
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {

@@ -22,7 +22,13 @@ final class BenchRuns {
     String[] all =
         Stream.concat(
                 Stream.of(args),
-                Stream.of("--port", Integer.toString(target.httpAddress().getPort()), "--out", out.toString(), "--drain", "5"))
+                Stream.of(
+                    "--port",
+                    Integer.toString(target.httpAddress().getPort()),
+                    "--out",
+                    out.toString(),
+                    "--drain",
+                    "5"))
             .toArray(String[]::new);
     int status;
     try (PrintStream print = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {

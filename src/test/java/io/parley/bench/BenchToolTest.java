@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The load tool end to end against a real node, at a tiny rate, so that it cannot rot. Its
- * numbers are not asserted (they live in docs/benchmarks.md); its outputs and its checker are.
+ * The load tool end to end against a real node, at a tiny rate, so that it cannot rot. Its numbers
+ * are not asserted (they live in docs/benchmarks.md); its outputs and its checker are.
  */
 @Integration
 class BenchToolTest {
@@ -41,10 +41,23 @@ class BenchToolTest {
 
   @Test
   void directRunWritesTableJsonAndChartAndFindsNoLoss(@TempDir Path out) throws Exception {
-    // An explicit, short node warm-up: this test's node is seconds old, and auto would give it 60 s.
+    // An explicit, short node warm-up: this test's node is seconds old, and auto would give it 60
+    // s.
     Run run =
-        bench(out, "--scenario", "direct", "--pairs", "5", "--rate", "20", "--duration", "3", "--warmup", "1",
-            "--node-warmup", "1");
+        bench(
+            out,
+            "--scenario",
+            "direct",
+            "--pairs",
+            "5",
+            "--rate",
+            "20",
+            "--duration",
+            "3",
+            "--warmup",
+            "1",
+            "--node-warmup",
+            "1");
     assertEquals(0, run.status(), run.output());
     assertTrue(run.output().contains("send->delivered"), "the table is printed:\n" + run.output());
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
@@ -59,7 +72,14 @@ class BenchToolTest {
     assertEquals(1, report.path("node_warmup_s").asInt(), report.toString());
     assertTrue(run.output().contains("-- warming the node up: 1 s"), run.output());
     JsonNode step = report.path("steps").get(0);
-    for (String field : List.of("offered_rate", "msgs_per_s", "deliveries_per_s", "errors", "warmup_errors", "resources")) {
+    for (String field :
+        List.of(
+            "offered_rate",
+            "msgs_per_s",
+            "deliveries_per_s",
+            "errors",
+            "warmup_errors",
+            "resources")) {
       assertTrue(step.has(field), "step field " + field + " in " + step);
     }
     // One p99 per second that saw measured deliveries (3 s at 20 msgs/s: every second does),
@@ -92,10 +112,26 @@ class BenchToolTest {
     // keeps them only if the tool pings by the heartbeat_ms its welcome names.
     try (Node quick = TestNodes.start(Map.of("parley.session.heartbeat", "1s"))) {
       Run run =
-          bench(quick, out, "--scenario", "room", "--listeners", "4", "--room-senders", "2", "--rate", "4",
-              "--duration", "4", "--warmup", "1", "--node-warmup", "0");
+          bench(
+              quick,
+              out,
+              "--scenario",
+              "room",
+              "--listeners",
+              "4",
+              "--room-senders",
+              "2",
+              "--rate",
+              "4",
+              "--duration",
+              "4",
+              "--warmup",
+              "1",
+              "--node-warmup",
+              "0");
       assertEquals(0, run.status(), run.output());
-      JsonNode check = JSON.readTree(only(out, ".json").toFile()).path("steps").get(0).path("checker");
+      JsonNode check =
+          JSON.readTree(only(out, ".json").toFile()).path("steps").get(0).path("checker");
       assertEquals(0, check.path("undelivered").asLong(), check.toString());
       assertEquals(0, check.path("lost").asLong(), check.toString());
     }
@@ -104,13 +140,22 @@ class BenchToolTest {
   @Test
   void idleSocketsAreCountedAndMeasured(@TempDir Path out) throws Exception {
     Run run =
-        bench(out, "--scenario", "idle", "--sockets", "20", "--duration", "1",
-            "--tcp-port", Integer.toString(node.tcpAddress().getPort()));
+        bench(
+            out,
+            "--scenario",
+            "idle",
+            "--sockets",
+            "20",
+            "--duration",
+            "1",
+            "--tcp-port",
+            Integer.toString(node.tcpAddress().getPort()));
     assertEquals(0, run.status(), run.output());
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
     assertEquals(20, report.path("sockets_welcomed").asInt(), report.toString());
     assertEquals(20, report.path("sockets_open_after_hold").asInt(), report.toString());
-    assertTrue(report.has("kb_per_socket_heap") && report.has("kb_per_socket_rss"), report.toString());
+    assertTrue(
+        report.has("kb_per_socket_heap") && report.has("kb_per_socket_rss"), report.toString());
     // One device per person by default: the heap per online user is per socket plus its user.
     assertEquals(1, report.path("sockets_per_user").asInt(), report.toString());
     assertEquals(20, report.path("users_online").asInt(), report.toString());
@@ -121,8 +166,18 @@ class BenchToolTest {
   @Test
   void idleWebSocketsAreCountedToo(@TempDir Path out) throws Exception {
     Run run =
-        bench(out, "--scenario", "idle", "--transport", "ws", "--sockets", "20", "--sockets-per-user", "10",
-            "--duration", "1");
+        bench(
+            out,
+            "--scenario",
+            "idle",
+            "--transport",
+            "ws",
+            "--sockets",
+            "20",
+            "--sockets-per-user",
+            "10",
+            "--duration",
+            "1");
     assertEquals(0, run.status(), run.output());
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
     assertEquals("ws", report.path("transport").asText(), report.toString());
@@ -134,10 +189,25 @@ class BenchToolTest {
   void aRunWhoseAckedMessagesAreNotStoredFailsWithStatusOne(@TempDir Path out) throws Exception {
     // This node acks every send from Pekko's in-memory journal, while the history that the tool
     // pages reads the Cassandra journal, where none of them is: acked, then lost.
-    try (Node forgetful = TestNodes.start(Map.of("pekko.persistence.journal.plugin", "pekko.persistence.journal.inmem"))) {
+    try (Node forgetful =
+        TestNodes.start(
+            Map.of("pekko.persistence.journal.plugin", "pekko.persistence.journal.inmem"))) {
       Run run =
-          bench(forgetful, out, "--scenario", "direct", "--pairs", "2", "--rate", "10", "--duration", "2",
-              "--warmup", "1", "--node-warmup", "0");
+          bench(
+              forgetful,
+              out,
+              "--scenario",
+              "direct",
+              "--pairs",
+              "2",
+              "--rate",
+              "10",
+              "--duration",
+              "2",
+              "--warmup",
+              "1",
+              "--node-warmup",
+              "0");
       assertEquals(1, run.status(), run.output());
       assertTrue(run.output().contains("CHECK FAILED"), run.output());
       JsonNode report = JSON.readTree(only(out, ".json").toFile());
@@ -153,8 +223,20 @@ class BenchToolTest {
   @Test
   void ceilingPersistsAndReplies(@TempDir Path out) throws Exception {
     Run run =
-        bench(out, "--scenario", "ceiling", "--cassandra", TestNodes.cassandra(), "--entities", "10",
-            "--outstanding", "8", "--duration", "2", "--warmup", "1");
+        bench(
+            out,
+            "--scenario",
+            "ceiling",
+            "--cassandra",
+            TestNodes.cassandra(),
+            "--entities",
+            "10",
+            "--outstanding",
+            "8",
+            "--duration",
+            "2",
+            "--warmup",
+            "1");
     assertEquals(0, run.status(), run.output());
     JsonNode report = JSON.readTree(only(out, ".json").toFile());
     assertTrue(report.path("events_per_s").asDouble() > 0, report.toString());
@@ -163,8 +245,22 @@ class BenchToolTest {
   @Test
   void pacedCeilingRunsEachRateOpenLoop(@TempDir Path out) throws Exception {
     Run run =
-        bench(out, "--scenario", "ceiling", "--cassandra", TestNodes.cassandra(), "--entities", "5",
-            "--rates", "40,80", "--duration", "2", "--warmup", "1", "--node-warmup", "1");
+        bench(
+            out,
+            "--scenario",
+            "ceiling",
+            "--cassandra",
+            TestNodes.cassandra(),
+            "--entities",
+            "5",
+            "--rates",
+            "40,80",
+            "--duration",
+            "2",
+            "--warmup",
+            "1",
+            "--node-warmup",
+            "1");
     assertEquals(0, run.status(), run.output());
     assertTrue(run.output().contains("-- warming this JVM up: 1 s"), run.output());
     JsonNode report = JSON.readTree(only(out, ".json").toFile());

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The load tool's per-socket order check (docs/protocol.md section 3: per conversation and
- * connection, seqs rise, each once). A run's exit status rests on it, so each kind of fault
- * it names is fed to it here. BenchToolTest covers the other half, acked loss found in the
- * stored history, end to end.
+ * connection, seqs rise, each once). A run's exit status rests on it, so each kind of fault it
+ * names is fed to it here. BenchToolTest covers the other half, acked loss found in the stored
+ * history, end to end.
  */
 class CheckerTest {
   private static final String CONV = "d:alice:bob";
@@ -68,7 +68,8 @@ class CheckerTest {
   void anyFaultFailsTheVerdict() {
     assertTrue(verdict(0, 0, 0, 0, 0, 0).ok());
     assertFalse(verdict(1, 0, 0, 0, 0, 0).ok(), "an acked message missing from the history");
-    assertFalse(verdict(0, 1, 0, 0, 0, 0).ok(), "an acked message that never reached an open socket");
+    assertFalse(
+        verdict(0, 1, 0, 0, 0, 0).ok(), "an acked message that never reached an open socket");
     assertFalse(verdict(0, 0, 1, 0, 0, 0).ok(), "a message stored twice");
     assertFalse(verdict(0, 0, 0, 1, 0, 0).ok(), "a duplicate delivery");
     assertFalse(verdict(0, 0, 0, 0, 1, 0).ok(), "out of order");
@@ -82,10 +83,27 @@ class CheckerTest {
   }
 
   private static Checker.Verdict verdict(
-      long lost, long undelivered, long duplicated, long duplicateDeliveries, long outOfOrder, long gaps) {
+      long lost,
+      long undelivered,
+      long duplicated,
+      long duplicateDeliveries,
+      long outOfOrder,
+      long gaps) {
     // Errors and unanswered sends are not faults: nothing was promised for them.
     return new Checker.Verdict(
-        10, 8, 1, 1, lost, undelivered, duplicated, duplicateDeliveries, outOfOrder, gaps, 0, true, List.of());
+        10,
+        8,
+        1,
+        1,
+        lost,
+        undelivered,
+        duplicated,
+        duplicateDeliveries,
+        outOfOrder,
+        gaps,
+        0,
+        true,
+        List.of());
   }
 
   private static void assertCounts(Checker checker, long duplicates, long outOfOrder, long gaps) {

@@ -17,7 +17,8 @@ class ColdStartTest {
     assertEquals(0, ColdStart.warmupSeconds(ColdStart.AUTO, new ColdStart.Ages(3600, 900)));
     // Unknown ages (a node on another host, no Cassandra visible) do not count as young.
     assertEquals(0, ColdStart.warmupSeconds(ColdStart.AUTO, new ColdStart.Ages(-1, -1)));
-    assertEquals("the node started 42 s ago and Cassandra 7 s ago", new ColdStart.Ages(42, 7).describe());
+    assertEquals(
+        "the node started 42 s ago and Cassandra 7 s ago", new ColdStart.Ages(42, 7).describe());
   }
 
   @Test
@@ -27,7 +28,10 @@ class ColdStartTest {
             + " come out at half of their later maximum on a 2-core box (docs/benchmarks.md); repeat"
             + " it once both have run a while",
         new ColdStart.Ages(240, 3600).findMaxCaveat());
-    assertTrue(new ColdStart.Ages(3600, 600).findMaxCaveat().startsWith("the node is 60 min old, Cassandra 10 min:"));
+    assertTrue(
+        new ColdStart.Ages(3600, 600)
+            .findMaxCaveat()
+            .startsWith("the node is 60 min old, Cassandra 10 min:"));
     assertTrue(new ColdStart.Ages(-1, 95).findMaxCaveat().startsWith("Cassandra 95 s:"));
     assertNull(new ColdStart.Ages(900, 3600).findMaxCaveat());
     assertNull(new ColdStart.Ages(-1, -1).findMaxCaveat());
@@ -42,11 +46,14 @@ class ColdStartTest {
   @Test
   void theOptionTakesAutoOrWholeSeconds() {
     assertEquals(ColdStart.AUTO, Options.parse(new String[0]).nodeWarmupSec());
-    assertEquals(ColdStart.AUTO, Options.parse(new String[] {"--node-warmup", "auto"}).nodeWarmupSec());
+    assertEquals(
+        ColdStart.AUTO, Options.parse(new String[] {"--node-warmup", "auto"}).nodeWarmupSec());
     assertEquals(30, Options.parse(new String[] {"--node-warmup", "30"}).nodeWarmupSec());
     for (String bad : List.of("-5", "soon")) {
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--node-warmup", bad}));
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Options.parse(new String[] {"--node-warmup", bad}));
       assertEquals("--node-warmup is auto or whole seconds >= 0, not " + bad, e.getMessage());
     }
   }

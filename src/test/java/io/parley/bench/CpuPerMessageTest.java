@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The per-message CPU figure: from /proc CPU time, divided by the messages, absent when it cannot be had. */
+/**
+ * The per-message CPU figure: from /proc CPU time, divided by the messages, absent when it cannot
+ * be had.
+ */
 class CpuPerMessageTest {
   private static final String BURNER = "cpu-burner";
 
@@ -37,7 +40,9 @@ class CpuPerMessageTest {
   void noMessagesGiveNoFigureNotInfinity() {
     ProcSample s = new ProcSample(1, 1, Map.of(1L, 1L));
     assertEquals(Optional.empty(), CpuPerMessage.of(s, new ProcSample(2, 2, Map.of(1L, 2L)), 0));
-    StepCpu.Cost none = new StepCpu.Cost(0, 0, CpuPerMessage.of(s, s, 0), Optional.empty(), Optional.empty(), Optional.empty());
+    StepCpu.Cost none =
+        new StepCpu.Cost(
+            0, 0, CpuPerMessage.of(s, s, 0), Optional.empty(), Optional.empty(), Optional.empty());
     assertEquals(-1.0, none.toMap().get("node_us_per_msg"));
     assertTrue(none.cells().contains("-"), none.cells());
   }
@@ -53,7 +58,8 @@ class CpuPerMessageTest {
     assertEquals(Optional.empty(), CpuPerMessage.of(self, gone, 100));
     // CPU readable but no thread counts: the CPU figure stays, the switches are -1.
     CpuPerMessage noSwitches =
-        CpuPerMessage.of(new ProcSample(1, 1, Map.of()), new ProcSample(2, 2, Map.of(1L, 5L)), 10).orElseThrow();
+        CpuPerMessage.of(new ProcSample(1, 1, Map.of()), new ProcSample(2, 2, Map.of(1L, 5L)), 10)
+            .orElseThrow();
     assertEquals(-1, noSwitches.contextSwitches());
   }
 
@@ -64,10 +70,13 @@ class CpuPerMessageTest {
   @Test
   void figureIsTheThreadsCpuTimeNotItsWallTime() throws Exception {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    CountDownLatch go = new CountDownLatch(1), done = new CountDownLatch(1), end = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1),
+        done = new CountDownLatch(1),
+        end = new CountDownLatch(1);
     // Never counted down: waiting on it is the burner's idle half, a real blocking wait.
     CountDownLatch never = new CountDownLatch(1);
-    long burnNanos = TimeUnit.MILLISECONDS.toNanos(300), sliceNanos = TimeUnit.MILLISECONDS.toNanos(20);
+    long burnNanos = TimeUnit.MILLISECONDS.toNanos(300),
+        sliceNanos = TimeUnit.MILLISECONDS.toNanos(20);
     int[] sleeps = {0};
     Thread burner =
         new Thread(
@@ -100,16 +109,22 @@ class CpuPerMessageTest {
       long wall = System.nanoTime() - wallBefore;
       ProcSample after = ProcSample.read(task);
       long cpu = mx.getThreadCpuTime(burner.getId()) - cpuBefore;
-      assertTrue(wall > 1.5 * cpu, "the burner slept about half the time: wall " + wall + " cpu " + cpu);
+      assertTrue(
+          wall > 1.5 * cpu, "the burner slept about half the time: wall " + wall + " cpu " + cpu);
 
       int messages = 100;
       CpuPerMessage c = CpuPerMessage.of(before, after, messages).orElseThrow();
       double expectedUs = cpu / 1e3 / messages;
       // /proc counts in clock ticks of 10 ms: each of the two samples may be a tick off.
       double toleranceUs = 2 * 10_000.0 / messages + 0.05 * expectedUs;
-      assertEquals(expectedUs, c.cpuUs(), toleranceUs, "CPU us per message against the JVM's thread CPU time");
+      assertEquals(
+          expectedUs,
+          c.cpuUs(),
+          toleranceUs,
+          "CPU us per message against the JVM's thread CPU time");
       assertEquals(c.cpuUs(), c.userUs() + c.systemUs(), 1e-9);
-      assertTrue(c.contextSwitches() * messages >= sleeps[0], "each sleep is a voluntary switch: " + c);
+      assertTrue(
+          c.contextSwitches() * messages >= sleeps[0], "each sleep is a voluntary switch: " + c);
     } finally {
       end.countDown();
     }
@@ -117,7 +132,11 @@ class CpuPerMessageTest {
 
   /** Where a thread of this JVM shows in /proc (its name reaches /proc once it runs). */
   private static Path task(String name) throws Exception {
-    return Await.until(() -> find(name), Optional::isPresent, Duration.ofSeconds(10), "thread " + name + " in /proc")
+    return Await.until(
+            () -> find(name),
+            Optional::isPresent,
+            Duration.ofSeconds(10),
+            "thread " + name + " in /proc")
         .orElseThrow();
   }
 

@@ -15,7 +15,8 @@ final class FakeUpgrade {
     StringBuilder head = new StringBuilder();
     while (!head.toString().endsWith("\r\n\r\n")) {
       int b = in.read();
-      if (b < 0) throw new EOFException("the client closed before its upgrade request ended: " + head);
+      if (b < 0)
+        throw new EOFException("the client closed before its upgrade request ended: " + head);
       head.append((char) b);
     }
     out.write("HTTP/1.1 101 Switching Protocols\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

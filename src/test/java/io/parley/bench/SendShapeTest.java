@@ -34,7 +34,8 @@ class SendShapeTest {
     // senders take two slots.
     assertEquals(3.0, SendShape.busiestShare(o) * 3000, 1e-9);
     assertNull(SendShape.warning(o));
-    List<String> slots = SendShape.halfAndHalf(Collections.nCopies(1000, "d"), Collections.nCopies(800, "g"));
+    List<String> slots =
+        SendShape.halfAndHalf(Collections.nCopies(1000, "d"), Collections.nCopies(800, "g"));
     assertEquals(2000, slots.size());
     assertEquals(1000, Collections.frequency(slots, "g"));
   }
@@ -47,7 +48,10 @@ class SendShapeTest {
     assertEquals(1000, hot.ackIntervalMs());
     assertNull(SendShape.warning(hot), "1,000 msgs/s over 100 sockets is 10/s each");
     String warning = SendShape.warning(Options.parse("--scenario", "hot", "--rate", "3000"));
-    assertTrue(warning.contains("30.0/s") && warning.contains("PARLEY_SEND_RATE") && warning.contains("PARLEY_SEND_BURST"),
+    assertTrue(
+        warning.contains("30.0/s")
+            && warning.contains("PARLEY_SEND_RATE")
+            && warning.contains("PARLEY_SEND_BURST"),
         warning);
     String findMax = SendShape.warning(Options.parse("--scenario", "hot", "--find-max"));
     assertTrue(findMax.contains("past 1500 msgs/s"), findMax);

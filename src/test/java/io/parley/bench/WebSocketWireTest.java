@@ -35,13 +35,15 @@ class WebSocketWireTest {
           CompletableFuture.supplyAsync(
               () -> {
                 try (Socket s = server.accept()) {
-                  DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+                  DataInputStream in =
+                      new DataInputStream(new BufferedInputStream(s.getInputStream()));
                   OutputStream out = s.getOutputStream();
                   FakeUpgrade.answer(in, out);
                   // A server frame back, so the client's read path is exercised too.
                   out.write(new byte[] {(byte) 0x81, 2, 'h', 'i'});
                   out.flush();
-                  // Read only once the client has had to queue: frames must arrive whole and in order.
+                  // Read only once the client has had to queue: frames must arrive whole and in
+                  // order.
                   allSent.get(60, TimeUnit.SECONDS);
                   for (int i = 0; i < frames; i++) {
                     String text = readMaskedText(in);
@@ -53,7 +55,8 @@ class WebSocketWireTest {
                 }
               });
       CompletableFuture<String> greeting = new CompletableFuture<>();
-      WebSocketWire.Socket socket = wire.open((InetSocketAddress) server.getLocalSocketAddress(), firstTextTo(greeting));
+      WebSocketWire.Socket socket =
+          wire.open((InetSocketAddress) server.getLocalSocketAddress(), firstTextTo(greeting));
       for (int i = 0; i < frames; i++) assertTrue(socket.send(payload(i)));
       allSent.complete(null);
       assertEquals("hi", greeting.get(10, TimeUnit.SECONDS));
@@ -81,7 +84,9 @@ class WebSocketWireTest {
                         @Override
                         public void onClosed(int status) {}
                       }));
-      assertTrue(failed.getMessage().contains("no answer to the upgrade within 300 ms"), failed.getMessage());
+      assertTrue(
+          failed.getMessage().contains("no answer to the upgrade within 300 ms"),
+          failed.getMessage());
     }
   }
 
@@ -91,7 +96,8 @@ class WebSocketWireTest {
     // only the wake-up on open lets the second socket's greeting through (the room scenario's
     // 5,000 hellos each waited for the old 500-ms select until early sockets timed out).
     try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-        WebSocketWire wire = new WebSocketWire(WebSocketWire.HANDSHAKE_TIMEOUT, Duration.ofHours(1))) {
+        WebSocketWire wire =
+            new WebSocketWire(WebSocketWire.HANDSHAKE_TIMEOUT, Duration.ofHours(1))) {
       List<Socket> accepted = new CopyOnWriteArrayList<>();
       CompletableFuture<Void> greeter =
           CompletableFuture.runAsync(
@@ -117,7 +123,8 @@ class WebSocketWireTest {
     }
   }
 
-  private static CompletableFuture<String> greeting(WebSocketWire wire, ServerSocket server) throws Exception {
+  private static CompletableFuture<String> greeting(WebSocketWire wire, ServerSocket server)
+      throws Exception {
     CompletableFuture<String> first = new CompletableFuture<>();
     wire.open((InetSocketAddress) server.getLocalSocketAddress(), firstTextTo(first));
     return first;
@@ -142,7 +149,8 @@ class WebSocketWireTest {
   void aFrameOf64KiBOrMoreCarriesItsWholeLength() throws Exception {
     // Past 16 bits of length RFC 6455 needs the 64-bit form; a 16-bit one would cut it short.
     String big = "{\"pad\":\"" + "y".repeat(70_000) + "\"}";
-    java.nio.ByteBuffer encoded = WebSocketWire.maskedTextFrame(big.getBytes(StandardCharsets.UTF_8));
+    java.nio.ByteBuffer encoded =
+        WebSocketWire.maskedTextFrame(big.getBytes(StandardCharsets.UTF_8));
     byte[] frame = new byte[encoded.remaining()];
     encoded.get(frame);
     DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(frame));

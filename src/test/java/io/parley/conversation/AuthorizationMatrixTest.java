@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Who may do what, for every operation on every kind of conversation: a stranger, a kicked
- * member, a blocked user and a plain (non-owner) member. Each rejection has the expected code,
- * stores nothing (the timelines end where they did) and says nothing about the conversation:
- * a stranger gets the same answer for a group that exists as for one that does not.
+ * Who may do what, for every operation on every kind of conversation: a stranger, a kicked member,
+ * a blocked user and a plain (non-owner) member. Each rejection has the expected code, stores
+ * nothing (the timelines end where they did) and says nothing about the conversation: a stranger
+ * gets the same answer for a group that exists as for one that does not.
  */
 @Integration
 @ExtendWith(TestNodes.class)
@@ -52,17 +52,30 @@ class AuthorizationMatrixTest {
       String room = "r:matrix-" + Ids.user("r").substring(2);
 
       assertEquals(1, ws.get("owner").sentSeq(direct, "d1", SECRET));
-      ws.get("owner").send(TestClient.frame("create", "rid", "c", "kind", "group", "title", "t",
-          "members", List.of(tokens.get("member.id"), tokens.get("kicked.id"))));
+      ws.get("owner")
+          .send(
+              TestClient.frame(
+                  "create",
+                  "rid",
+                  "c",
+                  "kind",
+                  "group",
+                  "title",
+                  "t",
+                  "members",
+                  List.of(tokens.get("member.id"), tokens.get("kicked.id"))));
       String group = ws.get("owner").awaitReply("c").get("conv").asText();
       assertEquals(2, ws.get("owner").sentSeq(group, "g1", SECRET));
-      ws.get("owner").send(TestClient.frame("kick", "rid", "k", "conv", group, "user", tokens.get("kicked.id")));
+      ws.get("owner")
+          .send(
+              TestClient.frame("kick", "rid", "k", "conv", group, "user", tokens.get("kicked.id")));
       assertEquals("ok", ws.get("owner").awaitReply("k").get("type").asText());
       ws.get("owner").send(TestClient.frame("join", "rid", "j", "conv", room));
       ws.get("owner").awaitReply("j");
       assertEquals(1, ws.get("owner").sentSeq(room, "r1", SECRET));
       assertEquals(1, ws.get("blocker").sentSeq(blockedDirect, "b1", "before the block"));
-      ws.get("blocker").send(TestClient.frame("block", "rid", "bl", "user", tokens.get("blocked.id")));
+      ws.get("blocker")
+          .send(TestClient.frame("block", "rid", "bl", "user", tokens.get("blocked.id")));
       assertEquals("ok", ws.get("blocker").awaitReply("bl").get("type").asText());
 
       Map<String, Long> lastSeqs = Map.of(direct, 1L, group, 3L, room, 1L, blockedDirect, 1L);
@@ -72,28 +85,54 @@ class AuthorizationMatrixTest {
         for (String op : List.of("send", "history", "read", "ack", "invite", "kick", "title")) {
           JsonNode reply = attempt(ws.get("stranger"), op, conv, tokens.get("member.id"));
           expect(failures, "stranger", op, conv, reply, expectedForStranger(op, conv));
-          if (conv.equals(group) && op.equals("send")) strangerGroupAnswer = reply.get("message").asText();
+          if (conv.equals(group) && op.equals("send"))
+            strangerGroupAnswer = reply.get("message").asText();
         }
       }
-      JsonNode nonexistent = attempt(ws.get("stranger"), "send", "g:doesnotexist42", tokens.get("member.id"));
+      JsonNode nonexistent =
+          attempt(ws.get("stranger"), "send", "g:doesnotexist42", tokens.get("member.id"));
       expect(failures, "stranger", "send", "g:doesnotexist42", nonexistent, "forbidden");
-      assertEquals(strangerGroupAnswer, nonexistent.get("message").asText(), "existence does not leak");
+      assertEquals(
+          strangerGroupAnswer, nonexistent.get("message").asText(), "existence does not leak");
 
       for (String op : List.of("send", "history", "read", "ack", "invite", "kick", "title")) {
-        expect(failures, "kicked", op, group, attempt(ws.get("kicked"), op, group, owner), "forbidden");
+        expect(
+            failures,
+            "kicked",
+            op,
+            group,
+            attempt(ws.get("kicked"), op, group, owner),
+            "forbidden");
       }
       for (String op : List.of("invite", "kick", "title")) {
-        expect(failures, "member", op, group, attempt(ws.get("member"), op, group, owner), "forbidden");
+        expect(
+            failures,
+            "member",
+            op,
+            group,
+            attempt(ws.get("member"), op, group, owner),
+            "forbidden");
       }
-      expect(failures, "blocked", "send", blockedDirect, attempt(ws.get("blocked"), "send", blockedDirect, null), "forbidden");
+      expect(
+          failures,
+          "blocked",
+          "send",
+          blockedDirect,
+          attempt(ws.get("blocked"), "send", blockedDirect, null),
+          "forbidden");
 
       assertEquals(List.of(), failures);
       for (var e : lastSeqs.entrySet()) {
         WsClient reader = e.getKey().equals(blockedDirect) ? ws.get("blocker") : ws.get("owner");
-        reader.send(TestClient.frame("history", "rid", "h" + e.getKey(), "conv", e.getKey(), "after", 0, "limit", 200));
+        reader.send(
+            TestClient.frame(
+                "history", "rid", "h" + e.getKey(), "conv", e.getKey(), "after", 0, "limit", 200));
         JsonNode page = reader.awaitReply("h" + e.getKey());
         JsonNode messages = page.get("messages");
-        assertEquals((long) e.getValue(), messages.get(messages.size() - 1).get("seq").asLong(), "nothing stored in " + e.getKey());
+        assertEquals(
+            (long) e.getValue(),
+            messages.get(messages.size() - 1).get("seq").asLong(),
+            "nothing stored in " + e.getKey());
       }
     } finally {
       for (WsClient client : ws.values()) client.close();
@@ -105,18 +144,23 @@ class AuthorizationMatrixTest {
     return room && (op.equals("read") || op.equals("ack")) ? "bad_request" : "forbidden";
   }
 
-  private static void expect(List<String> failures, String who, String op, String conv, JsonNode reply, String code) {
+  private static void expect(
+      List<String> failures, String who, String op, String conv, JsonNode reply, String code) {
     String got = reply.path("code").asText(reply.path("type").asText());
-    if (!code.equals(got)) failures.add(who + " " + op + " " + conv + ": expected " + code + ", got " + reply);
-    if (reply.toString().contains(SECRET)) failures.add(who + " " + op + " " + conv + " leaked content: " + reply);
+    if (!code.equals(got))
+      failures.add(who + " " + op + " " + conv + ": expected " + code + ", got " + reply);
+    if (reply.toString().contains(SECRET))
+      failures.add(who + " " + op + " " + conv + " leaked content: " + reply);
     assertFalse(reply.has("messages"), "a rejection carries no messages");
   }
 
-  private static JsonNode attempt(WsClient client, String op, String conv, String otherUser) throws Exception {
+  private static JsonNode attempt(WsClient client, String op, String conv, String otherUser)
+      throws Exception {
     String rid = op + "-" + conv;
     ObjectNode frame =
         switch (op) {
-          case "send" -> TestClient.frame("send", "conv", conv, "cid", "x-" + rid, "body", "intrusion");
+          case "send" ->
+              TestClient.frame("send", "conv", conv, "cid", "x-" + rid, "body", "intrusion");
           case "history" -> TestClient.frame("history", "conv", conv);
           case "read" -> TestClient.frame("read", "conv", conv, "seq", 1);
           case "ack" -> TestClient.frame("ack", "conv", conv, "seq", 1);

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Commands that reach a conversation in a burst while a write is held up, so they all queue
- * behind it: the queued posts share writes (at most {@code max-posts-per-write} entries each),
- * yet every post gets its own consecutive seq in arrival order, a retry its original's, and a
- * membership change lands exactly between the posts sent before and after it.
+ * Commands that reach a conversation in a burst while a write is held up, so they all queue behind
+ * it: the queued posts share writes (at most {@code max-posts-per-write} entries each), yet every
+ * post gets its own consecutive seq in arrival order, a retry its original's, and a membership
+ * change lands exactly between the posts sent before and after it.
  */
 class BurstOrderTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -56,7 +56,9 @@ class BurstOrderTest {
     journal.withPolicy(
         (persistenceId, operation) -> {
           if (operation instanceof WriteEvents write) {
-            writes.computeIfAbsent(persistenceId, id -> new CopyOnWriteArrayList<>()).add(write.getBatch().size());
+            writes
+                .computeIfAbsent(persistenceId, id -> new CopyOnWriteArrayList<>())
+                .add(write.getBatch().size());
             awaitGate();
           }
           return ProcessingSuccess.getInstance();
@@ -83,12 +85,20 @@ class BurstOrderTest {
   }
 
   private static ActorRef<ConversationEntity.Command> spawn(String conv) {
-    var settings = new ConversationSettings(1000, 1000, 2, WAIT, 5000, MAX_PER_WRITE,
-        new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    var settings =
+        new ConversationSettings(
+            1000,
+            1000,
+            2,
+            WAIT,
+            5000,
+            MAX_PER_WRITE,
+            new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     return testKit.spawn(ConversationEntity.create(conv, settings, sharding));
   }
 
-  private static ConversationEntity.Post post(String from, String cid, ActorRef<PostReply> replyTo) {
+  private static ConversationEntity.Post post(
+      String from, String cid, ActorRef<PostReply> replyTo) {
     return new ConversationEntity.Post(from, cid, "text", TextNode.valueOf("body " + cid), replyTo);
   }
 
@@ -153,14 +163,17 @@ class BurstOrderTest {
       before.add(p);
     }
     TestProbe<PostReply> kick = testKit.createTestProbe();
-    entity.tell(new ConversationEntity.Manage("ann", GroupOp.KICK, List.of("cat"), null, null, kick.getRef()));
+    entity.tell(
+        new ConversationEntity.Manage(
+            "ann", GroupOp.KICK, List.of("cat"), null, null, kick.getRef()));
     TestProbe<PostReply> afterKick = testKit.createTestProbe();
     entity.tell(post("cat", "after", afterKick.getRef()));
     TestProbe<PostReply> ben = testKit.createTestProbe();
     entity.tell(post("ben", "ben-after", ben.getRef()));
     gate.countDown();
 
-    for (int i = 0; i < 5; i++) assertEquals(2 + i, before.get(i).expectMessageClass(Posted.class, WAIT).seq());
+    for (int i = 0; i < 5; i++)
+      assertEquals(2 + i, before.get(i).expectMessageClass(Posted.class, WAIT).seq());
     assertEquals(7, kick.expectMessageClass(Posted.class, WAIT).seq());
     assertEquals(ErrorCode.FORBIDDEN, afterKick.expectMessageClass(Rejected.class, WAIT).code());
     assertEquals(8, ben.expectMessageClass(Posted.class, WAIT).seq());

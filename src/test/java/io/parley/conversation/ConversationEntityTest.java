@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The conversation entity on the in-memory journal, with real user entities beside it in a
- * one-node cluster (the conversation asks them to link it before its first post).
+ * The conversation entity on the in-memory journal, with real user entities beside it in a one-node
+ * cluster (the conversation asks them to link it before its first post).
  */
 class ConversationEntityTest {
   private static ActorTestKit testKit;
@@ -42,7 +42,8 @@ class ConversationEntityTest {
     for (String user : new String[] {"alice", "bob", "carol", "dan", "eve", "fay"}) {
       sharding
           .entityRefFor(UserEntity.ENTITY_KEY, user)
-          .<UserEntity.RegisterReply>ask(r -> new UserEntity.Register("hash", user, r), Duration.ofSeconds(20))
+          .<UserEntity.RegisterReply>ask(
+              r -> new UserEntity.Register("hash", user, r), Duration.ofSeconds(20))
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
     }
@@ -55,7 +56,12 @@ class ConversationEntityTest {
 
   private static ConversationSettings settings(int snapshotEvery) {
     return new ConversationSettings(
-        1000, snapshotEvery, 2, Duration.ofSeconds(10), 5000, 16,
+        1000,
+        snapshotEvery,
+        2,
+        Duration.ofSeconds(10),
+        5000,
+        16,
         new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
   }
 
@@ -77,7 +83,8 @@ class ConversationEntityTest {
           String from,
           String cid) {
     return kit.<PostReply>runCommand(
-        replyTo -> new ConversationEntity.Post(from, cid, "text", TextNode.valueOf("hi " + cid), replyTo));
+        replyTo ->
+            new ConversationEntity.Post(from, cid, "text", TextNode.valueOf("hi " + cid), replyTo));
   }
 
   @Test
@@ -122,7 +129,9 @@ class ConversationEntityTest {
   void aBlockMadeBeforeTheConversationStartsRefusesTheBlockedFromItsFirstPost() throws Exception {
     sharding
         .entityRefFor(UserEntity.ENTITY_KEY, "fay")
-        .<Done>ask(r -> new UserEntity.ChangeContact("eve", Contacts.Change.BLOCKED, r), Duration.ofSeconds(20))
+        .<Done>ask(
+            r -> new UserEntity.ChangeContact("eve", Contacts.Change.BLOCKED, r),
+            Duration.ofSeconds(20))
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     // A new incarnation learns the block only from the members' user entities (linking).
@@ -139,7 +148,8 @@ class ConversationEntityTest {
     var result = post(kit, "carol", "c1");
     assertEquals(ErrorCode.FORBIDDEN, ((Rejected) result.reply()).code());
     assertTrue(result.hasNoEvents());
-    var page = kit.<PageReply>runCommand(r -> new ConversationEntity.Page("carol", null, null, 50, r));
+    var page =
+        kit.<PageReply>runCommand(r -> new ConversationEntity.Page("carol", null, null, 50, r));
     assertEquals(ErrorCode.FORBIDDEN, ((Rejected) page.reply()).code());
   }
 
@@ -172,7 +182,8 @@ class ConversationEntityTest {
       Long after,
       int limit) {
     return (PageRange)
-        kit.<PageReply>runCommand(r -> new ConversationEntity.Page("alice", before, after, limit, r))
+        kit.<PageReply>runCommand(
+                r -> new ConversationEntity.Page("alice", before, after, limit, r))
             .reply();
   }
 }

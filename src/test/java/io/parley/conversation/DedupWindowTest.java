@@ -31,7 +31,10 @@ class DedupWindowTest {
     }
 
     Record find(String from, String cid) {
-      return entries.stream().filter(r -> r.from().equals(from) && r.cid().equals(cid)).findFirst().orElse(null);
+      return entries.stream()
+          .filter(r -> r.from().equals(from) && r.cid().equals(cid))
+          .findFirst()
+          .orElse(null);
     }
 
     Record at(long seq) {
@@ -70,10 +73,15 @@ class DedupWindowTest {
           model.markRecalled(target);
         } else if (op < 9) {
           long target = seq - random.nextInt(capacity + 3) + 1;
-          assertEquals(model.at(target), window.at(target), "at(" + target + "), capacity " + capacity);
+          assertEquals(
+              model.at(target), window.at(target), "at(" + target + "), capacity " + capacity);
         }
-        assertEquals(model.find(from, cid), window.find(from, cid), from + "/" + cid + ", capacity " + capacity);
-        if (step % 97 == 0) assertEquals(model.entries, window.records(), "records, capacity " + capacity);
+        assertEquals(
+            model.find(from, cid),
+            window.find(from, cid),
+            from + "/" + cid + ", capacity " + capacity);
+        if (step % 97 == 0)
+          assertEquals(model.entries, window.records(), "records, capacity " + capacity);
       }
       assertEquals(model.entries, window.records());
     }
@@ -82,7 +90,8 @@ class DedupWindowTest {
   @Test
   void aSnapshotRestoresTheSameWindowAndASmallerCapacityKeepsTheNewest() {
     DedupWindow window = new DedupWindow(10);
-    for (long seq = 1; seq <= 25; seq++) window.remember(new Record("alice", "c" + seq, seq, seq, "text", false));
+    for (long seq = 1; seq <= 25; seq++)
+      window.remember(new Record("alice", "c" + seq, seq, seq, "text", false));
     window.markRecalled(20);
 
     DedupWindow same = DedupWindow.of(10, window.records());

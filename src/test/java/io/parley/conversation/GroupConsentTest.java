@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Nobody is put into a group without the conditions of consent: only registered users are
- * added, never one who blocks the inviter, and nobody more often than the hourly cap.
+ * Nobody is put into a group without the conditions of consent: only registered users are added,
+ * never one who blocks the inviter, and nobody more often than the hourly cap.
  */
 @Integration
 @ExtendWith(TestNodes.class)
@@ -36,20 +36,28 @@ class GroupConsentTest {
     String bobToken = api.registerAndLogin(bob);
     try (WsClient o = WsClient.json(node.httpAddress())) {
       o.hello(ownerToken, "d", null);
-      o.send(TestClient.frame("create", "rid", "c", "kind", "group", "title", "t", "members", List.of(bob, ghost)));
+      o.send(
+          TestClient.frame(
+              "create", "rid", "c", "kind", "group", "title", "t", "members", List.of(bob, ghost)));
       JsonNode refused = o.awaitReply("c");
       assertEquals("not_found", refused.path("code").asText(), refused.toString());
-      assertTrue(refused.path("message").asText().contains(ghost), "names the unknown id: " + refused);
-      assertTrue(!refused.path("message").asText().contains(bob), "names only unknown ids: " + refused);
+      assertTrue(
+          refused.path("message").asText().contains(ghost), "names the unknown id: " + refused);
+      assertTrue(
+          !refused.path("message").asText().contains(bob), "names only unknown ids: " + refused);
     }
     String ghostToken = api.registerAndLogin(ghost);
     for (String token : List.of(ownerToken, bobToken, ghostToken)) {
-      assertEquals(0, api.get("/conversations", token).body().get("conversations").size(), "no group was stored");
+      assertEquals(
+          0,
+          api.get("/conversations", token).body().get("conversations").size(),
+          "no group was stored");
     }
   }
 
   @Test
-  void inviteOfAnUnregisteredIdIsRefusedAndWhoeverRegistersItIsNoMember(Node node) throws Exception {
+  void inviteOfAnUnregisteredIdIsRefusedAndWhoeverRegistersItIsNoMember(Node node)
+      throws Exception {
     Api api = new Api(node.httpAddress());
     String ghost = Ids.user("ghost");
     String bob = Ids.user("bob");
@@ -70,7 +78,10 @@ class GroupConsentTest {
       o.send(TestClient.frame("history", "rid", "h", "conv", conv, "after", 0, "limit", 200));
       List<String> stored = new ArrayList<>();
       o.awaitReply("h").get("messages").forEach(m -> stored.add(m.get("kind").asText()));
-      assertEquals(List.of("system", "text"), stored, "created, then the probe: the refused invite stored nothing");
+      assertEquals(
+          List.of("system", "text"),
+          stored,
+          "created, then the probe: the refused invite stored nothing");
     }
   }
 
@@ -89,7 +100,8 @@ class GroupConsentTest {
       String conv = create(o, List.of(bob, carol));
       assertEquals(List.of(bob), createdMembers(o, conv), "carol is not added");
       o.send(TestClient.frame("invite", "rid", "i", "conv", conv, "users", List.of(carol)));
-      assertEquals("ok", o.awaitReply("i").path("type").asText(), "the inviter is not told of the block");
+      assertEquals(
+          "ok", o.awaitReply("i").path("type").asText(), "the inviter is not told of the block");
 
       assertOutside(c, o, conv);
       assertEquals(2, o.msgs(conv).size(), "created, then the probe: the invite stored nothing");
@@ -115,22 +127,37 @@ class GroupConsentTest {
         for (String conv : groups) assertTrue(createdMembers(v, conv).contains(victim), conv);
 
         String fourth = create(second, List.of(victim, other));
-        assertEquals(List.of(other), createdMembers(second, fourth), "the fourth add within the hour is skipped");
+        assertEquals(
+            List.of(other),
+            createdMembers(second, fourth),
+            "the fourth add within the hour is skipped");
         assertOutside(v, second, fourth);
         w.awaitMsgs(fourth, 2);
 
-        second.send(TestClient.frame("invite", "rid", "i", "conv", fourth, "users", List.of(victim)));
+        second.send(
+            TestClient.frame("invite", "rid", "i", "conv", fourth, "users", List.of(victim)));
         assertEquals("ok", second.awaitReply("i").path("type").asText());
         assertOutside(v, second, fourth);
 
-        assertEquals(2, v.sentSeq(groups.get(0), "still-in", "earlier adds stand"), "earlier adds stand");
+        assertEquals(
+            2, v.sentSeq(groups.get(0), "still-in", "earlier adds stand"), "earlier adds stand");
 
         // Adds that arrive at once are reserved one at a time: a burst gets no further.
         String target = Ids.user("target");
         try (WsClient t = api.phone(target)) {
           int burst = 6;
           for (int i = 0; i < burst; i++) {
-            first.send(TestClient.frame("create", "rid", "b" + i, "kind", "group", "title", "t", "members", List.of(target)));
+            first.send(
+                TestClient.frame(
+                    "create",
+                    "rid",
+                    "b" + i,
+                    "kind",
+                    "group",
+                    "title",
+                    "t",
+                    "members",
+                    List.of(target)));
           }
           int added = 0;
           for (int i = 0; i < burst; i++) {
@@ -146,7 +173,8 @@ class GroupConsentTest {
   /** Creates a group of {@code o}'s user and members; returns its id. */
   static String create(WsClient o, List<String> members) throws Exception {
     String rid = "c-" + members.hashCode() + "-" + System.nanoTime();
-    o.send(TestClient.frame("create", "rid", rid, "kind", "group", "title", "t", "members", members));
+    o.send(
+        TestClient.frame("create", "rid", rid, "kind", "group", "title", "t", "members", members));
     JsonNode created = o.awaitReply(rid);
     assertEquals("created", created.path("type").asText(), created.toString());
     return created.get("conv").asText();
@@ -160,8 +188,8 @@ class GroupConsentTest {
   }
 
   /**
-   * {@code outsider} is not in {@code conv}: a message {@code member} sends there does not reach
-   * it (it answers a ping after the member has the message), and its history request is refused.
+   * {@code outsider} is not in {@code conv}: a message {@code member} sends there does not reach it
+   * (it answers a ping after the member has the message), and its history request is refused.
    */
   static void assertOutside(WsClient outsider, WsClient member, String conv) throws Exception {
     long seq = member.sentSeq(conv, "probe-" + System.nanoTime(), "members only");
@@ -170,7 +198,8 @@ class GroupConsentTest {
     outsider.send(TestClient.frame("ping", "rid", rid));
     outsider.awaitReply(rid);
     assertEquals(0, outsider.msgs(conv).size(), "no entries of a group one is not in");
-    outsider.send(TestClient.frame("history", "rid", "h-" + rid, "conv", conv, "after", 0, "limit", 200));
+    outsider.send(
+        TestClient.frame("history", "rid", "h-" + rid, "conv", conv, "after", 0, "limit", 200));
     assertEquals("forbidden", outsider.awaitReply("h-" + rid).path("code").asText());
   }
 }

@@ -49,7 +49,17 @@ class GroupsTest {
       String late = users.get(MEMBERS - 1);
       String leaver = users.get(1);
       WsClient ownerWs = devices.get(owner).get(0);
-      ownerWs.send(TestClient.frame("create", "rid", "c", "kind", "group", "title", "fifty", "members", users.subList(1, MEMBERS - 1)));
+      ownerWs.send(
+          TestClient.frame(
+              "create",
+              "rid",
+              "c",
+              "kind",
+              "group",
+              "title",
+              "fifty",
+              "members",
+              users.subList(1, MEMBERS - 1)));
       JsonNode created = ownerWs.awaitReply("c");
       assertEquals("created", created.get("type").asText(), created.toString());
       String conv = created.get("conv").asText();
@@ -60,19 +70,25 @@ class GroupsTest {
       for (int s = 0; s < 5; s++) {
         WsClient sender = devices.get(users.get(10 + s)).get(1);
         for (int i = 0; i < 10; i++) {
-          sender.send(TestClient.frame("send", "rid", "s" + i, "conv", conv, "cid", "s" + s + "-" + i, "body", "hi"));
+          sender.send(
+              TestClient.frame(
+                  "send", "rid", "s" + i, "conv", conv, "cid", "s" + s + "-" + i, "body", "hi"));
         }
       }
       long expected = 2 + 50; // created, joined, 50 messages
       for (String user : users) {
-        for (WsClient ws : devices.get(user)) ws.awaitMsgs(conv, (int) (user.equals(late) ? expected - 1 : expected));
+        for (WsClient ws : devices.get(user))
+          ws.awaitMsgs(conv, (int) (user.equals(late) ? expected - 1 : expected));
       }
       List<Long> reference = seqs(devices.get(owner).get(0).msgs(conv));
       assertEquals(range(1, expected), reference);
       for (String user : users) {
         for (WsClient ws : devices.get(user)) {
           List<Long> seen = seqs(ws.msgs(conv));
-          assertEquals(user.equals(late) ? range(2, expected) : reference, seen, user + " sees the same order");
+          assertEquals(
+              user.equals(late) ? range(2, expected) : reference,
+              seen,
+              user + " sees the same order");
         }
       }
 
@@ -89,14 +105,20 @@ class GroupsTest {
       // A later message proves the leaver's devices got nothing after leaving.
       for (WsClient ws : devices.get(users.get(2))) ws.awaitMsgs(conv, (int) expected + 2);
       for (WsClient ws : devices.get(leaver)) assertEquals(expected + 1, ws.msgs(conv).size());
-      leaverWs.send(TestClient.frame("send", "rid", "x", "conv", conv, "cid", "x", "body", "still here?"));
+      leaverWs.send(
+          TestClient.frame("send", "rid", "x", "conv", conv, "cid", "x", "body", "still here?"));
       assertEquals("forbidden", leaverWs.awaitReply("x").get("code").asText());
 
       ownerWs.send(TestClient.frame("history", "rid", "h", "conv", conv, "after", 0, "limit", 200));
       List<String> events = new ArrayList<>();
-      ownerWs.awaitReply("h").get("messages").forEach(m -> {
-        if ("system".equals(m.get("kind").asText())) events.add(m.get("body").get("event").asText());
-      });
+      ownerWs
+          .awaitReply("h")
+          .get("messages")
+          .forEach(
+              m -> {
+                if ("system".equals(m.get("kind").asText()))
+                  events.add(m.get("body").get("event").asText());
+              });
       assertEquals(List.of("created", "joined", "left"), events);
     } finally {
       for (List<WsClient> pair : devices.values()) for (WsClient ws : pair) ws.close();
@@ -118,7 +140,17 @@ class GroupsTest {
       o.hello(ownerToken, "d", null);
       a.hello(adminToken, "d", null);
       m.hello(memberToken, "d", null);
-      o.send(TestClient.frame("create", "rid", "c", "kind", "group", "title", "team", "members", List.of(admin, member)));
+      o.send(
+          TestClient.frame(
+              "create",
+              "rid",
+              "c",
+              "kind",
+              "group",
+              "title",
+              "team",
+              "members",
+              List.of(admin, member)));
       String conv = o.awaitReply("c").get("conv").asText();
       a.send(TestClient.frame("title", "rid", "t0", "conv", conv, "title", "mine"));
       assertEquals("forbidden", a.awaitReply("t0").get("code").asText(), "not yet an admin");
@@ -135,13 +167,19 @@ class GroupsTest {
     }
     try (WsClient o = WsClient.json(node.httpAddress())) {
       o.hello(ownerToken, "d2", null);
-      JsonNode state = o.convStates().values().stream().filter(s -> s.get("kind").asText().equals("group")).findFirst().orElseThrow();
+      JsonNode state =
+          o.convStates().values().stream()
+              .filter(s -> s.get("kind").asText().equals("group"))
+              .findFirst()
+              .orElseThrow();
       assertEquals("renamed", state.get("title").asText());
       assertTrue(state.get("last_seq").asLong() >= 4);
     }
     try (WsClient m = WsClient.json(node.httpAddress())) {
       m.hello(memberToken, "d2", null);
-      assertTrue(m.convStates().values().stream().noneMatch(s -> s.get("kind").asText().equals("group")), "a kicked member no longer lists the group");
+      assertTrue(
+          m.convStates().values().stream().noneMatch(s -> s.get("kind").asText().equals("group")),
+          "a kicked member no longer lists the group");
     }
   }
 

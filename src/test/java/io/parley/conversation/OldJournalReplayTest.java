@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.parley.testing.EntityTestCluster;
 import io.parley.testing.JournalFixture;
 import io.parley.user.UserEntity;
-import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.serialization.Serialization;
@@ -18,15 +17,17 @@ import org.junit.jupiter.api.Test;
 /**
  * A group's journal and snapshot exactly as the build of 6 Dec 2026 stored them (bytes, serializer
  * and manifest, recorded by {@link WriteJournalFixture} and never rewritten) replay to the same
- * state on today's build: from the events alone and from the snapshot plus the events after it.
- * A change to the stored events or state (issue 24's typed events) must keep this green, with an
+ * state on today's build: from the events alone and from the snapshot plus the events after it. A
+ * change to the stored events or state (issue 24's typed events) must keep this green, with an
  * event adapter or a Jackson migration if the classes move.
  */
 class OldJournalReplayTest {
   private static ActorTestKit testKit;
   private static JournalFixture fixture;
   private static Serialization serialization;
-  private EventSourcedBehaviorTestKit<ConversationEntity.Command, ConversationEntity.Event, TimelineState> kit;
+  private EventSourcedBehaviorTestKit<
+          ConversationEntity.Command, ConversationEntity.Event, TimelineState>
+      kit;
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,7 +69,9 @@ class OldJournalReplayTest {
         JournalFixture.Stored.of(serialization, state.snapshot()).tree(),
         "the replayed state, as it would be snapshotted");
     // The same, as members see it: the title changed by the admin, the last entry and its seq.
-    Replies.SummaryReply summary = kit.<Replies.SummaryReply>runCommand(r -> new ConversationEntity.GetSummary("ann", r)).reply();
+    Replies.SummaryReply summary =
+        kit.<Replies.SummaryReply>runCommand(r -> new ConversationEntity.GetSummary("ann", r))
+            .reply();
     Replies.Summary s = assertInstanceOf(Replies.Summary.class, summary);
     assertEquals("plans for may", s.title());
     assertEquals(13, s.lastSeq());
@@ -76,9 +79,11 @@ class OldJournalReplayTest {
     // Who is still a member: the kicked and the departed are not.
     assertInstanceOf(
         Replies.Rejected.class,
-        kit.<Replies.SummaryReply>runCommand(r -> new ConversationEntity.GetSummary("cat", r)).reply());
+        kit.<Replies.SummaryReply>runCommand(r -> new ConversationEntity.GetSummary("cat", r))
+            .reply());
     assertInstanceOf(
         Replies.Rejected.class,
-        kit.<Replies.SummaryReply>runCommand(r -> new ConversationEntity.GetSummary("dan", r)).reply());
+        kit.<Replies.SummaryReply>runCommand(r -> new ConversationEntity.GetSummary("dan", r))
+            .reply());
   }
 }

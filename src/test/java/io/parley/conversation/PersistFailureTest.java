@@ -1,6 +1,5 @@
 package io.parley.conversation;
 
-import io.parley.timeline.Entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,9 +39,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A journal write that fails must not lose or strand anyone: every post held in it (posts of
- * several members share a write when they queue behind another) and the command that made it
- * are answered {@code unavailable}, nothing is stored, and the conversation comes back to take
- * the same posts again. A post whose body cannot be stored is refused before it joins a write.
+ * several members share a write when they queue behind another) and the command that made it are
+ * answered {@code unavailable}, nothing is stored, and the conversation comes back to take the same
+ * posts again. A post whose body cannot be stored is refused before it joins a write.
  */
 class PersistFailureTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -104,7 +103,8 @@ class PersistFailureTest {
     return testKit.spawn(ConversationEntity.create(conv, settings, sharding));
   }
 
-  private static ConversationEntity.Post post(String from, String cid, JsonNode body, ActorRef<PostReply> to) {
+  private static ConversationEntity.Post post(
+      String from, String cid, JsonNode body, ActorRef<PostReply> to) {
     return new ConversationEntity.Post(from, cid, "text", body, to);
   }
 
@@ -146,7 +146,9 @@ class PersistFailureTest {
       probes.add(probe);
     }
     TestProbe<PostReply> retitle = testKit.createTestProbe();
-    entity.tell(new ConversationEntity.Manage("ann", GroupOp.TITLE, List.of(), "new title", null, retitle.getRef()));
+    entity.tell(
+        new ConversationEntity.Manage(
+            "ann", GroupOp.TITLE, List.of(), "new title", null, retitle.getRef()));
     assertTrue(await(written)); // ann's write is on its way, decided to succeed: fail the next
     failing.add(persistenceId);
     // Logged once, at error, naming the conversation (not again by Pekko's supervisor).
@@ -158,9 +160,11 @@ class PersistFailureTest {
               gate.countDown();
               assertEquals(2, first.expectMessageClass(Posted.class, WAIT).seq());
               for (TestProbe<PostReply> probe : probes) {
-                assertEquals(ErrorCode.UNAVAILABLE, probe.expectMessageClass(Rejected.class, WAIT).code());
+                assertEquals(
+                    ErrorCode.UNAVAILABLE, probe.expectMessageClass(Rejected.class, WAIT).code());
               }
-              assertEquals(ErrorCode.UNAVAILABLE, retitle.expectMessageClass(Rejected.class, WAIT).code());
+              assertEquals(
+                  ErrorCode.UNAVAILABLE, retitle.expectMessageClass(Rejected.class, WAIT).code());
               return null;
             });
     failing.clear();
@@ -171,11 +175,16 @@ class PersistFailureTest {
       for (int i = 0; i < from.length; i++) {
         TestProbe<PostReply> probe = testKit.createTestProbe();
         entity.tell(post(from[i], "m" + i, probe.getRef()));
-        assertEquals(3 + i, probe.expectMessageClass(Posted.class, WAIT).seq(), "round " + round + ", m" + i);
+        assertEquals(
+            3 + i,
+            probe.expectMessageClass(Posted.class, WAIT).seq(),
+            "round " + round + ", m" + i);
       }
     }
     TestProbe<PostReply> retitled = testKit.createTestProbe();
-    entity.tell(new ConversationEntity.Manage("ann", GroupOp.TITLE, List.of(), "new title", null, retitled.getRef()));
+    entity.tell(
+        new ConversationEntity.Manage(
+            "ann", GroupOp.TITLE, List.of(), "new title", null, retitled.getRef()));
     assertEquals(8, retitled.expectMessageClass(Posted.class, WAIT).seq());
     List<Object> entries = stored(conv);
     assertEquals(8, entries.size());
@@ -225,7 +234,9 @@ class PersistFailureTest {
     assertEquals(5, cat.expectMessageClass(Posted.class, WAIT).seq());
     List<Object> entries = stored(conv);
     assertEquals(5, entries.size());
-    assertEquals(List.of("b1", "a1", "c2"), entries.subList(2, 5).stream().map(e -> ((EntryAppended) e).cid()).toList());
+    assertEquals(
+        List.of("b1", "a1", "c2"),
+        entries.subList(2, 5).stream().map(e -> ((EntryAppended) e).cid()).toList());
   }
 
   @Test
@@ -233,7 +244,9 @@ class PersistFailureTest {
     String conv = "g:poisonedtitle";
     var entity = groupWithOnePost(conv);
     TestProbe<PostReply> retitle = testKit.createTestProbe();
-    entity.tell(new ConversationEntity.Manage("ann", GroupOp.TITLE, List.of(), "bad \udc00", null, retitle.getRef()));
+    entity.tell(
+        new ConversationEntity.Manage(
+            "ann", GroupOp.TITLE, List.of(), "bad \udc00", null, retitle.getRef()));
     assertEquals(ErrorCode.BAD_REQUEST, retitle.expectMessageClass(Rejected.class, WAIT).code());
     TestProbe<PostReply> create = testKit.createTestProbe();
     spawn("g:poisonedcreate")
@@ -250,12 +263,14 @@ class PersistFailureTest {
     TestProbe<PostReply> text = testKit.createTestProbe();
     entity.tell(post("ben", "t1", text.getRef()));
     assertEquals(2, text.expectMessageClass(Posted.class, WAIT).seq());
-    var body = JsonNodeFactory.instance.objectNode().put("seq", 2).put("smuggled", "x".repeat(60_000));
+    var body =
+        JsonNodeFactory.instance.objectNode().put("seq", 2).put("smuggled", "x".repeat(60_000));
     TestProbe<PostReply> recall = testKit.createTestProbe();
     entity.tell(new ConversationEntity.Post("ben", "r1", "recall", body, recall.getRef()));
     assertEquals(3, recall.expectMessageClass(Posted.class, WAIT).seq());
     JsonNode stored = ((EntryAppended) stored(conv).get(2)).body();
-    assertEquals(List.of("seq"), List.copyOf(stored.properties().stream().map(Map.Entry::getKey).toList()));
+    assertEquals(
+        List.of("seq"), List.copyOf(stored.properties().stream().map(Map.Entry::getKey).toList()));
     assertEquals(2, stored.get("seq").asLong());
   }
 }

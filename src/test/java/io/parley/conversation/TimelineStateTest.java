@@ -40,7 +40,8 @@ class TimelineStateTest {
     old.append(text("alice", "a1"));
     TimelineState.Snapshot s = old.snapshot();
     var withoutField =
-        new TimelineState.Snapshot(s.lastSeq(), s.firstTs(), s.last(), s.dedup(), s.members(), s.title(), null);
+        new TimelineState.Snapshot(
+            s.lastSeq(), s.firstTs(), s.last(), s.dedup(), s.members(), s.title(), null);
     TimelineState restored = TimelineState.of(withoutField, 10, false);
     assertEquals(0, restored.lastOwn("alice"), "earlier sends were stored as read markers then");
     restored.append(text("alice", "a2"));

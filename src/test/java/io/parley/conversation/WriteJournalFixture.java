@@ -19,10 +19,10 @@ import org.apache.pekko.serialization.Serialization;
 
 /**
  * Records a group conversation's journal, snapshot and replayed state as this build stores them,
- * into {@code src/test/resources/journal-fixtures/}. Run once per storage format that ships (it
- * was run on 6 Dec 2026, before timeline events became typed, issue 24); the fixture is then
- * checked in and never rewritten, so that {@link OldJournalReplayTest} keeps proving that what
- * users stored still reads:
+ * into {@code src/test/resources/journal-fixtures/}. Run once per storage format that ships (it was
+ * run on 6 Dec 2026, before timeline events became typed, issue 24); the fixture is then checked in
+ * and never rewritten, so that {@link OldJournalReplayTest} keeps proving that what users stored
+ * still reads:
  *
  * <pre>
  * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
@@ -39,12 +39,18 @@ public final class WriteJournalFixture {
 
   static ConversationSettings settings() {
     return new ConversationSettings(
-        1000, SNAPSHOT_EVERY, 2, Duration.ofSeconds(10), 5000, 16,
+        1000,
+        SNAPSHOT_EVERY,
+        2,
+        Duration.ofSeconds(10),
+        5000,
+        16,
         new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
   }
 
-  static EventSourcedBehaviorTestKit<ConversationEntity.Command, ConversationEntity.Event, TimelineState> kit(
-      ActorTestKit testKit) {
+  static EventSourcedBehaviorTestKit<
+          ConversationEntity.Command, ConversationEntity.Event, TimelineState>
+      kit(ActorTestKit testKit) {
     return EventSourcedBehaviorTestKit.create(
         testKit.system(),
         ConversationEntity.create(CONV, settings(), ClusterSharding.get(testKit.system())),
@@ -60,9 +66,12 @@ public final class WriteJournalFixture {
       EntityTestCluster.registerUsers(testKit, USERS);
       var kit = kit(testKit);
       Replies.PostReply created =
-          kit.<Replies.PostReply>runCommand(r -> new ConversationEntity.Create("ann", "plans", List.of("ben", "cat"), r)).reply();
+          kit.<Replies.PostReply>runCommand(
+                  r -> new ConversationEntity.Create("ann", "plans", List.of("ben", "cat"), r))
+              .reply();
       check(created);
-      for (int i = 1; i <= 3; i++) post(kit, "ben", "b" + i, "text", TextNode.valueOf("hello " + i));
+      for (int i = 1; i <= 3; i++)
+        post(kit, "ben", "b" + i, "text", TextNode.valueOf("hello " + i));
       post(kit, "ann", "a1", "text", JsonNodeFactory.instance.textNode("snow ☃ and \"quotes\""));
       manage(kit, "ann", GroupOp.INVITE, List.of("dan"), null, null);
       manage(kit, "ann", GroupOp.ROLE, List.of("ben"), null, "admin");
@@ -93,22 +102,44 @@ public final class WriteJournalFixture {
       Files.createDirectories(out.getParent());
       Files.writeString(out, fixture.toJson());
       System.out.println(
-          "Wrote " + out + ": " + events.size() + " events, a snapshot at seq " + last.first().sequenceNr());
+          "Wrote "
+              + out
+              + ": "
+              + events.size()
+              + " events, a snapshot at seq "
+              + last.first().sequenceNr());
     } finally {
       testKit.shutdownTestKit();
     }
   }
 
   private static void post(
-      EventSourcedBehaviorTestKit<ConversationEntity.Command, ConversationEntity.Event, TimelineState> kit,
-      String from, String cid, String kind, com.fasterxml.jackson.databind.JsonNode body) {
-    check(kit.<Replies.PostReply>runCommand(r -> new ConversationEntity.Post(from, cid, kind, body, r)).reply());
+      EventSourcedBehaviorTestKit<
+              ConversationEntity.Command, ConversationEntity.Event, TimelineState>
+          kit,
+      String from,
+      String cid,
+      String kind,
+      com.fasterxml.jackson.databind.JsonNode body) {
+    check(
+        kit.<Replies.PostReply>runCommand(
+                r -> new ConversationEntity.Post(from, cid, kind, body, r))
+            .reply());
   }
 
   private static void manage(
-      EventSourcedBehaviorTestKit<ConversationEntity.Command, ConversationEntity.Event, TimelineState> kit,
-      String by, GroupOp op, List<String> users, String title, String role) {
-    check(kit.<Replies.PostReply>runCommand(r -> new ConversationEntity.Manage(by, op, users, title, role, r)).reply());
+      EventSourcedBehaviorTestKit<
+              ConversationEntity.Command, ConversationEntity.Event, TimelineState>
+          kit,
+      String by,
+      GroupOp op,
+      List<String> users,
+      String title,
+      String role) {
+    check(
+        kit.<Replies.PostReply>runCommand(
+                r -> new ConversationEntity.Manage(by, op, users, title, role, r))
+            .reply());
   }
 
   private static void check(Replies.PostReply reply) {

@@ -47,7 +47,8 @@ class ConnectionCapsTest {
     ConnectionCaps caps = caps(2, 10, 1);
     assertNull(caps.tryOpen(InetAddress.getByName("192.0.2.1")));
     assertNull(caps.tryOpen(InetAddress.getByName("192.0.2.2")));
-    assertEquals(ConnectionCaps.Refusal.NODE_FULL, caps.tryOpen(InetAddress.getByName("192.0.2.3")));
+    assertEquals(
+        ConnectionCaps.Refusal.NODE_FULL, caps.tryOpen(InetAddress.getByName("192.0.2.3")));
     assertEquals(2, caps.open());
     assertEquals(2, caps.addressesTracked());
     assertTrue(caps.message(ConnectionCaps.Refusal.NODE_FULL).contains("retry in 1 s"));
@@ -68,8 +69,11 @@ class ConnectionCapsTest {
     ConnectionCaps caps = caps(100, 2, 1);
     assertNull(caps.tryOpen(InetAddress.getByName("2001:db8:1:2::1")));
     assertNull(caps.tryOpen(InetAddress.getByName("2001:db8:1:2::ffff:9")));
-    assertEquals(ConnectionCaps.Refusal.ADDRESS_FULL, caps.tryOpen(InetAddress.getByName("2001:db8:1:2:abcd::1")));
-    assertNull(caps.tryOpen(InetAddress.getByName("2001:db8:1:3::1")), "the next /64 is another host");
+    assertEquals(
+        ConnectionCaps.Refusal.ADDRESS_FULL,
+        caps.tryOpen(InetAddress.getByName("2001:db8:1:2:abcd::1")));
+    assertNull(
+        caps.tryOpen(InetAddress.getByName("2001:db8:1:3::1")), "the next /64 is another host");
     caps.closed(InetAddress.getByName("2001:db8:1:2::ffff:9"));
     assertNull(caps.tryOpen(InetAddress.getByName("2001:db8:1:2::7")));
   }
@@ -97,10 +101,12 @@ class ConnectionCapsTest {
     CountDownLatch go = new CountDownLatch(1);
     List<java.util.concurrent.Future<Boolean>> tries = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
-      tries.add(pool.submit(() -> {
-        go.await();
-        return caps.tryOpen(a) == null;
-      }));
+      tries.add(
+          pool.submit(
+              () -> {
+                go.await();
+                return caps.tryOpen(a) == null;
+              }));
     }
     go.countDown();
     int admitted = 0;

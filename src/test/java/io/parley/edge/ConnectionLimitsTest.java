@@ -41,7 +41,8 @@ class ConnectionLimitsTest {
   @Test
   void connectionsPerAddressAndPerNodeAreCapped() throws Exception {
     try (Node node =
-            TestNodes.start(Map.of("parley.edge.max-connections-per-ip", 3, "parley.edge.max-connections", 5));
+            TestNodes.start(
+                Map.of("parley.edge.max-connections-per-ip", 3, "parley.edge.max-connections", 5));
         Upgrades sockets = new Upgrades(node.httpAddress())) {
       for (int i = 0; i < 3; i++) sockets.open("127.0.0.1");
 
@@ -74,7 +75,11 @@ class ConnectionLimitsTest {
 
       // A slot is free again once its socket is gone.
       sockets.closeOne("127.0.0.1");
-      Await.until(() -> sockets.tryOpen("127.0.0.1"), opened -> opened, RELEASE, "an upgrade after one socket closed");
+      Await.until(
+          () -> sockets.tryOpen("127.0.0.1"),
+          opened -> opened,
+          RELEASE,
+          "an upgrade after one socket closed");
     }
   }
 
@@ -85,7 +90,9 @@ class ConnectionLimitsTest {
       try (WsClient upgraded = api.phone(Ids.user("early"));
           Socket halfHead = new Socket()) {
         halfHead.connect(node.httpAddress());
-        halfHead.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: parley\r\n".getBytes(StandardCharsets.US_ASCII));
+        halfHead
+            .getOutputStream()
+            .write("GET /ws HTTP/1.1\r\nHost: parley\r\n".getBytes(StandardCharsets.US_ASCII));
         halfHead.setSoTimeout(20_000);
         int read;
         try {
@@ -127,7 +134,8 @@ class ConnectionLimitsTest {
         }
 
         one.close();
-        Await.until(() -> helloWelcomed(node, token), ok -> ok, RELEASE, "a hello after one socket closed");
+        Await.until(
+            () -> helloWelcomed(node, token), ok -> ok, RELEASE, "a hello after one socket closed");
       }
     }
   }
@@ -170,7 +178,11 @@ class ConnectionLimitsTest {
         String head = readHead(s);
         assertTrue(head.startsWith("HTTP/1.1 503"), head);
         assertTrue(head.toLowerCase().contains("\r\nretry-after: "), head);
-        String length = head.lines().filter(l -> l.toLowerCase().startsWith("content-length:")).findFirst().orElseThrow();
+        String length =
+            head.lines()
+                .filter(l -> l.toLowerCase().startsWith("content-length:"))
+                .findFirst()
+                .orElseThrow();
         byte[] body = new byte[Integer.parseInt(length.substring(length.indexOf(':') + 1).trim())];
         DataInputStream in = new DataInputStream(s.getInputStream());
         in.readFully(body);

@@ -58,20 +58,26 @@ class DeliveryTest {
     try (WsClient sender = WsClient.json(node.httpAddress())) {
       sender.hello(aliceToken, "phone", null);
       for (int i = 1; i <= 400; i++) {
-        sender.send(TestClient.frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "body", "m" + i));
+        sender.send(
+            TestClient.frame(
+                "send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "body", "m" + i));
       }
       sender.awaitReply("s400");
 
       try (WsClient tablet = WsClient.json(node.httpAddress())) {
         // Live sends race the catch-up of 380 entries: fired right after hello, not awaited.
         tablet.send(
-            TestClient.frame("hello", "token", bobToken, "device", "tablet", "cursors", Map.of(conv, 20)));
+            TestClient.frame(
+                "hello", "token", bobToken, "device", "tablet", "cursors", Map.of(conv, 20)));
         for (int i = 401; i <= 450; i++) {
-          sender.send(TestClient.frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "body", "m" + i));
+          sender.send(
+              TestClient.frame(
+                  "send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "body", "m" + i));
         }
         tablet.awaitType("synced");
         List<JsonNode> got = tablet.awaitMsgs(conv, 430);
-        assertEquals(range(21, 450), seqs(got), "each missing entry once, in order, then the live ones");
+        assertEquals(
+            range(21, 450), seqs(got), "each missing entry once, in order, then the live ones");
         JsonNode state = tablet.convStates().get(conv);
         assertNotNull(state, "a conv_state for the conversation");
         assertTrue(state.get("last_seq").asLong() >= 400);
@@ -144,7 +150,8 @@ class DeliveryTest {
     JsonNode listed = api.conversation(bobToken, conv);
     assertEquals(2, listed.get("unread").asLong());
     assertEquals(5, listed.get("last").get("seq").asLong());
-    assertEquals(0, api.conversation(aliceToken, conv).get("unread").asLong(), "own entries are read");
+    assertEquals(
+        0, api.conversation(aliceToken, conv).get("unread").asLong(), "own entries are read");
 
     // Sending moves the sender's read marker: bob's reply leaves him nothing unread.
     try (WsClient d1 = WsClient.json(node.httpAddress())) {
@@ -175,7 +182,8 @@ class DeliveryTest {
       // A later message proves a2 got nothing typed by its own user, and nothing was stored.
       assertEquals(2, b.sentSeq(conv, "t2", "ok"));
       a2.awaitMsgs(conv, 2);
-      assertTrue(a2.othersSnapshot().stream().noneMatch(f -> "typing".equals(f.path("type").asText())));
+      assertTrue(
+          a2.othersSnapshot().stream().noneMatch(f -> "typing".equals(f.path("type").asText())));
     }
   }
 
@@ -208,19 +216,79 @@ class DeliveryTest {
       a.hello(aliceToken, "phone", null);
       b.hello(bobToken, "phone", null);
       assertEquals(1, a.sentSeq(conv, "t1", "oops"));
-      a.send(TestClient.frame("send", "rid", "rc", "conv", conv, "cid", "rc1", "kind", "recall", "body", Map.of("seq", 1)));
+      a.send(
+          TestClient.frame(
+              "send",
+              "rid",
+              "rc",
+              "conv",
+              conv,
+              "cid",
+              "rc1",
+              "kind",
+              "recall",
+              "body",
+              Map.of("seq", 1)));
       assertEquals(2, a.awaitReply("rc").get("seq").asLong());
       List<JsonNode> seen = b.awaitMsgs(conv, 2);
       assertEquals("recall", seen.get(1).get("kind").asText());
       assertEquals(1, seen.get(1).get("body").get("seq").asLong());
 
-      b.send(TestClient.frame("send", "rid", "x1", "conv", conv, "cid", "x1", "kind", "recall", "body", Map.of("seq", 1)));
+      b.send(
+          TestClient.frame(
+              "send",
+              "rid",
+              "x1",
+              "conv",
+              conv,
+              "cid",
+              "x1",
+              "kind",
+              "recall",
+              "body",
+              Map.of("seq", 1)));
       assertEquals("forbidden", b.awaitReply("x1").get("code").asText());
-      a.send(TestClient.frame("send", "rid", "x2", "conv", conv, "cid", "x2", "kind", "recall", "body", Map.of("seq", 1)));
+      a.send(
+          TestClient.frame(
+              "send",
+              "rid",
+              "x2",
+              "conv",
+              conv,
+              "cid",
+              "x2",
+              "kind",
+              "recall",
+              "body",
+              Map.of("seq", 1)));
       assertEquals("conflict", a.awaitReply("x2").get("code").asText());
-      a.send(TestClient.frame("send", "rid", "x3", "conv", conv, "cid", "x3", "kind", "recall", "body", Map.of("seq", 99)));
+      a.send(
+          TestClient.frame(
+              "send",
+              "rid",
+              "x3",
+              "conv",
+              conv,
+              "cid",
+              "x3",
+              "kind",
+              "recall",
+              "body",
+              Map.of("seq", 99)));
       assertEquals("not_found", a.awaitReply("x3").get("code").asText());
-      a.send(TestClient.frame("send", "rid", "x4", "conv", conv, "cid", "x4", "kind", "recall", "body", Map.of("seq", 2)));
+      a.send(
+          TestClient.frame(
+              "send",
+              "rid",
+              "x4",
+              "conv",
+              conv,
+              "cid",
+              "x4",
+              "kind",
+              "recall",
+              "body",
+              Map.of("seq", 2)));
       assertEquals("bad_request", a.awaitReply("x4").get("code").asText());
 
       a.send(TestClient.frame("history", "rid", "h", "conv", conv));

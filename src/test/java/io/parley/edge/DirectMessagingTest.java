@@ -119,7 +119,11 @@ class DirectMessagingTest {
       erinWs.hello(erinToken, "d1", null);
       String huge = "x".repeat(100 * 1024);
       daveWs.sendRaw(
-          "{\"type\":\"send\",\"rid\":\"big\",\"conv\":\"" + conv + "\",\"cid\":\"big\",\"body\":\"" + huge + "\"}");
+          "{\"type\":\"send\",\"rid\":\"big\",\"conv\":\""
+              + conv
+              + "\",\"cid\":\"big\",\"body\":\""
+              + huge
+              + "\"}");
       assertEquals("too_large", daveWs.awaitType("error").get("code").asText());
 
       JsonNode sent = erinWs.sendText(conv, "after-big", "still here");

@@ -9,13 +9,11 @@ import com.typesafe.config.Config;
 import io.parley.metrics.Metrics;
 import io.parley.node.Node;
 import io.parley.testing.Api;
-import io.parley.testing.Await;
 import io.parley.testing.Ids;
 import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every frame class has a budget per connection and per user (parley.limits.frames), on a node
- * with the production budgets: a flood gets {@code rate_limited} after the burst, the refused
- * frames have no effect, and what got through is within burst + rate x elapsed. Sends are
- * raised here (RateLimitTest checks them) so that a timeline can be filled quickly.
+ * Every frame class has a budget per connection and per user (parley.limits.frames), on a node with
+ * the production budgets: a flood gets {@code rate_limited} after the burst, the refused frames
+ * have no effect, and what got through is within burst + rate x elapsed. Sends are raised here
+ * (RateLimitTest checks them) so that a timeline can be filled quickly.
  */
 @Integration
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,10 +62,13 @@ class FrameBudgetsTest {
 
       assertTrue(flood.refused() > 0, "the flood was cut: " + flood);
       assertEquals(refusedBefore + flood.refused(), refusedTyping(), "operators see the refusals");
-      assertTrue(flood.accepted() <= typing.connectionBound(flood.seconds()), "within the budget: " + flood);
+      assertTrue(
+          flood.accepted() <= typing.connectionBound(flood.seconds()),
+          "within the budget: " + flood);
       a.sentSeq(conv, "after", "comes after every typing notice that passed");
       b.awaitMsgs(conv, 2);
-      assertEquals(flood.accepted(), count(b, "typing"), "ben saw only the typing frames that passed");
+      assertEquals(
+          flood.accepted(), count(b, "typing"), "ben saw only the typing frames that passed");
     }
   }
 
@@ -81,20 +82,27 @@ class FrameBudgetsTest {
     try (WsClient a = api.phone(amy);
         WsClient b = api.phone(ben)) {
       for (int i = 1; i <= messages; i++) {
-        a.send(TestClient.frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "body", "m" + i));
+        a.send(
+            TestClient.frame(
+                "send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "body", "m" + i));
       }
-      for (int i = 1; i <= messages; i++) assertEquals("sent", a.awaitReply("s" + i).path("type").asText());
+      for (int i = 1; i <= messages; i++)
+        assertEquals("sent", a.awaitReply("s" + i).path("type").asText());
       b.awaitMsgs(conv, messages);
 
       // Each read is above the last: every one that passes stores a marker and sends amy a receipt.
-      Flood flood = flood(b, "r", messages, i -> TestClient.frame("read", "conv", conv, "seq", i + 1));
+      Flood flood =
+          flood(b, "r", messages, i -> TestClient.frame("read", "conv", conv, "seq", i + 1));
 
       assertTrue(flood.refused() > 0, "the flood was cut: " + flood);
-      assertTrue(flood.accepted() <= reads.connectionBound(flood.seconds()), "within the budget: " + flood);
+      assertTrue(
+          flood.accepted() <= reads.connectionBound(flood.seconds()),
+          "within the budget: " + flood);
       for (int i = 0; i < messages; i++) b.awaitReply("r" + i);
       b.sentSeq(conv, "after", "comes after every receipt of a stored read");
       a.awaitMsgs(conv, messages + 1);
-      assertEquals(flood.accepted(), count(a, "read"), "one receipt per stored read, none for refused ones");
+      assertEquals(
+          flood.accepted(), count(a, "read"), "one receipt per stored read, none for refused ones");
     }
   }
 
@@ -108,17 +116,22 @@ class FrameBudgetsTest {
     api.registerAndLogin(ben);
     try (WsClient a = api.phone(amy)) {
       a.sentSeq(conv, "one", "something to page");
-      Flood flood = flood(a, "h", requests, i -> TestClient.frame("history", "conv", conv, "limit", 1));
+      Flood flood =
+          flood(a, "h", requests, i -> TestClient.frame("history", "conv", conv, "limit", 1));
 
       assertTrue(flood.refused() > 0, "the flood was cut: " + flood);
-      assertTrue(flood.accepted() <= queries.connectionBound(flood.seconds()), "within the budget: " + flood);
+      assertTrue(
+          flood.accepted() <= queries.connectionBound(flood.seconds()),
+          "within the budget: " + flood);
       int pages = 0;
       for (int i = 0; i < requests; i++) {
         JsonNode reply = a.awaitReply("h" + i);
         if ("history".equals(reply.path("type").asText())) pages++;
       }
       assertEquals(flood.accepted(), pages, "a page for each request that passed");
-      assertTrue(a.othersSnapshot().stream().noneMatch(f -> f.path("rid").asText("").startsWith("h")), "one answer each");
+      assertTrue(
+          a.othersSnapshot().stream().noneMatch(f -> f.path("rid").asText("").startsWith("h")),
+          "one answer each");
     }
   }
 
@@ -131,17 +144,28 @@ class FrameBudgetsTest {
     String benToken = api.registerAndLogin(ben);
     try (WsClient a = api.phone(amy)) {
       Flood flood =
-          flood(a, "c", requests, i -> TestClient.frame("create", "kind", "group", "title", "g" + i, "members", List.of(ben)));
+          flood(
+              a,
+              "c",
+              requests,
+              i ->
+                  TestClient.frame(
+                      "create", "kind", "group", "title", "g" + i, "members", List.of(ben)));
 
       assertTrue(flood.refused() > 0, "the flood was cut: " + flood);
-      assertTrue(flood.accepted() <= changes.connectionBound(flood.seconds()), "within the budget: " + flood);
+      assertTrue(
+          flood.accepted() <= changes.connectionBound(flood.seconds()),
+          "within the budget: " + flood);
       int created = 0;
       for (int i = 0; i < requests; i++) {
         if ("created".equals(a.awaitReply("c" + i).path("type").asText())) created++;
       }
       assertEquals(flood.accepted(), created);
       Api.Response list = api.get("/conversations", benToken);
-      assertEquals(created, list.body().get("conversations").size(), "ben is in only the groups that were created");
+      assertEquals(
+          created,
+          list.body().get("conversations").size(),
+          "ben is in only the groups that were created");
     }
   }
 
@@ -164,14 +188,27 @@ class FrameBudgetsTest {
       long start = System.nanoTime();
       int accepted = 0;
       for (int d = 0; d < devices.size(); d++) {
-        accepted += flood(devices.get(d), "t" + d, perConnection, i -> TestClient.frame("typing", "conv", conv)).accepted();
+        accepted +=
+            flood(
+                    devices.get(d),
+                    "t" + d,
+                    perConnection,
+                    i -> TestClient.frame("typing", "conv", conv))
+                .accepted();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
 
       assertTrue(
           accepted <= typing.userBound(seconds),
-          "3 connections of one user got " + accepted + " typing frames through in " + seconds
-              + " s; one connection's budget alone lets " + typing.burst() + " + " + typing.rate() + "/s through");
+          "3 connections of one user got "
+              + accepted
+              + " typing frames through in "
+              + seconds
+              + " s; one connection's budget alone lets "
+              + typing.burst()
+              + " + "
+              + typing.rate()
+              + "/s through");
       devices.get(0).sentSeq(conv, "after", "comes after every typing notice that passed");
       b.awaitMsgs(conv, 2);
       assertEquals(accepted, count(b, "typing"), "ben saw only the typing frames that passed");
@@ -195,8 +232,12 @@ class FrameBudgetsTest {
     }
   }
 
-  /** n frames with rids prefix0.. as fast as the socket takes them, then a ping to know they were all handled. */
-  private static Flood flood(TestClient client, String prefix, int n, IntFunction<ObjectNode> frame) throws Exception {
+  /**
+   * n frames with rids prefix0.. as fast as the socket takes them, then a ping to know they were
+   * all handled.
+   */
+  private static Flood flood(TestClient client, String prefix, int n, IntFunction<ObjectNode> frame)
+      throws Exception {
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
       ObjectNode f = frame.apply(i);
@@ -210,7 +251,8 @@ class FrameBudgetsTest {
     int refused = 0;
     for (JsonNode f : client.othersSnapshot()) {
       String rid = f.path("rid").asText(null);
-      boolean ours = rid == null || rid.startsWith(prefix); // frames without a rid: refused without one
+      boolean ours =
+          rid == null || rid.startsWith(prefix); // frames without a rid: refused without one
       if (ours && "rate_limited".equals(f.path("code").asText())) refused++;
     }
     return new Flood(n, refused, seconds);
@@ -222,12 +264,14 @@ class FrameBudgetsTest {
   }
 
   private static int count(TestClient client, String type) {
-    return (int) client.othersSnapshot().stream().filter(f -> type.equals(f.path("type").asText())).count();
+    return (int)
+        client.othersSnapshot().stream().filter(f -> type.equals(f.path("type").asText())).count();
   }
 
   private Budget budget(String frameClass) {
     Config c = node.system().settings().config().getConfig("parley.limits.frames." + frameClass);
-    return new Budget(c.getDouble("rate"), c.getInt("burst"), c.getDouble("user-rate"), c.getInt("user-burst"));
+    return new Budget(
+        c.getDouble("rate"), c.getInt("burst"), c.getDouble("user-rate"), c.getInt("user-burst"));
   }
 
   record Flood(int sent, int refused, double seconds) {

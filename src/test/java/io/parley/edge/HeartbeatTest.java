@@ -49,10 +49,16 @@ class HeartbeatTest {
                 throw new IllegalStateException(e);
               }
             },
-            0, 500, TimeUnit.MILLISECONDS);
+            0,
+            500,
+            TimeUnit.MILLISECONDS);
         silent.awaitClose();
-        assertEquals("bad_request", silent.awaitType("error").get("code").asText(), "told why before the close");
-        assertFalse(pinging.isClosed(), "the pinging client outlived the silent one's 2 x heartbeat");
+        assertEquals(
+            "bad_request",
+            silent.awaitType("error").get("code").asText(),
+            "told why before the close");
+        assertFalse(
+            pinging.isClosed(), "the pinging client outlived the silent one's 2 x heartbeat");
         // Ping frames only since its hello: five more beats (2.5 s) take it past its own
         // 2 x heartbeat whatever the two sockets' timers did; a close ends the wait with a failure.
         framePinging.awaitPongFrame("beat-" + (beats.get() + 5));
@@ -68,7 +74,8 @@ class HeartbeatTest {
   @Test
   void aSessionClosesWhenItsTokenExpiresTicksAfterHello() throws Exception {
     // Expiry is several ticks (half a heartbeat each) after hello: the tick arms its timer.
-    Map<String, Object> config = Map.of("parley.session.heartbeat", "1s", "parley.auth.token-ttl", "3s");
+    Map<String, Object> config =
+        Map.of("parley.session.heartbeat", "1s", "parley.auth.token-ttl", "3s");
     try (Node node = TestNodes.start(config)) {
       Api api = new Api(node.httpAddress());
       String token = api.registerAndLogin(Ids.user("expiring"));
@@ -83,7 +90,9 @@ class HeartbeatTest {
                 throw new IllegalStateException(closed);
               }
             },
-            0, 500, TimeUnit.MILLISECONDS);
+            0,
+            500,
+            TimeUnit.MILLISECONDS);
         assertEquals(4401, client.awaitClose(), "closed as unauthorized");
         JsonNode error = client.awaitType("error");
         assertEquals("unauthorized", error.get("code").asText());

@@ -13,7 +13,10 @@ class HeldPushesTest {
   private final List<Long> written = new ArrayList<>();
   private final List<String> fills = new ArrayList<>();
   private final OrderedDelivery delivery =
-      new OrderedDelivery(e -> written.add(e.seq()), (conv, from, to) -> fills.add(conv + " " + from + ".." + to), 500);
+      new OrderedDelivery(
+          e -> written.add(e.seq()),
+          (conv, from, to) -> fills.add(conv + " " + from + ".." + to),
+          500);
 
   private static Entry entry(String conv, long seq) {
     return new Entry(conv, seq, "ann", "c" + seq, "text", null, 0);
@@ -52,7 +55,8 @@ class HeldPushesTest {
   void bodiesPastTheByteBoundAreDroppedAndReadBack() {
     HeldPushes held = new HeldPushes(100, 10_000);
     for (long seq = 1; seq <= 4; seq++) {
-      held.hold(new Entry("g:a", seq, "ann", "c" + seq, "text", TextNode.valueOf("x".repeat(2_000)), 0));
+      held.hold(
+          new Entry("g:a", seq, "ann", "c" + seq, "text", TextNode.valueOf("x".repeat(2_000)), 0));
     }
     held.release(delivery);
     // Each body is held as 4,000 bytes: two fit the 10,000.

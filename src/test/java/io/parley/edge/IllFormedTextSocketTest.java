@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A member who sends text that cannot be stored (a lone UTF-16 surrogate, or bytes that are not
- * UTF-8) gets bad_request for that frame, on every transport and codec, and the conversation
- * goes on: the next send is stored with the next seq, and nothing else was stored.
+ * UTF-8) gets bad_request for that frame, on every transport and codec, and the conversation goes
+ * on: the next send is stored with the next seq, and nothing else was stored.
  */
 @Integration
 @ExtendWith(TestNodes.class)
@@ -37,7 +37,8 @@ class IllFormedTextSocketTest {
       "{\"type\":\"send\",\"rid\":\"bad\",\"conv\":\"%s\",\"cid\":\"poison\",\"kind\":\"text\",\"body\":\"bad \\ud800 body\"}";
 
   @Test
-  void aLoneSurrogateOverJsonWebSocketIsABadRequestAndTheConversationGoesOn(Node node) throws Exception {
+  void aLoneSurrogateOverJsonWebSocketIsABadRequestAndTheConversationGoesOn(Node node)
+      throws Exception {
     Api api = new Api(node.httpAddress());
     String ann = Ids.user("ann");
     String bob = Ids.user("bob");
@@ -54,7 +55,8 @@ class IllFormedTextSocketTest {
   }
 
   @Test
-  void aCborTextStringThatIsNotUtf8IsABadRequestAndTheConversationGoesOn(Node node) throws Exception {
+  void aCborTextStringThatIsNotUtf8IsABadRequestAndTheConversationGoesOn(Node node)
+      throws Exception {
     Api api = new Api(node.httpAddress());
     String ann = Ids.user("ann");
     String bob = Ids.user("bob");
@@ -65,7 +67,17 @@ class IllFormedTextSocketTest {
       assertEquals(1, a.sentSeq(conv, "m1", "hello"));
       byte[] frame =
           CBOR.writeValueAsBytes(
-              Map.of("type", "send", "rid", "bad", "conv", conv, "cid", "poison", "body", "bad XXX body"));
+              Map.of(
+                  "type",
+                  "send",
+                  "rid",
+                  "bad",
+                  "conv",
+                  conv,
+                  "cid",
+                  "poison",
+                  "body",
+                  "bad XXX body"));
       // The UTF-8 form of the surrogate U+D800, which decoders that do not check turn into it.
       a.sendBinary(Bytes.replace(frame, "XXX", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}));
       assertBadRequest(a.awaitReply("bad"));
@@ -109,12 +121,18 @@ class IllFormedTextSocketTest {
     String token = api.registerAndLogin(ann);
     try (RawWebSocket raw = RawWebSocket.open(node.httpAddress());
         WsClient b = api.phone(bob)) {
-      raw.write(RawWebSocket.maskedFrame(1, JSON.writeValueAsBytes(TestClient.frame("hello", "token", token, "device", "raw"))));
+      raw.write(
+          RawWebSocket.maskedFrame(
+              1,
+              JSON.writeValueAsBytes(TestClient.frame("hello", "token", token, "device", "raw"))));
       readUntil(raw, "synced");
-      raw.write(RawWebSocket.maskedFrame(1, sendWithRawBody(conv, "bad", new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF})));
+      raw.write(
+          RawWebSocket.maskedFrame(
+              1, sendWithRawBody(conv, "bad", new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF})));
       assertBadRequest(readUntil(raw, "error"));
       byte[] good =
-          JSON.writeValueAsBytes(TestClient.frame("send", "rid", "ok", "conv", conv, "cid", "m1", "body", "fine"));
+          JSON.writeValueAsBytes(
+              TestClient.frame("send", "rid", "ok", "conv", conv, "cid", "m1", "body", "fine"));
       raw.write(RawWebSocket.maskedFrame(1, good));
       assertEquals(1, readUntil(raw, "sent").get("seq").asLong());
       assertOnlyGoodEntries(b, conv, "m1");
@@ -127,7 +145,8 @@ class IllFormedTextSocketTest {
   }
 
   /** The peer got exactly these entries, and the stored timeline holds exactly them. */
-  private static void assertOnlyGoodEntries(TestClient peer, String conv, String... cids) throws Exception {
+  private static void assertOnlyGoodEntries(TestClient peer, String conv, String... cids)
+      throws Exception {
     List<JsonNode> msgs = peer.awaitMsgs(conv, cids.length);
     assertEquals(List.of(cids), msgs.stream().map(m -> m.get("cid").asText()).toList());
     List<JsonNode> stored = peer.fullHistory(conv);
@@ -138,7 +157,13 @@ class IllFormedTextSocketTest {
   private static byte[] sendWithRawBody(String conv, String rid, byte[] middle) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(
-        ("{\"type\":\"send\",\"rid\":\"" + rid + "\",\"conv\":\"" + conv + "\",\"cid\":\"" + rid + "\",\"body\":\"x")
+        ("{\"type\":\"send\",\"rid\":\""
+                + rid
+                + "\",\"conv\":\""
+                + conv
+                + "\",\"cid\":\""
+                + rid
+                + "\",\"body\":\"x")
             .getBytes(StandardCharsets.UTF_8));
     out.writeBytes(middle);
     out.writeBytes("y\"}".getBytes(StandardCharsets.UTF_8));

@@ -28,7 +28,8 @@ class KeyedBudgetsTest {
 
   @Test
   void eachKeyAndEachBudgetHasItsOwnBucketAndARefusalTakesNothing() {
-    KeyedBudgets<String> budgets = new KeyedBudgets<>(List.of(new RateLimiter(1, 2), new RateLimiter(1, 1)), 100);
+    KeyedBudgets<String> budgets =
+        new KeyedBudgets<>(List.of(new RateLimiter(1, 2), new RateLimiter(1, 1)), 100);
     assertEquals(0, budgets.take("amy", 0, 0));
     assertEquals(0, budgets.take("amy", 0, 0));
     assertTrue(budgets.take("amy", 0, 0) > 0, "amy's first budget is spent");
@@ -45,7 +46,9 @@ class KeyedBudgetsTest {
     // A second later every bucket is full again: the next sweep drops those keys.
     long later = 1000 * MS;
     for (int key = 5000; key < 15000; key++) budgets.take(key, later);
-    assertTrue(budgets.size() < 10000 + 1024, "only the recent keys and a few full ones stay: " + budgets.size());
+    assertTrue(
+        budgets.size() < 10000 + 1024,
+        "only the recent keys and a few full ones stay: " + budgets.size());
   }
 
   @Test

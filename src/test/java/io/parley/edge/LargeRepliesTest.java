@@ -23,17 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every reply the server may legally produce reaches the client, on raw TCP as on WebSocket:
- * frames larger than the inbound frame limit (a long history page, a body whose JSON escapes
- * grow it six-fold) are sent whole, and a page over parley.limits.max-page-bytes is cut with
- * has_more so the client pages on.
+ * Every reply the server may legally produce reaches the client, on raw TCP as on WebSocket: frames
+ * larger than the inbound frame limit (a long history page, a body whose JSON escapes grow it
+ * six-fold) are sent whole, and a page over parley.limits.max-page-bytes is cut with has_more so
+ * the client pages on.
  */
 @Integration
 @ExtendWith(TestNodes.class)
 class LargeRepliesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long MAX_PAGE_BYTES = TestNodes.config(Map.of()).getBytes("parley.limits.max-page-bytes");
-  private static final long MAX_FRAME_BYTES = TestNodes.config(Map.of()).getBytes("parley.limits.max-frame-bytes");
+  private static final long MAX_PAGE_BYTES =
+      TestNodes.config(Map.of()).getBytes("parley.limits.max-page-bytes");
+  private static final long MAX_FRAME_BYTES =
+      TestNodes.config(Map.of()).getBytes("parley.limits.max-frame-bytes");
   // 16 KiB of U+0001: allowed as a body (16 KiB of UTF-8), ~96 KiB once JSON-escaped. Sent over
   // CBOR, where the send frame stays within the inbound frame limit.
   private static final String CONTROL_BODY = "\u0001".repeat(16_384);
@@ -46,7 +48,12 @@ class LargeRepliesTest {
     String readerToken = api.registerAndLogin(reader);
     String conv = Ids.direct(reader, writer);
     try (WsClient ws = api.phone(writer)) {
-      sendAll(ws, conv, IntStream.range(0, 180).mapToObj(i -> String.format("%03d", i) + "-" + "m".repeat(696)).toList());
+      sendAll(
+          ws,
+          conv,
+          IntStream.range(0, 180)
+              .mapToObj(i -> String.format("%03d", i) + "-" + "m".repeat(696))
+              .toList());
     }
     try (TcpClient tcp = new TcpClient(node.tcpAddress())) {
       tcp.hello(readerToken, "tcp", null);
@@ -55,9 +62,12 @@ class LargeRepliesTest {
       assertEquals("history", page.path("type").asText(), page.toString());
       assertEquals(180, page.get("messages").size());
       assertFalse(page.get("has_more").asBoolean());
-      assertTrue(JSON.writeValueAsBytes(page).length > MAX_FRAME_BYTES, "the page is larger than an inbound frame may be");
+      assertTrue(
+          JSON.writeValueAsBytes(page).length > MAX_FRAME_BYTES,
+          "the page is larger than an inbound frame may be");
       tcp.send(TestClient.frame("ping", "rid", "still"));
-      assertEquals("pong", tcp.awaitReply("still").path("type").asText(), "the connection is still up");
+      assertEquals(
+          "pong", tcp.awaitReply("still").path("type").asText(), "the connection is still up");
     }
   }
 
@@ -83,10 +93,14 @@ class LargeRepliesTest {
       }
     }
     for (boolean overTcp : List.of(true, false)) {
-      try (TestClient client = overTcp ? new TcpClient(node.tcpAddress()) : WsClient.json(node.httpAddress())) {
+      try (TestClient client =
+          overTcp ? new TcpClient(node.tcpAddress()) : WsClient.json(node.httpAddress())) {
         String via = overTcp ? "tcp" : "ws";
         client.hello(readerToken, via + "-again", Map.of(conv, 0L));
-        assertEquals(CONTROL_BODY, client.awaitMsgs(conv, 1).get(0).get("body").asText(), "catch-up over " + via);
+        assertEquals(
+            CONTROL_BODY,
+            client.awaitMsgs(conv, 1).get(0).get("body").asText(),
+            "catch-up over " + via);
         List<JsonNode> history = client.fullHistory(conv);
         assertEquals(1, history.size());
         assertEquals(CONTROL_BODY, history.get(0).get("body").asText(), "history over " + via);
@@ -139,19 +153,28 @@ class LargeRepliesTest {
     assertTrue(latest.body().get("has_more").asBoolean(), "cut: more below");
     int got = latest.body().get("messages").size();
     assertTrue(got >= 1 && got < entries, "cut to the budget: " + got);
-    assertEquals(entries, latest.body().get("messages").get(got - 1).get("seq").asLong(), "the newest are kept");
+    assertEquals(
+        entries,
+        latest.body().get("messages").get(got - 1).get("seq").asLong(),
+        "the newest are kept");
     assertTrue(JSON.writeValueAsBytes(latest.body()).length <= MAX_PAGE_BYTES);
   }
 
-  /** A history page (after or before a seq, or the latest with {@code cursor} null) within the budget. */
-  private static JsonNode history(TestClient client, String rid, String conv, String cursor, long seq) throws Exception {
+  /**
+   * A history page (after or before a seq, or the latest with {@code cursor} null) within the
+   * budget.
+   */
+  private static JsonNode history(
+      TestClient client, String rid, String conv, String cursor, long seq) throws Exception {
     var frame = TestClient.frame("history", "rid", rid, "conv", conv, "limit", 200);
     if (cursor != null) frame.put(cursor, seq);
     client.send(frame);
     JsonNode page = client.awaitReply(rid);
     assertEquals("history", page.path("type").asText(), page.toString());
     assertFalse(page.get("messages").isEmpty(), "a page holds at least one entry");
-    assertTrue(JSON.writeValueAsBytes(page).length <= MAX_PAGE_BYTES, "page " + rid + " within max-page-bytes");
+    assertTrue(
+        JSON.writeValueAsBytes(page).length <= MAX_PAGE_BYTES,
+        "page " + rid + " within max-page-bytes");
     return page;
   }
 
@@ -160,9 +183,22 @@ class LargeRepliesTest {
   }
 
   /** Sends the bodies pipelined and waits until all are stored, in order. */
-  private static void sendAll(TestClient client, String conv, List<String> bodies) throws Exception {
+  private static void sendAll(TestClient client, String conv, List<String> bodies)
+      throws Exception {
     for (int i = 0; i < bodies.size(); i++) {
-      client.send(TestClient.frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "kind", "text", "body", bodies.get(i)));
+      client.send(
+          TestClient.frame(
+              "send",
+              "rid",
+              "s" + i,
+              "conv",
+              conv,
+              "cid",
+              "c" + i,
+              "kind",
+              "text",
+              "body",
+              bodies.get(i)));
     }
     for (int i = 0; i < bodies.size(); i++) {
       JsonNode sent = client.awaitReply("s" + i);

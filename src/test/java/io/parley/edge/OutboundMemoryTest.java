@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
 class OutboundMemoryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   // The bound every socket of this node has: the shipped default.
-  private static final long BOUND = TestNodes.config(Map.of()).getBytes("parley.session.outbound-buffer-bytes");
+  private static final long BOUND =
+      TestNodes.config(Map.of()).getBytes("parley.session.outbound-buffer-bytes");
   // A client receive buffer this small stalls the node's writes after a few KB.
   private static final int SMALL_RECEIVE_BUFFER = 4096;
   private static final int BODY_BYTES = 16_384;
@@ -77,7 +78,8 @@ class OutboundMemoryTest {
           batch.reset();
         }
       }
-      raw.write(RawWebSocket.maskedFrame(8, new byte[] {(byte) (1000 >>> 8), (byte) (1000 & 0xFF)}));
+      raw.write(
+          RawWebSocket.maskedFrame(8, new byte[] {(byte) (1000 >>> 8), (byte) (1000 & 0xFF)}));
 
       // Only now read: the pongs the node wrote, then its close echo.
       int pongs = 0;
@@ -89,9 +91,16 @@ class OutboundMemoryTest {
         lastPong = frame.text();
       }
       long peak = Metrics.OUTBOUND_PEAK_BYTES.get();
-      assertTrue(peak <= 2 + 125, "the socket held " + peak + " bytes waiting to be written; " + pongs + " pongs read");
-      assertTrue(pongs < pings, "pongs were coalesced while the client did not read: " + pongs + " of " + pings);
-      assertEquals(new String(payload(pings), StandardCharsets.UTF_8), lastPong, "the last pong answers the last ping");
+      assertTrue(
+          peak <= 2 + 125,
+          "the socket held " + peak + " bytes waiting to be written; " + pongs + " pongs read");
+      assertTrue(
+          pongs < pings,
+          "pongs were coalesced while the client did not read: " + pongs + " of " + pings);
+      assertEquals(
+          new String(payload(pings), StandardCharsets.UTF_8),
+          lastPong,
+          "the last pong answers the last ping");
     }
   }
 
@@ -112,13 +121,19 @@ class OutboundMemoryTest {
       hello(stuck, readerToken);
       cbor.hello(writerToken, "w", null);
       for (int i = 0; i < sends; i++) {
-        cbor.send(TestClient.frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "kind", "text", "body", body));
+        cbor.send(
+            TestClient.frame(
+                "send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "kind", "text", "body",
+                body));
       }
-      for (int i = 0; i < sends; i++) assertEquals("sent", cbor.awaitReply("s" + i).get("type").asText());
+      for (int i = 0; i < sends; i++)
+        assertEquals("sent", cbor.awaitReply("s" + i).get("type").asText());
 
       Ending end = readToTheEnd(stuck);
       long peak = Metrics.OUTBOUND_PEAK_BYTES.get();
-      assertTrue(peak <= BOUND, "a socket held " + peak + " bytes waiting, above the bound " + BOUND + "; " + end);
+      assertTrue(
+          peak <= BOUND,
+          "a socket held " + peak + " bytes waiting, above the bound " + BOUND + "; " + end);
       assertEquals(1008, end.closeCode(), "closed as a slow reader: " + end);
       assertTrue(end.reason().contains("slow reader"), end.toString());
       assertTrue(end.msgs() < sends, end.toString());
@@ -139,15 +154,28 @@ class OutboundMemoryTest {
       cbor.hello(writerToken, "w", null);
       String body = "\u0001".repeat(BODY_BYTES);
       for (int i = 0; i < entries; i++) {
-        cbor.send(TestClient.frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "kind", "text", "body", body));
+        cbor.send(
+            TestClient.frame(
+                "send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "kind", "text", "body",
+                body));
       }
-      for (int i = 0; i < entries; i++) assertEquals("sent", cbor.awaitReply("s" + i).get("type").asText());
+      for (int i = 0; i < entries; i++)
+        assertEquals("sent", cbor.awaitReply("s" + i).get("type").asText());
     }
     try (RawWebSocket away = RawWebSocket.open(node.httpAddress(), SMALL_RECEIVE_BUFFER)) {
-      String hello = "{\"type\":\"hello\",\"token\":\"" + readerToken + "\",\"device\":\"back\",\"cursors\":{\"" + conv + "\":0}}";
+      String hello =
+          "{\"type\":\"hello\",\"token\":\""
+              + readerToken
+              + "\",\"device\":\"back\",\"cursors\":{\""
+              + conv
+              + "\":0}}";
       away.write(RawWebSocket.maskedFrame(1, hello.getBytes(StandardCharsets.UTF_8)));
       // Not reading yet: the node fills the socket's queue as far as its pacing lets it.
-      Await.until(Metrics.OUTBOUND_PEAK_BYTES::get, peak -> peak >= BOUND / 2, Duration.ofSeconds(30), "the catch-up to fill the queue");
+      Await.until(
+          Metrics.OUTBOUND_PEAK_BYTES::get,
+          peak -> peak >= BOUND / 2,
+          Duration.ofSeconds(30),
+          "the catch-up to fill the queue");
       int msgs = 0;
       while (true) {
         RawWebSocket.Frame frame = away.read();
@@ -158,7 +186,8 @@ class OutboundMemoryTest {
       }
       assertEquals(entries, msgs, "the whole catch-up arrived");
       long peak = Metrics.OUTBOUND_PEAK_BYTES.get();
-      assertTrue(peak <= BOUND, "a socket held " + peak + " bytes waiting, above the bound " + BOUND);
+      assertTrue(
+          peak <= BOUND, "a socket held " + peak + " bytes waiting, above the bound " + BOUND);
     }
   }
 
@@ -174,34 +203,51 @@ class OutboundMemoryTest {
       cbor.hello(writerToken, "w", null);
       String body = "\u0001".repeat(BODY_BYTES);
       for (int i = 0; i < entries; i++) {
-        cbor.send(TestClient.frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "kind", "text", "body", body));
+        cbor.send(
+            TestClient.frame(
+                "send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "kind", "text", "body",
+                body));
       }
-      for (int i = 0; i < entries; i++) assertEquals("sent", cbor.awaitReply("s" + i).get("type").asText());
+      for (int i = 0; i < entries; i++)
+        assertEquals("sent", cbor.awaitReply("s" + i).get("type").asText());
     }
     // Whole pages (200 entries: ~19 MB of JSON each) and many small ones (3 entries: ~290 KB):
     // together far more than the bound, for few reads of the journal (which is shared: dozens of
     // 200-entry reads at once exhaust a test Cassandra's memory).
     ByteArrayOutputStream pipelined = new ByteArrayOutputStream();
     int requests = 0;
-    for (int i = 0; i < 2; i++, requests++) pipelined.writeBytes(history("h" + requests, conv, 200, entries + 1));
-    for (int i = 0; i < 60; i++, requests++) pipelined.writeBytes(history("h" + requests, conv, 3, entries + 1 - i));
+    for (int i = 0; i < 2; i++, requests++)
+      pipelined.writeBytes(history("h" + requests, conv, 200, entries + 1));
+    for (int i = 0; i < 60; i++, requests++)
+      pipelined.writeBytes(history("h" + requests, conv, 3, entries + 1 - i));
     try (RawWebSocket stuck = RawWebSocket.open(node.httpAddress(), SMALL_RECEIVE_BUFFER)) {
       hello(stuck, readerToken);
       stuck.write(pipelined.toByteArray());
 
       Ending end = readToTheEnd(stuck, requests);
       long peak = Metrics.OUTBOUND_PEAK_BYTES.get();
-      assertTrue(peak <= BOUND, "a socket held " + peak + " bytes waiting, above the bound " + BOUND + "; " + end);
+      assertTrue(
+          peak <= BOUND,
+          "a socket held " + peak + " bytes waiting, above the bound " + BOUND + "; " + end);
       assertTrue(end.histories() >= 1, "pages were served: " + end);
       boolean cutOff = end.closeCode() == 1008 && end.reason().contains("slow reader");
-      assertTrue(cutOff || end.replies() == requests, "closed as a slow reader or every request answered: " + end);
+      assertTrue(
+          cutOff || end.replies() == requests,
+          "closed as a slow reader or every request answered: " + end);
     }
   }
 
   private static byte[] history(String rid, String conv, int limit, long before) {
     String frame =
-        "{\"type\":\"history\",\"rid\":\"" + rid + "\",\"conv\":\"" + conv + "\",\"limit\":" + limit
-            + ",\"before\":" + before + "}";
+        "{\"type\":\"history\",\"rid\":\""
+            + rid
+            + "\",\"conv\":\""
+            + conv
+            + "\",\"limit\":"
+            + limit
+            + ",\"before\":"
+            + before
+            + "}";
     return RawWebSocket.maskedFrame(1, frame.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -216,7 +262,8 @@ class OutboundMemoryTest {
     raw.write(RawWebSocket.maskedFrame(1, hello.getBytes(StandardCharsets.UTF_8)));
     while (true) {
       RawWebSocket.Frame frame = raw.read();
-      if (frame.opcode() != 1) throw new AssertionError("hello answered with opcode " + frame.opcode());
+      if (frame.opcode() != 1)
+        throw new AssertionError("hello answered with opcode " + frame.opcode());
       String type = JSON.readTree(frame.payload()).path("type").asText();
       if (type.equals("synced")) return;
       if (type.equals("error")) throw new AssertionError("hello refused: " + frame.text());
@@ -224,7 +271,8 @@ class OutboundMemoryTest {
   }
 
   /** How a socket that finally reads found its stream: what came, and how it ended. */
-  private record Ending(int msgs, int histories, int replies, int closeCode, String reason, List<String> errors) {}
+  private record Ending(
+      int msgs, int histories, int replies, int closeCode, String reason, List<String> errors) {}
 
   private static Ending readToTheEnd(RawWebSocket raw) throws IOException {
     return readToTheEnd(raw, Integer.MAX_VALUE);
@@ -240,7 +288,8 @@ class OutboundMemoryTest {
       while (answered < replies) {
         RawWebSocket.Frame frame = raw.read();
         if (frame.opcode() == 8) {
-          String reason = new String(frame.payload(), 2, frame.payload().length - 2, StandardCharsets.UTF_8);
+          String reason =
+              new String(frame.payload(), 2, frame.payload().length - 2, StandardCharsets.UTF_8);
           return new Ending(msgs, histories, answered, frame.code(), reason, errors);
         }
         JsonNode json = JSON.readTree(frame.payload());
@@ -250,7 +299,8 @@ class OutboundMemoryTest {
         if (json.path("type").asText().equals("error")) errors.add(json.toString());
       }
     } catch (SocketTimeoutException e) {
-      return new Ending(msgs, histories, answered, -1, "no close within " + TestClient.TIMEOUT, errors);
+      return new Ending(
+          msgs, histories, answered, -1, "no close within " + TestClient.TIMEOUT, errors);
     } catch (java.io.EOFException e) {
       return new Ending(msgs, histories, answered, -1, "dropped without a close frame", errors);
     }

@@ -24,7 +24,16 @@ class PageFitTest {
 
   private static List<ServerFrame.Msg> msgs(int n, String body) {
     return IntStream.rangeClosed(1, n)
-        .mapToObj(seq -> new ServerFrame.Msg("d:ann:bob", seq, "ann", "c" + seq, "text", TextNode.valueOf(body), 1_700_000_000_000L + seq))
+        .mapToObj(
+            seq ->
+                new ServerFrame.Msg(
+                    "d:ann:bob",
+                    seq,
+                    "ann",
+                    "c" + seq,
+                    "text",
+                    TextNode.valueOf(body),
+                    1_700_000_000_000L + seq))
         .toList();
   }
 
@@ -53,11 +62,19 @@ class PageFitTest {
       assertTrue(CBOR.encode(page).length <= json, "CBOR is never larger than JSON");
       // One more entry would not have fitted: the cut is as late as it can be.
       int one = JSON.encode(all.get(0)).length;
-      assertTrue(json + one + 1 > budget, "cut at " + page.messages().size() + " entries, " + json + " bytes");
+      assertTrue(
+          json + one + 1 > budget,
+          "cut at " + page.messages().size() + " entries, " + json + " bytes");
     }
     int kept = older.messages().size();
-    assertEquals(IntStream.rangeClosed(51 - kept, 50).asLongStream().boxed().toList(), seqs(older), "before/latest: the newest");
-    assertEquals(IntStream.rangeClosed(1, kept).asLongStream().boxed().toList(), seqs(newer), "after: the oldest");
+    assertEquals(
+        IntStream.rangeClosed(51 - kept, 50).asLongStream().boxed().toList(),
+        seqs(older),
+        "before/latest: the newest");
+    assertEquals(
+        IntStream.rangeClosed(1, kept).asLongStream().boxed().toList(),
+        seqs(newer),
+        "after: the oldest");
   }
 
   @Test
@@ -77,17 +94,31 @@ class PageFitTest {
   void theLargestMsgFrameIsBoundedAndTheDefaultsHoldIt() {
     SessionSettings defaults = settings(Map.of());
     var body = "\u0001".repeat(defaults.maxBodyBytes());
-    var msg = new ServerFrame.Msg("d:" + "a".repeat(32) + ":" + "b".repeat(32), Long.MAX_VALUE, "a".repeat(32),
-        "\u0001".repeat(ClientFrame.MAX_ID_CHARS), "text", TextNode.valueOf(body), Long.MAX_VALUE);
+    var msg =
+        new ServerFrame.Msg(
+            "d:" + "a".repeat(32) + ":" + "b".repeat(32),
+            Long.MAX_VALUE,
+            "a".repeat(32),
+            "\u0001".repeat(ClientFrame.MAX_ID_CHARS),
+            "text",
+            TextNode.valueOf(body),
+            Long.MAX_VALUE);
     int largest = JSON.encode(msg).length;
     assertTrue(largest <= PageFit.largestTextMsgBytes(defaults.maxBodyBytes()), largest + " bytes");
     assertTrue(largest <= defaults.maxPageBytes(), "one such msg fits a page");
-    assertTrue(defaults.maxPageBytes() <= defaults.outboundBufferBytes(), "a page fits a socket's queue");
+    assertTrue(
+        defaults.maxPageBytes() <= defaults.outboundBufferBytes(), "a page fits a socket's queue");
     assertNull(PageFit.problem(defaults));
-    var tooSmall = new java.util.HashMap<String, Object>(Map.of("parley.session.outbound-buffer-bytes", "64 KiB",
-        "parley.limits.max-page-bytes", "32 KiB"));
-    var refused = org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> settings(tooSmall));
+    var tooSmall =
+        new java.util.HashMap<String, Object>(
+            Map.of(
+                "parley.session.outbound-buffer-bytes",
+                "64 KiB",
+                "parley.limits.max-page-bytes",
+                "32 KiB"));
+    var refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> settings(tooSmall));
     assertNotNull(refused.getMessage());
   }
 }

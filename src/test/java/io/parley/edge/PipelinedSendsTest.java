@@ -24,18 +24,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Both members fire their sends without waiting for replies, so most of them queue in the
  * conversation behind a write and are stored together with the next one (docs/benchmarks.md,
  * "Queued posts share a write"), here with bodies near the size limit, on the real Cassandra
- * journal. Each post still gets one seq of its own, in each sender's order, a retry its
- * original's, and the stored history holds every body once, whole, at its acked seq.
+ * journal. Each post still gets one seq of its own, in each sender's order, a retry its original's,
+ * and the stored history holds every body once, whole, at its acked seq.
  */
 @Integration
 @ExtendWith(TestNodes.class)
 class PipelinedSendsTest {
   private static final int PER_SENDER = 100;
   // Bodies at the limit, so that a shared write holds the largest posts there can be.
-  private static final int BODY_BYTES = TestNodes.config(Map.of()).getInt("parley.limits.max-body-bytes");
+  private static final int BODY_BYTES =
+      TestNodes.config(Map.of()).getInt("parley.limits.max-body-bytes");
 
   @Test
-  void pipelinedSendsFromBothMembersAreStoredWholeInSenderOrderOnceEach(Node node) throws Exception {
+  void pipelinedSendsFromBothMembersAreStoredWholeInSenderOrderOnceEach(Node node)
+      throws Exception {
     Api api = new Api(node.httpAddress());
     String ann = Ids.user("ann");
     String bob = Ids.user("bob");
@@ -58,8 +60,10 @@ class PipelinedSendsTest {
       for (int i = 0; i < PER_SENDER; i++) {
         long seqA = sent(a, "r-a" + i);
         long seqB = sent(b, "r-b" + i);
-        assertTrue(seqA > lastA, "ann's sends keep her order: a" + i + " got " + seqA + " after " + lastA);
-        assertTrue(seqB > lastB, "bob's sends keep his order: b" + i + " got " + seqB + " after " + lastB);
+        assertTrue(
+            seqA > lastA, "ann's sends keep her order: a" + i + " got " + seqA + " after " + lastA);
+        assertTrue(
+            seqB > lastB, "bob's sends keep his order: b" + i + " got " + seqB + " after " + lastB);
         lastA = seqA;
         lastB = seqB;
         seqOf.put("a" + i, seqA);
@@ -69,7 +73,8 @@ class PipelinedSendsTest {
       Set<Long> seqs = new HashSet<>(seqOf.values());
       assertEquals(2 * PER_SENDER, seqs.size(), "one seq per post");
       assertEquals(2L, seqs.stream().mapToLong(Long::longValue).min().orElseThrow());
-      assertEquals(1L + 2 * PER_SENDER, seqs.stream().mapToLong(Long::longValue).max().orElseThrow());
+      assertEquals(
+          1L + 2 * PER_SENDER, seqs.stream().mapToLong(Long::longValue).max().orElseThrow());
 
       List<JsonNode> history = a.fullHistory(conv);
       assertEquals(1 + 2 * PER_SENDER, history.size(), "stored once each, nothing lost");
@@ -87,10 +92,13 @@ class PipelinedSendsTest {
     }
   }
 
-  private static void send(WsClient client, String conv, String cid, String rid, Map<String, String> bodies)
+  private static void send(
+      WsClient client, String conv, String cid, String rid, Map<String, String> bodies)
       throws Exception {
     String body = bodies.computeIfAbsent(cid, c -> (c + ":").repeat(BODY_BYTES / (c.length() + 1)));
-    client.send(TestClient.frame("send", "rid", rid, "conv", conv, "cid", cid, "kind", "text", "body", body));
+    client.send(
+        TestClient.frame(
+            "send", "rid", rid, "conv", conv, "cid", cid, "kind", "text", "body", body));
   }
 
   private static long sent(WsClient client, String rid) throws Exception {

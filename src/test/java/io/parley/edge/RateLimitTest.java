@@ -32,7 +32,8 @@ class RateLimitTest {
         ws.hello(token, "d1", null);
         // Fired without waiting for replies: far more than the burst arrive within a second.
         for (int i = 0; i < 120; i++) {
-          ws.send(TestClient.frame("send", "rid", "r" + i, "conv", conv, "cid", "c" + i, "body", "x"));
+          ws.send(
+              TestClient.frame("send", "rid", "r" + i, "conv", conv, "cid", "c" + i, "body", "x"));
         }
         long stored = 0;
         long limited = 0;

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a room may hold on an edge node. Its registration ends with its last local socket: rooms
- * that nobody on the node listens to any more hold no actor, no subscription and no memory
- * there. A socket joins a bounded number of rooms and a room takes a bounded number of
- * listeners per node; a refused join is not in effect: the socket gets none of the room's
- * entries and may not send into it.
+ * that nobody on the node listens to any more hold no actor, no subscription and no memory there. A
+ * socket joins a bounded number of rooms and a room takes a bounded number of listeners per node; a
+ * refused join is not in effect: the socket gets none of the room's entries and may not send into
+ * it.
  */
 @Integration
 class RoomLimitsTest {
@@ -65,15 +65,18 @@ class RoomLimitsTest {
       // Joins go out a window at a time: each starts a room entity (a journal read), and on a
       // busy machine a thousand at once outlast the ask timeout.
       for (int from = 0; from < ROOMS; from += WINDOW) {
-        for (int i = from; i < from + WINDOW; i++) ws.send(TestClient.frame("join", "rid", "j" + i, "conv", prefix + i));
+        for (int i = from; i < from + WINDOW; i++)
+          ws.send(TestClient.frame("join", "rid", "j" + i, "conv", prefix + i));
         for (int i = from; i < from + WINDOW; i++) {
           JsonNode joined = ws.awaitReply("j" + i);
           assertEquals("ok", joined.path("type").asText(), joined.toString());
         }
       }
       assertEquals(ROOMS, liveRooms(node));
-      for (int i = 0; i < ROOMS; i++) ws.send(TestClient.frame("leave", "rid", "l" + i, "conv", prefix + i));
-      for (int i = 0; i < ROOMS; i++) assertEquals("ok", ws.awaitReply("l" + i).path("type").asText(), "leave " + i);
+      for (int i = 0; i < ROOMS; i++)
+        ws.send(TestClient.frame("leave", "rid", "l" + i, "conv", prefix + i));
+      for (int i = 0; i < ROOMS; i++)
+        assertEquals("ok", ws.awaitReply("l" + i).path("type").asText(), "leave " + i);
       Await.until(() -> liveRooms(node), n -> n == 0, GONE, "every room ends once left");
     }
   }
@@ -93,8 +96,8 @@ class RoomLimitsTest {
 
   /**
    * One socket joins and leaves one room over and over without waiting, while the room ends and
-   * starts again behind it: every join is answered ok (none lands in a room that is stopping),
-   * and after the last one the socket gets the room's entries.
+   * starts again behind it: every join is answered ok (none lands in a room that is stopping), and
+   * after the last one the socket gets the room's entries.
    */
   @Test
   void joinsRacingARoomThatEndsAreNeverLost() throws Exception {
@@ -117,7 +120,8 @@ class RoomLimitsTest {
       JsonNode got = ws.awaitMsgs(room, 1).get(0);
       assertEquals(seq, got.get("seq").asLong());
     }
-    Await.until(() -> liveRooms(node), n -> n == 0, GONE, "the raced room ends once both sockets close");
+    Await.until(
+        () -> liveRooms(node), n -> n == 0, GONE, "the raced room ends once both sockets close");
   }
 
   @Test
@@ -128,12 +132,16 @@ class RoomLimitsTest {
     Api sharedApi = new Api(shared.httpAddress());
     try (WsClient greedy = sharedApi.phone(Ids.user("greedy"));
         WsClient other = sharedApi.phone(Ids.user("other"))) {
-      for (int i = 0; i < DEFAULT_PER_SOCKET; i++) greedy.send(TestClient.frame("join", "rid", "j" + i, "conv", prefix + i));
-      for (int i = 0; i < DEFAULT_PER_SOCKET; i++) assertEquals("ok", greedy.awaitReply("j" + i).path("type").asText());
+      for (int i = 0; i < DEFAULT_PER_SOCKET; i++)
+        greedy.send(TestClient.frame("join", "rid", "j" + i, "conv", prefix + i));
+      for (int i = 0; i < DEFAULT_PER_SOCKET; i++)
+        assertEquals("ok", greedy.awaitReply("j" + i).path("type").asText());
       assertEquals("ok", join(other, extra).path("type").asText());
       JsonNode refused = join(greedy, extra);
       assertEquals("forbidden", refused.path("code").asText(), refused.toString());
-      assertTrue(refused.path("message").asText().contains(String.valueOf(DEFAULT_PER_SOCKET)), "names the limit: " + refused);
+      assertTrue(
+          refused.path("message").asText().contains(String.valueOf(DEFAULT_PER_SOCKET)),
+          "names the limit: " + refused);
 
       assertNotInEffect(greedy, other, extra);
 
@@ -166,21 +174,25 @@ class RoomLimitsTest {
       long seq = second.sentSeq(room, "after-leave", "welcome");
       assertEquals(seq, late.awaitMsgs(room, 1).get(0).get("seq").asLong());
     }
-    Await.until(() -> liveRooms(node), n -> n == 0, GONE, "the full room ends once its sockets close");
+    Await.until(
+        () -> liveRooms(node), n -> n == 0, GONE, "the full room ends once its sockets close");
   }
 
   /**
    * {@code refused} was refused {@code room}: a message that a joined socket sends there reaches
-   * that socket but not {@code refused} (which answers a ping after the room's fan-out), and
-   * {@code refused} may not send there.
+   * that socket but not {@code refused} (which answers a ping after the room's fan-out), and {@code
+   * refused} may not send there.
    */
-  private static void assertNotInEffect(WsClient refused, WsClient joined, String room) throws Exception {
+  private static void assertNotInEffect(WsClient refused, WsClient joined, String room)
+      throws Exception {
     long seq = joined.sentSeq(room, "while-refused", "not for you");
     assertEquals(seq, joined.awaitMsgs(room, 1).get(0).get("seq").asLong());
     refused.send(TestClient.frame("ping", "rid", "p-" + seq));
     refused.awaitReply("p-" + seq);
     assertEquals(0, refused.msgs(room).size(), "a refused join gets no entries");
-    refused.send(TestClient.frame("send", "rid", "s-" + seq, "conv", room, "cid", "refused", "body", "let me in"));
+    refused.send(
+        TestClient.frame(
+            "send", "rid", "s-" + seq, "conv", room, "cid", "refused", "body", "let me in"));
     assertEquals("forbidden", refused.awaitReply("s-" + seq).path("code").asText());
   }
 
@@ -195,7 +207,8 @@ class RoomLimitsTest {
     var system = node.system();
     ActorRef<RoomRegistry.Command> registry =
         Adapter.toTyped(
-            system.classicSystem()
+            system
+                .classicSystem()
                 .actorSelection("/system/rooms")
                 .resolveOne(Duration.ofSeconds(5))
                 .toCompletableFuture()

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Clients that hold a socket without using it: a request head that never ends, a TCP socket
- * that never says hello, a reader that never reads. Each is closed by the server within its
- * timeout, and while a thousand of them wait, other clients chat at their usual pace.
+ * Clients that hold a socket without using it: a request head that never ends, a TCP socket that
+ * never says hello, a reader that never reads. Each is closed by the server within its timeout, and
+ * while a thousand of them wait, other clients chat at their usual pace.
  */
 @Integration
 class SlowClientsTest {
@@ -93,7 +93,10 @@ class SlowClientsTest {
       int open = 0;
       for (Socket s : halfOpen) if (!closedByServer(s, deadline)) open++;
       stop.set(true);
-      assertEquals(0, open, "half-open upgrades still open " + HEAD_TIMEOUT.plus(SLACK) + " after the last one");
+      assertEquals(
+          0,
+          open,
+          "half-open upgrades still open " + HEAD_TIMEOUT.plus(SLACK) + " after the last one");
       long slowestMs = slowest.get(30, TimeUnit.SECONDS);
       assertTrue(
           slowestMs < CHAT_REPLY_BOUND.toMillis(),
@@ -121,7 +124,9 @@ class SlowClientsTest {
     try (TcpClient silent = new TcpClient(node.tcpAddress())) {
       assertEquals("unauthorized", silent.awaitType("error").get("code").asText());
       silent.awaitClose();
-      assertTrue(elapsed(start).compareTo(HELLO_TIMEOUT.plus(SLACK)) < 0, "closed after " + elapsed(start));
+      assertTrue(
+          elapsed(start).compareTo(HELLO_TIMEOUT.plus(SLACK)) < 0,
+          "closed after " + elapsed(start));
     }
   }
 
@@ -150,15 +155,21 @@ class SlowClientsTest {
       // Pages of ~3 MB each: more than the kernel's buffers (at most 4 MB here) and Pekko's
       // write buffer hold, with one page left over that must wait.
       for (int i = 0; i < 4; i++) {
-        writeText(stalled, "{\"type\":\"history\",\"rid\":\"h" + i + "\",\"conv\":\"" + conv + "\",\"after\":0,\"limit\":200}");
+        writeText(
+            stalled,
+            "{\"type\":\"history\",\"rid\":\"h"
+                + i
+                + "\",\"conv\":\""
+                + conv
+                + "\",\"after\":0,\"limit\":200}");
       }
       awaitReset(stalled, WRITE_STALL.plus(SLACK).plusSeconds(5));
     }
   }
 
   /**
-   * The session closes itself (its token expires) while its last writes cannot reach a client
-   * that does not read: the close itself must not wait for them forever.
+   * The session closes itself (its token expires) while its last writes cannot reach a client that
+   * does not read: the close itself must not wait for them forever.
    */
   @Test
   void aCloseThatCannotBeWrittenStillEndsTheSocket() throws Exception {
@@ -181,14 +192,19 @@ class SlowClientsTest {
       try (Socket stalled = nonReadingWebSocket(shortTokens.httpAddress(), login(api, bob), conv)) {
         // One page the socket cannot take whole; when the token expires, the error and the
         // close queue behind it. (SocketGuardTest covers a close that got past Pekko's buffer.)
-        writeText(stalled, "{\"type\":\"history\",\"rid\":\"h\",\"conv\":\"" + conv + "\",\"after\":0,\"limit\":200}");
+        writeText(
+            stalled,
+            "{\"type\":\"history\",\"rid\":\"h\",\"conv\":\""
+                + conv
+                + "\",\"after\":0,\"limit\":200}");
         awaitReset(stalled, ttl.plus(WRITE_STALL).plus(SLACK));
       }
     }
   }
 
   /** Alice and Bob take turns; returns the slowest send->sent in ms. */
-  private static long chat(WsClient a, WsClient b, String conv, AtomicBoolean stop) throws Exception {
+  private static long chat(WsClient a, WsClient b, String conv, AtomicBoolean stop)
+      throws Exception {
     long slowest = 0;
     int turn = 0;
     while (!stop.get()) {
@@ -208,7 +224,9 @@ class SlowClientsTest {
     String body = "x".repeat(16_000);
     int n = HISTORY;
     for (int i = 0; i < n; i++) {
-      client.send(TestClient.frame("send", "rid", "f" + i, "conv", conv, "cid", "f" + i, "kind", "text", "body", body));
+      client.send(
+          TestClient.frame(
+              "send", "rid", "f" + i, "conv", conv, "cid", "f" + i, "kind", "text", "body", body));
     }
     for (int i = 0; i < n; i++) {
       var reply = client.awaitReply("f" + i);
@@ -217,17 +235,18 @@ class SlowClientsTest {
   }
 
   private static String login(Api api, String user) throws Exception {
-    Api.Response session = api.post("/sessions", Map.of("user", user, "password", "password-" + user));
+    Api.Response session =
+        api.post("/sessions", Map.of("user", user, "password", "password-" + user));
     assertEquals(200, session.status(), session.toString());
     return session.body().get("token").asText();
   }
 
   /**
-   * A WebSocket that said hello and will never read again; its receive buffer is small. With
-   * {@code caughtUp}, its hello says it has all of that conversation: no catch-up is sent.
+   * A WebSocket that said hello and will never read again; its receive buffer is small. With {@code
+   * caughtUp}, its hello says it has all of that conversation: no catch-up is sent.
    */
-  private static Socket nonReadingWebSocket(InetSocketAddress address, String token, String caughtUp)
-      throws IOException {
+  private static Socket nonReadingWebSocket(
+      InetSocketAddress address, String token, String caughtUp) throws IOException {
     Socket s = new Socket();
     s.setReceiveBufferSize(4096);
     s.connect(address, 10_000);
@@ -237,7 +256,9 @@ class SlowClientsTest {
     while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.read());
     assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
     String cursors = caughtUp == null ? "" : ",\"cursors\":{\"" + caughtUp + "\":" + HISTORY + "}";
-    writeText(s, "{\"type\":\"hello\",\"token\":\"" + token + "\",\"device\":\"stalled\"" + cursors + "}");
+    writeText(
+        s,
+        "{\"type\":\"hello\",\"token\":\"" + token + "\",\"device\":\"stalled\"" + cursors + "}");
     return s;
   }
 

@@ -34,8 +34,8 @@ import org.reactivestreams.Subscription;
 /**
  * The guard between a socket and its server, with the socket played by hand: its read side is a
  * source whose cancellation is watched (a failed cancellation is what makes the socket layer,
- * edge.net.ChannelStages, reset the connection), its write side a subscriber that takes bytes
- * only when told to.
+ * edge.net.ChannelStages, reset the connection), its write side a subscriber that takes bytes only
+ * when told to.
  */
 class SocketGuardTest {
   private static final Duration STALL = Duration.ofMillis(300);
@@ -47,7 +47,9 @@ class SocketGuardTest {
   static void start() {
     // Pekko's defaults only: Parley's application.conf would make this a cluster node that exits
     // the JVM when it terminates.
-    system = ActorSystem.create(Behaviors.empty(), "socket-guard-test", ConfigFactory.defaultReference());
+    system =
+        ActorSystem.create(
+            Behaviors.empty(), "socket-guard-test", ConfigFactory.defaultReference());
   }
 
   @AfterAll
@@ -62,7 +64,10 @@ class SocketGuardTest {
     assertEquals(A, socket.writes.poll(5, TimeUnit.SECONDS));
     // B waits: the socket never asks for more.
     assertInstanceOf(SocketGuard.WriteStalled.class, socket.resetCause());
-    assertInstanceOf(SocketGuard.WriteStalled.class, socket.writes.poll(5, TimeUnit.SECONDS), "the write side fails too");
+    assertInstanceOf(
+        SocketGuard.WriteStalled.class,
+        socket.writes.poll(5, TimeUnit.SECONDS),
+        "the write side fails too");
     assertTrue(socket.ended.await(5, TimeUnit.SECONDS), "onEnd ran");
   }
 
@@ -71,7 +76,8 @@ class SocketGuardTest {
     Socket socket = Socket.connect(Source.single(A));
     socket.take(1);
     assertEquals(A, socket.writes.poll(5, TimeUnit.SECONDS));
-    assertEquals(Socket.COMPLETE, socket.writes.poll(5, TimeUnit.SECONDS), "the end is passed on at once");
+    assertEquals(
+        Socket.COMPLETE, socket.writes.poll(5, TimeUnit.SECONDS), "the end is passed on at once");
     // The socket never closes (a real one does once it has written all): the close waits too long.
     assertInstanceOf(SocketGuard.WriteStalled.class, socket.resetCause());
   }
@@ -82,7 +88,8 @@ class SocketGuardTest {
         Source.range(1, 6).throttle(1, STALL.dividedBy(2)).map(i -> ByteString.fromString("m" + i));
     Socket socket = Socket.connect(slowServer);
     socket.take(Long.MAX_VALUE);
-    for (int i = 1; i <= 6; i++) assertEquals(ByteString.fromString("m" + i), socket.writes.poll(5, TimeUnit.SECONDS));
+    for (int i = 1; i <= 6; i++)
+      assertEquals(ByteString.fromString("m" + i), socket.writes.poll(5, TimeUnit.SECONDS));
     assertEquals(Socket.COMPLETE, socket.writes.poll(5, TimeUnit.SECONDS));
     socket.closeReadSide();
     socket.readSide.toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -93,7 +100,9 @@ class SocketGuardTest {
   void aServerThatStopsReadingStillGetsItsLastBytesOut() throws Exception {
     // The server cancels its input at once but writes on: the socket's read side stays open
     // (cancelling it would close the socket under the writes), and every byte goes out.
-    Socket socket = Socket.connect(Flow.of(ByteString.class).take(0).to(Sink.ignore()), Source.from(List.of(A, B)));
+    Socket socket =
+        Socket.connect(
+            Flow.of(ByteString.class).take(0).to(Sink.ignore()), Source.from(List.of(A, B)));
     socket.take(Long.MAX_VALUE);
     assertEquals(A, socket.writes.poll(5, TimeUnit.SECONDS));
     assertEquals(B, socket.writes.poll(5, TimeUnit.SECONDS));
@@ -145,7 +154,9 @@ class SocketGuardTest {
     /** How the guard cancelled the read side (a failure is what resets a TCP socket). */
     Throwable resetCause() throws Exception {
       try {
-        readSide.toCompletableFuture().get(STALL.multipliedBy(10).toMillis(), TimeUnit.MILLISECONDS);
+        readSide
+            .toCompletableFuture()
+            .get(STALL.multipliedBy(10).toMillis(), TimeUnit.MILLISECONDS);
         throw new AssertionError("the read side was cancelled without a failure");
       } catch (ExecutionException e) {
         return e.getCause();

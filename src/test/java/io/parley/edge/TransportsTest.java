@@ -40,7 +40,8 @@ class TransportsTest {
 
       for (var client : List.of(tcp, cbor)) {
         List<JsonNode> msgs = client.awaitMsgs(conv, 3);
-        assertEquals(List.of("t1", "c1", "t2"), msgs.stream().map(m -> m.get("cid").asText()).toList());
+        assertEquals(
+            List.of("t1", "c1", "t2"), msgs.stream().map(m -> m.get("cid").asText()).toList());
         assertEquals("hi over cbor", msgs.get(1).get("body").asText());
         assertEquals("ünïcödé ✓", msgs.get(2).get("body").asText());
       }

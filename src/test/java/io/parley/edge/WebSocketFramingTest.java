@@ -53,7 +53,8 @@ class WebSocketFramingTest {
   void aClientsCloseIsEchoed() throws Exception {
     // Raw bytes: the JDK's client reports a close even when the server only drops the socket.
     try (RawWebSocket raw = RawWebSocket.open(node.httpAddress())) {
-      raw.write(RawWebSocket.maskedFrame(8, new byte[] {(byte) (4321 >>> 8), (byte) (4321 & 0xFF)}));
+      raw.write(
+          RawWebSocket.maskedFrame(8, new byte[] {(byte) (4321 >>> 8), (byte) (4321 & 0xFF)}));
       RawWebSocket.Frame close = raw.read();
       assertEquals(8, close.opcode());
       assertEquals(4321, close.code(), "the client's own code comes back");
@@ -65,7 +66,10 @@ class WebSocketFramingTest {
     try (RawWebSocket raw = RawWebSocket.open(node.httpAddress())) {
       // A bad token, so the answer is an error and then close 4401: both read here as raw frames.
       byte[] hello =
-          RawWebSocket.maskedFrame(1, "{\"type\":\"hello\",\"token\":\"nope\",\"device\":\"d\"}".getBytes(StandardCharsets.UTF_8));
+          RawWebSocket.maskedFrame(
+              1,
+              "{\"type\":\"hello\",\"token\":\"nope\",\"device\":\"d\"}"
+                  .getBytes(StandardCharsets.UTF_8));
       for (byte b : hello) raw.write(new byte[] {b});
       RawWebSocket.Frame error = raw.read();
       assertEquals(1, error.opcode());

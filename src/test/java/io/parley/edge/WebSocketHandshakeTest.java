@@ -15,7 +15,9 @@ class WebSocketHandshakeTest {
   private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
   private static final String VALID =
       "GET /ws?v=1 HTTP/1.1\r\nhost: example\r\nUPGRADE: WebSocket\r\n"
-          + "Connection: keep-alive, Upgrade\r\nSec-WebSocket-Key: " + KEY + "\r\n"
+          + "Connection: keep-alive, Upgrade\r\nSec-WebSocket-Key: "
+          + KEY
+          + "\r\n"
           + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: chat, parley.v1.cbor\r\n"
           + "Sec-WebSocket-Protocol: parley.v1.json\r\n\r\n";
 
@@ -48,10 +50,17 @@ class WebSocketHandshakeTest {
   @Test
   void noSubprotocolOfOursMeansNoneIsAnswered() {
     WebSocketHandshake.Upgrade upgrade =
-        parse(VALID.replace("chat, parley.v1.cbor", "chat").replace("Sec-WebSocket-Protocol: parley.v1.json\r\n", ""));
+        parse(
+            VALID
+                .replace("chat, parley.v1.cbor", "chat")
+                .replace("Sec-WebSocket-Protocol: parley.v1.json\r\n", ""));
     assertNotNull(upgrade);
     assertNull(upgrade.subprotocol());
-    assertFalse(upgrade.response().decodeString(StandardCharsets.US_ASCII).contains("Sec-WebSocket-Protocol"));
+    assertFalse(
+        upgrade
+            .response()
+            .decodeString(StandardCharsets.US_ASCII)
+            .contains("Sec-WebSocket-Protocol"));
   }
 
   @Test
@@ -62,12 +71,14 @@ class WebSocketHandshakeTest {
     assertFalse(decidable("GET /ws HTTP/1.1\r\nHost: x\r\n"), "head not complete yet");
     assertTrue(decidable(VALID), "head complete");
     byte[] tooLong = ascii("GET /ws HTTP/1.1\r\nX: " + "y".repeat(100));
-    assertTrue(WebSocketHandshake.decidable(tooLong, tooLong.length, 0, 64), "longer than any upgrade");
+    assertTrue(
+        WebSocketHandshake.decidable(tooLong, tooLong.length, 0, 64), "longer than any upgrade");
     // A head whose blank line arrives split: the search resumes early enough to see it whole.
     byte[] valid = ascii(VALID);
     assertFalse(WebSocketHandshake.decidable(valid, valid.length - 1, 0, 8192));
     assertTrue(
-        WebSocketHandshake.decidable(valid, valid.length, WebSocketHandshake.searchedUpTo(valid.length - 1), 8192),
+        WebSocketHandshake.decidable(
+            valid, valid.length, WebSocketHandshake.searchedUpTo(valid.length - 1), 8192),
         "the last byte completes the head");
   }
 

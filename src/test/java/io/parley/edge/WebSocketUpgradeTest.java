@@ -16,8 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The edge HTTP port's two ways to a WebSocket: a connection that opens with the upgrade is
- * answered by Parley itself; an upgrade later on a kept-alive connection goes through Pekko
- * HTTP's route. Both must end in the same working socket, and bad upgrades in HTTP errors.
+ * answered by Parley itself; an upgrade later on a kept-alive connection goes through Pekko HTTP's
+ * route. Both must end in the same working socket, and bad upgrades in HTTP errors.
  */
 @Integration
 @ExtendWith(TestNodes.class)
@@ -34,7 +34,8 @@ class WebSocketUpgradeTest {
   @Test
   void anUpgradeArrivingByteByByteIsAnswered() throws Exception {
     try (RawWebSocket raw = new RawWebSocket(node.httpAddress())) {
-      for (byte b : RawWebSocket.upgradeRequest(node.httpAddress(), "13")) raw.write(new byte[] {b});
+      for (byte b : RawWebSocket.upgradeRequest(node.httpAddress(), "13"))
+        raw.write(new byte[] {b});
       String head = raw.readHead();
       assertTrue(head.startsWith("HTTP/1.1 101"), head);
       assertTrue(head.contains("Sec-WebSocket-Accept: " + RawWebSocket.SAMPLE_ACCEPT), head);
@@ -62,7 +63,9 @@ class WebSocketUpgradeTest {
   @Test
   void anUpgradeAfterAnotherRequestOnTheSameConnectionWorks() throws Exception {
     try (RawWebSocket raw = new RawWebSocket(node.httpAddress())) {
-      raw.write(("GET / HTTP/1.1\r\nHost: " + node.httpAddress().getHostString() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      raw.write(
+          ("GET / HTTP/1.1\r\nHost: " + node.httpAddress().getHostString() + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       String page = raw.readHead();
       assertTrue(page.startsWith("HTTP/1.1 200"), page);
       assertTrue(raw.readBody(page).contains("<html"), "the web client's page");
@@ -83,7 +86,8 @@ class WebSocketUpgradeTest {
     }
     try (RawWebSocket raw = new RawWebSocket(node.httpAddress())) {
       byte[] elsewhere =
-          new String(RawWebSocket.upgradeRequest(node.httpAddress(), "13"), StandardCharsets.US_ASCII)
+          new String(
+                  RawWebSocket.upgradeRequest(node.httpAddress(), "13"), StandardCharsets.US_ASCII)
               .replace("GET /ws ", "GET /wsx ")
               .getBytes(StandardCharsets.US_ASCII);
       raw.write(elsewhere);

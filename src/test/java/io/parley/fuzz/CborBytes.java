@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 
 /**
  * Writes a fuzz tree as CBOR (RFC 8949) by hand, with the encodings a CBOR peer may choose
- * (indefinite lengths, longer-than-needed heads, tags, floats of every width) and ones it must
- * not (huge declared lengths, byte strings and integer keys where text belongs, undefined).
+ * (indefinite lengths, longer-than-needed heads, tags, floats of every width) and ones it must not
+ * (huge declared lengths, byte strings and integer keys where text belongs, undefined).
  */
 final class CborBytes {
   private CborBytes() {}
@@ -40,7 +40,9 @@ final class CborBytes {
 
   // Major types; 7 (simple values and floats) is written as whole initial bytes.
   private static final int UINT = 0, NEGINT = 1, BYTES = 2, TEXT = 3, ARRAY = 4, MAP = 5, TAG = 6;
-  private static final long[] HUGE = {Integer.MAX_VALUE, 1L << 31, 0xFFFF_FFFFL, 1L << 53, Long.MAX_VALUE, -1L};
+  private static final long[] HUGE = {
+    Integer.MAX_VALUE, 1L << 31, 0xFFFF_FFFFL, 1L << 53, Long.MAX_VALUE, -1L
+  };
 
   static byte[] write(JsonNode node, Set<Twist> twists, SplittableRandom r) {
     Writer w = new Writer(new ByteArrayOutputStream(), twists, r);
@@ -76,7 +78,10 @@ final class CborBytes {
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
           Map.Entry<String, JsonNode> field = fields.next();
-          String key = field.getKey().startsWith(Shapes.DUPLICATE) ? field.getKey().substring(Shapes.DUPLICATE.length()) : field.getKey();
+          String key =
+              field.getKey().startsWith(Shapes.DUPLICATE)
+                  ? field.getKey().substring(Shapes.DUPLICATE.length())
+                  : field.getKey();
           if (now(Twist.INT_KEYS)) head(UINT, key.length());
           else text(key);
           value(field.getValue());
@@ -182,7 +187,9 @@ final class CborBytes {
         case 1 -> head(TAG, 2); // unsigned bignum: needs a byte string
         case 2 -> head(TAG, 32); // URI
         case 3 -> head(TAG, 1L << 40);
-        case 4 -> { for (int i = 0; i < 50; i++) head(TAG, 55799); }
+        case 4 -> {
+          for (int i = 0; i < 50; i++) head(TAG, 55799);
+        }
         default -> head(TAG, 24); // embedded CBOR
       }
     }
@@ -193,14 +200,27 @@ final class CborBytes {
 
     /** A head; {@code value} is unsigned. NON_MINIMAL may spend more bytes on it than needed. */
     private void headUnsigned(int major, long value) {
-      int size = Long.compareUnsigned(value, 24) < 0 ? 0 : Long.compareUnsigned(value, 0x100) < 0 ? 1
-          : Long.compareUnsigned(value, 0x10000) < 0 ? 2 : Long.compareUnsigned(value, 0x1_0000_0000L) < 0 ? 4 : 8;
+      int size =
+          Long.compareUnsigned(value, 24) < 0
+              ? 0
+              : Long.compareUnsigned(value, 0x100) < 0
+                  ? 1
+                  : Long.compareUnsigned(value, 0x10000) < 0
+                      ? 2
+                      : Long.compareUnsigned(value, 0x1_0000_0000L) < 0 ? 4 : 8;
       if (now(Twist.NON_MINIMAL) && size < 8) size = size == 0 ? 1 : size * 2;
       if (size == 0) {
         out.write(major << 5 | (int) value);
         return;
       }
-      out.write(major << 5 | switch (size) { case 1 -> 24; case 2 -> 25; case 4 -> 26; default -> 27; });
+      out.write(
+          major << 5
+              | switch (size) {
+                case 1 -> 24;
+                case 2 -> 25;
+                case 4 -> 26;
+                default -> 27;
+              });
       for (int i = size - 1; i >= 0; i--) out.write((int) (value >>> (8 * i)));
     }
   }

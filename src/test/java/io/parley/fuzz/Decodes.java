@@ -30,7 +30,8 @@ final class Decodes {
   static Class<?> fieldType(String type, String key) {
     Class<?> frame = CLASSES.get(type);
     if (frame == null) return null;
-    for (RecordComponent c : frame.getRecordComponents()) if (c.getName().equals(key)) return c.getType();
+    for (RecordComponent c : frame.getRecordComponents())
+      if (c.getName().equals(key)) return c.getType();
     return null;
   }
 
@@ -44,8 +45,8 @@ final class Decodes {
 
   /**
    * True when a and b hold the same values. Not {@code equals}: JSON trees compare their number
-   * nodes by class, and one codec reads 65571 as an int where the other (given CBOR's 8-byte
-   * form) reads a long; both mean the same number and are stored and sent the same way.
+   * nodes by class, and one codec reads 65571 as an int where the other (given CBOR's 8-byte form)
+   * reads a long; both mean the same number and are stored and sent the same way.
    */
   static boolean same(Object a, Object b) {
     try {
@@ -73,7 +74,8 @@ final class Decodes {
       return true;
     }
     if (value instanceof Map<?, ?> map) {
-      return map.entrySet().stream().allMatch(e -> wellFormed(e.getKey()) && wellFormed(e.getValue()));
+      return map.entrySet().stream()
+          .allMatch(e -> wellFormed(e.getKey()) && wellFormed(e.getValue()));
     }
     if (value instanceof Collection<?> items) return items.stream().allMatch(Decodes::wellFormed);
     if (value.getClass().isRecord()) {

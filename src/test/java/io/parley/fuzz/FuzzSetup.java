@@ -8,12 +8,14 @@ import io.parley.testing.TestClient;
 import io.parley.testing.WsClient;
 import java.util.List;
 
-/** The ids of one live fuzz: {@code self} fuzzes; {@code pools.main()} is the checked conversation. */
+/**
+ * The ids of one live fuzz: {@code self} fuzzes; {@code pools.main()} is the checked conversation.
+ */
 record FuzzSetup(Node node, String self, String token, Shapes.Pools pools) {
 
   /**
-   * Two new users (self signed in), a group of theirs, fresh rooms, an id never registered,
-   * and conversation ids that are someone else's or no id at all.
+   * Two new users (self signed in), a group of theirs, fresh rooms, an id never registered, and
+   * conversation ids that are someone else's or no id at all.
    */
   static FuzzSetup create(Node node, String label, SessionSettings settings) throws Exception {
     Api api = new Api(node.httpAddress());
@@ -25,16 +27,32 @@ record FuzzSetup(Node node, String self, String token, Shapes.Pools pools) {
     String group;
     try (WsClient client = WsClient.json(node.httpAddress())) {
       client.hello(token, "setup", null);
-      client.send(TestClient.frame("create", "rid", "g", "kind", "group", "title", "fuzz", "members", List.of(peer)));
+      client.send(
+          TestClient.frame(
+              "create", "rid", "g", "kind", "group", "title", "fuzz", "members", List.of(peer)));
       group = client.awaitReply("g").get("conv").asText();
     }
     String suffix = self.substring(self.lastIndexOf('-') + 1);
     String unsorted = "d:" + (self.compareTo(peer) < 0 ? peer + ":" + self : self + ":" + peer);
-    Shapes.Pools pools = new Shapes.Pools(self, peer, ghost, Ids.direct(self, peer), group,
-        List.of("r:fz-a-" + suffix, "r:fz-b-" + suffix),
-        List.of(Ids.direct(self, ghost), Ids.direct(peer, ghost), unsorted, "d:" + self + ":" + self,
-            "g:nosuch" + suffix, "x", "d:", "r:", "g:UPPER"),
-        settings.maxBodyBytes());
+    Shapes.Pools pools =
+        new Shapes.Pools(
+            self,
+            peer,
+            ghost,
+            Ids.direct(self, peer),
+            group,
+            List.of("r:fz-a-" + suffix, "r:fz-b-" + suffix),
+            List.of(
+                Ids.direct(self, ghost),
+                Ids.direct(peer, ghost),
+                unsorted,
+                "d:" + self + ":" + self,
+                "g:nosuch" + suffix,
+                "x",
+                "d:",
+                "r:",
+                "g:UPPER"),
+            settings.maxBodyBytes());
     return new FuzzSetup(node, self, token, pools);
   }
 }

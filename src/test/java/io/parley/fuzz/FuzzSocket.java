@@ -16,12 +16,14 @@ import java.util.SplittableRandom;
 /**
  * A client socket that writes whatever bytes it is given as frames of its transport (raw TCP's
  * length prefix, or masked RFC 6455 frames of either opcode, whole or in fragments with pings
- * between them) and also writes what no transport allows. A reader thread hands every server
- * frame, parsed, to a {@link Listener}; unreadable ones and the end of the connection too.
+ * between them) and also writes what no transport allows. A reader thread hands every server frame,
+ * parsed, to a {@link Listener}; unreadable ones and the end of the connection too.
  */
 final class FuzzSocket implements AutoCloseable {
   enum Transport {
-    TCP("tcp"), WS_JSON("parley.v1.json"), WS_CBOR("parley.v1.cbor");
+    TCP("tcp"),
+    WS_JSON("parley.v1.json"),
+    WS_CBOR("parley.v1.cbor");
 
     final String label;
 
@@ -55,7 +57,8 @@ final class FuzzSocket implements AutoCloseable {
   private final Listener listener;
   private final SplittableRandom masks;
 
-  FuzzSocket(InetSocketAddress address, Transport transport, Listener listener, long seed) throws IOException {
+  FuzzSocket(InetSocketAddress address, Transport transport, Listener listener, long seed)
+      throws IOException {
     this.transport = transport;
     this.listener = listener;
     this.masks = new SplittableRandom(seed);
@@ -70,9 +73,14 @@ final class FuzzSocket implements AutoCloseable {
   }
 
   private void upgrade(InetSocketAddress address) throws IOException {
-    String request = "GET /ws HTTP/1.1\r\nHost: " + address.getHostString() + "\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-        + "Sec-WebSocket-Protocol: " + transport.label + "\r\n\r\n";
+    String request =
+        "GET /ws HTTP/1.1\r\nHost: "
+            + address.getHostString()
+            + "\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + "Sec-WebSocket-Protocol: "
+            + transport.label
+            + "\r\n\r\n";
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();
     StringBuilder head = new StringBuilder();
@@ -102,7 +110,11 @@ final class FuzzSocket implements AutoCloseable {
     int at = 0;
     for (int i = 0; i < pieces; i++) {
       int end = i == pieces - 1 ? payload.length : at + r.nextInt(payload.length - at + 1);
-      wsFrame(i == pieces - 1, i == 0 ? opcode : CONTINUATION, java.util.Arrays.copyOfRange(payload, at, end), true);
+      wsFrame(
+          i == pieces - 1,
+          i == 0 ? opcode : CONTINUATION,
+          java.util.Arrays.copyOfRange(payload, at, end),
+          true);
       if (r.nextBoolean()) wsFrame(true, PING, "fuzz".getBytes(StandardCharsets.US_ASCII), true);
       at = end;
     }
@@ -114,7 +126,8 @@ final class FuzzSocket implements AutoCloseable {
   }
 
   /** A WebSocket frame with any header bits (for frames the protocol forbids). */
-  synchronized void wsFrame(boolean fin, int opcode, byte[] payload, boolean masked) throws IOException {
+  synchronized void wsFrame(boolean fin, int opcode, byte[] payload, boolean masked)
+      throws IOException {
     wsFrame(fin ? 0x80 | opcode : opcode, payload, masked);
   }
 
@@ -176,11 +189,13 @@ final class FuzzSocket implements AutoCloseable {
         in.readFully(payload);
         int opcode = b0 & 0x0F;
         if (opcode == CLOSE) {
-          listener.closed(payload.length >= 2 ? (payload[0] & 0xFF) << 8 | (payload[1] & 0xFF) : 1005);
+          listener.closed(
+              payload.length >= 2 ? (payload[0] & 0xFF) << 8 | (payload[1] & 0xFF) : 1005);
           return;
         }
         if (opcode == TEXT || opcode == BINARY) parse(payload, opcode == BINARY);
-        else if (opcode != PONG && opcode != PING) listener.unreadable(payload, new IOException("opcode " + opcode));
+        else if (opcode != PONG && opcode != PING)
+          listener.unreadable(payload, new IOException("opcode " + opcode));
       }
     } catch (EOFException e) {
       listener.closed(0);

@@ -10,20 +10,37 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Fuzz frames, each a pure function of (seed, index): a valid frame of a random type, then
- * (often) mutations of its tree, an encoding with twists, and (sometimes) damage to the bytes.
- * The same index gives the same tree in both encodings, so JSON and CBOR can be compared.
+ * Fuzz frames, each a pure function of (seed, index): a valid frame of a random type, then (often)
+ * mutations of its tree, an encoding with twists, and (sometimes) damage to the bytes. The same
+ * index gives the same tree in both encodings, so JSON and CBOR can be compared.
  */
 final class Generator {
-  enum Encoding { JSON, CBOR }
+  enum Encoding {
+    JSON,
+    CBOR
+  }
 
-  enum ByteDamage { TRUNCATE, FLIP, INVALID_UTF8, RANDOM, TRAILING, EMPTY, DOUBLED }
+  enum ByteDamage {
+    TRUNCATE,
+    FLIP,
+    INVALID_UTF8,
+    RANDOM,
+    TRAILING,
+    EMPTY,
+    DOUBLED
+  }
 
   /**
    * One fuzz frame. {@code clean}: no mutation and only valid encodings, so it must decode to a
    * frame of the tree's type. {@code retryOf}: the index of the send this one repeats (-1: none).
    */
-  record Sample(long index, List<String> mutations, JsonNode tree, byte[] bytes, boolean clean, long retryOf) {
+  record Sample(
+      long index,
+      List<String> mutations,
+      JsonNode tree,
+      byte[] bytes,
+      boolean clean,
+      long retryOf) {
     String describe() {
       return "frame #" + index + " " + mutations + ": " + Texts.show(bytes, 400);
     }
@@ -33,8 +50,14 @@ final class Generator {
 
   private static final Shapes.Mutation[] MUTATIONS = Shapes.Mutation.values();
   private static final byte[][] INVALID_UTF8 = {
-    {(byte) 0xFF}, {(byte) 0xFE}, {(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-    {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0x80}, {(byte) 0xC3}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}
+    {(byte) 0xFF},
+    {(byte) 0xFE},
+    {(byte) 0xC0, (byte) 0x80},
+    {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+    {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+    {(byte) 0x80},
+    {(byte) 0xC3},
+    {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}
   };
 
   private final long seed;
@@ -65,7 +88,8 @@ final class Generator {
       SplittableRandom r = cborRandom;
       Set<CborBytes.Twist> twists = EnumSet.noneOf(CborBytes.Twist.class);
       int[] percent = {15, 10, 5, 4, 3, 4, 4, 3}; // in CborBytes.Twist order
-      for (CborBytes.Twist t : CborBytes.Twist.values()) if (r.nextInt(100) < percent[t.ordinal()]) twists.add(t);
+      for (CborBytes.Twist t : CborBytes.Twist.values())
+        if (r.nextInt(100) < percent[t.ordinal()]) twists.add(t);
       twists.forEach(t -> mutations.add("cbor:" + t));
       clean &= CborBytes.Twist.VALID.containsAll(twists);
       bytes = damage(CborBytes.write(tree.root(), twists, r), r, mutations, false);
@@ -88,7 +112,11 @@ final class Generator {
       Tree before = tree(earlier, random(earlier).split());
       if (before.clean() && before.root().path("type").asText().equals("send")) {
         ObjectNode again = ((ObjectNode) before.root()).deepCopy().put("rid", "f" + index);
-        return new Tree(again, List.of("RETRY_OF_" + earlier), true, before.retryOf() >= 0 ? before.retryOf() : earlier);
+        return new Tree(
+            again,
+            List.of("RETRY_OF_" + earlier),
+            true,
+            before.retryOf() >= 0 ? before.retryOf() : earlier);
       }
     }
     ObjectNode frame = shapes.valid(shapes.type(r), index, r);
@@ -103,7 +131,8 @@ final class Generator {
     return new Tree(root, applied, false, -1);
   }
 
-  private static byte[] damage(byte[] bytes, SplittableRandom r, List<String> mutations, boolean json) {
+  private static byte[] damage(
+      byte[] bytes, SplittableRandom r, List<String> mutations, boolean json) {
     if (r.nextInt(100) >= 12) return bytes;
     ByteDamage d = ByteDamage.values()[r.nextInt(ByteDamage.values().length)];
     mutations.add("bytes:" + d);
@@ -111,7 +140,8 @@ final class Generator {
       case TRUNCATE -> Arrays.copyOf(bytes, bytes.length == 0 ? 0 : r.nextInt(bytes.length));
       case FLIP -> {
         byte[] out = bytes.clone();
-        for (int i = 1 + r.nextInt(4); i > 0 && out.length > 0; i--) out[r.nextInt(out.length)] ^= (byte) (1 + r.nextInt(255));
+        for (int i = 1 + r.nextInt(4); i > 0 && out.length > 0; i--)
+          out[r.nextInt(out.length)] ^= (byte) (1 + r.nextInt(255));
         yield out;
       }
       case INVALID_UTF8 -> {

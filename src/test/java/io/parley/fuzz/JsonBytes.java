@@ -42,7 +42,10 @@ final class JsonBytes {
         while (fields.hasNext()) {
           Map.Entry<String, JsonNode> field = fields.next();
           space();
-          string(field.getKey().startsWith(Shapes.DUPLICATE) ? field.getKey().substring(Shapes.DUPLICATE.length()) : field.getKey());
+          string(
+              field.getKey().startsWith(Shapes.DUPLICATE)
+                  ? field.getKey().substring(Shapes.DUPLICATE.length())
+                  : field.getKey());
           space();
           out.append(':');
           value(field.getValue());
@@ -75,12 +78,26 @@ final class JsonBytes {
       out.append('"');
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
-        boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-        boolean lone = Character.isSurrogate(c) && !pair && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)));
+        boolean pair =
+            Character.isHighSurrogate(c)
+                && i + 1 < s.length()
+                && Character.isLowSurrogate(s.charAt(i + 1));
+        boolean lone =
+            Character.isSurrogate(c)
+                && !pair
+                && !(Character.isLowSurrogate(c)
+                    && i > 0
+                    && Character.isHighSurrogate(s.charAt(i - 1)));
         if (c == '"' || c == '\\') {
           out.append('\\').append(c);
-        } else if (c < 0x20 || (c >= 0x7F && twists.contains(Twist.ESCAPE_ALL)) || (lone && !twists.contains(Twist.RAW_SURROGATES))) {
-          out.append("\\u").append(HEX[c >> 12]).append(HEX[c >> 8 & 0xF]).append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
+        } else if (c < 0x20
+            || (c >= 0x7F && twists.contains(Twist.ESCAPE_ALL))
+            || (lone && !twists.contains(Twist.RAW_SURROGATES))) {
+          out.append("\\u")
+              .append(HEX[c >> 12])
+              .append(HEX[c >> 8 & 0xF])
+              .append(HEX[c >> 4 & 0xF])
+              .append(HEX[c & 0xF]);
         } else {
           out.append(c);
         }
@@ -89,7 +106,8 @@ final class JsonBytes {
     }
 
     private void space() {
-      if (twists.contains(Twist.WHITESPACE) && r.nextInt(3) == 0) out.append(" \t\n\r".charAt(r.nextInt(4)));
+      if (twists.contains(Twist.WHITESPACE) && r.nextInt(3) == 0)
+        out.append(" \t\n\r".charAt(r.nextInt(4)));
     }
   }
 }

@@ -16,18 +16,42 @@ import java.util.TreeMap;
  * broken rule as a finding. Fed by the sockets' reader threads; all methods synchronized.
  */
 final class Ledger {
-  static final Set<String> ERROR_CODES = Set.of(
-      "bad_request", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "rate_limited", "unavailable", "internal");
-  private static final Set<String> SERVER_TYPES = Set.of(
-      "welcome", "conv_state", "synced", "pong", "sent", "msg", "history", "read", "ok", "created", "typing",
-      "contacts", "contact", "presence", "error");
+  static final Set<String> ERROR_CODES =
+      Set.of(
+          "bad_request",
+          "unauthorized",
+          "forbidden",
+          "not_found",
+          "conflict",
+          "too_large",
+          "rate_limited",
+          "unavailable",
+          "internal");
+  private static final Set<String> SERVER_TYPES =
+      Set.of(
+          "welcome",
+          "conv_state",
+          "synced",
+          "pong",
+          "sent",
+          "msg",
+          "history",
+          "read",
+          "ok",
+          "created",
+          "typing",
+          "contacts",
+          "contact",
+          "presence",
+          "error");
   private static final int MAX_FINDINGS = 20;
 
   /**
    * A reply awaited for {@code rid}. {@code frame}: what the server decoded (null when it could
    * not, and {@code code} is the error it must answer with).
    */
-  record Expect(String rid, String what, ClientFrame frame, String code, int connection, long since) {
+  record Expect(
+      String rid, String what, ClientFrame frame, String code, int connection, long since) {
     Expect(String rid, String what, ClientFrame frame, String code, int connection) {
       this(rid, what, frame, code, connection, System.nanoTime());
     }
@@ -89,15 +113,19 @@ final class Ledger {
     String type = f.path("type").asText("");
     count("in:" + type);
     if (!SERVER_TYPES.contains(type)) finding("a server frame of unknown type: " + f);
-    if (type.equals("error") && !ERROR_CODES.contains(f.path("code").asText())) finding("an undocumented error code: " + f);
+    if (type.equals("error") && !ERROR_CODES.contains(f.path("code").asText()))
+      finding("an undocumented error code: " + f);
     if (type.equals("synced")) synced.add(connection);
-    if (type.equals("sent") && main.equals(f.path("conv").asText())) recordSent(f.path("cid").asText(), f.path("seq").asLong());
+    if (type.equals("sent") && main.equals(f.path("conv").asText()))
+      recordSent(f.path("cid").asText(), f.path("seq").asLong());
     if (type.equals("msg") && main.equals(f.path("conv").asText())) {
       long seq = f.path("seq").asLong();
       Long last = lastPushed.put(connection, seq);
-      if (last != null && seq <= last) finding("on one connection, msg seq " + seq + " came after seq " + last);
+      if (last != null && seq <= last)
+        finding("on one connection, msg seq " + seq + " came after seq " + last);
       String before = pushed.put(seq, f.path("cid").asText());
-      if (before != null && !before.equals(f.path("cid").asText())) finding("seq pushed with two cids: " + f + ", before " + before);
+      if (before != null && !before.equals(f.path("cid").asText()))
+        finding("seq pushed with two cids: " + f + ", before " + before);
     }
     JsonNode ridNode = f.get("rid");
     if (ridNode == null || ridNode.isNull()) {
@@ -129,26 +157,30 @@ final class Ledger {
       }
       return;
     }
-    Set<String> allowed = switch (Decodes.wireName(e.frame())) {
-      case "ping" -> "rate_limited".equals(code) ? Set.of("error") : Set.of("pong");
-      case "send" -> Set.of("sent", "error");
-      case "history" -> Set.of("history", "error");
-      case "create" -> Set.of("created", "error");
-      case "contacts" -> Set.of("contacts", "error");
-      case "hello" -> Set.of("error");
-      default -> Set.of("ok", "error");
-    };
-    if (!allowed.contains(type)) finding(e.what() + ": answered " + reply + ", expected one of " + allowed);
+    Set<String> allowed =
+        switch (Decodes.wireName(e.frame())) {
+          case "ping" -> "rate_limited".equals(code) ? Set.of("error") : Set.of("pong");
+          case "send" -> Set.of("sent", "error");
+          case "history" -> Set.of("history", "error");
+          case "create" -> Set.of("created", "error");
+          case "contacts" -> Set.of("contacts", "error");
+          case "hello" -> Set.of("error");
+          default -> Set.of("ok", "error");
+        };
+    if (!allowed.contains(type))
+      finding(e.what() + ": answered " + reply + ", expected one of " + allowed);
     count("reply:" + Decodes.wireName(e.frame()) + "->" + (code == null ? type : code));
     if (e.frame() instanceof ClientFrame.Send s && main.equals(s.conv())) {
-      if (type.equals("sent") && !s.cid().equals(reply.path("cid").asText())) finding(e.what() + ": sent for another cid: " + reply);
+      if (type.equals("sent") && !s.cid().equals(reply.path("cid").asText()))
+        finding(e.what() + ": sent for another cid: " + reply);
       if (type.equals("error")) refused.put(s.cid(), code);
     }
   }
 
   private void recordSent(String cid, long seq) {
     Long before = sentSeq.putIfAbsent(cid, seq);
-    if (before != null && before != seq) finding("cid " + Texts.printable(cid) + " answered with seq " + before + " and then " + seq);
+    if (before != null && before != seq)
+      finding("cid " + Texts.printable(cid) + " answered with seq " + before + " and then " + seq);
     highestSeq = Math.max(highestSeq, seq);
   }
 
@@ -167,8 +199,12 @@ final class Ledger {
     return waiting.getOrDefault(connection, 0);
   }
 
-  /** Waits until at most {@code limit} requests of this connection await replies, or it closed; false on timeout. */
-  synchronized boolean awaitAtMost(int connection, int limit, long timeoutMs) throws InterruptedException {
+  /**
+   * Waits until at most {@code limit} requests of this connection await replies, or it closed;
+   * false on timeout.
+   */
+  synchronized boolean awaitAtMost(int connection, int limit, long timeoutMs)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (waiting(connection) > limit && !closes.containsKey(connection)) {
       long left = deadline - System.currentTimeMillis();
@@ -178,11 +214,15 @@ final class Ledger {
     return waiting(connection) <= limit;
   }
 
-  /** Drops the requests of this connection that have waited longer than {@code ms}; returns them. */
+  /**
+   * Drops the requests of this connection that have waited longer than {@code ms}; returns them.
+   */
   synchronized List<Expect> abandonOlderThan(int connection, long ms) {
     long now = System.nanoTime();
-    List<Expect> gone = pending.values().stream()
-        .filter(e -> e.connection() == connection && now - e.since() > ms * 1_000_000).toList();
+    List<Expect> gone =
+        pending.values().stream()
+            .filter(e -> e.connection() == connection && now - e.since() > ms * 1_000_000)
+            .toList();
     gone.forEach(e -> remove(e.rid()));
     return gone;
   }
@@ -193,8 +233,13 @@ final class Ledger {
     return e;
   }
 
-  /** Waits for something about this connection: {@code until} holds, or it closed, or the time is up. */
-  synchronized boolean await(int connection, java.util.function.BooleanSupplier until, long timeoutMs) throws InterruptedException {
+  /**
+   * Waits for something about this connection: {@code until} holds, or it closed, or the time is
+   * up.
+   */
+  synchronized boolean await(
+      int connection, java.util.function.BooleanSupplier until, long timeoutMs)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (!until.getAsBoolean() && !closes.containsKey(connection)) {
       long left = deadline - System.currentTimeMillis();
@@ -206,7 +251,8 @@ final class Ledger {
 
   /** Drops what this connection still awaited (it closed, or the wait timed out); returns it. */
   synchronized List<Expect> abandon(int connection) {
-    List<Expect> gone = pending.values().stream().filter(e -> e.connection() == connection).toList();
+    List<Expect> gone =
+        pending.values().stream().filter(e -> e.connection() == connection).toList();
     gone.forEach(e -> remove(e.rid()));
     return gone;
   }

@@ -21,12 +21,12 @@ import java.util.TreeMap;
 /**
  * Fuzzes one live session: a signed-in user on one transport sends generated frames, pipelined
  * ({@link #WINDOW} at most await replies), into a direct conversation with a second user (and a
- * group, rooms, and ids that are not theirs or not ids). The in-process codec is the oracle:
- * every frame it reads a rid from must get exactly one reply that fits what it decoded to. A
- * frame no transport allows must close the connection with a protocol error; the fuzz then
- * reconnects (sometimes after junk before hello) and goes on. Afterwards the connection answers
- * a ping, and the conversation's stored timeline holds exactly the sends answered {@code sent},
- * as they were sent ({@link StoredTimeline}).
+ * group, rooms, and ids that are not theirs or not ids). The in-process codec is the oracle: every
+ * frame it reads a rid from must get exactly one reply that fits what it decoded to. A frame no
+ * transport allows must close the connection with a protocol error; the fuzz then reconnects
+ * (sometimes after junk before hello) and goes on. Afterwards the connection answers a ping, and
+ * the conversation's stored timeline holds exactly the sends answered {@code sent}, as they were
+ * sent ({@link StoredTimeline}).
  */
 final class LiveFuzz {
   // Requests awaiting their replies at once (pipelined); 1 sends one at a time, which pins a
@@ -67,13 +67,19 @@ final class LiveFuzz {
   private int connection;
   private int controls;
 
-  LiveFuzz(FuzzSetup setup, FuzzSocket.Transport transport, long seed, int frames, SessionSettings settings) {
+  LiveFuzz(
+      FuzzSetup setup,
+      FuzzSocket.Transport transport,
+      long seed,
+      int frames,
+      SessionSettings settings) {
     this.setup = setup;
     this.transport = transport;
     this.seed = seed;
     this.frames = frames;
     this.settings = settings;
-    this.oracle = transport.cbor() ? Codec.cbor(settings.frameLimits()) : Codec.json(settings.frameLimits());
+    this.oracle =
+        transport.cbor() ? Codec.cbor(settings.frameLimits()) : Codec.json(settings.frameLimits());
     this.generator = new Generator(seed, setup.pools());
     this.ledger = new Ledger(setup.pools().main());
   }
@@ -96,8 +102,17 @@ final class LiveFuzz {
     finalPing();
     socket.close();
     StoredTimeline.check(setup, ledger, candidates);
-    System.out.printf("live fuzz %s: %,d frames (%,d generated) in %,d ms over %d connections, %s%n  skipped %s%n  counts %s%n  slowest reply (ms) %s%n",
-        transport, written, index, fuzzMs, connection, FuzzRun.seedNote(), skipped, ledger.counts(), ledger.slowest());
+    System.out.printf(
+        "live fuzz %s: %,d frames (%,d generated) in %,d ms over %d connections, %s%n  skipped %s%n  counts %s%n  slowest reply (ms) %s%n",
+        transport,
+        written,
+        index,
+        fuzzMs,
+        connection,
+        FuzzRun.seedNote(),
+        skipped,
+        ledger.counts(),
+        ledger.slowest());
     return ledger.findings();
   }
 
@@ -108,15 +123,19 @@ final class LiveFuzz {
       transportViolation(index, r);
       return true;
     }
-    Generator.Sample s = generator.sample(index, transport.cbor() ? Generator.Encoding.CBOR : Generator.Encoding.JSON);
+    Generator.Sample s =
+        generator.sample(
+            index, transport.cbor() ? Generator.Encoding.CBOR : Generator.Encoding.JSON);
     String what = s.describe();
     byte[] bytes = s.bytes();
     if (bytes.length > settings.maxFrameBytes()) {
       if (transport == FuzzSocket.Transport.TCP) {
-        // A length prefix over the limit cannot be skipped: the connection closes (docs/protocol.md).
+        // A length prefix over the limit cannot be skipped: the connection closes
+        // (docs/protocol.md).
         // Each close costs a reconnect and its sync, so only some of these are sent.
         if (r.nextInt(TCP_OVERSIZED_ONE_IN) > 0) {
-          skipped.merge("over the TCP frame limit (1 in " + TCP_OVERSIZED_ONE_IN + " sent)", 1, Integer::sum);
+          skipped.merge(
+              "over the TCP frame limit (1 in " + TCP_OVERSIZED_ONE_IN + " sent)", 1, Integer::sum);
           return false;
         }
         isolated(what, Set.of(0, -1), true, () -> socket.send(bytes, r));
@@ -137,15 +156,20 @@ final class LiveFuzz {
       return false;
     }
     if (d.frame() instanceof ClientFrame.Send send && send.conv().equals(setup.pools().main())) {
-      StoredTimeline.Candidate c = new StoredTimeline.Candidate(send.cid(), send.isRecall() ? "recall" : "text", send.body());
+      StoredTimeline.Candidate c =
+          new StoredTimeline.Candidate(
+              send.cid(), send.isRecall() ? "recall" : "text", send.body());
       StoredTimeline.Candidate before = candidates.putIfAbsent(c.cid(), c);
-      if (before != null && !(before.kind().equals(c.kind()) && Decodes.same(before.body(), c.body()))) {
+      if (before != null
+          && !(before.kind().equals(c.kind()) && Decodes.same(before.body(), c.body()))) {
         skipped.merge("cid used before for another send", 1, Integer::sum);
         return false;
       }
     }
     if (rid != null) {
-      ledger.expect(new Ledger.Expect(rid, what, d.frame(), d.error() == null ? null : d.error().code(), connection));
+      ledger.expect(
+          new Ledger.Expect(
+              rid, what, d.frame(), d.error() == null ? null : d.error().code(), connection));
     }
     write(bytes, r);
     return true;
@@ -153,24 +177,39 @@ final class LiveFuzz {
 
   /** Why the fuzz must not send this frame while a known bug is open; null: send it. */
   private String skipReason(Codec.Decoded d) {
-    if (KnownBug.open(KnownBug.LONE_SURROGATE) && !(Decodes.wellFormed(d.frame()) && Decodes.wellFormed(d.error()))) {
+    if (KnownBug.open(KnownBug.LONE_SURROGATE)
+        && !(Decodes.wellFormed(d.frame()) && Decodes.wellFormed(d.error()))) {
       return KnownBug.LONE_SURROGATE.name();
     }
-    if (KnownBug.open(KnownBug.TYPING_WITH_RID_UNANSWERED) && d.frame() instanceof ClientFrame.Typing t && t.rid() != null) {
+    if (KnownBug.open(KnownBug.TYPING_WITH_RID_UNANSWERED)
+        && d.frame() instanceof ClientFrame.Typing t
+        && t.rid() != null) {
       return KnownBug.TYPING_WITH_RID_UNANSWERED.name();
     }
-    if (KnownBug.open(KnownBug.TCP_REPLY_OVER_64K) && transport == FuzzSocket.Transport.TCP && !fitsTcp(d)) {
+    if (KnownBug.open(KnownBug.TCP_REPLY_OVER_64K)
+        && transport == FuzzSocket.Transport.TCP
+        && !fitsTcp(d)) {
       return KnownBug.TCP_REPLY_OVER_64K.name();
     }
     return null;
   }
 
-  /** True when the frame's error fits one TCP frame, and a send's entry fits a full history page. */
+  /**
+   * True when the frame's error fits one TCP frame, and a send's entry fits a full history page.
+   */
   private boolean fitsTcp(Codec.Decoded d) {
     int frameBudget = settings.maxFrameBytes() - TCP_PAGE_ENVELOPE;
     if (d.error() != null) return oracle.encode(d.error()).length <= frameBudget;
     if (!(d.frame() instanceof ClientFrame.Send s)) return true;
-    ServerFrame.Msg entry = new ServerFrame.Msg(s.conv(), LARGE_SEQ, setup.self(), s.cid(), s.isRecall() ? "recall" : "text", s.body(), System.currentTimeMillis());
+    ServerFrame.Msg entry =
+        new ServerFrame.Msg(
+            s.conv(),
+            LARGE_SEQ,
+            setup.self(),
+            s.cid(),
+            s.isRecall() ? "recall" : "text",
+            s.body(),
+            System.currentTimeMillis());
     return oracle.encode(entry).length <= frameBudget / settings.historyMaxLimit();
   }
 
@@ -201,9 +240,9 @@ final class LiveFuzz {
   }
 
   /**
-   * Waits until at most {@code limit} requests await replies. A close meanwhile is a finding
-   * (this connection was not expected to close; the fuzz reconnects); so is a request left
-   * unanswered for {@link #REPLY_TIMEOUT_MS}.
+   * Waits until at most {@code limit} requests await replies. A close meanwhile is a finding (this
+   * connection was not expected to close; the fuzz reconnects); so is a request left unanswered for
+   * {@link #REPLY_TIMEOUT_MS}.
    */
   private void settle(int limit) throws Exception {
     flush();
@@ -212,8 +251,15 @@ final class LiveFuzz {
       Integer code = ledger.closeCode(connection);
       if (code != null) {
         List<Ledger.Expect> lost = ledger.abandon(connection);
-        ledger.finding("connection " + connection + " closed (code " + code + "); unanswered: "
-            + lost.stream().map(Ledger.Expect::what).limit(5).toList() + "; the last frames written: " + recent);
+        ledger.finding(
+            "connection "
+                + connection
+                + " closed (code "
+                + code
+                + "); unanswered: "
+                + lost.stream().map(Ledger.Expect::what).limit(5).toList()
+                + "; the last frames written: "
+                + recent);
         recent.clear();
         connect(true);
         return;
@@ -233,14 +279,17 @@ final class LiveFuzz {
   }
 
   /**
-   * A frame that may end the connection, sent alone and followed by a ping: with {@code
-   * mustClose} the connection must close with one of {@code codes}; otherwise it must answer.
+   * A frame that may end the connection, sent alone and followed by a ping: with {@code mustClose}
+   * the connection must close with one of {@code codes}; otherwise it must answer.
    */
-  private void isolated(String what, Set<Integer> codes, boolean mustClose, Write write) throws Exception {
+  private void isolated(String what, Set<Integer> codes, boolean mustClose, Write write)
+      throws Exception {
     drain();
     String probe = "probe-" + ++controls;
     ledger.claim(probe);
-    ledger.expect(new Ledger.Expect(probe, "ping after " + what, new ClientFrame.Ping(probe), null, connection));
+    ledger.expect(
+        new Ledger.Expect(
+            probe, "ping after " + what, new ClientFrame.Ping(probe), null, connection));
     try {
       write.run();
       socket.send(encode(ping(probe)), new SplittableRandom(0));
@@ -253,7 +302,8 @@ final class LiveFuzz {
     ledger.count("isolated:" + (code == null ? "open" : "closed " + code));
     if (code == null && !answered) ledger.finding("no answer to a ping after " + what);
     if (code == null && mustClose) ledger.finding("the connection stayed open after " + what);
-    if (code != null && !codes.contains(code)) ledger.finding("closed with " + code + " (expected " + codes + ") after " + what);
+    if (code != null && !codes.contains(code))
+      ledger.finding("closed with " + code + " (expected " + codes + ") after " + what);
     if (code != null) {
       ledger.abandon(connection);
       connect(true);
@@ -264,56 +314,104 @@ final class LiveFuzz {
   private void transportViolation(long index, SplittableRandom r) throws Exception {
     byte[] ping = encode(ping("ignored-" + index));
     if (transport == FuzzSocket.Transport.TCP) {
-      int length = r.nextBoolean() ? settings.maxFrameBytes() + 1 + r.nextInt(1 << 20) : -1 - r.nextInt(1000);
-      isolated("tcp length prefix " + length, Set.of(0, -1), true, () -> {
-        socket.writeInt(length);
-        socket.sendRaw(ping);
-      });
+      int length =
+          r.nextBoolean()
+              ? settings.maxFrameBytes() + 1 + r.nextInt(1 << 20)
+              : -1 - r.nextInt(1000);
+      isolated(
+          "tcp length prefix " + length,
+          Set.of(0, -1),
+          true,
+          () -> {
+            socket.writeInt(length);
+            socket.sendRaw(ping);
+          });
       return;
     }
     int data = transport.cbor() ? 2 : 1;
     switch (r.nextInt(8)) {
-      case 0 -> isolated("unmasked frame", Set.of(1002), true, () -> socket.wsFrame(true, data, ping, false));
-      case 1 -> isolated("reserved bit", Set.of(1002), true, () -> socket.wsFrame(0x80 | 0x40 | data, ping, true));
+      case 0 ->
+          isolated(
+              "unmasked frame", Set.of(1002), true, () -> socket.wsFrame(true, data, ping, false));
+      case 1 ->
+          isolated(
+              "reserved bit",
+              Set.of(1002),
+              true,
+              () -> socket.wsFrame(0x80 | 0x40 | data, ping, true));
       case 2 -> isolated("opcode 3", Set.of(1002), true, () -> socket.wsFrame(true, 3, ping, true));
-      case 3 -> isolated("continuation without a message", Set.of(1002), true, () -> socket.wsFrame(true, 0, ping, true));
-      case 4 -> isolated("126-byte ping", Set.of(1002), true, () -> socket.wsFrame(true, 9, new byte[126], true));
-      case 5 -> isolated("fragmented ping", Set.of(1002), true, () -> socket.wsFrame(false, 9, new byte[3], true));
-      case 6 -> isolated("new message inside a fragmented one", Set.of(1002), true, () -> {
-        socket.wsFrame(false, data, new byte[] {'{'}, true);
-        socket.wsFrame(true, data, ping, true);
-      });
+      case 3 ->
+          isolated(
+              "continuation without a message",
+              Set.of(1002),
+              true,
+              () -> socket.wsFrame(true, 0, ping, true));
+      case 4 ->
+          isolated(
+              "126-byte ping",
+              Set.of(1002),
+              true,
+              () -> socket.wsFrame(true, 9, new byte[126], true));
+      case 5 ->
+          isolated(
+              "fragmented ping",
+              Set.of(1002),
+              true,
+              () -> socket.wsFrame(false, 9, new byte[3], true));
+      case 6 ->
+          isolated(
+              "new message inside a fragmented one",
+              Set.of(1002),
+              true,
+              () -> {
+                socket.wsFrame(false, data, new byte[] {'{'}, true);
+                socket.wsFrame(true, data, ping, true);
+              });
       default -> {
         int code = List.of(1000, 4000, 1005, 999).get(r.nextInt(4));
         int echo = code == 1000 || code == 4000 ? code : 1002;
-        isolated("client close " + code, Set.of(echo), true,
+        isolated(
+            "client close " + code,
+            Set.of(echo),
+            true,
             () -> socket.wsFrame(true, 8, new byte[] {(byte) (code >>> 8), (byte) code}, true));
       }
     }
   }
 
   /**
-   * Opens a connection and says hello (cursor: the highest seq answered so far). With {@code
-   * junk}, sometimes first sends malformed frames (each must get bad_request and leave the
-   * connection open) or a well-formed frame that is not hello (unauthorized, then a close).
+   * Opens a connection and says hello (cursor: the highest seq answered so far). With {@code junk},
+   * sometimes first sends malformed frames (each must get bad_request and leave the connection
+   * open) or a well-formed frame that is not hello (unauthorized, then a close).
    */
   private void connect(boolean junk) throws Exception {
     if (socket != null) socket.close();
     connection++;
-    var address = transport == FuzzSocket.Transport.TCP ? setup.node().tcpAddress() : setup.node().httpAddress();
+    var address =
+        transport == FuzzSocket.Transport.TCP
+            ? setup.node().tcpAddress()
+            : setup.node().httpAddress();
     socket = new FuzzSocket(address, transport, ledger.listener(connection), seed + connection);
     SplittableRandom r = new SplittableRandom(seed * 31 + connection);
     int pick = junk ? r.nextInt(20) : 19;
     if (pick == 0) {
-      ObjectNode early = r.nextBoolean() ? ping("ignored-early-" + connection)
-          : ((ObjectNode) JSON.createObjectNode().put("type", "hello").put("token", "not-a-token").put("device", "d"));
+      ObjectNode early =
+          r.nextBoolean()
+              ? ping("ignored-early-" + connection)
+              : ((ObjectNode)
+                  JSON.createObjectNode()
+                      .put("type", "hello")
+                      .put("token", "not-a-token")
+                      .put("device", "d"));
       socket.send(encode(early), r);
       socket.flush();
       ledger.await(connection, () -> false, REPLY_TIMEOUT_MS); // returns when it closes
       Integer code = ledger.closeCode(connection);
       Set<Integer> expected = transport == FuzzSocket.Transport.TCP ? Set.of(0, -1) : Set.of(4401);
       ledger.count("early " + early.path("type").asText() + ": closed " + code);
-      if (code == null || !expected.contains(code)) ledger.finding("a " + early + " before hello: expected close " + expected + ", got " + code);
+      if (code == null || !expected.contains(code))
+        ledger.finding(
+            "a " + early + " before hello: expected close " + expected + ", got " + code);
       connect(false);
       return;
     }
@@ -321,7 +419,13 @@ final class LiveFuzz {
     socket.send(encode(hello()), r);
     socket.flush();
     if (!ledger.await(connection, () -> ledger.synced(connection), REPLY_TIMEOUT_MS)) {
-      throw new AssertionError("no welcome and synced on connection " + connection + " (" + FuzzRun.seedNote() + "); findings " + ledger.findings());
+      throw new AssertionError(
+          "no welcome and synced on connection "
+              + connection
+              + " ("
+              + FuzzRun.seedNote()
+              + "); findings "
+              + ledger.findings());
     }
   }
 
@@ -329,13 +433,21 @@ final class LiveFuzz {
     int errors = 0;
     for (int i = 0; i < 1 + r.nextInt(2); i++) {
       long index = Long.MAX_VALUE / 2 + connection * 8L + i; // outside the fuzz run's own indexes
-      Generator.Sample s = generator.sample(index, transport.cbor() ? Generator.Encoding.CBOR : Generator.Encoding.JSON);
+      Generator.Sample s =
+          generator.sample(
+              index, transport.cbor() ? Generator.Encoding.CBOR : Generator.Encoding.JSON);
       if (s.bytes().length > settings.maxFrameBytes()) continue;
       Codec.Decoded d = oracle.decode(s.bytes());
       if (d.error() == null || skipReason(d) != null) continue;
       if (d.error().rid() != null) {
         if (!ledger.claim(d.error().rid())) continue;
-        ledger.expect(new Ledger.Expect(d.error().rid(), "before hello: " + s.describe(), null, ErrorCode.BAD_REQUEST.wire(), connection));
+        ledger.expect(
+            new Ledger.Expect(
+                d.error().rid(),
+                "before hello: " + s.describe(),
+                null,
+                ErrorCode.BAD_REQUEST.wire(),
+                connection));
       } else {
         errors++;
       }
@@ -344,14 +456,22 @@ final class LiveFuzz {
     socket.flush();
     int expected = errors;
     int conn = connection;
-    if (!ledger.await(conn, () -> ledger.unattributedErrors(conn) >= expected, REPLY_TIMEOUT_MS) || !ledger.awaitAtMost(conn, 0, REPLY_TIMEOUT_MS)
+    if (!ledger.await(conn, () -> ledger.unattributedErrors(conn) >= expected, REPLY_TIMEOUT_MS)
+        || !ledger.awaitAtMost(conn, 0, REPLY_TIMEOUT_MS)
         || ledger.closeCode(conn) != null) {
-      ledger.finding("malformed frames before hello were not each answered bad_request on an open connection (connection " + conn + ")");
+      ledger.finding(
+          "malformed frames before hello were not each answered bad_request on an open connection (connection "
+              + conn
+              + ")");
     }
   }
 
   private ObjectNode hello() {
-    ObjectNode hello = JSON.createObjectNode().put("type", "hello").put("token", setup.token()).put("device", "fuzz-" + transport.name().toLowerCase());
+    ObjectNode hello =
+        JSON.createObjectNode()
+            .put("type", "hello")
+            .put("token", setup.token())
+            .put("device", "fuzz-" + transport.name().toLowerCase());
     hello.putObject("cursors").put(setup.pools().main(), ledger.highestSeq());
     return hello;
   }
@@ -360,28 +480,35 @@ final class LiveFuzz {
     return JSON.createObjectNode().put("type", "ping").put("rid", rid);
   }
 
-  /** The fuzz's own writers, plain: unlike Jackson's they write any string (retries hold what was sent). */
+  /**
+   * The fuzz's own writers, plain: unlike Jackson's they write any string (retries hold what was
+   * sent).
+   */
   private byte[] encode(JsonNode frame) {
     SplittableRandom unused = new SplittableRandom(0);
-    return transport.cbor() ? CborBytes.write(frame, Set.of(), unused) : JsonBytes.write(frame, Set.of(), unused);
+    return transport.cbor()
+        ? CborBytes.write(frame, Set.of(), unused)
+        : JsonBytes.write(frame, Set.of(), unused);
   }
 
   /** The connection still answers. */
   private void finalPing() throws Exception {
     String rid = "final-" + ++controls;
     ledger.claim(rid);
-    ledger.expect(new Ledger.Expect(rid, "the last ping", new ClientFrame.Ping(rid), null, connection));
+    ledger.expect(
+        new Ledger.Expect(rid, "the last ping", new ClientFrame.Ping(rid), null, connection));
     socket.send(encode(ping(rid)), new SplittableRandom(0));
     drain();
-    if (!ledger.answered(rid)) ledger.finding("the connection did not answer a ping after the fuzz");
+    if (!ledger.answered(rid))
+      ledger.finding("the connection did not answer a ping after the fuzz");
   }
 
   /**
    * A send whose outcome this connection never learned (no rid, or {@code unavailable}, or its
    * connection closed) is retried with the same cid, as docs/protocol.md tells clients to: a stored
-   * one answers its original seq, one never stored is stored now or refused again. One still
-   * {@code unavailable} after {@link #RETRIES} tries is a finding: the server cannot take it.
-   * Runs every {@link #RESOLVE_EVERY} frames, so that a retry comes within the dedup window.
+   * one answers its original seq, one never stored is stored now or refused again. One still {@code
+   * unavailable} after {@link #RETRIES} tries is a finding: the server cannot take it. Runs every
+   * {@link #RESOLVE_EVERY} frames, so that a retry comes within the dedup window.
    */
   private void resolveUncertainSends() throws Exception {
     List<StoredTimeline.Candidate> uncertain = uncertainSends();
@@ -389,7 +516,12 @@ final class LiveFuzz {
       long before = ledger.highestSeq();
       for (StoredTimeline.Candidate c : uncertain) {
         String rid = "retry-" + ++controls;
-        ObjectNode send = JSON.createObjectNode().put("type", "send").put("rid", rid).put("conv", setup.pools().main()).put("cid", c.cid());
+        ObjectNode send =
+            JSON.createObjectNode()
+                .put("type", "send")
+                .put("rid", rid)
+                .put("conv", setup.pools().main())
+                .put("cid", c.cid());
         if (!c.kind().equals("text")) send.put("kind", c.kind());
         send.set("body", c.body());
         byte[] bytes = encode(send);
@@ -405,7 +537,9 @@ final class LiveFuzz {
           continue;
         }
         ledger.claim(rid);
-        ledger.expect(new Ledger.Expect(rid, "retry of " + Texts.printable(c.cid()), retry, null, connection));
+        ledger.expect(
+            new Ledger.Expect(
+                rid, "retry of " + Texts.printable(c.cid()), retry, null, connection));
         socket.send(bytes, new SplittableRandom(0));
         ledger.count("retried sends");
         if (ledger.waiting(connection) >= WINDOW) settle(WINDOW / 2);
@@ -416,14 +550,26 @@ final class LiveFuzz {
       Map<String, Long> sent = ledger.sentSeq();
       for (StoredTimeline.Candidate c : uncertain) {
         Long seq = sent.get(c.cid());
-        ledger.count(seq == null ? "retry refused: " + ledger.refusal(c.cid()) : seq <= before ? "retry found it stored" : "retry stored it");
+        ledger.count(
+            seq == null
+                ? "retry refused: " + ledger.refusal(c.cid())
+                : seq <= before ? "retry found it stored" : "retry stored it");
       }
       uncertain = uncertainSends().stream().filter(c -> ledger.refusal(c.cid()) != null).toList();
     }
     for (StoredTimeline.Candidate c : uncertain) {
       given.add(c.cid());
-      ledger.finding("a valid send still " + ledger.refusal(c.cid()) + " after " + RETRIES + " retries: cid "
-          + c.cid() + ", kind " + c.kind() + ", body " + Texts.printable(String.valueOf(c.body())));
+      ledger.finding(
+          "a valid send still "
+              + ledger.refusal(c.cid())
+              + " after "
+              + RETRIES
+              + " retries: cid "
+              + c.cid()
+              + ", kind "
+              + c.kind()
+              + ", body "
+              + Texts.printable(String.valueOf(c.body())));
     }
   }
 
@@ -432,7 +578,10 @@ final class LiveFuzz {
     Map<String, Long> sent = ledger.sentSeq();
     return candidates.values().stream()
         .filter(c -> !sent.containsKey(c.cid()) && !given.contains(c.cid()))
-        .filter(c -> ledger.refusal(c.cid()) == null || Set.of("unavailable", "internal").contains(ledger.refusal(c.cid())))
+        .filter(
+            c ->
+                ledger.refusal(c.cid()) == null
+                    || Set.of("unavailable", "internal").contains(ledger.refusal(c.cid())))
         .toList();
   }
 }

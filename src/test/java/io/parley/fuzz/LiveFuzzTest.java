@@ -37,9 +37,19 @@ class LiveFuzzTest {
   }
 
   private static void fuzz(Node node, FuzzSocket.Transport transport) throws Exception {
-    FuzzSetup setup = FuzzSetup.create(node, transport.name().toLowerCase().replace("_", ""), SETTINGS);
+    FuzzSetup setup =
+        FuzzSetup.create(node, transport.name().toLowerCase().replace("_", ""), SETTINGS);
     long seed = FuzzRun.SEED + transport.ordinal();
-    List<String> findings = new LiveFuzz(setup, transport, seed, FuzzRun.LIVE_FRAMES / 3, SETTINGS).run();
-    assertTrue(findings.isEmpty(), () -> "live fuzz over " + transport + ", " + FuzzRun.seedNote() + ":\n  " + String.join("\n  ", findings));
+    List<String> findings =
+        new LiveFuzz(setup, transport, seed, FuzzRun.LIVE_FRAMES / 3, SETTINGS).run();
+    assertTrue(
+        findings.isEmpty(),
+        () ->
+            "live fuzz over "
+                + transport
+                + ", "
+                + FuzzRun.seedNote()
+                + ":\n  "
+                + String.join("\n  ", findings));
   }
 }

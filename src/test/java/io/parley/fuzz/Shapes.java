@@ -20,14 +20,15 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Client frames as JSON trees: a valid frame of every type (docs/protocol.md, docs/protocol.md), then
- * mutations of it. Trees hold two things JSON trees cannot: a {@link Deep} value (a nesting the
- * encoders write out iteratively, since a tree that deep would overflow any recursive writer) and
- * a key written twice (an entry whose key starts with {@link #DUPLICATE}).
+ * Client frames as JSON trees: a valid frame of every type (docs/protocol.md, docs/protocol.md),
+ * then mutations of it. Trees hold two things JSON trees cannot: a {@link Deep} value (a nesting
+ * the encoders write out iteratively, since a tree that deep would overflow any recursive writer)
+ * and a key written twice (an entry whose key starts with {@link #DUPLICATE}).
  */
 final class Shapes {
   static final ObjectMapper JSON = new ObjectMapper();
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
   /** Prefix of a key that stands for a second copy of the key after it. */
   static final String DUPLICATE = "\u0000dup\u0000";
 
@@ -35,26 +36,82 @@ final class Shapes {
   record Deep(int depth, boolean objects) {}
 
   /** The ids a frame may name; {@code main} is the conversation whose timeline is checked. */
-  record Pools(String self, String peer, String ghost, String main, String group, List<String> rooms, List<String> otherConvs, int maxBodyBytes) {
+  record Pools(
+      String self,
+      String peer,
+      String ghost,
+      String main,
+      String group,
+      List<String> rooms,
+      List<String> otherConvs,
+      int maxBodyBytes) {
     static Pools offline(int maxBodyBytes) {
-      return new Pools("alice", "bob", "ghost", "d:alice:bob", "g:fuzzgroup", List.of("r:fuzz-a", "r:fuzz-b"),
-          List.of("d:alice:ghost", "d:bob:carol", "d:bob:alice", "d:alice:alice", "g:nosuchgroup", "x", "d:", "r:", "g:UPPER"),
+      return new Pools(
+          "alice",
+          "bob",
+          "ghost",
+          "d:alice:bob",
+          "g:fuzzgroup",
+          List.of("r:fuzz-a", "r:fuzz-b"),
+          List.of(
+              "d:alice:ghost",
+              "d:bob:carol",
+              "d:bob:alice",
+              "d:alice:alice",
+              "g:nosuchgroup",
+              "x",
+              "d:",
+              "r:",
+              "g:UPPER"),
           maxBodyBytes);
     }
   }
 
   enum Mutation {
-    WRONG_TYPE, MISSING_FIELD, NULL_FIELD, INVALID_VALUE, HUGE_NUMBER, NEGATIVE_NUMBER, UNKNOWN_TYPE,
-    DEEP_NESTING, LONG_STRING, LONE_SURROGATE, CONTROL_CHARS, NON_BMP, DUPLICATE_KEY, EXTRA_FIELD,
-    BAD_RID, NOT_AN_OBJECT
+    WRONG_TYPE,
+    MISSING_FIELD,
+    NULL_FIELD,
+    INVALID_VALUE,
+    HUGE_NUMBER,
+    NEGATIVE_NUMBER,
+    UNKNOWN_TYPE,
+    DEEP_NESTING,
+    LONG_STRING,
+    LONE_SURROGATE,
+    CONTROL_CHARS,
+    NON_BMP,
+    DUPLICATE_KEY,
+    EXTRA_FIELD,
+    BAD_RID,
+    NOT_AN_OBJECT
   }
 
   // Type and weight: sends dominate, as in real traffic; operations that create entities are rare.
   private static final String[] TYPES = {
-    "send", "ping", "history", "ack", "read", "typing", "create", "invite", "leave", "kick", "title", "role",
-    "join", "friend_request", "friend_accept", "friend_remove", "block", "unblock", "contacts", "hello"
+    "send",
+    "ping",
+    "history",
+    "ack",
+    "read",
+    "typing",
+    "create",
+    "invite",
+    "leave",
+    "kick",
+    "title",
+    "role",
+    "join",
+    "friend_request",
+    "friend_accept",
+    "friend_remove",
+    "block",
+    "unblock",
+    "contacts",
+    "hello"
   };
-  private static final int[] WEIGHTS = {36, 8, 4, 6, 4, 4, 1, 2, 2, 2, 2, 2, 3, 1, 1, 1, 1, 1, 2, 2};
+  private static final int[] WEIGHTS = {
+    36, 8, 4, 6, 4, 4, 1, 2, 2, 2, 2, 2, 3, 1, 1, 1, 1, 1, 2, 2
+  };
   private static final int TOTAL_WEIGHT = java.util.Arrays.stream(WEIGHTS).sum();
 
   private final Pools pools;
@@ -89,17 +146,21 @@ final class Shapes {
         switch (r.nextInt(3)) {
           case 0 -> f.put("before", r.nextLong(0, index / 4 + 3));
           case 1 -> f.put("after", r.nextLong(0, index / 4 + 3));
-          default -> { if (r.nextBoolean()) f.putNull("before"); }
+          default -> {
+            if (r.nextBoolean()) f.putNull("before");
+          }
         }
         if (r.nextBoolean()) f.put("limit", 1 + r.nextInt(200));
       }
       case "typing" -> f.put("conv", conv(r));
       case "join" -> f.put("conv", r.nextInt(4) == 0 ? conv(r) : room(r));
-      case "leave" -> f.put("conv", r.nextBoolean() ? room(r) : r.nextBoolean() ? pools.group : conv(r));
+      case "leave" ->
+          f.put("conv", r.nextBoolean() ? room(r) : r.nextBoolean() ? pools.group : conv(r));
       case "create" -> {
         f.put("kind", "group").put("title", title(r));
         ArrayNode members = f.putArray("members");
-        for (int i = r.nextInt(3); i > 0; i--) members.add(r.nextBoolean() ? pools.peer : pools.self);
+        for (int i = r.nextInt(3); i > 0; i--)
+          members.add(r.nextBoolean() ? pools.peer : pools.self);
       }
       case "invite" -> {
         f.put("conv", groupish(r));
@@ -108,8 +169,12 @@ final class Shapes {
       }
       case "kick" -> f.put("conv", groupish(r)).put("user", user(r));
       case "title" -> f.put("conv", groupish(r)).put("title", title(r));
-      case "role" -> f.put("conv", groupish(r)).put("user", user(r)).put("role", r.nextBoolean() ? "admin" : "member");
-      case "friend_request", "friend_accept", "friend_remove", "block", "unblock" -> f.put("user", user(r));
+      case "role" ->
+          f.put("conv", groupish(r))
+              .put("user", user(r))
+              .put("role", r.nextBoolean() ? "admin" : "member");
+      case "friend_request", "friend_accept", "friend_remove", "block", "unblock" ->
+          f.put("user", user(r));
       case "ping", "contacts" -> {}
       default -> throw new IllegalArgumentException(type);
     }
@@ -126,14 +191,15 @@ final class Shapes {
     }
     if (r.nextBoolean()) f.put("kind", "text");
     int limit = pools.maxBodyBytes;
-    String body = switch (r.nextInt(20)) {
-      case 0 -> "a".repeat(limit); // at the limit
-      case 1 -> "a".repeat(limit + 1); // one byte over: too_large, nothing stored
-      case 2 -> Texts.longText(r, 1 + r.nextInt(limit / 4));
-      case 3, 4 -> Texts.control(r);
-      case 5, 6, 7 -> Texts.unicode(r);
-      default -> Texts.word(r) + " " + index;
-    };
+    String body =
+        switch (r.nextInt(20)) {
+          case 0 -> "a".repeat(limit); // at the limit
+          case 1 -> "a".repeat(limit + 1); // one byte over: too_large, nothing stored
+          case 2 -> Texts.longText(r, 1 + r.nextInt(limit / 4));
+          case 3, 4 -> Texts.control(r);
+          case 5, 6, 7 -> Texts.unicode(r);
+          default -> Texts.word(r) + " " + index;
+        };
     f.put("body", body);
   }
 
@@ -184,14 +250,38 @@ final class Shapes {
       case INVALID_VALUE -> invalidValue(f, index, r);
       case HUGE_NUMBER -> f.set(numericKey(f, r), huge(r));
       case NEGATIVE_NUMBER -> f.put(numericKey(f, r), r.nextBoolean() ? -1 : Long.MIN_VALUE);
-      case UNKNOWN_TYPE -> f.put("type", List.of("teleport", "SEND", "send ", "", "ping\u0000", "msg", "welcome", Texts.word(r)).get(r.nextInt(8)));
-      case DEEP_NESTING -> f.set(r.nextBoolean() ? key : "deep", new POJONode(new Deep(List.of(100, 999, 1000, 1001, 10_000).get(r.nextInt(5)), r.nextInt(4) == 0)));
-      case LONG_STRING -> f.put(stringKey(f, r), Texts.longText(r, List.of(64, 65, 129, 1000, 16_384, 16_385, 30_000, 70_000).get(r.nextInt(8))));
+      case UNKNOWN_TYPE ->
+          f.put(
+              "type",
+              List.of(
+                      "teleport",
+                      "SEND",
+                      "send ",
+                      "",
+                      "ping\u0000",
+                      "msg",
+                      "welcome",
+                      Texts.word(r))
+                  .get(r.nextInt(8)));
+      case DEEP_NESTING ->
+          f.set(
+              r.nextBoolean() ? key : "deep",
+              new POJONode(
+                  new Deep(
+                      List.of(100, 999, 1000, 1001, 10_000).get(r.nextInt(5)), r.nextInt(4) == 0)));
+      case LONG_STRING ->
+          f.put(
+              stringKey(f, r),
+              Texts.longText(
+                  r, List.of(64, 65, 129, 1000, 16_384, 16_385, 30_000, 70_000).get(r.nextInt(8))));
       case LONE_SURROGATE -> spoil(f, r, Texts.loneSurrogate(r));
       case CONTROL_CHARS -> spoil(f, r, Texts.control(r));
       case NON_BMP -> spoil(f, r, "\ud83d\udca9");
       case DUPLICATE_KEY -> {
-        JsonNode again = key.equals("type") ? TextNode.valueOf(type(r)) : r.nextBoolean() ? otherType(f.get(key), r) : f.get(key);
+        JsonNode again =
+            key.equals("type")
+                ? TextNode.valueOf(type(r))
+                : r.nextBoolean() ? otherType(f.get(key), r) : f.get(key);
         f.set(DUPLICATE + key, again);
       }
       case EXTRA_FIELD -> f.set(Texts.any(r, false) + "x", randomValue(r, 2));
@@ -211,8 +301,10 @@ final class Shapes {
 
   private void invalidValue(ObjectNode f, long index, SplittableRandom r) {
     switch (r.nextInt(10)) {
-      case 0 -> f.put("user", List.of("AB", "ab", "x".repeat(33), "bad id", "émile").get(r.nextInt(5)));
-      case 1 -> f.put("device", List.of("", "bad device!", "d".repeat(65), "dév").get(r.nextInt(4)));
+      case 0 ->
+          f.put("user", List.of("AB", "ab", "x".repeat(33), "bad id", "émile").get(r.nextInt(5)));
+      case 1 ->
+          f.put("device", List.of("", "bad device!", "d".repeat(65), "dév").get(r.nextInt(4)));
       case 2 -> f.put("cid", r.nextBoolean() ? "" : "c" + index + "x".repeat(64));
       case 3 -> f.put("kind", List.of("image", "system", "TEXT", "").get(r.nextInt(4)));
       case 4 -> f.put("role", List.of("owner", "", "ADMIN").get(r.nextInt(3)));
@@ -231,14 +323,19 @@ final class Shapes {
   }
 
   private static String numericKey(ObjectNode f, SplittableRandom r) {
-    for (String k : List.of("seq", "before", "after", "limit")) if (f.has(k) && r.nextInt(3) > 0) return k;
+    for (String k : List.of("seq", "before", "after", "limit"))
+      if (f.has(k) && r.nextInt(3) > 0) return k;
     if (f.has("cursors") && f.get("cursors").isObject() && r.nextBoolean()) return "cursors";
     return r.nextBoolean() ? "seq" : anyKey(f, r);
   }
 
   private static String stringKey(ObjectNode f, SplittableRandom r) {
     List<String> keys = new ArrayList<>();
-    f.fields().forEachRemaining(e -> { if (e.getValue().isTextual()) keys.add(e.getKey()); });
+    f.fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getValue().isTextual()) keys.add(e.getKey());
+            });
     return keys.isEmpty() ? "type" : keys.get(r.nextInt(keys.size()));
   }
 

@@ -19,7 +19,8 @@ final class StoredTimeline {
    * answered {@code sent}, at their seqs, as they were sent, without gaps; what was pushed agrees;
    * REST's {@code last_seq} agrees. Every disagreement is a finding in {@code ledger}.
    */
-  static void check(FuzzSetup setup, Ledger ledger, Map<String, Candidate> candidates) throws Exception {
+  static void check(FuzzSetup setup, Ledger ledger, Map<String, Candidate> candidates)
+      throws Exception {
     String main = setup.pools().main();
     List<JsonNode> timeline;
     try (WsClient checker = WsClient.json(setup.node().httpAddress())) {
@@ -32,27 +33,54 @@ final class StoredTimeline {
       JsonNode entry = timeline.get(i);
       long seq = entry.get("seq").asLong();
       String cid = entry.get("cid").asText();
-      if (seq != i + 1) ledger.finding("the timeline has a gap or disorder at seq " + seq + " (position " + (i + 1) + ")");
-      if (!setup.self().equals(entry.get("from").asText())) ledger.finding("an entry not sent by the fuzzing user: " + entry);
+      if (seq != i + 1)
+        ledger.finding(
+            "the timeline has a gap or disorder at seq " + seq + " (position " + (i + 1) + ")");
+      if (!setup.self().equals(entry.get("from").asText()))
+        ledger.finding("an entry not sent by the fuzzing user: " + entry);
       Long twice = stored.put(cid, seq);
-      if (twice != null) ledger.finding("cid " + cid + " stored twice, at seq " + twice + " and " + seq + " (retries came within the dedup window)");
+      if (twice != null)
+        ledger.finding(
+            "cid "
+                + cid
+                + " stored twice, at seq "
+                + twice
+                + " and "
+                + seq
+                + " (retries came within the dedup window)");
       Candidate c = candidates.get(cid);
       if (c == null) {
         ledger.finding("stored, but no valid send had its cid: " + entry);
-      } else if (!c.kind().equals(entry.get("kind").asText()) || !Decodes.same(c.body(), entry.get("body"))) {
+      } else if (!c.kind().equals(entry.get("kind").asText())
+          || !Decodes.same(c.body(), entry.get("body"))) {
         ledger.finding("stored differently from its send (" + c + "): " + entry);
       }
       if (!sent.containsKey(cid)) ledger.finding("stored, but never answered sent: " + entry);
     }
-    sent.forEach((cid, seq) -> {
-      if (!seq.equals(stored.get(cid))) ledger.finding("answered sent with seq " + seq + " but stored as " + stored.get(cid) + ": cid " + cid);
-    });
-    ledger.pushed().forEach((seq, cid) -> {
-      if (!seq.equals(stored.get(cid))) ledger.finding("pushed as seq " + seq + " but stored as " + stored.get(cid) + ": cid " + cid);
-    });
+    sent.forEach(
+        (cid, seq) -> {
+          if (!seq.equals(stored.get(cid)))
+            ledger.finding(
+                "answered sent with seq "
+                    + seq
+                    + " but stored as "
+                    + stored.get(cid)
+                    + ": cid "
+                    + cid);
+        });
+    ledger
+        .pushed()
+        .forEach(
+            (seq, cid) -> {
+              if (!seq.equals(stored.get(cid)))
+                ledger.finding(
+                    "pushed as seq " + seq + " but stored as " + stored.get(cid) + ": cid " + cid);
+            });
     JsonNode listed = new Api(setup.node().httpAddress()).conversation(setup.token(), main);
     long lastSeq = listed == null ? 0 : listed.get("last_seq").asLong();
-    if (lastSeq != timeline.size()) ledger.finding("GET /conversations says last_seq " + lastSeq + ", history holds " + timeline.size());
+    if (lastSeq != timeline.size())
+      ledger.finding(
+          "GET /conversations says last_seq " + lastSeq + ", history holds " + timeline.size());
     ledger.count("stored entries: " + timeline.size());
   }
 }

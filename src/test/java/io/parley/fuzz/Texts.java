@@ -7,14 +7,31 @@ import java.util.SplittableRandom;
 final class Texts {
   private Texts() {}
 
-  private static final String[] WORDS = {"hi", "hello there", "ok", "see you", "x", "lunch?", "", " ", "null", "0"};
+  private static final String[] WORDS = {
+    "hi", "hello there", "ok", "see you", "x", "lunch?", "", " ", "null", "0"
+  };
   // Well-formed but unusual: accents, CJK, right-to-left, combining marks, zero-width, BOM,
   // a noncharacter, line and paragraph separators, and pairs outside the BMP (emoji).
   private static final String[] UNICODE = {
-    "ünïcödé", "漢字かな", "שלום", "مرحبا", "e\u0301\u0301\u0301", "a\u200bb\u200dc", "\ufeff", "\uffff",
-    "\u2028\u2029", "\ud83d\ude00", "\ud834\udd1e", "\udbff\udfff", "ǅ", "\u00a0", "Ω≈ç√∫"
+    "ünïcödé",
+    "漢字かな",
+    "שלום",
+    "مرحبا",
+    "e\u0301\u0301\u0301",
+    "a\u200bb\u200dc",
+    "\ufeff",
+    "\uffff",
+    "\u2028\u2029",
+    "\ud83d\ude00",
+    "\ud834\udd1e",
+    "\udbff\udfff",
+    "ǅ",
+    "\u00a0",
+    "Ω≈ç√∫"
   };
-  private static final String[] LONE_SURROGATES = {"\ud800", "\udbff", "\udc00", "\udfff", "\udc00\ud800", "x\ud83d"};
+  private static final String[] LONE_SURROGATES = {
+    "\ud800", "\udbff", "\udc00", "\udfff", "\udc00\ud800", "x\ud83d"
+  };
 
   static String word(SplittableRandom r) {
     return WORDS[r.nextInt(WORDS.length)];
@@ -43,12 +60,13 @@ final class Texts {
 
   /** {@code n} chars: one repeated, or a pattern (so a long string costs little to make). */
   static String longText(SplittableRandom r, int n) {
-    String unit = switch (r.nextInt(4)) {
-      case 0 -> "a";
-      case 1 -> "\u0001"; // six bytes each once JSON-escaped
-      case 2 -> "é漢";
-      default -> "\ud83d\ude00"; // one code point, two chars, four UTF-8 bytes
-    };
+    String unit =
+        switch (r.nextInt(4)) {
+          case 0 -> "a";
+          case 1 -> "\u0001"; // six bytes each once JSON-escaped
+          case 2 -> "é漢";
+          default -> "\ud83d\ude00"; // one code point, two chars, four UTF-8 bytes
+        };
     StringBuilder s = new StringBuilder(n + unit.length());
     while (s.length() < n) s.append(unit);
     s.setLength(n - (unit.length() == 2 && n % 2 == 1 ? 1 : 0)); // never split a pair
@@ -83,14 +101,16 @@ final class Texts {
   }
 
   /**
-   * UTF-8, except that a lone surrogate is written as its own three bytes (CESU-8 style), which
-   * no UTF-8 decoder should accept; the JDK's encoder would quietly write '?' instead.
+   * UTF-8, except that a lone surrogate is written as its own three bytes (CESU-8 style), which no
+   * UTF-8 decoder should accept; the JDK's encoder would quietly write '?' instead.
    */
   static byte[] utf8(String s) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
       int c = s.charAt(i);
-      if (Character.isHighSurrogate((char) c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate((char) c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         c = Character.toCodePoint((char) c, s.charAt(++i));
       }
       if (c < 0x80) {

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The REST budgets (parley.rest) on a node with the production values. Each test sends from
- * loopback addresses of its own (127.0.x.y), so the per-address budgets of one test do not
- * spend another's.
+ * loopback addresses of its own (127.0.x.y), so the per-address budgets of one test do not spend
+ * another's.
  */
 @Integration
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -71,13 +71,17 @@ class RestLimitsTest {
       }
     }
     assertTrue(limited > 0, "some of 30 logins in " + seconds + " s were refused");
-    assertEquals(refusedBefore + limited, counted("parley.rest.refused"), "operators see the refusals");
-    assertTrue(30 - limited <= bound("login.rate", "login.burst", seconds), (30 - limited) + " answered in " + seconds + " s");
+    assertEquals(
+        refusedBefore + limited, counted("parley.rest.refused"), "operators see the refusals");
+    assertTrue(
+        30 - limited <= bound("login.rate", "login.burst", seconds),
+        (30 - limited) + " answered in " + seconds + " s");
 
     HttpFrom neighbour = from("127.0.0.12");
     String user = Ids.user("amy");
     assertEquals(201, register(neighbour, user).status());
-    assertEquals(200, login(neighbour, user, password(user)).status(), "another address has its own budget");
+    assertEquals(
+        200, login(neighbour, user, password(user)).status(), "another address has its own budget");
   }
 
   @Test
@@ -94,7 +98,9 @@ class RestLimitsTest {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     assertTrue(answered < 15, "guesses at one account from 15 addresses were cut");
-    assertTrue(answered <= bound("login.user-rate", "login.user-burst", seconds), answered + " guesses answered");
+    assertTrue(
+        answered <= bound("login.user-rate", "login.user-burst", seconds),
+        answered + " guesses answered");
     assertRateLimited(login(from("127.0.0.40"), user, password(user)));
   }
 
@@ -109,7 +115,9 @@ class RestLimitsTest {
       else assertRateLimited(r);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    assertTrue(created < 15 && created <= bound("register.rate", "register.burst", seconds), created + " created");
+    assertTrue(
+        created < 15 && created <= bound("register.rate", "register.burst", seconds),
+        created + " created");
 
     String taken = Ids.user("amy");
     int answered = 0;
@@ -135,7 +143,9 @@ class RestLimitsTest {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     assertTrue(answered < requests, "cut");
-    assertTrue(answered <= bound("per-address.rate", "per-address.burst", seconds), answered + " answered");
+    assertTrue(
+        answered <= bound("per-address.rate", "per-address.burst", seconds),
+        answered + " answered");
   }
 
   @Test
@@ -156,7 +166,9 @@ class RestLimitsTest {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    assertTrue(answered <= bound("per-user.rate", "per-user.burst", seconds), answered + " of " + 3 * perAddress + " answered");
+    assertTrue(
+        answered <= bound("per-user.rate", "per-user.burst", seconds),
+        answered + " of " + 3 * perAddress + " answered");
   }
 
   @Test
@@ -172,14 +184,21 @@ class RestLimitsTest {
     loginAll(ghosts, 1, wrongPassword);
     Set<String> hosted = hostedUsers();
     assertTrue(hosted.contains(known), "the region state lists the user entities this node hosts");
-    assertEquals(0, ghosts.stream().filter(hosted::contains).count(), "user entities started for unknown ids");
+    assertEquals(
+        0,
+        ghosts.stream().filter(hosted::contains).count(),
+        "user entities started for unknown ids");
     double lookupsAfterFirst = lookups();
-    assertTrue(lookupsAfterFirst - lookupsBefore <= ghosts.size(), "at most one journal read per id");
+    assertTrue(
+        lookupsAfterFirst - lookupsBefore <= ghosts.size(), "at most one journal read per id");
 
     loginAll(ghosts, 2, wrongPassword);
     assertEquals(lookupsAfterFirst, lookups(), "repeats were answered from the cache");
     hosted = hostedUsers();
-    assertEquals(0, ghosts.stream().filter(hosted::contains).count(), "user entities started for unknown ids");
+    assertEquals(
+        0,
+        ghosts.stream().filter(hosted::contains).count(),
+        "user entities started for unknown ids");
 
     // A registration on this node is seen at once, over the cached miss.
     String late = ghosts.get(0);
@@ -187,8 +206,12 @@ class RestLimitsTest {
     assertEquals(200, login(from("127.0.1.251"), late, password(late)).status());
   }
 
-  /** Logs each id in with a wrong password, 10 per address (127.0.round.*): each gets the bad-password answer. */
-  private void loginAll(List<String> ids, int round, HttpFrom.Response wrongPassword) throws Exception {
+  /**
+   * Logs each id in with a wrong password, 10 per address (127.0.round.*): each gets the
+   * bad-password answer.
+   */
+  private void loginAll(List<String> ids, int round, HttpFrom.Response wrongPassword)
+      throws Exception {
     for (int i = 0; i < ids.size(); i++) {
       HttpFrom.Response r = login(from("127.0." + round + "." + (1 + i / 10)), ids.get(i), WRONG);
       assertEquals(wrongPassword.status(), r.status(), ids.get(i) + ": " + r);
@@ -196,7 +219,10 @@ class RestLimitsTest {
     }
   }
 
-  /** Journal reads to learn whether an id exists (the registry is the JVM's; this test's node is the only one at work). */
+  /**
+   * Journal reads to learn whether an id exists (the registry is the JVM's; this test's node is the
+   * only one at work).
+   */
   private double lookups() {
     return counted("parley.known.users.lookups");
   }
@@ -236,12 +262,14 @@ class RestLimitsTest {
     return new HttpFrom(address, node.httpAddress());
   }
 
-  private static HttpFrom.Response login(HttpFrom http, String user, String password) throws Exception {
+  private static HttpFrom.Response login(HttpFrom http, String user, String password)
+      throws Exception {
     return http.post("/api/v1/sessions", Map.of("user", user, "password", password));
   }
 
   private static HttpFrom.Response register(HttpFrom http, String user) throws Exception {
-    return http.post("/api/v1/users", Map.of("user", user, "password", password(user), "nickname", "n"));
+    return http.post(
+        "/api/v1/users", Map.of("user", user, "password", password(user), "nickname", "n"));
   }
 
   private static String password(String user) {

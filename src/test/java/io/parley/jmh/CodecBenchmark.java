@@ -44,11 +44,20 @@ public class CodecBenchmark {
     cbor = Codec.cbor(LIMITS);
     String send =
         "{\"type\":\"send\",\"rid\":\"s1.12345\",\"conv\":\"d:bk3x9z1a-1:bk3x9z1a-2\",\"cid\":\"s1.12345\","
-            + "\"body\":\"" + BODY + "\"}";
+            + "\"body\":\""
+            + BODY
+            + "\"}";
     sendJson = send.getBytes(StandardCharsets.UTF_8);
     sendCbor = cbor.mapper().writeValueAsBytes(json.mapper().readTree(sendJson));
-    msg = new ServerFrame.Msg("d:bk3x9z1a-1:bk3x9z1a-2", 123456, "bk3x9z1a-1", "s1.12345", "text",
-        TextNode.valueOf(BODY), 1_764_000_000_000L);
+    msg =
+        new ServerFrame.Msg(
+            "d:bk3x9z1a-1:bk3x9z1a-2",
+            123456,
+            "bk3x9z1a-1",
+            "s1.12345",
+            "text",
+            TextNode.valueOf(BODY),
+            1_764_000_000_000L);
   }
 
   @Benchmark

@@ -30,20 +30,22 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The conversation entity's command path on Pekko's in-memory journal: {@value #BATCH} posts
- * told at once to one live entity, the replies counted by an actor, so the figure is the
- * entity's own cost per post (dedup lookup, persist, state append, fan-out, reply) without a
- * round trip per post. Three paths: a new post in a direct conversation (its fan-out goes to
- * the two members' user entities, which push to their sessions and store nothing), a
- * new post in a room (fan-out to no subscribed node), and a retried post (answered from the
- * full dedup window, nothing persisted). How to run: docs/benchmarks.md.
+ * The conversation entity's command path on Pekko's in-memory journal: {@value #BATCH} posts told
+ * at once to one live entity, the replies counted by an actor, so the figure is the entity's own
+ * cost per post (dedup lookup, persist, state append, fan-out, reply) without a round trip per
+ * post. Three paths: a new post in a direct conversation (its fan-out goes to the two members' user
+ * entities, which push to their sessions and store nothing), a new post in a room (fan-out to no
+ * subscribed node), and a retried post (answered from the full dedup window, nothing persisted).
+ * How to run: docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx3g"})
 public class ConversationCommandBenchmark {
   static final int BATCH = 1000;
 
@@ -76,18 +78,31 @@ public class ConversationCommandBenchmark {
     for (String user : new String[] {alice, bob}) {
       sharding
           .entityRefFor(UserEntity.ENTITY_KEY, user)
-          .<UserEntity.RegisterReply>ask(r -> new UserEntity.Register("hash", user, r), Duration.ofSeconds(20))
+          .<UserEntity.RegisterReply>ask(
+              r -> new UserEntity.Register("hash", user, r), Duration.ofSeconds(20))
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
     }
-    var settings = new ConversationSettings(1000, 1000, 2, Duration.ofSeconds(10), 5000, 16,
-        new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    var settings =
+        new ConversationSettings(
+            1000,
+            1000,
+            2,
+            Duration.ofSeconds(10),
+            5000,
+            16,
+            new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     direct = testKit.spawn(ConversationEntity.create("d:" + alice + ":" + bob, settings, sharding));
     room = testKit.spawn(ConversationEntity.create("r:jmh" + run, settings, sharding));
-    counter = testKit.spawn(Behaviors.receive(Replies.PostReply.class).onAnyMessage(r -> {
-      replies.countDown();
-      return Behaviors.same();
-    }).build());
+    counter =
+        testKit.spawn(
+            Behaviors.receive(Replies.PostReply.class)
+                .onAnyMessage(
+                    r -> {
+                      replies.countDown();
+                      return Behaviors.same();
+                    })
+                .build());
     // Fill both dedup windows, so every post evicts an entry as in a long conversation.
     for (int i = 0; i < 2; i++) {
       posts(direct, alice, "warm" + i + "-", BATCH);
@@ -101,7 +116,9 @@ public class ConversationCommandBenchmark {
     testKit.shutdownTestKit();
   }
 
-  private void posts(ActorRef<ConversationEntity.Command> conv, String from, String prefix, int count) throws Exception {
+  private void posts(
+      ActorRef<ConversationEntity.Command> conv, String from, String prefix, int count)
+      throws Exception {
     replies = new CountDownLatch(count);
     for (int i = 0; i < count; i++) {
       conv.tell(new ConversationEntity.Post(from, prefix + i, "text", BODY, counter));

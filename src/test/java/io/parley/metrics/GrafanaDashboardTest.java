@@ -28,21 +28,29 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Integration
 @ExtendWith(TestNodes.class)
 class GrafanaDashboardTest {
-  private static final Pattern METRIC = Pattern.compile("\\b(?:parley|jvm|process|system)_[a-zA-Z0-9_]+");
+  private static final Pattern METRIC =
+      Pattern.compile("\\b(?:parley|jvm|process|system)_[a-zA-Z0-9_]+");
 
   @Test
   void everyQueriedSeriesExistsInAScrape(Node node) throws Exception {
-    JsonNode dashboard = new ObjectMapper().readTree(Path.of("grafana/parley-dashboard.json").toFile());
+    JsonNode dashboard =
+        new ObjectMapper().readTree(Path.of("grafana/parley-dashboard.json").toFile());
     JsonNode datasource = dashboard.path("templating").path("list").get(0);
     assertEquals("datasource", datasource.path("type").asText());
     assertEquals("prometheus", datasource.path("query").asText());
 
     List<String> queries = new ArrayList<>();
     for (JsonNode panel : dashboard.path("panels")) {
-      assertEquals("${datasource}", panel.path("datasource").path("uid").asText(), panel.path("title").asText());
+      assertEquals(
+          "${datasource}",
+          panel.path("datasource").path("uid").asText(),
+          panel.path("title").asText());
       panel.path("targets").forEach(t -> queries.add(t.path("expr").asText()));
     }
-    dashboard.path("templating").path("list").forEach(v -> queries.add(v.path("definition").asText()));
+    dashboard
+        .path("templating")
+        .path("list")
+        .forEach(v -> queries.add(v.path("definition").asText()));
     Set<String> used = new TreeSet<>();
     for (String q : queries) {
       Matcher m = METRIC.matcher(q);
@@ -66,7 +74,9 @@ class GrafanaDashboardTest {
   private static String scrape(Node node) throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + "/metrics")).build(),
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + "/metrics"))
+                .build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
   }

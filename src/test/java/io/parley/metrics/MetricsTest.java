@@ -40,8 +40,11 @@ class MetricsTest {
       for (int i = 1; i <= 5; i++) ws.sentSeq(conv, "m" + i, "hello");
       ws.awaitMsgs(conv, 5);
       String text =
-          Await.until(() -> scrape(node), t -> value(t, "parley_entities\\{[^}]*type=\"Conversation\"[^}]*}") >= 1,
-              Duration.ofSeconds(15), "the entity gauge to count the conversation");
+          Await.until(
+              () -> scrape(node),
+              t -> value(t, "parley_entities\\{[^}]*type=\"Conversation\"[^}]*}") >= 1,
+              Duration.ofSeconds(15),
+              "the entity gauge to count the conversation");
       assertEquals(5, value(text, "parley_messages_in_total") - inBefore, 0.0);
       assertTrue(value(text, "parley_messages_out_total") >= 5);
       assertTrue(value(text, "parley_connections_open") >= 1);
@@ -65,7 +68,9 @@ class MetricsTest {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + "/metrics")).build(),
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + address.getPort() + "/metrics"))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode());
     return response.body();

@@ -26,13 +26,13 @@ import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.junit.jupiter.api.Test;
 
 /**
- * Four node processes on one real Cassandra: two core-only nodes and two edge-only nodes.
- * Alice is on edge A, Bob on edge B. The core node holding their conversation leaves
- * (SIGTERM: it hands its shards off) while Alice sends, retrying unanswered sends with the
- * same cid. Then edge A is stopped with SIGTERM and Alice moves to edge B.
+ * Four node processes on one real Cassandra: two core-only nodes and two edge-only nodes. Alice is
+ * on edge A, Bob on edge B. The core node holding their conversation leaves (SIGTERM: it hands its
+ * shards off) while Alice sends, retrying unanswered sends with the same cid. Then edge A is
+ * stopped with SIGTERM and Alice moves to edge B.
  *
- * <p>The bound we state: after the core node is stopped, sending succeeds again within
- * {@link #RESUME_BOUND} (shard hand-off plus recovery of the entity on the other core node).
+ * <p>The bound we state: after the core node is stopped, sending succeeds again within {@link
+ * #RESUME_BOUND} (shard hand-off plus recovery of the entity on the other core node).
  */
 @Integration
 class ClusterTest {
@@ -91,9 +91,15 @@ class ClusterTest {
       stopper.join();
       System.out.printf(
           "core node stopped; the slowest send took %d ms (bound %d ms); all %d sends done %d ms after the stop%n",
-          longestWait / 1_000_000, RESUME_BOUND.toMillis(), AFTER, (System.nanoTime() - stopAt) / 1_000_000);
-      assertTrue(Duration.ofNanos(longestWait).compareTo(RESUME_BOUND) < 0, "sending resumed within the bound");
-      assertFalse(aliceWs.isClosed() || bobWs.isClosed(), "no client socket dropped when core left");
+          longestWait / 1_000_000,
+          RESUME_BOUND.toMillis(),
+          AFTER,
+          (System.nanoTime() - stopAt) / 1_000_000);
+      assertTrue(
+          Duration.ofNanos(longestWait).compareTo(RESUME_BOUND) < 0,
+          "sending resumed within the bound");
+      assertFalse(
+          aliceWs.isClosed() || bobWs.isClosed(), "no client socket dropped when core left");
 
       // Edge A drains: Alice is told to reconnect, and does so on edge B with her cursor.
       edgeA.close();
@@ -101,12 +107,14 @@ class ClusterTest {
       assertEquals("unavailable", goAway.get("code").asText(), goAway.toString());
       aliceWs.awaitClose();
       List<JsonNode> aliceSeen = aliceWs.msgs(conv);
-      long cursor = aliceSeen.isEmpty() ? 0 : aliceSeen.get(aliceSeen.size() - 1).get("seq").asLong();
+      long cursor =
+          aliceSeen.isEmpty() ? 0 : aliceSeen.get(aliceSeen.size() - 1).get("seq").asLong();
       WsClient aliceAgain = WsClient.json(edgeB.httpAddress());
       sockets.add(aliceAgain);
       aliceAgain.hello(aliceToken, "phone", Map.of(conv, cursor));
       int total = BEFORE + AFTER + 10;
-      for (int i = BEFORE + AFTER + 1; i <= total; i++) sendUntilStored(aliceAgain, checker, alice, conv, i);
+      for (int i = BEFORE + AFTER + 1; i <= total; i++)
+        sendUntilStored(aliceAgain, checker, alice, conv, i);
 
       bobWs.awaitMsgs(conv, total);
       aliceAgain.awaitMsgs(conv, (int) (total - cursor));
@@ -131,16 +139,24 @@ class ClusterTest {
 
   private static Map<String, String> env(String roles, String seed, boolean applySchema) {
     return Map.of(
-        "PARLEY_ROLES", roles,
-        "PARLEY_SEED_NODES", seed,
-        "PARLEY_SELF_JOIN", "off",
-        "PARLEY_APPLY_SCHEMA", applySchema ? "on" : "off",
-        "PARLEY_SESSION_REFRESH", "3s");
+        "PARLEY_ROLES",
+        roles,
+        "PARLEY_SEED_NODES",
+        seed,
+        "PARLEY_SELF_JOIN",
+        "off",
+        "PARLEY_APPLY_SCHEMA",
+        applySchema ? "on" : "off",
+        "PARLEY_SESSION_REFRESH",
+        "3s");
   }
 
-  /** Sends cid i until a {@code sent} comes back, retrying `unavailable` and silence with the same cid. */
-  private static void sendUntilStored(WsClient ws, DeliveryChecker checker, String from, String conv, int i)
-      throws Exception {
+  /**
+   * Sends cid i until a {@code sent} comes back, retrying `unavailable` and silence with the same
+   * cid.
+   */
+  private static void sendUntilStored(
+      WsClient ws, DeliveryChecker checker, String from, String conv, int i) throws Exception {
     String cid = "c" + i;
     checker.attempted(from, cid);
     for (int attempt = 1; ; attempt++) {
@@ -151,24 +167,32 @@ class ClusterTest {
         checker.acked(from, cid, reply.get("seq").asLong());
         return;
       }
-      assertEquals("unavailable", reply.path("code").asText(), "only unavailable may be retried: " + reply);
+      assertEquals(
+          "unavailable", reply.path("code").asText(), "only unavailable may be retried: " + reply);
       if (attempt > 50) throw new AssertionError("send " + cid + " never stored");
     }
   }
 
   /** The core node whose Conversation shard region hosts conv's shard (Pekko Management). */
   private static ChildNode holderOf(
-      String conv, ChildNode a, ChildNode.Ports aPorts, ChildNode b, ChildNode.Ports bPorts) throws Exception {
-    // Sharding's own extractor, with the shard count the nodes run with (not a copy of its formula).
-    int shards = ParleyConfig.load(ConfigFactory.empty()).getInt("pekko.cluster.sharding.number-of-shards");
+      String conv, ChildNode a, ChildNode.Ports aPorts, ChildNode b, ChildNode.Ports bPorts)
+      throws Exception {
+    // Sharding's own extractor, with the shard count the nodes run with (not a copy of its
+    // formula).
+    int shards =
+        ParleyConfig.load(ConfigFactory.empty()).getInt("pekko.cluster.sharding.number-of-shards");
     String shard = new HashCodeMessageExtractor<Object>(shards).shardId(conv);
     HttpClient http = HttpClient.newHttpClient();
     for (var candidate : List.of(Map.entry(a, aPorts), Map.entry(b, bPorts))) {
       var request =
           HttpRequest.newBuilder(
-                  URI.create("http://127.0.0.1:" + candidate.getValue().management() + "/cluster/shards/Conversation"))
+                  URI.create(
+                      "http://127.0.0.1:"
+                          + candidate.getValue().management()
+                          + "/cluster/shards/Conversation"))
               .build();
-      JsonNode stats = JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+      JsonNode stats =
+          JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
       // Pekko Management answers {"regions":[{"shardId":"123","numEntities":1},...]} for this node.
       for (JsonNode region : stats.path("regions")) {
         if (shard.equals(region.path("shardId").asText())) return candidate.getKey();
@@ -178,7 +202,11 @@ class ClusterTest {
   }
 
   private static void record(DeliveryChecker checker, String label, WsClient ws, String conv) {
-    ws.msgs(conv).forEach(m -> checker.received(label, m.get("seq").asLong(), m.get("from").asText(), m.get("cid").asText()));
+    ws.msgs(conv)
+        .forEach(
+            m ->
+                checker.received(
+                    label, m.get("seq").asLong(), m.get("from").asText(), m.get("cid").asText()));
   }
 
   private static void closeQuietly(ChildNode node) {

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node process is SIGKILLed while a client has sends in flight; the client retries every
- * unanswered send with the same cid once a node is back. The checker then finds every acked cid
- * in history exactly once, one seq per cid, no gaps, and each device, reconnecting with its
- * cursor, converges to the full timeline.
+ * unanswered send with the same cid once a node is back. The checker then finds every acked cid in
+ * history exactly once, one seq per cid, no gaps, and each device, reconnecting with its cursor,
+ * converges to the full timeline.
  */
 @Integration
 class CrashRecoveryTest {
@@ -64,7 +64,9 @@ class CrashRecoveryTest {
           ackedBeforeCrash++;
         }
       }
-      System.out.printf("%d of %d in-flight sends were acked before the kill%n", ackedBeforeCrash, IN_FLIGHT_AT_CRASH);
+      System.out.printf(
+          "%d of %d in-flight sends were acked before the kill%n",
+          ackedBeforeCrash, IN_FLIGHT_AT_CRASH);
       sender.close();
     }
 
@@ -102,7 +104,10 @@ class CrashRecoveryTest {
                   .forEach(
                       m ->
                           checker.received(
-                              label, m.get("seq").asLong(), m.get("from").asText(), m.get("cid").asText())));
+                              label,
+                              m.get("seq").asLong(),
+                              m.get("from").asText(),
+                              m.get("cid").asText())));
       checker.expectComplete("phone#1", "phone#2");
       checker.expectComplete("laptop#1", "laptop#2");
       DeliveryChecker.Report report = checker.check();

@@ -380,10 +380,7 @@ class KubernetesNodePodsTest {
     command.addAll(list(c.getArgs()));
     assertEquals(
         List.of(
-            entrypoint.get(0),
-            entrypoint.get(1),
-            entrypoint.get(2),
-            "io.parley.node.ApplySchema"),
+            entrypoint.get(0), entrypoint.get(1), entrypoint.get(2), "io.parley.node.ApplySchema"),
         command,
         "the Job's command: the image's java and classpath, ApplySchema as main");
     assertMainClass(command.get(3));

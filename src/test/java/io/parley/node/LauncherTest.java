@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./parley run} as a user runs it (against the test Cassandra, through
- * PARLEY_CASSANDRA_CONTACT_POINTS, so it starts none): it prints where it listens, accepts a
- * hello there, and stops cleanly on a signal.
+ * PARLEY_CASSANDRA_CONTACT_POINTS, so it starts none): it prints where it listens, accepts a hello
+ * there, and stops cleanly on a signal.
  */
 @Integration
 class LauncherTest {
@@ -66,7 +66,8 @@ class LauncherTest {
       left.forEach(ProcessHandle::destroyForcibly);
       lines.drainTo(all);
       assertTrue(stopped, "parley run stops within 60 s: " + all);
-      assertTrue(left.isEmpty(), "parley run stopped the node it started: " + left + "; output: " + all);
+      assertTrue(
+          left.isEmpty(), "parley run stopped the node it started: " + left + "; output: " + all);
     }
   }
 
@@ -79,18 +80,23 @@ class LauncherTest {
 
     List<String> extended = cassandraJvmOptions("  -Xmx1g   -Xlog:gc:file=gc.log ");
     assertEquals(plain, extended.subList(0, plain.size()));
-    assertEquals(List.of("-Xmx1g", "-Xlog:gc:file=gc.log"), extended.subList(plain.size(), extended.size()));
+    assertEquals(
+        List.of("-Xmx1g", "-Xlog:gc:file=gc.log"), extended.subList(plain.size(), extended.size()));
   }
 
   private static List<String> cassandraJvmOptions(String extra) throws Exception {
     ProcessBuilder builder =
-        new ProcessBuilder("bash", "-c", "PARLEY_ROOT=. && source scripts/cassandra.sh && cassandra_jvm_options")
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "PARLEY_ROOT=. && source scripts/cassandra.sh && cassandra_jvm_options")
             .directory(new File("."));
     builder.environment().put("PARLEY_CASSANDRA_JVM_OPTS", extra);
     Process process = builder.start();
     List<String> lines;
     try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       lines = out.lines().toList();
     }
     String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -101,7 +107,8 @@ class LauncherTest {
 
   private static void pump(Process process, BlockingQueue<String> lines) {
     try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) lines.add(line);
     } catch (IOException e) {
@@ -109,7 +116,8 @@ class LauncherTest {
     }
   }
 
-  private static String awaitLine(BlockingQueue<String> lines, List<String> all, String text, int seconds)
+  private static String awaitLine(
+      BlockingQueue<String> lines, List<String> all, String text, int seconds)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
@@ -118,7 +126,8 @@ class LauncherTest {
       all.add(line);
       if (line.contains(text)) return line;
     }
-    throw new AssertionError("no line with \"" + text + "\" within " + seconds + " s; output: " + all);
+    throw new AssertionError(
+        "no line with \"" + text + "\" within " + seconds + " s; output: " + all);
   }
 
   private static int freePort() throws IOException {

@@ -21,16 +21,16 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * The documents of a k8s/ YAML file as SnakeYAML Engine reads them (YAML 1.2, core schema), and
- * a failure naming the file and line wherever kubectl, whose reader is YAML 1.1, could read them
+ * The documents of a k8s/ YAML file as SnakeYAML Engine reads them (YAML 1.2, core schema), and a
+ * failure naming the file and line wherever kubectl, whose reader is YAML 1.1, could read them
  * otherwise. The engine itself refuses bad syntax, tabs in indentation and duplicate keys; the
- * checks below run on its parser's events before the documents are built. Plain scalars resolve
- * as in YAML 1.2: true/false, null/~, decimal numbers; anything else unquoted is a string.
+ * checks below run on its parser's events before the documents are built. Plain scalars resolve as
+ * in YAML 1.2: true/false, null/~, decimal numbers; anything else unquoted is a string.
  */
 final class ManifestYaml {
   /**
-   * Plain scalars that YAML 1.1 reads as booleans or numbers where YAML 1.2 reads strings or
-   * other numbers: y/yes/n/no/on/off, octal 0644, 0x/0o/0b, .inf/.nan, sexagesimal 1:30, 1_000.
+   * Plain scalars that YAML 1.1 reads as booleans or numbers where YAML 1.2 reads strings or other
+   * numbers: y/yes/n/no/on/off, octal 0644, 0x/0o/0b, .inf/.nan, sexagesimal 1:30, 1_000.
    */
   private static final Pattern AMBIGUOUS =
       Pattern.compile(

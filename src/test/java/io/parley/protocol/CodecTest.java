@@ -19,7 +19,9 @@ class CodecTest {
 
   @Test
   void decodesASend() {
-    var d = decode("{\"type\":\"send\",\"rid\":\"1\",\"conv\":\"d:a1a:b2b\",\"cid\":\"x\",\"body\":\"hi\",\"extra\":1}");
+    var d =
+        decode(
+            "{\"type\":\"send\",\"rid\":\"1\",\"conv\":\"d:a1a:b2b\",\"cid\":\"x\",\"body\":\"hi\",\"extra\":1}");
     var send = assertInstanceOf(ClientFrame.Send.class, d.frame());
     assertEquals("hi", send.body().asText());
     assertEquals("1", send.rid());
@@ -34,34 +36,57 @@ class CodecTest {
     assertTrue(unknown.message().contains("teleport"));
     assertEquals("bad_request", decode("[1,2]").error().code());
     assertEquals("bad_request", decode("{\"rid\":\"x\"}").error().code());
-    assertEquals("bad_request", decode("{\"type\":\"send\",\"conv\":\"c\",\"cid\":\"\",\"body\":\"x\"}").error().code());
-    assertEquals("bad_request", decode("{\"type\":\"send\",\"conv\":\"c\",\"cid\":\"a\",\"body\":{}}").error().code());
-    assertEquals("bad_request", decode("{\"type\":\"history\",\"conv\":\"c\",\"limit\":500}").error().code());
-    assertEquals("bad_request", decode("{\"type\":\"hello\",\"token\":\"t\",\"device\":\"bad device!\"}").error().code());
-    assertEquals("bad_request", decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":\"x\"}").error().code());
+    assertEquals(
+        "bad_request",
+        decode("{\"type\":\"send\",\"conv\":\"c\",\"cid\":\"\",\"body\":\"x\"}").error().code());
+    assertEquals(
+        "bad_request",
+        decode("{\"type\":\"send\",\"conv\":\"c\",\"cid\":\"a\",\"body\":{}}").error().code());
+    assertEquals(
+        "bad_request",
+        decode("{\"type\":\"history\",\"conv\":\"c\",\"limit\":500}").error().code());
+    assertEquals(
+        "bad_request",
+        decode("{\"type\":\"hello\",\"token\":\"t\",\"device\":\"bad device!\"}").error().code());
+    assertEquals(
+        "bad_request", decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":\"x\"}").error().code());
   }
 
   @Test
   void aFrameIsOneObjectWithEachKeyOnce() {
     assertEquals("bad_request", decode("{\"type\":\"ping\",\"rid\":\"p\"} xx").error().code());
     assertEquals("bad_request", decode("{\"type\":\"ping\"}{\"type\":\"ping\"}").error().code());
-    assertEquals("bad_request", decode("{\"type\":\"ping\",\"type\":\"send\",\"rid\":\"d\"}").error().code());
-    assertEquals("bad_request", decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":1,\"seq\":9}").error().code());
-    assertEquals("bad_request", decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":1.5}").error().code());
-    assertEquals("bad_request", decode("{\"type\":\"history\",\"conv\":\"c\",\"limit\":\"\"}").error().code());
-    assertEquals("bad_request", decode("{\"type\":\"send\",\"conv\":\"c\",\"cid\":true,\"body\":\"x\"}").error().code());
+    assertEquals(
+        "bad_request",
+        decode("{\"type\":\"ping\",\"type\":\"send\",\"rid\":\"d\"}").error().code());
+    assertEquals(
+        "bad_request",
+        decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":1,\"seq\":9}").error().code());
+    assertEquals(
+        "bad_request", decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":1.5}").error().code());
+    assertEquals(
+        "bad_request",
+        decode("{\"type\":\"history\",\"conv\":\"c\",\"limit\":\"\"}").error().code());
+    assertEquals(
+        "bad_request",
+        decode("{\"type\":\"send\",\"conv\":\"c\",\"cid\":true,\"body\":\"x\"}").error().code());
   }
 
   @Test
   void theOnePassDecodeKeepsTheTreeRulesForRids() {
     // Bound in one pass, but a rid that is not a string of at most 64 chars stays an error.
-    assertEquals("rid must be a string of at most 64 chars", decode("{\"type\":\"ping\",\"rid\":5}").error().message());
+    assertEquals(
+        "rid must be a string of at most 64 chars",
+        decode("{\"type\":\"ping\",\"rid\":5}").error().message());
     assertEquals("bad_request", decode("{\"type\":\"ping\",\"rid\":true}").error().code());
-    assertEquals("bad_request", decode("{\"type\":\"ping\",\"rid\":\"" + "r".repeat(65) + "\"}").error().code());
+    assertEquals(
+        "bad_request",
+        decode("{\"type\":\"ping\",\"rid\":\"" + "r".repeat(65) + "\"}").error().code());
     assertNull(decode("{\"type\":\"ping\",\"rid\":null}").error());
     // The type need not come first; a validation problem keeps the rid.
     assertInstanceOf(ClientFrame.Ping.class, decode("{\"rid\":\"p\",\"type\":\"ping\"}").frame());
-    var invalid = decode("{\"rid\":\"h1\",\"type\":\"history\",\"conv\":\"c\",\"limit\":500}").error();
+    var invalid =
+        decode("{\"rid\":\"h1\",\"type\":\"history\",\"conv\":\"c\",\"limit\":500}").error();
     assertEquals("h1", invalid.rid());
   }
 

@@ -16,10 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Text a client sends is stored (bodies, cids, titles) and echoed (rids, conv ids, error
- * messages), and a string that is not well-formed Unicode (a lone UTF-16 surrogate) cannot be
- * stored: the journal's CBOR serializer throws on it. Such frames, and JSON that is not valid
- * UTF-8, are refused as bad_request by the codec, and nothing ill-formed is echoed back.
+ * Text a client sends is stored (bodies, cids, titles) and echoed (rids, conv ids, error messages),
+ * and a string that is not well-formed Unicode (a lone UTF-16 surrogate) cannot be stored: the
+ * journal's CBOR serializer throws on it. Such frames, and JSON that is not valid UTF-8, are
+ * refused as bad_request by the codec, and nothing ill-formed is echoed back.
  */
 class IllFormedTextTest {
   private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
@@ -38,12 +38,20 @@ class IllFormedTextTest {
     String lone = "\\ud800";
     List<String> frames =
         List.of(
-            "{\"type\":\"send\",\"rid\":\"s\",\"conv\":\"d:aaa:bbb\",\"cid\":\"c\",\"body\":\"bad " + lone + " body\"}",
+            "{\"type\":\"send\",\"rid\":\"s\",\"conv\":\"d:aaa:bbb\",\"cid\":\"c\",\"body\":\"bad "
+                + lone
+                + " body\"}",
             "{\"type\":\"send\",\"rid\":\"s\",\"conv\":\"d:aaa:bbb\",\"cid\":\"c\",\"body\":\"low \\udc00 first\"}",
             "{\"type\":\"send\",\"rid\":\"s\",\"conv\":\"d:aaa:bbb\",\"cid\":\"c\",\"body\":\"reversed \\udc00\\ud800\"}",
-            "{\"type\":\"send\",\"rid\":\"s\",\"conv\":\"d:aaa:bbb\",\"cid\":\"c" + lone + "\",\"body\":\"b\"}",
-            "{\"type\":\"send\",\"rid\":\"s\",\"conv\":\"d:aaa" + lone + "\",\"cid\":\"c\",\"body\":\"b\"}",
-            "{\"type\":\"create\",\"rid\":\"s\",\"kind\":\"group\",\"title\":\"t" + lone + "\",\"members\":[]}",
+            "{\"type\":\"send\",\"rid\":\"s\",\"conv\":\"d:aaa:bbb\",\"cid\":\"c"
+                + lone
+                + "\",\"body\":\"b\"}",
+            "{\"type\":\"send\",\"rid\":\"s\",\"conv\":\"d:aaa"
+                + lone
+                + "\",\"cid\":\"c\",\"body\":\"b\"}",
+            "{\"type\":\"create\",\"rid\":\"s\",\"kind\":\"group\",\"title\":\"t"
+                + lone
+                + "\",\"members\":[]}",
             "{\"type\":\"title\",\"rid\":\"s\",\"conv\":\"g:abc\",\"title\":\"t" + lone + "\"}",
             "{\"type\":\"history\",\"rid\":\"s\",\"conv\":\"g:abc" + lone + "\"}",
             "{\"type\":\"read\",\"rid\":\"s\",\"conv\":\"g:abc" + lone + "\",\"seq\":1}",
@@ -51,19 +59,26 @@ class IllFormedTextTest {
             "{\"type\":\"typing\",\"rid\":\"s\",\"conv\":\"g:abc" + lone + "\"}",
             "{\"type\":\"join\",\"rid\":\"s\",\"conv\":\"r:abc" + lone + "\"}",
             "{\"type\":\"leave\",\"rid\":\"s\",\"conv\":\"g:abc" + lone + "\"}",
-            "{\"type\":\"invite\",\"rid\":\"s\",\"conv\":\"g:abc" + lone + "\",\"users\":[\"bob\"]}",
+            "{\"type\":\"invite\",\"rid\":\"s\",\"conv\":\"g:abc"
+                + lone
+                + "\",\"users\":[\"bob\"]}",
             "{\"type\":\"kick\",\"rid\":\"s\",\"conv\":\"g:abc" + lone + "\",\"user\":\"bob\"}",
-            "{\"type\":\"role\",\"rid\":\"s\",\"conv\":\"g:abc" + lone + "\",\"user\":\"bob\",\"role\":\"admin\"}",
+            "{\"type\":\"role\",\"rid\":\"s\",\"conv\":\"g:abc"
+                + lone
+                + "\",\"user\":\"bob\",\"role\":\"admin\"}",
             "{\"type\":\"hello\",\"rid\":\"s\",\"token\":\"t" + lone + "\",\"device\":\"d\"}",
-            "{\"type\":\"hello\",\"rid\":\"s\",\"token\":\"t\",\"device\":\"d\",\"cursors\":{\"g:a" + lone + "\":1}}");
+            "{\"type\":\"hello\",\"rid\":\"s\",\"token\":\"t\",\"device\":\"d\",\"cursors\":{\"g:a"
+                + lone
+                + "\":1}}");
     for (String frame : frames) assertEquals("s", refused(frame).rid(), frame);
   }
 
   @Test
   void aSurrogatePairIsWellFormedAndAccepted() {
-    var d = json.decode(
-        "{\"type\":\"send\",\"conv\":\"d:aaa:bbb\",\"cid\":\"c\",\"body\":\"\\ud83d\\ude00 \uD83D\uDE00\"}"
-            .getBytes(StandardCharsets.UTF_8));
+    var d =
+        json.decode(
+            "{\"type\":\"send\",\"conv\":\"d:aaa:bbb\",\"cid\":\"c\",\"body\":\"\\ud83d\\ude00 \uD83D\uDE00\"}"
+                .getBytes(StandardCharsets.UTF_8));
     var send = assertInstanceOf(ClientFrame.Send.class, d.frame());
     assertEquals("\uD83D\uDE00 \uD83D\uDE00", send.body().asText());
   }
@@ -109,7 +124,17 @@ class IllFormedTextTest {
   void aCborTextStringThatIsNotWellFormedIsABadRequest() throws Exception {
     byte[] frame =
         CBOR.writeValueAsBytes(
-            Map.of("type", "send", "rid", "c1", "conv", "d:aaa:bbb", "cid", "c", "body", "bad XXXX body"));
+            Map.of(
+                "type",
+                "send",
+                "rid",
+                "c1",
+                "conv",
+                "d:aaa:bbb",
+                "cid",
+                "c",
+                "body",
+                "bad XXXX body"));
     assertInstanceOf(ClientFrame.Send.class, cbor.decode(frame).frame());
     byte[][] invalid = {
       {(byte) 0xED, (byte) 0xA0, (byte) 0x80, 'X'}, // an encoded surrogate
@@ -125,7 +150,9 @@ class IllFormedTextTest {
 
   private static byte[] sendWithBody(byte[] body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes("{\"type\":\"send\",\"conv\":\"d:aaa:bbb\",\"cid\":\"c\",\"body\":\"a".getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(
+        "{\"type\":\"send\",\"conv\":\"d:aaa:bbb\",\"cid\":\"c\",\"body\":\"a"
+            .getBytes(StandardCharsets.UTF_8));
     out.writeBytes(body);
     out.writeBytes("b\"}".getBytes(StandardCharsets.UTF_8));
     return out.toByteArray();

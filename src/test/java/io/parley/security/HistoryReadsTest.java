@@ -43,7 +43,8 @@ class HistoryReadsTest {
           ws.hello(readerToken, "d" + s, null);
         }
         for (WsClient ws : sockets) {
-          for (int i = 0; i < PER_SOCKET; i++) ws.send(frame("history", "rid", "h" + i, "conv", conv, "limit", 50));
+          for (int i = 0; i < PER_SOCKET; i++)
+            ws.send(frame("history", "rid", "h" + i, "conv", conv, "limit", 50));
         }
         int pages = 0;
         int busy = 0;

@@ -25,10 +25,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.Test;
 
 /**
- * A user placed in more conversations than a socket's outbox holds frames (anyone may add anyone
- * to a group) still connects and syncs: the hello's conv_state and catch-up frames are written at
- * the reader's pace, not all at once (which closed such a user as a slow reader on every
- * reconnect: locked out).
+ * A user placed in more conversations than a socket's outbox holds frames (anyone may add anyone to
+ * a group) still connects and syncs: the hello's conv_state and catch-up frames are written at the
+ * reader's pace, not all at once (which closed such a user as a slow reader on every reconnect:
+ * locked out).
  */
 @Integration
 class ManyConversationsSyncTest {
@@ -65,7 +65,8 @@ class ManyConversationsSyncTest {
           sharding
               .entityRefFor(ConversationEntity.ENTITY_KEY, conv)
               .<Replies.PostReply>ask(
-                  r -> new ConversationEntity.Create(popular, title, List.of(), r), Duration.ofSeconds(30))
+                  r -> new ConversationEntity.Create(popular, title, List.of(), r),
+                  Duration.ofSeconds(30))
               .whenComplete((reply, error) -> inFlight.release())
               .toCompletableFuture());
     }
@@ -74,7 +75,8 @@ class ManyConversationsSyncTest {
         () ->
             sharding
                 .entityRefFor(UserEntity.ENTITY_KEY, popular)
-                .<UserEntity.Conversations>ask(UserEntity.GetConversations::new, Duration.ofSeconds(10))
+                .<UserEntity.Conversations>ask(
+                    UserEntity.GetConversations::new, Duration.ofSeconds(10))
                 .toCompletableFuture()
                 .thenApply(convs -> convs.reads().size())
                 // Behind thousands of queued link writes the entity may not answer in time.

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A revoked token buys nothing: frames pipelined right behind its hello are never acted on,
- * because no frame after hello is served until the token's revocation state is known.
+ * A revoked token buys nothing: frames pipelined right behind its hello are never acted on, because
+ * no frame after hello is served until the token's revocation state is known.
  */
 @Integration
 @ExtendWith(TestNodes.class)
@@ -53,7 +53,8 @@ class RevokedTokenTest {
     attacker.send(frame("hello", "token", token, "device", "stolen"));
     try {
       for (int i = 0; i < 30; i++) {
-        attacker.send(frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "body", "spam " + i));
+        attacker.send(
+            frame("send", "rid", "s" + i, "conv", conv, "cid", "c" + i, "body", "spam " + i));
       }
     } catch (java.io.IOException closedMidPipeline) {
       // The node may refuse the hello and close the socket before all of it is written: then the

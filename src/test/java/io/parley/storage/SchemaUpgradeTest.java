@@ -49,12 +49,15 @@ class SchemaUpgradeTest {
   @AfterEach
   void restore() {
     CompactionUpgrade.compactions(Schema.statements(cassandra.replication()))
-        .forEach((table, compaction) -> session.execute("ALTER TABLE " + table + " WITH compaction = " + compaction));
+        .forEach(
+            (table, compaction) ->
+                session.execute("ALTER TABLE " + table + " WITH compaction = " + compaction));
   }
 
   /** The tables schema.cql sets a compaction for: the journal's and the snapshots'. */
   private static List<String> tables() {
-    return List.copyOf(CompactionUpgrade.compactions(Schema.statements(cassandra.replication())).keySet());
+    return List.copyOf(
+        CompactionUpgrade.compactions(Schema.statements(cassandra.replication())).keySet());
   }
 
   @Test
@@ -105,13 +108,15 @@ class SchemaUpgradeTest {
     for (String table : tables()) {
       assertTrue(compaction(table).containsKey("min_sstable_size"), table);
     }
-    assertEquals(List.of(), CompactionUpgrade.apply(session, Schema.statements(cassandra.replication())));
+    assertEquals(
+        List.of(), CompactionUpgrade.apply(session, Schema.statements(cassandra.replication())));
   }
 
   /** The table's compaction exactly as schema.cql's CREATE makes it, in a scratch keyspace. */
   private static Map<String, String> createdBySchemaCql(String table) {
     session.execute(
-        "CREATE KEYSPACE IF NOT EXISTS " + SCRATCH
+        "CREATE KEYSPACE IF NOT EXISTS "
+            + SCRATCH
             + " WITH REPLICATION = {'class': 'SimpleStrategy', 'replication_factor': 1}");
     String scratch = SCRATCH + "." + table.replace('.', '_');
     session.execute("DROP TABLE IF EXISTS " + scratch);

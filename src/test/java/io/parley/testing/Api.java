@@ -13,7 +13,8 @@ import java.util.Map;
 /** A real HTTP client for the REST API. */
 public final class Api {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final InetSocketAddress address;
   private final String base;
 
@@ -40,7 +41,8 @@ public final class Api {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
     if (token != null) request.header("Authorization", "Bearer " + token);
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
     return new Response(response.statusCode(), json);
   }

@@ -6,8 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
- * Polls a condition that no event signals (e.g. a REST read that follows an asynchronous
- * write) until it holds or a deadline passes. For things that do send a signal, wait on it.
+ * Polls a condition that no event signals (e.g. a REST read that follows an asynchronous write)
+ * until it holds or a deadline passes. For things that do send a signal, wait on it.
  */
 public final class Await {
   private static final Duration POLL = Duration.ofMillis(50);

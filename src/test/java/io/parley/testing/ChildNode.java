@@ -82,7 +82,8 @@ public final class ChildNode implements AutoCloseable {
     Await.until(
         () -> {
           try {
-            String body = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String body =
+                http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             return body.split("\"status\":\"Up\"", -1).length - 1;
           } catch (IOException e) {
             return 0;
@@ -111,7 +112,8 @@ public final class ChildNode implements AutoCloseable {
 
   private void pump() {
     try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         output.add(line);

@@ -13,20 +13,20 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Checks one conversation's delivery guarantees (docs/protocol.md sections 3-4) after a test run, in
- * the manner of Jepsen's queue checker: record what clients tried to send, the {@code sent}
- * acks they got, the {@code msg} frames each connection received, and the stored history read
- * back with {@code history}; then {@link #check()} says what was lost, duplicated, unexpected,
- * out of order or missing.
+ * Checks one conversation's delivery guarantees (docs/protocol.md sections 3-4) after a test run,
+ * in the manner of Jepsen's queue checker: record what clients tried to send, the {@code sent} acks
+ * they got, the {@code msg} frames each connection received, and the stored history read back with
+ * {@code history}; then {@link #check()} says what was lost, duplicated, unexpected, out of order
+ * or missing.
  *
- * <p>The stored history is the truth: a send is judged by whether its (from, cid) is in it, not
- * by what any connection saw. A send that was attempted but never acked may or may not be
- * stored (its outcome is indeterminate); both are fine. Entries the server made itself (no cid)
- * fill their seq but are not matched against sends.
+ * <p>The stored history is the truth: a send is judged by whether its (from, cid) is in it, not by
+ * what any connection saw. A send that was attempted but never acked may or may not be stored (its
+ * outcome is indeterminate); both are fine. Entries the server made itself (no cid) fill their seq
+ * but are not matched against sends.
  *
- * <p>A connection label is one socket: order and duplicate deliveries are judged per label, since
- * a reconnecting device legitimately gets unacked entries again. Completeness is asked for
- * explicitly ({@link #expectComplete}), over one or several labels (all sockets of one device).
+ * <p>A connection label is one socket: order and duplicate deliveries are judged per label, since a
+ * reconnecting device legitimately gets unacked entries again. Completeness is asked for explicitly
+ * ({@link #expectComplete}), over one or several labels (all sockets of one device).
  *
  * <p>Methods are synchronized so clients may record from their listener threads; the report is
  * sorted, so it does not depend on the interleaving of those threads.
@@ -205,8 +205,8 @@ public final class DeliveryChecker {
   }
 
   /**
-   * These connections together must have received every stored entry: pass one label for a
-   * socket that stayed up, or all of a device's sockets when it reconnected.
+   * These connections together must have received every stored entry: pass one label for a socket
+   * that stayed up, or all of a device's sockets when it reconnected.
    */
   public synchronized void expectComplete(String... connections) {
     if (connections.length == 0) throw new IllegalArgumentException("no connection given");

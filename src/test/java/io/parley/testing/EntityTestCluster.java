@@ -12,8 +12,8 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 
 /**
- * A one-node cluster on the in-memory journal for entity tests: entities under test talk to
- * other entities through sharding, as they do in production.
+ * A one-node cluster on the in-memory journal for entity tests: entities under test talk to other
+ * entities through sharding, as they do in production.
  */
 public final class EntityTestCluster {
   private static final Config CLUSTER =
@@ -35,8 +35,8 @@ public final class EntityTestCluster {
   }
 
   /**
-   * The same on another journal (e.g. Pekko's plain in-memory one, which benchmarks use: the
-   * test kit's journal records every call); shut it down after the tests.
+   * The same on another journal (e.g. Pekko's plain in-memory one, which benchmarks use: the test
+   * kit's journal records every call); shut it down after the tests.
    */
   public static ActorTestKit start(Config journal) {
     Config config = journal.withFallback(CLUSTER).withFallback(ConfigFactory.load()).resolve();
@@ -46,7 +46,9 @@ public final class EntityTestCluster {
     return testKit;
   }
 
-  /** Registers each user through its user entity (sharded on the kit's system), waiting for each. */
+  /**
+   * Registers each user through its user entity (sharded on the kit's system), waiting for each.
+   */
   public static void registerUsers(ActorTestKit testKit, String... users) throws Exception {
     ClusterSharding sharding = ClusterSharding.get(testKit.system());
     for (String user : users) {

@@ -10,9 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A minimal HTTP/1.1 client whose requests come from a chosen loopback address (any of
- * 127.0.0.0/8 on Linux), so that tests of per-address budgets each have addresses of their own.
- * One connection per request ({@code Connection: close}).
+ * A minimal HTTP/1.1 client whose requests come from a chosen loopback address (any of 127.0.0.0/8
+ * on Linux), so that tests of per-address budgets each have addresses of their own. One connection
+ * per request ({@code Connection: close}).
  */
 public final class HttpFrom {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,11 +41,15 @@ public final class HttpFrom {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     StringBuilder head =
         new StringBuilder(method + " " + path + " HTTP/1.1\r\n")
-            .append("Host: ").append(to.getHostString()).append("\r\n")
+            .append("Host: ")
+            .append(to.getHostString())
+            .append("\r\n")
             .append("Connection: close\r\n");
     if (token != null) head.append("Authorization: Bearer ").append(token).append("\r\n");
     if (body != null) {
-      head.append("Content-Type: application/json\r\nContent-Length: ").append(content.length).append("\r\n");
+      head.append("Content-Type: application/json\r\nContent-Length: ")
+          .append(content.length)
+          .append("\r\n");
     }
     head.append("\r\n");
     try (Socket socket = new Socket()) {
@@ -69,7 +73,9 @@ public final class HttpFrom {
     Map<String, String> headers = new HashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.put(lines[i].substring(0, colon).strip().toLowerCase(), lines[i].substring(colon + 1).strip());
+      headers.put(
+          lines[i].substring(0, colon).strip().toLowerCase(),
+          lines[i].substring(colon + 1).strip());
     }
     String body = text.substring(end + 4);
     JsonNode json;

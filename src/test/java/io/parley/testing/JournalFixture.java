@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.persistence.testkit.SnapshotMeta;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
@@ -22,10 +22,11 @@ import org.apache.pekko.serialization.Serializers;
 /**
  * An entity's journal and snapshot as a build stored them: each event and the snapshot as the
  * bytes, serializer id and manifest that went into Cassandra's {@code messages} and {@code
- * snapshots} tables, and the entity's state after replay (the same bytes for the state), so a
- * later build can prove it still reads them (OldJournalReplayTest, UserJournalReplayTest).
+ * snapshots} tables, and the entity's state after replay (the same bytes for the state), so a later
+ * build can prove it still reads them (OldJournalReplayTest, UserJournalReplayTest).
  */
-public record JournalFixture(String persistenceId, List<Stored> events, long snapshotSeqNr, Stored snapshot, Stored state) {
+public record JournalFixture(
+    String persistenceId, List<Stored> events, long snapshotSeqNr, Stored snapshot, Stored state) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final CBORMapper CBOR = new CBORMapper();
 
@@ -34,7 +35,10 @@ public record JournalFixture(String persistenceId, List<Stored> events, long sna
     public static Stored of(Serialization serialization, Object value) {
       var serializer = serialization.findSerializerFor(value);
       try {
-        return new Stored(serializer.identifier(), Serializers.manifestFor(serializer, value), serialization.serialize(value).get());
+        return new Stored(
+            serializer.identifier(),
+            Serializers.manifestFor(serializer, value),
+            serialization.serialize(value).get());
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -58,7 +62,9 @@ public record JournalFixture(String persistenceId, List<Stored> events, long sna
 
     static Stored from(JsonNode node) {
       return new Stored(
-          node.get("serializer").asInt(), node.get("manifest").asText(), Base64.getDecoder().decode(node.get("bytes").asText()));
+          node.get("serializer").asInt(),
+          node.get("manifest").asText(),
+          Base64.getDecoder().decode(node.get("bytes").asText()));
     }
   }
 
@@ -72,7 +78,8 @@ public record JournalFixture(String persistenceId, List<Stored> events, long sna
   }
 
   /** Restarts {@code kit}'s entity on the stored events alone. */
-  public void recoverFromEvents(EventSourcedBehaviorTestKit<?, ?, ?> kit, Serialization serialization) {
+  public void recoverFromEvents(
+      EventSourcedBehaviorTestKit<?, ?, ?> kit, Serialization serialization) {
     kit.persistenceTestKit().persistForRecovery(persistenceId, events(serialization, 0));
     kit.restart();
   }
@@ -82,11 +89,13 @@ public record JournalFixture(String persistenceId, List<Stored> events, long sna
    * snapshot covers are replaced by {@code covered}, an event that would change the state if
    * replayed: a recovery that ignored the snapshot shows.
    */
-  public void recoverFromSnapshot(EventSourcedBehaviorTestKit<?, ?, ?> kit, Serialization serialization, Object covered) {
+  public void recoverFromSnapshot(
+      EventSourcedBehaviorTestKit<?, ?, ?> kit, Serialization serialization, Object covered) {
     kit.snapshotTestKit()
         .orElseThrow()
         .persistForRecovery(
-            persistenceId, List.of(Pair.create(SnapshotMeta.create(snapshotSeqNr), snapshot.read(serialization))));
+            persistenceId,
+            List.of(Pair.create(SnapshotMeta.create(snapshotSeqNr), snapshot.read(serialization))));
     List<Object> journal = new ArrayList<>();
     for (long seq = 1; seq <= snapshotSeqNr; seq++) journal.add(covered);
     journal.addAll(events(serialization, (int) snapshotSeqNr));
@@ -95,7 +104,10 @@ public record JournalFixture(String persistenceId, List<Stored> events, long sna
   }
 
   public String toJson() throws IOException {
-    ObjectNode root = JSON.createObjectNode().put("persistence_id", persistenceId).put("snapshot_seq_nr", snapshotSeqNr);
+    ObjectNode root =
+        JSON.createObjectNode()
+            .put("persistence_id", persistenceId)
+            .put("snapshot_seq_nr", snapshotSeqNr);
     ArrayNode list = root.putArray("events");
     events.forEach(e -> list.add(e.json()));
     root.set("snapshot", snapshot.json());

@@ -8,13 +8,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A WebSocket client written out by hand on a plain socket, to send what real clients never
- * would (frames byte by byte, unmasked frames, an upgrade after another request) and to read
- * the server's bytes as they are. Written from RFC 6455, not from Parley's code.
+ * A WebSocket client written out by hand on a plain socket, to send what real clients never would
+ * (frames byte by byte, unmasked frames, an upgrade after another request) and to read the server's
+ * bytes as they are. Written from RFC 6455, not from Parley's code.
  */
 public final class RawWebSocket implements AutoCloseable {
   /** RFC 6455's sample key and the accept value the RFC gives for it. */
   public static final String SAMPLE_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+
   public static final String SAMPLE_ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
 
   private final Socket socket = new Socket();
@@ -55,7 +56,8 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   /** {@link #open(InetSocketAddress)} with a receive buffer of this size (0: the system's). */
-  public static RawWebSocket open(InetSocketAddress address, int receiveBufferBytes) throws IOException {
+  public static RawWebSocket open(InetSocketAddress address, int receiveBufferBytes)
+      throws IOException {
     RawWebSocket raw = new RawWebSocket(address, receiveBufferBytes);
     raw.write(upgradeRequest(address, "13"));
     String head = raw.readHead();
@@ -69,9 +71,15 @@ public final class RawWebSocket implements AutoCloseable {
   /** An upgrade on /ws with the RFC's sample key, asking for parley.v1.json. */
   public static byte[] upgradeRequest(InetSocketAddress address, String version) {
     String request =
-        "GET /ws HTTP/1.1\r\nHost: " + address.getHostString() + "\r\nUpgrade: websocket\r\n"
-            + "Connection: keep-alive, Upgrade\r\nSec-WebSocket-Key: " + SAMPLE_KEY + "\r\n"
-            + "Sec-WebSocket-Version: " + version + "\r\nSec-WebSocket-Protocol: parley.v1.json\r\n\r\n";
+        "GET /ws HTTP/1.1\r\nHost: "
+            + address.getHostString()
+            + "\r\nUpgrade: websocket\r\n"
+            + "Connection: keep-alive, Upgrade\r\nSec-WebSocket-Key: "
+            + SAMPLE_KEY
+            + "\r\n"
+            + "Sec-WebSocket-Version: "
+            + version
+            + "\r\nSec-WebSocket-Protocol: parley.v1.json\r\n\r\n";
     return request.getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -108,7 +116,11 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** An HTTP response's body of the length its head gives. */
   public String readBody(String head) throws IOException {
-    String length = head.lines().filter(l -> l.toLowerCase().startsWith("content-length:")).findFirst().orElseThrow();
+    String length =
+        head.lines()
+            .filter(l -> l.toLowerCase().startsWith("content-length:"))
+            .findFirst()
+            .orElseThrow();
     byte[] body = new byte[Integer.parseInt(length.substring(length.indexOf(':') + 1).trim())];
     in.readFully(body);
     return new String(body, StandardCharsets.UTF_8);

@@ -3,8 +3,8 @@ package io.parley.testing;
 import java.net.InetSocketAddress;
 
 /**
- * A manual check against a running node: registers a user, logs in and says hello.
- * {@code java -cp ... io.parley.testing.Smoke [host] [port]}; prints how long it took.
+ * A manual check against a running node: registers a user, logs in and says hello. {@code java -cp
+ * ... io.parley.testing.Smoke [host] [port]}; prints how long it took.
  */
 public final class Smoke {
   private Smoke() {}
@@ -19,6 +19,7 @@ public final class Smoke {
     try (WsClient ws = WsClient.json(address)) {
       ws.hello(token, "smoke", null);
     }
-    System.out.printf("welcome for %s after %d ms%n", user, (System.nanoTime() - start) / 1_000_000);
+    System.out.printf(
+        "welcome for %s after %d ms%n", user, (System.nanoTime() - start) / 1_000_000);
   }
 }

@@ -11,8 +11,8 @@ import java.util.function.Predicate;
 
 /**
  * A protocol client over some transport, for tests. Records every frame it receives: {@code msg}
- * frames in arrival order (to check order and exactly-once), everything else in a list that
- * {@link #await} consumes in order. All waits have a deadline; none sleeps.
+ * frames in arrival order (to check order and exactly-once), everything else in a list that {@link
+ * #await} consumes in order. All waits have a deadline; none sleeps.
  */
 public abstract class TestClient implements AutoCloseable {
   public static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -51,10 +51,11 @@ public abstract class TestClient implements AutoCloseable {
   }
 
   /**
-   * Takes the earliest received non-msg frame that matches (it is not returned again); frames
-   * that do not match stay for later awaits.
+   * Takes the earliest received non-msg frame that matches (it is not returned again); frames that
+   * do not match stay for later awaits.
    */
-  public synchronized JsonNode await(Predicate<JsonNode> match, String what) throws InterruptedException {
+  public synchronized JsonNode await(Predicate<JsonNode> match, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (true) {
       for (int i = 0; i < others.size(); i++) {
@@ -120,7 +121,9 @@ public abstract class TestClient implements AutoCloseable {
     }
   }
 
-  /** Sends a text message and returns the seq of its {@code sent} reply (fails on anything else). */
+  /**
+   * Sends a text message and returns the seq of its {@code sent} reply (fails on anything else).
+   */
   public long sentSeq(String conv, String cid, String body) throws Exception {
     JsonNode reply = sendText(conv, cid, body);
     if (!"sent".equals(reply.path("type").asText())) {

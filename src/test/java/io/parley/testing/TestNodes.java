@@ -15,11 +15,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Real Parley nodes for tests, on the real Cassandra that {@code ./parley test} started (its
- * address comes in the system property {@code parley.test.cassandra}). Every port is ephemeral,
- * so tests never collide with a running {@code ./parley run}.
+ * address comes in the system property {@code parley.test.cassandra}). Every port is ephemeral, so
+ * tests never collide with a running {@code ./parley run}.
  *
- * <p>As an extension it starts one node shared by every test class of the run; tests keep apart
- * by using their own user ids ({@link Ids}). Test methods get it as a {@link Node} parameter.
+ * <p>As an extension it starts one node shared by every test class of the run; tests keep apart by
+ * using their own user ids ({@link Ids}). Test methods get it as a {@link Node} parameter.
  */
 public final class TestNodes implements BeforeAllCallback, ParameterResolver {
   public static final String TOKEN_SECRET = "test-secret-test-secret-test-secret-0123456789";
@@ -33,7 +33,13 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
       raised(
           List.of("parley.limits.send-rate", "parley.limits.send-burst"),
           "parley.limits.frames",
-          "typing", "acks", "reads", "queries", "changes", "rooms", "control");
+          "typing",
+          "acks",
+          "reads",
+          "queries",
+          "changes",
+          "rooms",
+          "control");
 
   // Every test's requests come from 127.0.0.1; RestLimitsTest checks the real budgets.
   private static final Map<String, Object> RAISED_REST_LIMITS =
@@ -42,7 +48,8 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
               "parley.rest.per-address.rate", "parley.rest.per-address.burst",
               "parley.rest.per-user.rate", "parley.rest.per-user.burst"),
           "parley.rest",
-          "login", "register");
+          "login",
+          "register");
 
   /** The keys, and rate, burst, user-rate and user-burst of each budget class, set to UNLIMITED. */
   private static Map<String, Object> raised(List<String> keys, String section, String... classes) {
@@ -70,27 +77,28 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
       Map<String, Object> overrides, boolean raiseFrameLimits, boolean raiseRestLimits) {
     Config test =
         ConfigFactory.parseMap(
-                Map.ofEntries(
-                    Map.entry("parley.node.remote-port", 0),
-                    Map.entry("parley.edge.http-port", 0),
-                    Map.entry("parley.edge.tcp-port", 0),
-                    Map.entry("parley.cluster.self-join", true),
-                    // Several nodes share a JVM in tests: no management HTTP port to collide on.
-                    Map.entry("parley.management.enabled", false),
-                    Map.entry("parley.metrics.entity-poll", "1s"),
-                    Map.entry("parley.cassandra.contact-points", cassandra()),
-                    Map.entry("parley.auth.token-secret", TOKEN_SECRET),
-                    // Every test client connects from 127.0.0.1, and the load tool's tests open
-                    // many sockets per user; ConnectionLimitsTest checks the caps.
-                    Map.entry("parley.edge.max-connections-per-ip", 100000),
-                    Map.entry("parley.session.max-sockets-per-user", 100000),
-                    // A test ends a node by terminating it; the JVM must survive that.
-                    Map.entry("pekko.coordinated-shutdown.exit-jvm", "off"),
-                    Map.entry("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off")));
+            Map.ofEntries(
+                Map.entry("parley.node.remote-port", 0),
+                Map.entry("parley.edge.http-port", 0),
+                Map.entry("parley.edge.tcp-port", 0),
+                Map.entry("parley.cluster.self-join", true),
+                // Several nodes share a JVM in tests: no management HTTP port to collide on.
+                Map.entry("parley.management.enabled", false),
+                Map.entry("parley.metrics.entity-poll", "1s"),
+                Map.entry("parley.cassandra.contact-points", cassandra()),
+                Map.entry("parley.auth.token-secret", TOKEN_SECRET),
+                // Every test client connects from 127.0.0.1, and the load tool's tests open
+                // many sockets per user; ConnectionLimitsTest checks the caps.
+                Map.entry("parley.edge.max-connections-per-ip", 100000),
+                Map.entry("parley.session.max-sockets-per-user", 100000),
+                // A test ends a node by terminating it; the JVM must survive that.
+                Map.entry("pekko.coordinated-shutdown.exit-jvm", "off"),
+                Map.entry("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off")));
     Config limits = ConfigFactory.empty();
     if (raiseFrameLimits) limits = limits.withFallback(ConfigFactory.parseMap(RAISED_FRAME_LIMITS));
     if (raiseRestLimits) limits = limits.withFallback(ConfigFactory.parseMap(RAISED_REST_LIMITS));
-    return ParleyConfig.load(ConfigFactory.parseMap(overrides).withFallback(limits).withFallback(test));
+    return ParleyConfig.load(
+        ConfigFactory.parseMap(overrides).withFallback(limits).withFallback(test));
   }
 
   public static Config config(Map<String, Object> overrides) {

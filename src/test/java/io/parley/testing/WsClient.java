@@ -28,7 +28,8 @@ public final class WsClient extends TestClient {
     URI uri = URI.create("ws://" + address.getHostString() + ":" + address.getPort() + "/ws");
     WebSocket.Builder builder = HTTP.newWebSocketBuilder();
     if (subprotocol != null) builder.subprotocols(subprotocol);
-    this.socket = builder.buildAsync(uri, new Listener()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    this.socket =
+        builder.buildAsync(uri, new Listener()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
   public static WsClient json(InetSocketAddress address) throws Exception {
@@ -58,8 +59,8 @@ public final class WsClient extends TestClient {
   }
 
   /**
-   * Waits for a send; a socket the node has closed fails it with the IOException itself, as a
-   * raw TCP client's write would (not wrapped), so tests can expect one kind of failure.
+   * Waits for a send; a socket the node has closed fails it with the IOException itself, as a raw
+   * TCP client's write would (not wrapped), so tests can expect one kind of failure.
    */
   private static void await(java.util.concurrent.CompletableFuture<?> send) throws Exception {
     try {
@@ -84,15 +85,19 @@ public final class WsClient extends TestClient {
 
   /** Sends a WebSocket ping frame (not the protocol's {"type":"ping"}). */
   public void sendPingFrame(String payload) throws Exception {
-    socket.sendPing(ByteBuffer.wrap(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+    socket
+        .sendPing(ByteBuffer.wrap(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** Waits for a pong frame answering a ping with this payload; fails if the socket closes first. */
+  /**
+   * Waits for a pong frame answering a ping with this payload; fails if the socket closes first.
+   */
   public synchronized void awaitPongFrame(String payload) throws InterruptedException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (!pongs.contains(payload)) {
-      if (isClosed()) throw new AssertionError("socket closed before the pong frame for " + payload);
+      if (isClosed())
+        throw new AssertionError("socket closed before the pong frame for " + payload);
       long left = deadline - System.nanoTime();
       if (left <= 0) throw new AssertionError("no pong frame for " + payload + "; got " + pongs);
       TimeUnit.NANOSECONDS.timedWait(this, left);

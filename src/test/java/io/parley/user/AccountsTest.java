@@ -32,7 +32,9 @@ class AccountsTest {
     assertEquals(200, ok.status());
     assertTrue(ok.body().get("expires_at").asLong() > System.currentTimeMillis());
     assertEquals(401, api.post("/sessions", Map.of("user", user, "password", "wrong")).status());
-    assertEquals(401, api.post("/sessions", Map.of("user", Ids.user("ghost"), "password", "whatever1")).status());
+    assertEquals(
+        401,
+        api.post("/sessions", Map.of("user", Ids.user("ghost"), "password", "whatever1")).status());
   }
 
   @Test
@@ -48,13 +50,26 @@ class AccountsTest {
 
   @Test
   void tokensExpireAndAreBoundToTheSecret() {
-    var clock = java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
-    Tokens tokens = new Tokens(TestNodes.TOKEN_SECRET, java.time.Duration.ofHours(1), "parley", clock);
+    var clock =
+        java.time.Clock.fixed(
+            java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+    Tokens tokens =
+        new Tokens(TestNodes.TOKEN_SECRET, java.time.Duration.ofHours(1), "parley", clock);
     String token = tokens.issue("amy").token();
     assertEquals("amy", tokens.verify(token).orElseThrow());
     var later = java.time.Clock.offset(clock, java.time.Duration.ofHours(2));
-    assertTrue(new Tokens(TestNodes.TOKEN_SECRET, java.time.Duration.ofHours(1), "parley", later).verify(token).isEmpty());
-    assertTrue(new Tokens("another-secret-another-secret-another-secret", java.time.Duration.ofHours(1), "parley", clock).verify(token).isEmpty());
+    assertTrue(
+        new Tokens(TestNodes.TOKEN_SECRET, java.time.Duration.ofHours(1), "parley", later)
+            .verify(token)
+            .isEmpty());
+    assertTrue(
+        new Tokens(
+                "another-secret-another-secret-another-secret",
+                java.time.Duration.ofHours(1),
+                "parley",
+                clock)
+            .verify(token)
+            .isEmpty());
     assertTrue(tokens.verify(token + "x").isEmpty());
   }
 }

@@ -25,7 +25,8 @@ final class Contacting {
     String rid = "contacts-" + rids.incrementAndGet();
     client.send(frame("contacts", "rid", rid));
     JsonNode reply = client.awaitReply(rid);
-    if (!"contacts".equals(reply.path("type").asText())) throw new AssertionError("contacts got " + reply);
+    if (!"contacts".equals(reply.path("type").asText()))
+      throw new AssertionError("contacts got " + reply);
     return reply;
   }
 
@@ -57,6 +58,7 @@ final class Contacting {
 
   static boolean hasFrame(TestClient client, String type, String user) {
     return client.othersSnapshot().stream()
-        .anyMatch(f -> type.equals(f.path("type").asText()) && user.equals(f.path("user").asText()));
+        .anyMatch(
+            f -> type.equals(f.path("type").asText()) && user.equals(f.path("user").asText()));
   }
 }

@@ -31,7 +31,8 @@ class GroupConsentEntityTest {
     sharding = ClusterSharding.get(testKit.system());
     UserEntity.init(testKit.system(), 100);
     // A block tells the blocker's direct conversation with the other.
-    ConversationEntity.init(testKit.system(), ConversationSettings.from(testKit.system().settings().config()));
+    ConversationEntity.init(
+        testKit.system(), ConversationSettings.from(testKit.system().settings().config()));
   }
 
   @AfterAll
@@ -39,14 +40,15 @@ class GroupConsentEntityTest {
     testKit.shutdownTestKit();
   }
 
-  private static EventSourcedBehaviorTestKit<UserEntity.Command, UserEntity.Event, UserEntity.State> kit(
-      String user, boolean registered) {
+  private static EventSourcedBehaviorTestKit<UserEntity.Command, UserEntity.Event, UserEntity.State>
+      kit(String user, boolean registered) {
     var kit =
         EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
             testKit.system(),
             UserEntity.create(user, 100, sharding, new GroupConsent(CAP)),
             EventSourcedBehaviorTestKit.enabledSerializationSettings());
-    if (registered) kit.<UserEntity.RegisterReply>runCommand(r -> new UserEntity.Register("hash", user, r));
+    if (registered)
+      kit.<UserEntity.RegisterReply>runCommand(r -> new UserEntity.Register("hash", user, r));
     return kit;
   }
 
@@ -87,7 +89,8 @@ class GroupConsentEntityTest {
     var first = consent(kit, "ann", "g:1", true);
     assertEquals(Answer.ADDABLE, first.reply());
     assertInstanceOf(UserEntity.AddedToGroup.class, first.event());
-    assertTrue(consent(kit, "ann", "g:1", true).hasNoEvents(), "a retry for the same group counts once");
+    assertTrue(
+        consent(kit, "ann", "g:1", true).hasNoEvents(), "a retry for the same group counts once");
     assertEquals(Answer.ADDABLE, consent(kit, "bob", "g:2", true).reply());
 
     var over = consent(kit, "bob", "g:3", true);
@@ -95,7 +98,8 @@ class GroupConsentEntityTest {
     assertTrue(over.hasNoEvents());
 
     kit.restart();
-    assertEquals(Answer.OVER_HOURLY_CAP, consent(kit, "dan", "g:4", false).reply(), "the count is stored");
+    assertEquals(
+        Answer.OVER_HOURLY_CAP, consent(kit, "dan", "g:4", false).reply(), "the count is stored");
     assertEquals(Answer.ADDABLE, consent(kit, "ann", "g:1", true).reply());
 
     // A group the user is in already is no new add.
@@ -111,6 +115,9 @@ class GroupConsentEntityTest {
     long earlier = now - Duration.ofMinutes(61).toMillis();
     var adds = new GroupConsent.Adds(Map.of("g:old", earlier, "g:new", now - 1000));
     assertEquals(1, adds.since(now));
-    assertEquals(Map.of("g:new", now - 1000, "g:next", now), adds.plus("g:next", now).recent(), "old adds are dropped");
+    assertEquals(
+        Map.of("g:new", now - 1000, "g:next", now),
+        adds.plus("g:next", now).recent(),
+        "old adds are dropped");
   }
 }

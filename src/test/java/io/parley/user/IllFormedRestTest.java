@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * REST input that cannot be stored is refused with 400 and the project's error JSON, and
- * changes nothing: profile text that is not well-formed Unicode (a lone UTF-16 surrogate, which
- * the user entity's journal cannot serialize). Bodies are bounded: a 1 MiB body is 413.
+ * REST input that cannot be stored is refused with 400 and the project's error JSON, and changes
+ * nothing: profile text that is not well-formed Unicode (a lone UTF-16 surrogate, which the user
+ * entity's journal cannot serialize). Bodies are bounded: a 1 MiB body is 413.
  */
 @Integration
 @ExtendWith(TestNodes.class)
@@ -54,7 +54,8 @@ class IllFormedRestTest {
     String oli = Ids.user("oli");
     String token = api.registerAndLogin(oli);
     assertBadRequest(rest.call("PATCH", "/me", token, "{\"nickname\":\"" + LONE + "\"}"));
-    assertBadRequest(rest.call("PATCH", "/me", token, "{\"avatar\":\"https://img.example/" + LONE + "\"}"));
+    assertBadRequest(
+        rest.call("PATCH", "/me", token, "{\"avatar\":\"https://img.example/" + LONE + "\"}"));
     Api.Response profile = api.get("/users/" + oli, token);
     assertEquals(oli, profile.body().get("nickname").asText());
     assertEquals(200, rest.patchMe(token, Map.of("nickname", "Oli 😀")).status());
@@ -67,7 +68,13 @@ class IllFormedRestTest {
     String huge = "{\"user\":\"" + "x".repeat(1 << 20) + "\"}";
     var address = node.httpAddress();
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://" + address.getHostString() + ":" + address.getPort() + "/api/v1/users"))
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://"
+                        + address.getHostString()
+                        + ":"
+                        + address.getPort()
+                        + "/api/v1/users"))
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(huge))
@@ -80,7 +87,13 @@ class IllFormedRestTest {
 
   private Api.Response register(String user, String password, String nickname) throws Exception {
     String body =
-        "{\"user\":\"" + user + "\",\"password\":\"" + password + "\",\"nickname\":\"" + nickname + "\"}";
+        "{\"user\":\""
+            + user
+            + "\",\"password\":\""
+            + password
+            + "\",\"nickname\":\""
+            + nickname
+            + "\"}";
     return rest.call("POST", "/users", null, body);
   }
 

@@ -17,8 +17,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Friend requests are bounded on both sides (parley.user.max-pending-requests): other users
- * cannot grow a user's state and `contacts` reply without end, nor one user spray requests.
+ * Friend requests are bounded on both sides (parley.user.max-pending-requests): other users cannot
+ * grow a user's state and `contacts` reply without end, nor one user spray requests.
  */
 @Integration
 class PendingRequestsTest {
@@ -33,7 +33,8 @@ class PendingRequestsTest {
       try (WsClient star = api.phone(starId);
           WsClient eager = api.phone(Ids.user("eager"))) {
         for (int i = 0; i <= MAX; i++) suitors.add(api.phone(Ids.user("suitor")));
-        for (int i = 0; i < MAX; i++) assertEquals("ok", op(suitors.get(i), "friend_request", starId).path("type").asText());
+        for (int i = 0; i < MAX; i++)
+          assertEquals("ok", op(suitors.get(i), "friend_request", starId).path("type").asText());
         JsonNode full = op(suitors.get(MAX), "friend_request", starId);
         assertEquals("rate_limited", full.path("code").asText(), full.toString());
         assertEquals(MAX, contacts(star).get("pending_in").size());
@@ -45,7 +46,8 @@ class PendingRequestsTest {
           api.registerAndLogin(target);
           targets.add(target);
         }
-        for (int i = 0; i < MAX; i++) assertEquals("ok", op(eager, "friend_request", targets.get(i)).path("type").asText());
+        for (int i = 0; i < MAX; i++)
+          assertEquals("ok", op(eager, "friend_request", targets.get(i)).path("type").asText());
         JsonNode tooMany = op(eager, "friend_request", targets.get(MAX));
         assertEquals("forbidden", tooMany.path("code").asText(), tooMany.toString());
         assertEquals(MAX, contacts(eager).get("pending_out").size());

@@ -95,11 +95,13 @@ class PeopleTest {
     String fay = Ids.user("fay");
     api.registerAndLogin(fay);
     try (WsClient evePhone = api.phone(eve)) {
-      assertEquals("not_found", op(evePhone, "friend_request", Ids.user("ghost")).path("code").asText());
+      assertEquals(
+          "not_found", op(evePhone, "friend_request", Ids.user("ghost")).path("code").asText());
       assertEquals("not_found", op(evePhone, "block", Ids.user("ghost")).path("code").asText());
       assertEquals("not_found", op(evePhone, "friend_accept", fay).path("code").asText());
       assertEquals("bad_request", op(evePhone, "friend_request", eve).path("code").asText());
-      assertEquals("bad_request", op(evePhone, "friend_request", "NOT AN ID").path("code").asText());
+      assertEquals(
+          "bad_request", op(evePhone, "friend_request", "NOT AN ID").path("code").asText());
       JsonNode lists = contacts(evePhone);
       for (String field : List.of("friends", "pending_in", "pending_out", "blocked")) {
         assertEquals(List.of(), list(lists, field), field);

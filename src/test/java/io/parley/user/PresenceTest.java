@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PresenceTest {
 
   @Test
-  void friendSeesOnlineAtTheFirstDeviceAndOfflineOnlyAfterTheLastOneLeaves(Node node) throws Exception {
+  void friendSeesOnlineAtTheFirstDeviceAndOfflineOnlyAfterTheLastOneLeaves(Node node)
+      throws Exception {
     Api api = new Api(node.httpAddress());
     String kim = Ids.user("kim");
     String lou = Ids.user("lou");
@@ -52,8 +53,12 @@ class PresenceTest {
         // an "offline" announced when the phone left would have come before this receipt.
         kimLaptop.send(frame("read", "rid", "read-1", "conv", conv, "seq", 1));
         assertEquals("ok", kimLaptop.awaitReply("read-1").path("type").asText());
-        louPhone.await(f -> "read".equals(f.path("type").asText()) && kim.equals(f.path("user").asText()), "receipt");
-        assertFalse(Contacting.hasFrame(louPhone, "presence", kim), "still online: the laptop is connected");
+        louPhone.await(
+            f -> "read".equals(f.path("type").asText()) && kim.equals(f.path("user").asText()),
+            "receipt");
+        assertFalse(
+            Contacting.hasFrame(louPhone, "presence", kim),
+            "still online: the laptop is connected");
 
         long beforeLastLeft = System.currentTimeMillis();
         kimLaptop.close();

@@ -58,7 +58,8 @@ class ProfileTest {
     String token = api.registerAndLogin(oli);
 
     Api.Response changed =
-        rest.patchMe(token, Map.of("nickname", "Oli the Great", "avatar", "https://img.example/o.png"));
+        rest.patchMe(
+            token, Map.of("nickname", "Oli the Great", "avatar", "https://img.example/o.png"));
     assertEquals(200, changed.status(), changed.toString());
     assertEquals("Oli the Great", changed.body().get("nickname").asText());
     Api.Response read = api.get("/users/" + oli, token);
@@ -91,7 +92,8 @@ class ProfileTest {
     // A 64-char nickname is fine; null and "" clear the avatar; absent fields stay.
     String nickname = "n".repeat(64);
     assertEquals(200, rest.patchMe(token, Map.of("nickname", nickname)).status());
-    assertEquals("https://img.example/o.png", api.get("/users/" + oli, token).body().get("avatar").asText());
+    assertEquals(
+        "https://img.example/o.png", api.get("/users/" + oli, token).body().get("avatar").asText());
     Map<String, Object> clear = new HashMap<>();
     clear.put("avatar", null);
     Api.Response cleared = rest.patchMe(token, clear);
@@ -107,7 +109,10 @@ class ProfileTest {
     String pia = Ids.user("pia");
     String revoked = api.registerAndLogin(pia);
     String other =
-        api.post("/sessions", Map.of("user", pia, "password", "password-" + pia)).body().get("token").asText();
+        api.post("/sessions", Map.of("user", pia, "password", "password-" + pia))
+            .body()
+            .get("token")
+            .asText();
     try (WsClient phone = WsClient.json(node.httpAddress());
         WsClient laptop = WsClient.json(node.httpAddress())) {
       phone.hello(revoked, "phone", null);

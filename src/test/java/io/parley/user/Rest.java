@@ -33,7 +33,8 @@ public final class Rest {
                     : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) request.header("Content-Type", "application/json");
     if (token != null) request.header("Authorization", "Bearer " + token);
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
     return new Api.Response(response.statusCode(), json);
   }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The user entity's contacts, presence and token revocation on the in-memory journal, with
- * serialization checks on, and real user entities beside it in a one-node cluster (presence
- * goes to friends' entities).
+ * serialization checks on, and real user entities beside it in a one-node cluster (presence goes to
+ * friends' entities).
  */
 class UserEntityTest {
   private static final Duration ASK = Duration.ofSeconds(20);
@@ -40,7 +40,8 @@ class UserEntityTest {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
     UserEntity.init(testKit.system(), 100);
-    ConversationEntity.init(testKit.system(), ConversationSettings.from(testKit.system().settings().config()));
+    ConversationEntity.init(
+        testKit.system(), ConversationSettings.from(testKit.system().settings().config()));
   }
 
   @AfterAll
@@ -48,8 +49,8 @@ class UserEntityTest {
     testKit.shutdownTestKit();
   }
 
-  private static EventSourcedBehaviorTestKit<UserEntity.Command, UserEntity.Event, UserEntity.State> kit(
-      String user) {
+  private static EventSourcedBehaviorTestKit<UserEntity.Command, UserEntity.Event, UserEntity.State>
+      kit(String user) {
     var kit =
         EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
             testKit.system(),
@@ -78,7 +79,9 @@ class UserEntityTest {
     // Una blocks Vic: his pending request goes, and his next one is ignored without a trace.
     var blocked = kit.<Done>runCommand(r -> new UserEntity.ChangeContact("vic", Change.BLOCKED, r));
     assertEquals(1, blocked.events().size());
-    assertTrue(kit.<Done>runCommand(r -> new UserEntity.ChangeContact("vic", Change.BLOCKED, r)).hasNoEvents());
+    assertTrue(
+        kit.<Done>runCommand(r -> new UserEntity.ChangeContact("vic", Change.BLOCKED, r))
+            .hasNoEvents());
     var ignored = kit.<Answer>runCommand(r -> new UserEntity.ContactFrom("vic", Op.REQUEST, r));
     assertEquals(Answer.IGNORED, ignored.reply());
     assertTrue(ignored.hasNoEvents());
@@ -90,12 +93,17 @@ class UserEntityTest {
     var lists = kit.<Contacts.View>runCommand(UserEntity.GetContacts::new).reply();
     assertEquals(new Contacts.View(List.of("wes"), List.of(), List.of(), List.of("vic")), lists);
 
-    kit.<Done>runCommand(r -> new UserEntity.RevokeToken("t1", System.currentTimeMillis() + 60_000, r));
-    kit.<UserEntity.Profile>runCommand(r -> new UserEntity.UpdateProfile("Una", "https://img.example/u.png", r));
+    kit.<Done>runCommand(
+        r -> new UserEntity.RevokeToken("t1", System.currentTimeMillis() + 60_000, r));
+    kit.<UserEntity.Profile>runCommand(
+        r -> new UserEntity.UpdateProfile("Una", "https://img.example/u.png", r));
     UserEntity.State before = kit.getState();
     kit.restart();
     assertEquals(before, kit.getState());
-    assertTrue(kit.<UserEntity.TokenStatus>runCommand(r -> new UserEntity.CheckToken("t1", r)).reply().revoked());
+    assertTrue(
+        kit.<UserEntity.TokenStatus>runCommand(r -> new UserEntity.CheckToken("t1", r))
+            .reply()
+            .revoked());
     assertEquals(
         new UserEntity.Profile(true, "Una", "https://img.example/u.png"),
         kit.<UserEntity.Profile>runCommand(UserEntity.GetProfile::new).reply());
@@ -113,7 +121,8 @@ class UserEntityTest {
       assertEquals(Answer.UNKNOWN_USER, result.reply());
       assertTrue(result.hasNoEvents());
     }
-    assertEquals(false, kit.<UserEntity.Profile>runCommand(UserEntity.GetProfile::new).reply().exists());
+    assertEquals(
+        false, kit.<UserEntity.Profile>runCommand(UserEntity.GetProfile::new).reply().exists());
   }
 
   @Test
@@ -144,7 +153,8 @@ class UserEntityTest {
     assertTrue(kit.runCommand(new UserEntity.Detach(phone.ref())).hasNoEvents(), "laptop still on");
     var lastLeft = kit.runCommand(new UserEntity.Detach(laptop.ref()));
     long lastSeen = assertInstanceOf(UserEntity.WentOffline.class, lastLeft.event()).ts();
-    // The next frame after "online" is this "offline": the refresh and the first detach said nothing.
+    // The next frame after "online" is this "offline": the refresh and the first detach said
+    // nothing.
     assertEquals(new Push.PresenceChanged("yan", "offline", lastSeen), zedSession.receiveMessage());
   }
 
@@ -156,7 +166,8 @@ class UserEntityTest {
     kit.runCommand(new UserEntity.Attach("phone", "t-phone", phone.ref()));
     kit.runCommand(new UserEntity.Attach("laptop", "t-laptop", laptop.ref()));
     var revoked =
-        kit.<Done>runCommand(r -> new UserEntity.RevokeToken("t-phone", System.currentTimeMillis() + 60_000, r));
+        kit.<Done>runCommand(
+            r -> new UserEntity.RevokeToken("t-phone", System.currentTimeMillis() + 60_000, r));
     assertInstanceOf(UserEntity.LoggedOut.class, revoked.event());
     // Every session hears it; only the one with that token id acts on it.
     assertEquals(new Push.TokenRevoked("t-phone"), phone.receiveMessage());
@@ -166,13 +177,20 @@ class UserEntityTest {
     kit.runCommand(new UserEntity.Attach("phone", "t-phone", again.ref()));
     assertEquals(new Push.TokenRevoked("t-phone"), again.receiveMessage());
     assertEquals(
-        false, kit.<UserEntity.TokenStatus>runCommand(r -> new UserEntity.CheckToken("t-laptop", r)).reply().revoked());
+        false,
+        kit.<UserEntity.TokenStatus>runCommand(r -> new UserEntity.CheckToken("t-laptop", r))
+            .reply()
+            .revoked());
   }
 
   @Test
   void revokedTokensAreForgottenOnceExpired() {
-    RevokedTokens tokens = RevokedTokens.NONE.plus("a", 100, 50).plus("b", 300, 150).plus("c", 120, 160);
-    assertEquals(Map.of("b", 300L), tokens.expiries(), "a expired before b's revocation; c was born expired");
+    RevokedTokens tokens =
+        RevokedTokens.NONE.plus("a", 100, 50).plus("b", 300, 150).plus("c", 120, 160);
+    assertEquals(
+        Map.of("b", 300L),
+        tokens.expiries(),
+        "a expired before b's revocation; c was born expired");
   }
 
   @Test
@@ -180,24 +198,33 @@ class UserEntityTest {
     var kit = kit("xia");
     var body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
     // An entry of a group Xia's list lacks: its "list it" was lost; the entry lists it.
-    var entry = new io.parley.timeline.Entry("g:lost", 7, "yan", "c1", "text", body.textNode("hi"), 1L);
+    var entry =
+        new io.parley.timeline.Entry("g:lost", 7, "yan", "c1", "text", body.textNode("hi"), 1L);
     var repaired = kit.runCommand(new UserEntity.Deliver(entry));
     assertEquals(List.of(new UserEntity.ConversationLinked("g:lost")), repaired.events());
     assertTrue(kit.runCommand(new UserEntity.Deliver(entry)).hasNoEvents(), "listed once");
     // The entry that removes her (she is told of it) lists nothing.
-    var kicked = new io.parley.timeline.Entry(
-        "g:gone", 9, "yan", "s1", "system",
-        body.objectNode().put("event", "kicked").put("user", "xia").put("by", "yan"), 2L);
+    var kicked =
+        new io.parley.timeline.Entry(
+            "g:gone",
+            9,
+            "yan",
+            "s1",
+            "system",
+            body.objectNode().put("event", "kicked").put("user", "xia").put("by", "yan"),
+            2L);
     assertTrue(kit.runCommand(new UserEntity.Deliver(kicked)).hasNoEvents());
     // Direct conversations are listed by their own handshake (DirectLinks), not here.
-    var direct = new io.parley.timeline.Entry("d:xia:yan", 1, "yan", "c2", "text", body.textNode("hi"), 3L);
+    var direct =
+        new io.parley.timeline.Entry("d:xia:yan", 1, "yan", "c2", "text", body.textNode("hi"), 3L);
     assertTrue(kit.runCommand(new UserEntity.Deliver(direct)).hasNoEvents());
   }
 
   @Test
   void anUnlinkWithAReplyIsAnsweredOnceStoredAndWhenThereIsNothingToDo() {
     var kit = kit("zed");
-    kit.<UserEntity.LinkReply>runCommand(r -> new UserEntity.LinkConversation("g:club", List.of(), r));
+    kit.<UserEntity.LinkReply>runCommand(
+        r -> new UserEntity.LinkConversation("g:club", List.of(), r));
     var unlinked = kit.<Done>runCommand(r -> new UserEntity.UnlinkConversation("g:club", r));
     assertEquals(Done.getInstance(), unlinked.reply());
     assertEquals(List.of(new UserEntity.ConversationUnlinked("g:club")), unlinked.events());

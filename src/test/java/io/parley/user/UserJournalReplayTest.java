@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.testing.EntityTestCluster;
 import io.parley.testing.JournalFixture;
-import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -56,7 +55,8 @@ class UserJournalReplayTest {
   void theStoredSnapshotAndTheEventsAfterItReplayToTheStoredState() throws Exception {
     kit = WriteUserJournalFixture.kit(testKit);
     // The events the snapshot covers become a profile change that would show if replayed.
-    fixture.recoverFromSnapshot(kit, serialization, new UserEntity.ProfileUpdated("not from the snapshot", null));
+    fixture.recoverFromSnapshot(
+        kit, serialization, new UserEntity.ProfileUpdated("not from the snapshot", null));
     assertTheStoredState();
   }
 
@@ -65,9 +65,13 @@ class UserJournalReplayTest {
         fixture.state().tree(),
         JournalFixture.Stored.of(serialization, kit.getState()).tree(),
         "the replayed state, as it would be snapshotted");
-    UserEntity.Profile profile = kit.<UserEntity.Profile>runCommand(UserEntity.GetProfile::new).reply();
+    UserEntity.Profile profile =
+        kit.<UserEntity.Profile>runCommand(UserEntity.GetProfile::new).reply();
     assertEquals(new UserEntity.Profile(true, "Fixy", "https://example.org/fixy.png"), profile);
-    assertTrue(kit.<UserEntity.TokenStatus>runCommand(r -> new UserEntity.CheckToken("tok-1", r)).reply().revoked());
+    assertTrue(
+        kit.<UserEntity.TokenStatus>runCommand(r -> new UserEntity.CheckToken("tok-1", r))
+            .reply()
+            .revoked());
     assertEquals(
         Map.of(WriteUserJournalFixture.GROUP, 5L),
         kit.<UserEntity.Conversations>runCommand(UserEntity.GetConversations::new).reply().reads(),

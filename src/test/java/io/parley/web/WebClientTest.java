@@ -22,11 +22,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The web client in a real browser: {@code e2e/chat.spec.mjs} (Playwright driving Debian's
- * headless Chromium) against a real node that serves the client at {@code /}. Two people chat;
- * one goes offline while the other sends ten messages; back online, every message shows once
- * and in order, the unread badges of that user's two tabs (two devices) agree, and a read in
- * one tab clears the badge in the other. The script leaves screenshots in {@code target/e2e}.
+ * The web client in a real browser: {@code e2e/chat.spec.mjs} (Playwright driving Debian's headless
+ * Chromium) against a real node that serves the client at {@code /}. Two people chat; one goes
+ * offline while the other sends ten messages; back online, every message shows once and in order,
+ * the unread badges of that user's two tabs (two devices) agree, and a read in one tab clears the
+ * badge in the other. The script leaves screenshots in {@code target/e2e}.
  *
  * <p>Needs Node.js and {@code /usr/bin/chromium} ({@code .ci/run} installs both when missing):
  * without them this test fails and says how to install them; it never skips.
@@ -45,7 +45,9 @@ class WebClientTest {
   void twoBrowsersChatThroughANetworkDropWithNothingLostOrDuplicated() throws Exception {
     assertTrue(
         Files.isExecutable(CHROMIUM),
-        "Chromium is missing at " + CHROMIUM + ": install it with `apt-get update && apt-get install -y chromium`"
+        "Chromium is missing at "
+            + CHROMIUM
+            + ": install it with `apt-get update && apt-get install -y chromium`"
             + " (Debian; .ci/run does this in CI)");
     requireNode();
     ensurePlaywright();
@@ -70,7 +72,8 @@ class WebClientTest {
       Run version = run(List.of("node", "--version"), Map.of(), Duration.ofSeconds(30));
       assertEquals(0, version.exit(), "node --version failed:\n" + version.output());
     } catch (IOException e) {
-      fail("Node.js is missing: install it with `apt-get install -y nodejs npm` (Debian; .ci/run does this in CI)");
+      fail(
+          "Node.js is missing: install it with `apt-get install -y nodejs npm` (Debian; .ci/run does this in CI)");
     }
   }
 
@@ -78,7 +81,10 @@ class WebClientTest {
   private void ensurePlaywright() throws Exception {
     ObjectMapper json = new ObjectMapper();
     String pinned =
-        json.readTree(e2e.resolve("package.json").toFile()).path("devDependencies").path("playwright-core").asText();
+        json.readTree(e2e.resolve("package.json").toFile())
+            .path("devDependencies")
+            .path("playwright-core")
+            .asText();
     Path installed = e2e.resolve("node_modules/playwright-core/package.json");
     if (Files.exists(installed)) {
       JsonNode manifest = json.readTree(installed.toFile());
@@ -89,7 +95,8 @@ class WebClientTest {
     try {
       npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), NPM_TIMEOUT);
     } catch (IOException e) {
-      throw new AssertionError("npm is missing: install it with `apt-get install -y npm` (Debian)", e);
+      throw new AssertionError(
+          "npm is missing: install it with `apt-get install -y npm` (Debian)", e);
     }
     assertEquals(0, npm.exit(), "npm ci in e2e/ failed; its output:\n" + npm.output());
   }
@@ -97,8 +104,10 @@ class WebClientTest {
   private record Run(int exit, String output) {}
 
   /** Runs a command in e2e/, copying its output to this test's log as it comes. */
-  private Run run(List<String> command, Map<String, String> env, Duration timeout) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(e2e.toFile()).redirectErrorStream(true);
+  private Run run(List<String> command, Map<String, String> env, Duration timeout)
+      throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(e2e.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
     StringBuilder output = new StringBuilder();
@@ -106,7 +115,8 @@ class WebClientTest {
         new Thread(
             () -> {
               try (BufferedReader reader =
-                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
                   System.out.println("[" + command.get(0) + "] " + line);
                   synchronized (output) {
@@ -122,7 +132,12 @@ class WebClientTest {
     pump.start();
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        fail(String.join(" ", command) + " did not finish within " + timeout + "; its output:\n" + text(output));
+        fail(
+            String.join(" ", command)
+                + " did not finish within "
+                + timeout
+                + "; its output:\n"
+                + text(output));
       }
       pump.join(TimeUnit.SECONDS.toMillis(10));
       return new Run(process.exitValue(), text(output));

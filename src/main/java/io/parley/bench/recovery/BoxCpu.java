@@ -12,6 +12,7 @@ import java.time.Instant;
  */
 final class BoxCpu {
   private static final Duration QUIET_WINDOW = Duration.ofSeconds(1);
+
   /** CPU time is counted in 10 ms ticks: only samples this long say reliably who used it. */
   static final Duration MEASURABLE = Duration.ofMillis(500);
 
@@ -54,7 +55,8 @@ final class BoxCpu {
       }
     }
     long waited = Duration.between(start, Instant.now()).toSeconds();
-    if (waited > 5) RecoveryBenchmark.say("  waited %d s for other processes to leave the box alone", waited);
+    if (waited > 5)
+      RecoveryBenchmark.say("  waited %d s for other processes to leave the box alone", waited);
   }
 
   /** Clock ticks (USER_HZ, 100 per second on Linux) of CPU time used so far. */

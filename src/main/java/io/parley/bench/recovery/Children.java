@@ -18,12 +18,14 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Spawns and stops the benchmark's actors from its main thread, through the system's guardian.
- * A stop is answered only once the child has terminated, so an entity's next incarnation never
+ * Spawns and stops the benchmark's actors from its main thread, through the system's guardian. A
+ * stop is answered only once the child has terminated, so an entity's next incarnation never
  * overlaps the previous one (that overlap would be two writers of one timeline).
  */
 final class Children {
-  /** Bounds a spawn, a stop or a registration: one local message each; only a stuck system waits. */
+  /**
+   * Bounds a spawn, a stop or a registration: one local message each; only a stuck system waits.
+   */
   static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(30);
 
   sealed interface Control {}

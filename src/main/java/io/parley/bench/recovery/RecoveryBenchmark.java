@@ -14,9 +14,9 @@ import io.parley.bench.recovery.RecoveryReport.SizeResult;
 import io.parley.bench.recovery.Seeder.Seeding;
 import io.parley.bench.recovery.Snapshots.Snapshot;
 import io.parley.conversation.ConversationEntity;
-import io.parley.conversation.ConversationSettings;
 import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.ConversationId;
+import io.parley.conversation.ConversationSettings;
 import io.parley.conversation.Replies;
 import io.parley.node.ParleyConfig;
 import io.parley.storage.CassandraSettings;
@@ -40,13 +40,13 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.serialization.SerializationExtension;
 
 /**
- * Recovery benchmark (a program, not a test): the time from a conversation entity's passivation
- * to its first reply, for timelines of 10^3, 10^5 and 10^6 entries, with and without a
- * snapshot, on a real Cassandra. Results and the machine they came from: docs/benchmarks.md.
- * {@code RecoveryBenchmarkTest} runs it on tiny timelines so that it keeps working.
+ * Recovery benchmark (a program, not a test): the time from a conversation entity's passivation to
+ * its first reply, for timelines of 10^3, 10^5 and 10^6 entries, with and without a snapshot, on a
+ * real Cassandra. Results and the machine they came from: docs/benchmarks.md. {@code
+ * RecoveryBenchmarkTest} runs it on tiny timelines so that it keeps working.
  *
- * <p>Run from the project root (its own Cassandra on 9242/7200, apart from the test node on
- * 9142 and the dev node on 9042):
+ * <p>Run from the project root (its own Cassandra on 9242/7200, apart from the test node on 9142
+ * and the dev node on 9042):
  *
  * <pre>{@code
  * mvn -B -q -o compile
@@ -56,41 +56,40 @@ import org.apache.pekko.serialization.SerializationExtension;
  * PARLEY_ROOT=$PWD bash -c 'source scripts/cassandra.sh && cassandra_stop target/bench-cassandra'
  * }</pre>
  *
- * <p>System properties: {@code bench.cassandra} (host:port, default 127.0.0.1:9242),
- * {@code bench.sizes} (default 1000,100000,1000000; multiples of snapshot-every),
- * {@code bench.repeats} (cold starts measured per case, default 5), {@code bench.batch} (events
- * per seeding write, default 1000), {@code bench.warmup} (entries of the discarded warm-up round,
- * default 20000), {@code bench.out} (where the result table goes, default
- * target/recovery-benchmark.md), {@code bench.cassandra-pid-file} (tells Cassandra's CPU use
- * apart from other processes', default target/bench-cassandra/cassandra.pid),
- * {@code bench.quiet-cores} (default 0.25) and {@code bench.quiet-wait} (seconds, default 600;
- * 0 measures at once): each sample waits up to quiet-wait for other processes to use fewer cores
- * than quiet-cores, and a sample of 500 ms or more during which they used more is taken again (up to 5 times);
- * {@code bench.compaction-wait} (seconds, default 300): how long a case waits for Cassandra's
- * compactions to end before measuring. Any {@code parley.*} or {@code pekko.*} setting may be
- * overridden with -D as well.
+ * <p>System properties: {@code bench.cassandra} (host:port, default 127.0.0.1:9242), {@code
+ * bench.sizes} (default 1000,100000,1000000; multiples of snapshot-every), {@code bench.repeats}
+ * (cold starts measured per case, default 5), {@code bench.batch} (events per seeding write,
+ * default 1000), {@code bench.warmup} (entries of the discarded warm-up round, default 20000),
+ * {@code bench.out} (where the result table goes, default target/recovery-benchmark.md), {@code
+ * bench.cassandra-pid-file} (tells Cassandra's CPU use apart from other processes', default
+ * target/bench-cassandra/cassandra.pid), {@code bench.quiet-cores} (default 0.25) and {@code
+ * bench.quiet-wait} (seconds, default 600; 0 measures at once): each sample waits up to quiet-wait
+ * for other processes to use fewer cores than quiet-cores, and a sample of 500 ms or more during
+ * which they used more is taken again (up to 5 times); {@code bench.compaction-wait} (seconds,
+ * default 300): how long a case waits for Cassandra's compactions to end before measuring. Any
+ * {@code parley.*} or {@code pekko.*} setting may be overridden with -D as well.
  *
  * <p>Per size N, on fresh conversations (ids unique per run):
  *
  * <ol>
- *   <li>Seeding: {@link Seeder} writes N {@link EntryAppended} events under the conversation's
- *       own persistence id, {@code bench.batch} events per {@code persist(List)}. Each such list
- *       is one AtomicWrite, which the Cassandra plugin sends as one unlogged single-partition
- *       batch (max-message-batch-size only regroups separate AtomicWrites); batches never cross
- *       the plugin's target-partition-size, so rows land in the same partitions as one-at-a-time
- *       writes would put them.
- *   <li>No snapshot, snapshots off: the real {@link ConversationEntity}, with snapshot-every
- *       above N, is spawned on that id, asked {@code GetSummary} and stopped (passivation),
- *       {@code bench.repeats} times. The time is from the spawn request to the reply, which must
- *       say lastSeq = N. This is the pure replay of N events.
- *   <li>No snapshot, production settings: the same with parley.conversation.snapshot-every.
- *       Pekko stores a snapshot right after any recovery that replayed snapshot-every events or
- *       more, and replies only once it is stored; the benchmark checks that snapshot is there
- *       and deletes it after each sample, so that every sample starts without one.
- *   <li>Snapshot at N: another conversation is seeded with N - 1 events, then one real
- *       {@code Post} through the real entity makes seq N, where its own retention criteria
- *       (N being a multiple of snapshot-every) store a snapshot. Then the same cold starts: the
- *       entity loads the snapshot and replays nothing.
+ *   <li>Seeding: {@link Seeder} writes N {@link EntryAppended} events under the conversation's own
+ *       persistence id, {@code bench.batch} events per {@code persist(List)}. Each such list is one
+ *       AtomicWrite, which the Cassandra plugin sends as one unlogged single-partition batch
+ *       (max-message-batch-size only regroups separate AtomicWrites); batches never cross the
+ *       plugin's target-partition-size, so rows land in the same partitions as one-at-a-time writes
+ *       would put them.
+ *   <li>No snapshot, snapshots off: the real {@link ConversationEntity}, with snapshot-every above
+ *       N, is spawned on that id, asked {@code GetSummary} and stopped (passivation), {@code
+ *       bench.repeats} times. The time is from the spawn request to the reply, which must say
+ *       lastSeq = N. This is the pure replay of N events.
+ *   <li>No snapshot, production settings: the same with parley.conversation.snapshot-every. Pekko
+ *       stores a snapshot right after any recovery that replayed snapshot-every events or more, and
+ *       replies only once it is stored; the benchmark checks that snapshot is there and deletes it
+ *       after each sample, so that every sample starts without one.
+ *   <li>Snapshot at N: another conversation is seeded with N - 1 events, then one real {@code Post}
+ *       through the real entity makes seq N, where its own retention criteria (N being a multiple
+ *       of snapshot-every) store a snapshot. Then the same cold starts: the entity loads the
+ *       snapshot and replays nothing.
  *   <li>Snapshot plus the longest tail: snapshot-every - 1 more events are appended, so recovery
  *       loads the snapshot and replays the most events it ever replays with snapshots on.
  * </ol>
@@ -98,15 +97,16 @@ import org.apache.pekko.serialization.SerializationExtension;
  * <p>Before each sample the benchmark checks which snapshot is the latest, so each case is the
  * recovery it is named after.
  *
- * <p>The entity is spawned directly (stop = passivation) rather than through sharding, so the
- * times leave out the shard's routing, which is one local message on a single node. A warm-up
- * round of the same steps runs first and is discarded: a cold JVM measures about 30 % low.
+ * <p>The entity is spawned directly (stop = passivation) rather than through sharding, so the times
+ * leave out the shard's routing, which is one local message on a single node. A warm-up round of
+ * the same steps runs first and is discarded: a cold JVM measures about 30 % low.
  */
 public final class RecoveryBenchmark {
   static final Duration POLL = Duration.ofMillis(500);
   private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
   private static final int MAX_ATTEMPTS = 5;
+
   /** About the size of a short chat message. */
   private static final JsonNode BODY =
       TextNode.valueOf(
@@ -151,10 +151,14 @@ public final class RecoveryBenchmark {
             overrides.withFallback(
                 ConfigFactory.parseMap(
                     Map.of(
-                        "parley.node.roles", "core",
-                        "parley.node.remote-port", 0,
-                        "parley.cassandra.contact-points", options.cassandra(),
-                        "pekko.coordinated-shutdown.exit-jvm", "off"))));
+                        "parley.node.roles",
+                        "core",
+                        "parley.node.remote-port",
+                        0,
+                        "parley.cassandra.contact-points",
+                        options.cassandra(),
+                        "pekko.coordinated-shutdown.exit-jvm",
+                        "off"))));
     // Bad sizes are refused before anything starts or anything is written.
     long every = ConversationSettings.from(config).snapshotEvery();
     List<Long> bad = options.sizes().stream().filter(n -> n < every || n % every != 0).toList();
@@ -174,7 +178,10 @@ public final class RecoveryBenchmark {
       status = 1;
     } finally {
       system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(SHUTDOWN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      system
+          .getWhenTerminated()
+          .toCompletableFuture()
+          .get(SHUTDOWN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
     return status;
   }
@@ -199,7 +206,12 @@ public final class RecoveryBenchmark {
     }
     String report =
         RecoveryReport.render(
-                results, settings.snapshotEvery(), options.repeats(), eventBytes(), discarded, machine)
+                results,
+                settings.snapshotEvery(),
+                options.repeats(),
+                eventBytes(),
+                discarded,
+                machine)
             + "Load average (1, 5, 15 min; other work on the box shows here): "
             + loadAtStart
             + " at the start, "
@@ -291,8 +303,14 @@ public final class RecoveryBenchmark {
             !disturbed ? "" : attempt < MAX_ATTEMPTS ? ", disturbed: taken again" : ", disturbed";
         say(
             "  %s, %s, cold start %d: %.1f ms (cores: app %.2f, Cassandra %.2f, others %.2f)%s",
-            conv.value(), label, i, sample.nanos() / 1e6, cpu.app(), cpu.cassandra(),
-            cpu.others(), verdict);
+            conv.value(),
+            label,
+            i,
+            sample.nanos() / 1e6,
+            cpu.app(),
+            cpu.cassandra(),
+            cpu.others(),
+            verdict);
         if (!disturbed || attempt >= MAX_ATTEMPTS) {
           kept.add(sample);
           break;
@@ -321,9 +339,12 @@ public final class RecoveryBenchmark {
     BoxCpu.Ticks cpuBefore = box.now();
     long start = System.nanoTime();
     ActorRef<ConversationEntity.Command> entity =
-        children.spawn(ConversationEntity.create(conv.value(), entitySettings, sharding), "conversation");
+        children.spawn(
+            ConversationEntity.create(conv.value(), entitySettings, sharding), "conversation");
     Replies.SummaryReply reply =
-        ask(entity, (ActorRef<Replies.SummaryReply> r) -> new ConversationEntity.GetSummary(member, r));
+        ask(
+            entity,
+            (ActorRef<Replies.SummaryReply> r) -> new ConversationEntity.GetSummary(member, r));
     long nanos = System.nanoTime() - start;
     Sample sample = new Sample(nanos, box.now().minus(cpuBefore, nanos));
     children.stop(entity);
@@ -335,8 +356,11 @@ public final class RecoveryBenchmark {
       long stored = snapshots.latestSeq(conv);
       if (stored != expectedLastSeq) {
         throw new IllegalStateException(
-            conv.value() + ": expected a post-recovery snapshot at " + expectedLastSeq
-                + ", latest is at " + stored);
+            conv.value()
+                + ": expected a post-recovery snapshot at "
+                + expectedLastSeq
+                + ", latest is at "
+                + stored);
       }
       snapshots.deleteAll(conv);
     }
@@ -350,7 +374,8 @@ public final class RecoveryBenchmark {
           sharding
               .entityRefFor(UserEntity.ENTITY_KEY, user)
               .<UserEntity.RegisterReply>ask(
-                  r -> new UserEntity.Register("bench-no-login", "bench", r), Children.CONTROL_TIMEOUT),
+                  r -> new UserEntity.Register("bench-no-login", "bench", r),
+                  Children.CONTROL_TIMEOUT),
           Children.CONTROL_TIMEOUT);
     }
     ActorRef<ConversationEntity.Command> entity =
@@ -359,7 +384,8 @@ public final class RecoveryBenchmark {
         ask(
             entity,
             (ActorRef<Replies.PostReply> r) ->
-                new ConversationEntity.Post(conv.members().get(0), "bench-post-" + n, "text", BODY, r));
+                new ConversationEntity.Post(
+                    conv.members().get(0), "bench-post-" + n, "text", BODY, r));
     children.stop(entity);
     if (!(reply instanceof Replies.Posted posted) || posted.seq() != n) {
       throw new IllegalStateException(conv.value() + ": expected seq " + n + ", got " + reply);

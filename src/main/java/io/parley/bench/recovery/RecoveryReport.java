@@ -100,8 +100,8 @@ final class RecoveryReport {
   }
 
   /**
-   * Each time; for those long enough to tell, with the cores that processes other than the app
-   * and Cassandra kept busy meanwhile.
+   * Each time; for those long enough to tell, with the cores that processes other than the app and
+   * Cassandra kept busy meanwhile.
    */
   private static String samples(List<Sample> samples) {
     return samples.stream()

@@ -31,8 +31,10 @@ import org.apache.pekko.persistence.typed.javadsl.Recovery;
  */
 final class Seeder extends EventSourcedBehavior<Seeder.Append, Event, Long> {
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
+
   /** Seeding writes in flight: one persisting, one waiting in the behavior's stash. */
   private static final int PIPELINE = 2;
+
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
   /** Append {@code count} events, the first getting seq {@code first}; replies the last seq. */
@@ -61,8 +63,8 @@ final class Seeder extends EventSourcedBehavior<Seeder.Append, Event, Long> {
   }
 
   /**
-   * Appends {@code count} events after seq {@code after} under the conversation's id, {@code
-   * batch} per write, and checks that the journal ends at {@code after + count}.
+   * Appends {@code count} events after seq {@code after} under the conversation's id, {@code batch}
+   * per write, and checks that the journal ends at {@code after + count}.
    */
   static Seeding seed(
       Children children,

@@ -11,8 +11,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What the benchmark reads and deletes in Cassandra directly: a conversation's latest snapshot,
- * and whether compactions still run (one beside a replay would measure the compaction).
+ * What the benchmark reads and deletes in Cassandra directly: a conversation's latest snapshot, and
+ * whether compactions still run (one beside a replay would measure the compaction).
  */
 final class Snapshots {
   private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(30);
@@ -75,8 +75,8 @@ final class Snapshots {
   }
 
   /**
-   * Waits (up to {@code wait}) until Cassandra runs no compaction: seeding leaves some behind,
-   * and one running beside a replay would measure the compaction, not the recovery.
+   * Waits (up to {@code wait}) until Cassandra runs no compaction: seeding leaves some behind, and
+   * one running beside a replay would measure the compaction, not the recovery.
    */
   void awaitNoCompaction(Duration wait) {
     Instant start = Instant.now();

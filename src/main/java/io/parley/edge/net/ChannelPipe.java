@@ -16,14 +16,14 @@ import java.util.function.Consumer;
 import org.apache.pekko.util.ByteString;
 
 /**
- * One socket's bytes between its Netty channel (the event loop's thread) and its stream (an
- * actor's thread). Both directions are lock-free queues with a wake-up that is sent only when
- * the other side may be asleep, so a burst of reads is one hand-off to the stream, and a burst
- * of writes one task on the event loop and one flush.
+ * One socket's bytes between its Netty channel (the event loop's thread) and its stream (an actor's
+ * thread). Both directions are lock-free queues with a wake-up that is sent only when the other
+ * side may be asleep, so a burst of reads is one hand-off to the stream, and a burst of writes one
+ * task on the event loop and one flush.
  *
  * <p>Reading is never re-armed per frame: the channel reads while fewer than {@code
- * maxBufferedBytes} wait for the stream, and stops (back-pressure to the client's TCP window)
- * above it.
+ * maxBufferedBytes} wait for the stream, and stops (back-pressure to the client's TCP window) above
+ * it.
  */
 final class ChannelPipe extends ChannelInboundHandlerAdapter {
   final Channel channel;
@@ -114,7 +114,9 @@ final class ChannelPipe extends ChannelInboundHandlerAdapter {
   /** The next bytes read, or null; call {@link #readWoken} first when woken. */
   ByteString takeRead() {
     ByteString bytes = reads.poll();
-    if (bytes != null && readBytes.addAndGet(-bytes.size()) <= maxBufferedBytes / 2 && !channel.config().isAutoRead()) {
+    if (bytes != null
+        && readBytes.addAndGet(-bytes.size()) <= maxBufferedBytes / 2
+        && !channel.config().isAutoRead()) {
       channel.config().setAutoRead(true);
     }
     return bytes;
@@ -127,10 +129,11 @@ final class ChannelPipe extends ChannelInboundHandlerAdapter {
   /** The stream wants no more bytes: those that still arrive are read and dropped. */
   void discardReads() {
     discarding = true;
-    onLoop(() -> {
-      reads.clear();
-      channel.config().setAutoRead(true);
-    });
+    onLoop(
+        () -> {
+          reads.clear();
+          channel.config().setAutoRead(true);
+        });
   }
 
   // ---- outbound, on the stream's thread
@@ -157,37 +160,41 @@ final class ChannelPipe extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * After what was written: a clean close. The FIN goes out first and the socket is closed when
-   * the client closes its side, or after the linger time; meanwhile what the client still sends
-   * is dropped (a lingering close: closing at once with bytes unread would reset the connection).
+   * After what was written: a clean close. The FIN goes out first and the socket is closed when the
+   * client closes its side, or after the linger time; meanwhile what the client still sends is
+   * dropped (a lingering close: closing at once with bytes unread would reset the connection).
    */
   void closeAfterWrites() {
-    onLoop(() -> {
-      drain();
-      discarding = true;
-      channel
-          .writeAndFlush(Unpooled.EMPTY_BUFFER)
-          .addListener(
-              written -> {
-                if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
-                  channel.close();
-                  return;
-                }
-                duplex.shutdownOutput();
-                channel.config().setAutoRead(true);
-                channel.eventLoop().schedule(() -> channel.close(), lingerNanos, TimeUnit.NANOSECONDS);
-              });
-    });
+    onLoop(
+        () -> {
+          drain();
+          discarding = true;
+          channel
+              .writeAndFlush(Unpooled.EMPTY_BUFFER)
+              .addListener(
+                  written -> {
+                    if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
+                      channel.close();
+                      return;
+                    }
+                    duplex.shutdownOutput();
+                    channel.config().setAutoRead(true);
+                    channel
+                        .eventLoop()
+                        .schedule(() -> channel.close(), lingerNanos, TimeUnit.NANOSECONDS);
+                  });
+        });
   }
 
   /** At once, dropping what waits: a reset (RST), as for a stream that failed. */
   void abort() {
-    onLoop(() -> {
-      if (channel.isOpen()) {
-        channel.config().setOption(ChannelOption.SO_LINGER, 0);
-        channel.close();
-      }
-    });
+    onLoop(
+        () -> {
+          if (channel.isOpen()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+          }
+        });
   }
 
   /** Runs on the channel's loop; once the loops have stopped, the socket is closed already. */

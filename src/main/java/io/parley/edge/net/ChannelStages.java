@@ -14,10 +14,10 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The two ends of a socket's stream on a {@link ChannelPipe}: what the socket read, and what it
- * is to write. Their semantics are those of Pekko's own TCP stages with half-close off: the
- * stream's output completing closes the socket after its bytes (FIN); the stream failing, or
- * cancelling the read side with a failure, resets it (RST); the client closing ends both.
+ * The two ends of a socket's stream on a {@link ChannelPipe}: what the socket read, and what it is
+ * to write. Their semantics are those of Pekko's own TCP stages with half-close off: the stream's
+ * output completing closes the socket after its bytes (FIN); the stream failing, or cancelling the
+ * read side with a failure, resets it (RST); the client closing ends both.
  */
 final class ChannelStages {
   private ChannelStages() {}
@@ -42,10 +42,12 @@ final class ChannelStages {
         {
           // Obtained now, not in preStart: reads that arrive before the stage starts are kept
           // by the callback until it does.
-          AsyncCallback<Void> woken = createAsyncCallback(v -> {
-            pipe.readWoken();
-            deliver();
-          });
+          AsyncCallback<Void> woken =
+              createAsyncCallback(
+                  v -> {
+                    pipe.readWoken();
+                    deliver();
+                  });
           pipe.readWake = woken::invoke;
           setHandler(
               out,
@@ -57,7 +59,8 @@ final class ChannelStages {
 
                 @Override
                 public void onDownstreamFinish(Throwable cause) {
-                  if (cause instanceof SubscriptionWithCancelException.NonFailureCancellation) pipe.discardReads();
+                  if (cause instanceof SubscriptionWithCancelException.NonFailureCancellation)
+                    pipe.discardReads();
                   else pipe.abort();
                   completeStage();
                 }

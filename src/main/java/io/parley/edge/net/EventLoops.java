@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
@@ -23,12 +22,12 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
 
 /**
  * One actor system's socket threads: the Netty event loops that read and write the sockets, and
- * also the executor of the dispatcher that runs the sockets' streams and connection actors
- * ({@code parley.edge.socket-dispatcher}). A byte read, its frame's decoding, the session's
- * handling of it and the bytes written back then stay on one thread, handed on through task
- * queues rather than by waking another thread (on this 2-core box a wake-up cost more CPU than
- * the frame's own work: docs/benchmarks.md). Only the hops to and from the entities, on the
- * default dispatcher, cross threads.
+ * also the executor of the dispatcher that runs the sockets' streams and connection actors ({@code
+ * parley.edge.socket-dispatcher}). A byte read, its frame's decoding, the session's handling of it
+ * and the bytes written back then stay on one thread, handed on through task queues rather than by
+ * waking another thread (on this 2-core box a wake-up cost more CPU than the frame's own work:
+ * docs/benchmarks.md). Only the hops to and from the entities, on the default dispatcher, cross
+ * threads.
  */
 public final class EventLoops {
   private EventLoops() {}
@@ -48,8 +47,11 @@ public final class EventLoops {
   private static EventLoopGroup create(String systemName, int threads) {
     // Daemon threads: the actor system's termination, not these, decides when the JVM may exit.
     ThreadFactory named = new DefaultThreadFactory(systemName + "-edge-io", true);
-    // Linux's epoll through Netty's native transport (edge-triggered); the JDK's selector elsewhere.
-    return epoll() ? new EpollEventLoopGroup(threads, named) : new NioEventLoopGroup(threads, named);
+    // Linux's epoll through Netty's native transport (edge-triggered); the JDK's selector
+    // elsewhere.
+    return epoll()
+        ? new EpollEventLoopGroup(threads, named)
+        : new NioEventLoopGroup(threads, named);
   }
 
   /** Stops the loops; sockets still lingering after a clean close get at most {@code linger}. */
@@ -59,9 +61,9 @@ public final class EventLoops {
   }
 
   /**
-   * The dispatcher's executor on the event loops. An actor's (or stream's) mailbox is always run
-   * by the same loop, picked by its identity, so its messages queue behind the socket work of
-   * that loop instead of bouncing between threads.
+   * The dispatcher's executor on the event loops. An actor's (or stream's) mailbox is always run by
+   * the same loop, picked by its identity, so its messages queue behind the socket work of that
+   * loop instead of bouncing between threads.
    */
   public static final class Configurator extends ExecutorServiceConfigurator {
     private final int threads;
@@ -90,7 +92,8 @@ public final class EventLoops {
 
     @Override
     public void execute(Runnable task) {
-      loops[loops.length == 1 ? 0 : Math.floorMod(System.identityHashCode(task), loops.length)].execute(task);
+      loops[loops.length == 1 ? 0 : Math.floorMod(System.identityHashCode(task), loops.length)]
+          .execute(task);
     }
 
     // The loops are the socket server's too: the dispatcher does not stop them (the node does).

@@ -20,16 +20,16 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The edge's sockets, on Netty event loops instead of Pekko IO: each connection runs the same
- * byte flow Pekko's {@code Tcp.bind} would run, but a socket is read while its stream keeps up,
- * without re-arming its read interest (a selector wake-up and a system call) after every read,
- * and without a connection actor between the socket and its stream. What the stream writes in
- * one burst goes out in one flush. docs/benchmarks.md has the measured difference.
+ * The edge's sockets, on Netty event loops instead of Pekko IO: each connection runs the same byte
+ * flow Pekko's {@code Tcp.bind} would run, but a socket is read while its stream keeps up, without
+ * re-arming its read interest (a selector wake-up and a system call) after every read, and without
+ * a connection actor between the socket and its stream. What the stream writes in one burst goes
+ * out in one flush. docs/benchmarks.md has the measured difference.
  */
 public final class SocketServer {
   /** Where the sockets' streams and connection actors run: on the sockets' own threads. */
@@ -47,7 +47,10 @@ public final class SocketServer {
    * {@code linger}: how long a socket that was closed cleanly waits for its client to close too.
    */
   public SocketServer(
-      org.apache.pekko.actor.typed.ActorSystem<?> system, int threads, int maxBufferedBytes, Duration linger) {
+      org.apache.pekko.actor.typed.ActorSystem<?> system,
+      int threads,
+      int maxBufferedBytes,
+      Duration linger) {
     this.system = Adapter.toClassic(system).settings();
     this.loops = EventLoops.of(this.system, threads);
     this.materializer = Materializer.matFromSystem(system);
@@ -70,15 +73,21 @@ public final class SocketServer {
 
   /** Binds {@code host:port}; each accepted socket runs {@code handler}'s flow for its address. */
   public CompletionStage<Binding> bind(
-      String host, int port, int backlog, Function<InetSocketAddress, Flow<ByteString, ByteString, ?>> handler) {
+      String host,
+      int port,
+      int backlog,
+      Function<InetSocketAddress, Flow<ByteString, ByteString, ?>> handler) {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(loops)
-            .channel(EventLoops.epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .channel(
+                EventLoops.epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, backlog)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(maxBufferedBytes / 2, maxBufferedBytes))
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(maxBufferedBytes / 2, maxBufferedBytes))
             .childHandler(
                 new ChannelInitializer<Channel>() {
                   @Override

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The recovery benchmark end to end on the test Cassandra, on timelines of a few dozen entries,
- * so that it cannot rot. Its times are not asserted (they live in docs/benchmarks.md); that every
- * case recovered what it names is: the program checks each cold start's last seq and which
- * snapshot it started from, and fails otherwise.
+ * The recovery benchmark end to end on the test Cassandra, on timelines of a few dozen entries, so
+ * that it cannot rot. Its times are not asserted (they live in docs/benchmarks.md); that every case
+ * recovered what it names is: the program checks each cold start's last seq and which snapshot it
+ * started from, and fails otherwise.
  */
 @Integration
 class RecoveryBenchmarkTest {
@@ -36,8 +36,16 @@ class RecoveryBenchmarkTest {
 
   private static Options options(List<Long> sizes, Path out) {
     return new Options(
-        TestNodes.cassandra(), sizes, 2, 7, 10, out.toString(),
-        "target/test-cassandra/cassandra.pid", 0.25, Duration.ZERO, Duration.ZERO);
+        TestNodes.cassandra(),
+        sizes,
+        2,
+        7,
+        10,
+        out.toString(),
+        "target/test-cassandra/cassandra.pid",
+        0.25,
+        Duration.ZERO,
+        Duration.ZERO);
   }
 
   @Test
@@ -60,7 +68,8 @@ class RecoveryBenchmarkTest {
     assertEquals("40", rows.group(1));
     assertFalse(rows.find(), "one row per size: " + report);
     // The snapshot the entity itself stored at N, read back from the snapshot table.
-    Matcher snapshot = Pattern.compile("- N = 40: .*; snapshot \\(([0-9,]+) bytes\\)").matcher(report);
+    Matcher snapshot =
+        Pattern.compile("- N = 40: .*; snapshot \\(([0-9,]+) bytes\\)").matcher(report);
     assertTrue(snapshot.find(), report);
     assertTrue(Integer.parseInt(snapshot.group(1).replace(",", "")) > 0, report);
   }

@@ -26,21 +26,21 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.SinkShape;
-import org.apache.pekko.stream.stage.AbstractInHandler;
-import org.apache.pekko.stream.stage.GraphStage;
-import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The edge's socket layer with real sockets and plain flows behind it: bytes both ways in order,
- * a clean end (FIN) and a failed one (RST), and a stream that stops taking bytes holding the
- * client back instead of the node's memory.
+ * The edge's socket layer with real sockets and plain flows behind it: bytes both ways in order, a
+ * clean end (FIN) and a failed one (RST), and a stream that stops taking bytes holding the client
+ * back instead of the node's memory.
  */
 @Integration
 class SocketServerTest {
@@ -68,8 +68,8 @@ class SocketServerTest {
     system.terminate();
   }
 
-  private static SocketServer.Binding bind(Function<InetSocketAddress, Flow<ByteString, ByteString, ?>> handler)
-      throws Exception {
+  private static SocketServer.Binding bind(
+      Function<InetSocketAddress, Flow<ByteString, ByteString, ?>> handler) throws Exception {
     return server.bind("127.0.0.1", 0, 16, handler).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -118,7 +118,9 @@ class SocketServerTest {
   void aCleanCloseLingersSoBytesStillInFlightDoNotResetTheConnection() throws Exception {
     // Answers the first bytes and ends, as an HTTP server does with Connection: close.
     SocketServer.Binding answering =
-        bind(remote -> Flow.of(ByteString.class).take(1).map(bytes -> ByteString.fromString("answer")));
+        bind(
+            remote ->
+                Flow.of(ByteString.class).take(1).map(bytes -> ByteString.fromString("answer")));
     try (Socket socket = connect(answering)) {
       socket.getOutputStream().write("request".getBytes());
       InputStream in = socket.getInputStream();
@@ -142,13 +144,15 @@ class SocketServerTest {
                 Flow.of(ByteString.class)
                     .map(
                         bytes -> {
-                          if (bytes.utf8String().contains("boom")) throw new IllegalStateException("boom");
+                          if (bytes.utf8String().contains("boom"))
+                            throw new IllegalStateException("boom");
                           return bytes;
                         }));
     try (Socket socket = connect(failing)) {
       socket.getOutputStream().write("boom".getBytes());
       InputStream in = socket.getInputStream();
-      assertThrows(SocketException.class, () -> in.read(new byte[16]), "a reset, not a clean end of stream");
+      assertThrows(
+          SocketException.class, () -> in.read(new byte[16]), "a reset, not a clean end of stream");
     } finally {
       failing.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -163,9 +167,11 @@ class SocketServerTest {
         bind(
             remote -> {
               opened.set(true);
-              return Flow.fromSinkAndSourceCoupled(Sink.fromGraph(new NeverPulls()), Source.never());
+              return Flow.fromSinkAndSourceCoupled(
+                  Sink.fromGraph(new NeverPulls()), Source.never());
             });
-    try (SocketChannel client = SocketChannel.open(new InetSocketAddress("127.0.0.1", stuck.localAddress().getPort()))) {
+    try (SocketChannel client =
+        SocketChannel.open(new InetSocketAddress("127.0.0.1", stuck.localAddress().getPort()))) {
       client.configureBlocking(false);
       ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
       long written = 0;
@@ -182,7 +188,8 @@ class SocketServerTest {
       assertTrue(opened.get());
       // Loopback's socket buffers can take several MB; what matters is that it stops, far below
       // what the client would send.
-      assertTrue(written < 64L * 1024 * 1024, "the client was held back after " + written + " bytes");
+      assertTrue(
+          written < 64L * 1024 * 1024, "the client was held back after " + written + " bytes");
     } finally {
       stuck.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -202,10 +209,12 @@ class SocketServerTest {
     public GraphStageLogic createLogic(Attributes attributes) {
       return new GraphStageLogic(shape) {
         {
-          setHandler(in, new AbstractInHandler() {
-            @Override
-            public void onPush() {}
-          });
+          setHandler(
+              in,
+              new AbstractInHandler() {
+                @Override
+                public void onPush() {}
+              });
         }
       };
     }
