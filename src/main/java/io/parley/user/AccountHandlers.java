@@ -37,9 +37,11 @@ final class AccountHandlers {
 
   ReplyEffect<Event, State> onUpdateProfile(State state, UpdateProfile cmd) {
     if (!state.registered()) return effects.reply(cmd.replyTo(), state.profile());
-    String nickname = cmd.nickname() == null ? state.nickname() : cmd.nickname();
+    String nickname = cmd.nickname() == null ? state.account().nickname() : cmd.nickname();
     String avatar =
-        cmd.avatar() == null ? state.avatar() : cmd.avatar().isEmpty() ? null : cmd.avatar();
+        cmd.avatar() == null
+            ? state.account().avatar()
+            : cmd.avatar().isEmpty() ? null : cmd.avatar();
     Profile updated = new Profile(true, nickname, avatar);
     if (updated.equals(state.profile())) return effects.reply(cmd.replyTo(), updated);
     return effects

@@ -53,7 +53,7 @@ final class ContactHandlers {
               if (in.event() != null)
                 sessions.push(new Push.ContactChanged(in.event(), cmd.from()));
               if (in.change() == Contacts.Change.FRIEND_ADDED)
-                presence.tellNewFriend(cmd.from(), sessions.online(), s.lastSeen());
+                presence.tellNewFriend(cmd.from(), sessions.online(), s.account().lastSeen());
             })
         .thenReply(cmd.replyTo(), s -> in.answer());
   }
@@ -72,7 +72,7 @@ final class ContactHandlers {
             s -> {
               if (blockChange) tellConversation(cmd.other(), change);
               if (change == Contacts.Change.FRIEND_ADDED)
-                presence.tellNewFriend(cmd.other(), sessions.online(), s.lastSeen());
+                presence.tellNewFriend(cmd.other(), sessions.online(), s.account().lastSeen());
             })
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }

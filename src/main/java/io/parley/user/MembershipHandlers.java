@@ -95,7 +95,7 @@ final class MembershipHandlers {
   }
 
   ReplyEffect<Event, State> onAdvanceCursors(State state, AdvanceCursors cmd) {
-    Map<String, Long> moved = state.advancing(cmd.device(), cmd.delivered());
+    Map<String, Long> moved = state.inbox().advancing(cmd.device(), cmd.delivered());
     if (moved.isEmpty()) {
       return cmd.replyTo() == null
           ? effects.noReply()

@@ -70,16 +70,16 @@ final class UserCommands {
       return effects.reply(c.replyTo(), new TokenStatus(state.revoked().contains(c.tokenId())));
     }
     if (command instanceof GetDeviceState c) {
-      var delivered = state.delivered().getOrDefault(c.device(), Map.of());
-      return effects.reply(c.replyTo(), new DeviceState(state.reads(), delivered));
+      var delivered = state.inbox().delivered().getOrDefault(c.device(), Map.of());
+      return effects.reply(c.replyTo(), new DeviceState(state.inbox().reads(), delivered));
     }
     if (command instanceof MarkRead c) return membershipHandlers.onMarkRead(state, c);
     if (command instanceof LinkConversation c) return membershipHandlers.onLink(state, c);
     if (command instanceof UnlinkConversation c) return membershipHandlers.onUnlink(state, c);
     if (command instanceof GetConversations c)
-      return effects.reply(c.replyTo(), new Conversations(state.reads()));
+      return effects.reply(c.replyTo(), new Conversations(state.inbox().reads()));
     if (command instanceof GetCredentials c)
-      return effects.reply(c.replyTo(), new Credentials(state.passwordHash()));
+      return effects.reply(c.replyTo(), new Credentials(state.account().passwordHash()));
     if (command instanceof Register c) return accountHandlers.onRegister(state, c);
     if (command instanceof ContactFrom c) return contactHandlers.onContactFrom(state, c);
     if (command instanceof ChangeContact c) return contactHandlers.onChangeContact(state, c);

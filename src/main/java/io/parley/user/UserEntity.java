@@ -1,9 +1,10 @@
 package io.parley.user;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.parley.CborSerializable;
 import io.parley.push.Push;
 import io.parley.timeline.Entry;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -179,90 +180,85 @@ public final class UserEntity
   public record AddedToGroup(String conv, String by, long ts) implements Event {}
 
   /**
-   * passwordHash is null until the account is registered. {@code reads} has a key for every
-   * conversation of the user (its read marker, 0 = nothing read); {@code delivered} holds each
-   * device's delivery cursors; lastSeen is when the last session left (epoch ms, 0 = never).
+   * The user entity's state, by concern: the account, the inbox (conversations, read markers,
+   * device cursors), contacts, revoked tokens and the group adds counted against the hourly cap.
+   * Live sessions are not state: they are in memory only ({@link Sessions}).
    */
   public record State(
-      String passwordHash,
-      String nickname,
-      Map<String, Long> reads,
-      Map<String, Map<String, Long>> delivered,
-      String avatar,
+      Account account,
+      Inbox inbox,
       Contacts contacts,
-      long lastSeen,
       RevokedTokens revoked,
       GroupConsent.Adds groupAdds)
       implements CborSerializable {
     static final State EMPTY =
         new State(
-            null,
-            null,
-            Map.of(),
-            Map.of(),
-            null,
-            Contacts.EMPTY,
-            0,
-            RevokedTokens.NONE,
-            GroupConsent.Adds.NONE);
+            Account.NONE, Inbox.EMPTY, Contacts.EMPTY, RevokedTokens.NONE, GroupConsent.Adds.NONE);
 
     public State {
-      // Snapshots written before a field existed deserialize it as null.
-      reads = reads == null ? Map.of() : reads;
-      delivered = delivered == null ? Map.of() : delivered;
+      // Snapshots written before a part existed deserialize it as null.
+      account = account == null ? Account.NONE : account;
+      inbox = inbox == null ? Inbox.EMPTY : inbox;
       contacts = contacts == null ? Contacts.EMPTY : contacts;
       revoked = revoked == null ? RevokedTokens.NONE : revoked;
       groupAdds = groupAdds == null ? GroupConsent.Adds.NONE : groupAdds;
     }
 
-    /** The event handler: each event's one State method. */
+    /**
+     * Reads a snapshot: today's parts, or the flat fields that snapshots written before the state
+     * was split into parts (6 Dec 2026) hold instead of account and inbox.
+     */
+    @JsonCreator
+    static State fromSnapshot(
+        @JsonProperty("account") Account account,
+        @JsonProperty("inbox") Inbox inbox,
+        @JsonProperty("contacts") Contacts contacts,
+        @JsonProperty("revoked") RevokedTokens revoked,
+        @JsonProperty("groupAdds") GroupConsent.Adds groupAdds,
+        @JsonProperty("passwordHash") String passwordHash,
+        @JsonProperty("nickname") String nickname,
+        @JsonProperty("avatar") String avatar,
+        @JsonProperty("lastSeen") long lastSeen,
+        @JsonProperty("reads") Map<String, Long> reads,
+        @JsonProperty("delivered") Map<String, Map<String, Long>> delivered) {
+      if (account == null) account = new Account(passwordHash, nickname, avatar, lastSeen);
+      if (inbox == null) inbox = new Inbox(reads, delivered);
+      return new State(account, inbox, contacts, revoked, groupAdds);
+    }
+
+    /** The event handler: each event's one change. */
     State apply(Event e) {
-      if (e instanceof CursorsAdvanced c) return advance(c);
-      if (e instanceof ReadMarked r) return read(r);
-      if (e instanceof WentOffline w) return wentOffline(w);
-      if (e instanceof ConversationLinked l) return link(l.conv());
-      if (e instanceof ConversationUnlinked u) return unlink(u.conv());
-      if (e instanceof ContactsChanged c) return contactsChanged(c);
-      if (e instanceof Registered r) return register(r);
-      if (e instanceof ProfileUpdated p) return profileUpdated(p);
-      if (e instanceof LoggedOut l) return loggedOut(l);
-      if (e instanceof AddedToGroup a) return addedToGroup(a);
+      if (e instanceof CursorsAdvanced c) return with(inbox.advance(c.device(), c.delivered()));
+      if (e instanceof ReadMarked r) return with(inbox.read(r.conv(), r.seq()));
+      if (e instanceof WentOffline w) return with(account.wentOffline(w.ts()));
+      if (e instanceof ConversationLinked l) return with(inbox.link(l.conv()));
+      if (e instanceof ConversationUnlinked u) return with(inbox.unlink(u.conv()));
+      if (e instanceof ContactsChanged c) {
+        return new State(account, inbox, contacts.apply(c.change(), c.other()), revoked, groupAdds);
+      }
+      if (e instanceof Registered r)
+        return with(account.registered(r.passwordHash(), r.nickname()));
+      if (e instanceof ProfileUpdated p) return with(account.profile(p.nickname(), p.avatar()));
+      if (e instanceof LoggedOut l) {
+        var more = revoked.plus(l.tokenId(), l.expiresAt(), l.ts());
+        return new State(account, inbox, contacts, more, groupAdds);
+      }
+      if (e instanceof AddedToGroup a) {
+        return new State(account, inbox, contacts, revoked, groupAdds.plus(a.conv(), a.ts()));
+      }
       throw new IllegalArgumentException("unknown event " + e.getClass().getName());
     }
 
     boolean registered() {
-      return passwordHash != null;
+      return account.registered();
     }
 
     boolean isMember(String conv) {
-      return reads.containsKey(conv);
+      return inbox.lists(conv);
     }
 
     long readSeq(String conv) {
-      return reads.getOrDefault(conv, 0L);
-    }
-
-    State register(Registered e) {
-      return new State(
-          e.passwordHash(),
-          e.nickname(),
-          reads,
-          delivered,
-          avatar,
-          contacts,
-          lastSeen,
-          revoked,
-          groupAdds);
-    }
-
-    State link(String conv) {
-      return withReads(Maps.with(reads, conv, 0L));
-    }
-
-    State unlink(String conv) {
-      Map<String, Long> without = new HashMap<>(reads);
-      without.remove(conv);
-      return withReads(Map.copyOf(without));
+      return inbox.readSeq(conv);
     }
 
     /** Which of these users this user blocks. */
@@ -272,80 +268,16 @@ public final class UserEntity
           .collect(Collectors.toUnmodifiableSet());
     }
 
-    State read(ReadMarked e) {
-      return withReads(Maps.with(reads, e.conv(), e.seq()));
-    }
-
-    /** Only the cursors that move forward, or an empty map. */
-    Map<String, Long> advancing(String device, Map<String, Long> cursors) {
-      Map<String, Long> current = delivered.getOrDefault(device, Map.of());
-      Map<String, Long> moved = new HashMap<>();
-      cursors.forEach(
-          (conv, seq) -> {
-            if (isMember(conv) && seq > current.getOrDefault(conv, 0L)) moved.put(conv, seq);
-          });
-      return moved;
-    }
-
-    State advance(CursorsAdvanced e) {
-      Map<String, Long> device = new HashMap<>(delivered.getOrDefault(e.device(), Map.of()));
-      device.putAll(e.delivered());
-      var all = Maps.with(delivered, e.device(), Map.copyOf(device));
-      return new State(
-          passwordHash, nickname, reads, all, avatar, contacts, lastSeen, revoked, groupAdds);
-    }
-
-    State contactsChanged(ContactsChanged e) {
-      var changed = contacts.apply(e.change(), e.other());
-      return new State(
-          passwordHash, nickname, reads, delivered, avatar, changed, lastSeen, revoked, groupAdds);
-    }
-
-    State wentOffline(WentOffline e) {
-      return new State(
-          passwordHash, nickname, reads, delivered, avatar, contacts, e.ts(), revoked, groupAdds);
-    }
-
     Profile profile() {
-      return new Profile(registered(), nickname, avatar);
+      return new Profile(registered(), account.nickname(), account.avatar());
     }
 
-    State profileUpdated(ProfileUpdated e) {
-      return new State(
-          passwordHash,
-          e.nickname(),
-          reads,
-          delivered,
-          e.avatar(),
-          contacts,
-          lastSeen,
-          revoked,
-          groupAdds);
+    private State with(Account changed) {
+      return new State(changed, inbox, contacts, revoked, groupAdds);
     }
 
-    State loggedOut(LoggedOut e) {
-      var more = revoked.plus(e.tokenId(), e.expiresAt(), e.ts());
-      return new State(
-          passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, more, groupAdds);
-    }
-
-    State addedToGroup(AddedToGroup e) {
-      var adds = groupAdds.plus(e.conv(), e.ts());
-      return new State(
-          passwordHash, nickname, reads, delivered, avatar, contacts, lastSeen, revoked, adds);
-    }
-
-    private State withReads(Map<String, Long> changed) {
-      return new State(
-          passwordHash,
-          nickname,
-          changed,
-          delivered,
-          avatar,
-          contacts,
-          lastSeen,
-          revoked,
-          groupAdds);
+    private State with(Inbox changed) {
+      return new State(account, changed, contacts, revoked, groupAdds);
     }
   }
 

@@ -61,10 +61,12 @@ class UserJournalReplayTest {
   }
 
   private void assertTheStoredState() throws Exception {
+    // The stored state as today's build reads it (the state was split into parts since: the
+    // snapshot's shape changed, what it holds did not), against what the replay made.
     assertEquals(
-        fixture.state().tree(),
-        JournalFixture.Stored.of(serialization, kit.getState()).tree(),
-        "the replayed state, as it would be snapshotted");
+        fixture.state().read(serialization),
+        kit.getState(),
+        "the replayed state equals the stored one");
     UserEntity.Profile profile =
         kit.<UserEntity.Profile>runCommand(UserEntity.GetProfile::new).reply();
     assertEquals(new UserEntity.Profile(true, "Fixy", "https://example.org/fixy.png"), profile);
