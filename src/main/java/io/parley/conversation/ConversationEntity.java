@@ -133,11 +133,14 @@ public final class ConversationEntity
   /** Outcome of linking a direct conversation's members; failure null = linked. */
   record MembersLinked(ErrorCode failure, Set<String> blockedSenders) implements Command {}
 
-  public sealed interface Event extends CborSerializable {}
+  public sealed interface Event extends CborSerializable permits Timeline.Appended {}
 
-  /** An entry was appended; its seq is this event's sequence number. */
+  /**
+   * An entry as the journal stored every entry before the events were typed ({@link Timeline}):
+   * still read, and kept as a conversation's last entry in its snapshots; no longer written.
+   */
   public record EntryAppended(String from, String cid, String kind, JsonNode body, long ts)
-      implements Event {}
+      implements Timeline.Appended {}
 
   public static void init(ActorSystem<?> system, ConversationSettings settings) {
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -256,11 +259,12 @@ public final class ConversationEntity
       Rejected problem = Recalls.check(state, cmd);
       if (problem != null) return Effect().reply(cmd.replyTo(), problem);
     }
-    String kind = recall ? TimelineState.RECALL : TimelineState.TEXT;
+    long now = System.currentTimeMillis();
     // A recall stores only the seq it withdraws, whatever else its body held.
-    JsonNode body = recall ? Recalls.body(cmd) : cmd.body();
-    EntryAppended entry =
-        new EntryAppended(cmd.from(), cmd.cid(), kind, body, System.currentTimeMillis());
+    Timeline.Appended entry =
+        recall
+            ? new Timeline.Recalled(cmd.from(), cmd.cid(), Recalls.seqOf(cmd), now)
+            : new Timeline.Posted(cmd.from(), cmd.cid(), cmd.body(), now);
     // Recalls are not held: two held recalls of one entry would both pass the check above.
     if (!recall && backlog.behind() > 0 && pending.size() + 1 < settings.maxPostsPerWrite()) {
       if (pending.isEmpty()) ctx.getSelf().tell(new Flush());
@@ -323,7 +327,7 @@ public final class ConversationEntity
         .thenRun(
             s -> {
               for (int i = 0; i < held.size(); i++) {
-                EntryAppended entry = held.get(i).entry();
+                Timeline.Appended entry = held.get(i).entry();
                 Posted posted = new Posted(firstSeq + i, entry.ts());
                 fanout.deliver(reads.entryAt(posted.seq(), entry), recipients);
                 held.get(i).replyTo().forEach(r -> r.tell(posted));
@@ -361,14 +365,14 @@ public final class ConversationEntity
   }
 
   private ReplyEffect<Event, TimelineState> append(
-      TimelineState state, EntryAppended event, ActorRef<PostReply> replyTo) {
+      TimelineState state, Timeline.Appended event, ActorRef<PostReply> replyTo) {
     return write(state, event, replyTo)
         .thenRun(s -> deliver(s, event, List.of()))
         .thenReply(replyTo, s -> new Posted(s.lastSeq(), event.ts()));
   }
 
   /** Pushes the last entry to the members (and to those it removed, so they learn it). */
-  private void deliver(TimelineState state, EntryAppended e, List<String> alsoTell) {
+  private void deliver(TimelineState state, Timeline.Appended e, List<String> alsoTell) {
     List<String> recipients = reads.members(state);
     if (!alsoTell.isEmpty()) { // only group changes that remove someone: no copy for a post
       recipients = new ArrayList<>(recipients);
@@ -398,13 +402,36 @@ public final class ConversationEntity
   public EventHandler<TimelineState, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(EntryAppended.class, (state, e) -> writable(state).append(e))
+        .onEvent(Timeline.Appended.class, (state, e) -> writable(state).append(e))
         .build();
   }
 
   /** The state an event may change: never the one Pekko recovers from (see pristine). */
   private TimelineState writable(TimelineState state) {
     return state == pristine ? TimelineState.empty(settings.dedupWindow(), conv.isRoom()) : state;
+  }
+
+  /** Entries the journal stored before the events were typed are read as their typed events. */
+  @Override
+  public org.apache.pekko.persistence.typed.EventAdapter<Event, Event> eventAdapter() {
+    return new org.apache.pekko.persistence.typed.EventAdapter<>() {
+      @Override
+      public Event toJournal(Event e) {
+        return e;
+      }
+
+      @Override
+      public String manifest(Event event) {
+        return "";
+      }
+
+      @Override
+      public org.apache.pekko.persistence.typed.EventSeq<Event> fromJournal(
+          Event e, String manifest) {
+        return org.apache.pekko.persistence.typed.EventSeq.single(
+            e instanceof EntryAppended stored ? Timeline.typed(stored) : e);
+      }
+    };
   }
 
   @Override

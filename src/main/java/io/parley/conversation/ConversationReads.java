@@ -1,7 +1,6 @@
 package io.parley.conversation;
 
 import io.parley.conversation.ConversationEntity.Command;
-import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.ConversationEntity.Event;
 import io.parley.conversation.ConversationEntity.ForwardRead;
 import io.parley.conversation.ConversationEntity.GetSummary;
@@ -56,7 +55,7 @@ final class ConversationReads {
     return conv.isDirect() ? conv.members() : state.membership().users();
   }
 
-  Entry entryAt(long seq, EntryAppended e) {
+  Entry entryAt(long seq, Timeline.Appended e) {
     return new Entry(conv.value(), seq, e.from(), e.cid(), e.kind(), e.body(), e.ts());
   }
 
@@ -75,7 +74,7 @@ final class ConversationReads {
 
   ReplyEffect<Event, TimelineState> onSummary(TimelineState state, GetSummary cmd) {
     if (!mayUse(state, cmd.user())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
-    EntryAppended last = state.last();
+    Timeline.Appended last = state.last();
     Entry lastEntry = last == null ? null : entryAt(state.lastSeq(), last);
     return effects.reply(
         cmd.replyTo(),

@@ -1,6 +1,5 @@
 package io.parley.conversation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.CborSerializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -79,29 +78,26 @@ public final class Membership {
         .map(Map.Entry::getKey);
   }
 
-  /** Applies one system entry's body (written at {@code seq}). */
-  void apply(JsonNode body, long seq) {
-    String user = body.path("user").asText(null);
-    switch (body.path("event").asText()) {
-      case "created" -> {
-        title = body.path("title").asText();
-        members.put(body.path("owner").asText(), new Member(OWNER, seq));
-        body.path("members").forEach(m -> members.putIfAbsent(m.asText(), new Member(MEMBER, seq)));
+  /** Applies one group event (written at {@code seq}). */
+  void apply(Timeline.GroupEvent e, long seq) {
+    if (e instanceof Timeline.GroupCreated c) {
+      title = c.title();
+      members.put(c.owner(), new Member(OWNER, seq));
+      c.members().forEach(m -> members.putIfAbsent(m, new Member(MEMBER, seq)));
+    } else if (e instanceof Timeline.MembersJoined j) {
+      j.users().forEach(u -> members.putIfAbsent(u, new Member(MEMBER, seq)));
+    } else if (e instanceof Timeline.MemberLeft l) {
+      members.remove(l.user());
+      String owner = l.owner();
+      if (owner != null && members.containsKey(owner)) {
+        members.put(owner, new Member(OWNER, members.get(owner).joinedSeq()));
       }
-      case "joined" ->
-          body.path("users").forEach(u -> members.putIfAbsent(u.asText(), new Member(MEMBER, seq)));
-      case "left", "kicked" -> {
-        members.remove(user);
-        String owner = body.path("owner").asText(null);
-        if (owner != null && members.containsKey(owner)) {
-          members.put(owner, new Member(OWNER, members.get(owner).joinedSeq()));
-        }
-      }
-      case "role" ->
-          members.computeIfPresent(
-              user, (u, m) -> new Member(body.path("role").asText(), m.joinedSeq()));
-      case "title" -> title = body.path("title").asText();
-      default -> {}
+    } else if (e instanceof Timeline.MemberKicked k) {
+      members.remove(k.user());
+    } else if (e instanceof Timeline.RoleChanged r) {
+      members.computeIfPresent(r.user(), (u, m) -> new Member(r.role(), m.joinedSeq()));
+    } else if (e instanceof Timeline.TitleChanged t) {
+      title = t.title();
     }
   }
 }

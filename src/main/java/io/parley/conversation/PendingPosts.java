@@ -1,6 +1,5 @@
 package io.parley.conversation;
 
-import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.Replies.PostReply;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class PendingPosts {
   /** A held post, and who waits for its seq (its sender, and any retry of the same cid). */
-  record Held(EntryAppended entry, List<ActorRef<PostReply>> replyTo) {}
+  record Held(Timeline.Appended entry, List<ActorRef<PostReply>> replyTo) {}
 
   private final List<Held> held = new ArrayList<>();
 
@@ -30,7 +29,7 @@ final class PendingPosts {
     return held.size();
   }
 
-  void hold(EntryAppended entry, ActorRef<PostReply> replyTo) {
+  void hold(Timeline.Appended entry, ActorRef<PostReply> replyTo) {
     List<ActorRef<PostReply>> replies = new ArrayList<>(1);
     replies.add(replyTo);
     held.add(new Held(entry, replies));

@@ -1,7 +1,5 @@
 package io.parley.conversation;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.parley.conversation.Replies.Rejected;
 import io.parley.protocol.ErrorCode;
 
@@ -15,12 +13,8 @@ import io.parley.protocol.ErrorCode;
 final class Recalls {
   private Recalls() {}
 
-  /** What a recall stores: the seq it withdraws and nothing else the client put in its body. */
-  static JsonNode body(ConversationEntity.Post cmd) {
-    return JsonNodeFactory.instance.objectNode().put("seq", seqOf(cmd));
-  }
-
-  private static long seqOf(ConversationEntity.Post cmd) {
+  /** The seq a recall withdraws (a recall stores nothing else the client put in its body). */
+  static long seqOf(ConversationEntity.Post cmd) {
     return cmd.body().path("seq").asLong(0);
   }
 

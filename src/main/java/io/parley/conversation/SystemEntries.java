@@ -1,8 +1,5 @@
 package io.parley.conversation;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.Replies.Rejected;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Text;
@@ -18,7 +15,6 @@ import java.util.UUID;
  * roles; nobody kicks the owner; admins do not kick admins.
  */
 final class SystemEntries {
-  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final String ILL_FORMED_TITLE = "title must be well-formed text";
   private final int maxGroupSize;
 
@@ -27,7 +23,8 @@ final class SystemEntries {
   }
 
   /** A change to store (entry null: nothing to do), or why not. */
-  record Change(EntryAppended entry, List<String> added, List<String> removed, Rejected rejected) {
+  record Change(
+      Timeline.GroupEvent entry, List<String> added, List<String> removed, Rejected rejected) {
     static Change refuse(ErrorCode code, String message) {
       return new Change(null, List.of(), List.of(), new Rejected(code, message));
     }
@@ -46,16 +43,12 @@ final class SystemEntries {
       return Change.refuse(
           ErrorCode.BAD_REQUEST, "a group has at most " + maxGroupSize + " members");
     }
-    ObjectNode body =
-        JSON.objectNode()
-            .put("event", "created")
-            .put("owner", cmd.owner())
-            .put("title", cmd.title());
-    members.forEach(body.putArray("members")::add);
+    var created =
+        new Timeline.GroupCreated(cmd.owner(), cid(), cmd.title(), List.copyOf(members), now());
     List<String> everyone = new ArrayList<>();
     everyone.add(cmd.owner());
     everyone.addAll(members);
-    return new Change(entry(cmd.owner(), body), everyone, List.of(), null);
+    return new Change(created, everyone, List.of(), null);
   }
 
   Change change(Membership m, ConversationEntity.Manage cmd) {
@@ -70,14 +63,13 @@ final class SystemEntries {
           return Change.refuse(
               ErrorCode.BAD_REQUEST, "a group has at most " + maxGroupSize + " members");
         }
-        ObjectNode body = JSON.objectNode().put("event", "joined").put("by", by);
-        added.forEach(body.putArray("users")::add);
-        return new Change(entry(by, body), added, List.of(), null);
+        var joined = new Timeline.MembersJoined(by, cid(), List.copyOf(added), now());
+        return new Change(joined, added, List.of(), null);
       }
       case LEAVE -> {
-        ObjectNode body = JSON.objectNode().put("event", "left").put("user", by);
-        if (m.isOwner(by)) m.successorOf(by).ifPresent(next -> body.put("owner", next));
-        return new Change(entry(by, body), List.of(), List.of(by), null);
+        String owner = m.isOwner(by) ? m.successorOf(by).orElse(null) : null;
+        return new Change(
+            new Timeline.MemberLeft(by, cid(), owner, now()), List.of(), List.of(by), null);
       }
       case KICK -> {
         String target = cmd.users().get(0);
@@ -88,9 +80,8 @@ final class SystemEntries {
         if (target.equals(by) || m.isOwner(target) || (m.isManager(target) && !m.isOwner(by))) {
           return Change.refuse(ErrorCode.FORBIDDEN, "you may not kick " + target);
         }
-        ObjectNode body =
-            JSON.objectNode().put("event", "kicked").put("user", target).put("by", by);
-        return new Change(entry(by, body), List.of(), List.of(target), null);
+        var kicked = new Timeline.MemberKicked(by, cid(), target, now());
+        return new Change(kicked, List.of(), List.of(target), null);
       }
       case TITLE -> {
         if (!m.isManager(by))
@@ -98,9 +89,8 @@ final class SystemEntries {
         if (!Text.wellFormed(cmd.title()))
           return Change.refuse(ErrorCode.BAD_REQUEST, ILL_FORMED_TITLE);
         if (cmd.title().equals(m.title())) return Change.NONE;
-        ObjectNode body =
-            JSON.objectNode().put("event", "title").put("title", cmd.title()).put("by", by);
-        return new Change(entry(by, body), List.of(), List.of(), null);
+        var titled = new Timeline.TitleChanged(by, cid(), cmd.title(), now());
+        return new Change(titled, List.of(), List.of(), null);
       }
       case ROLE -> {
         String target = cmd.users().get(0);
@@ -111,21 +101,19 @@ final class SystemEntries {
               ErrorCode.NOT_FOUND, "not a member whose role can change: " + target);
         }
         if (m.member(target).get().role().equals(cmd.role())) return Change.NONE;
-        ObjectNode body =
-            JSON.objectNode()
-                .put("event", "role")
-                .put("user", target)
-                .put("role", cmd.role())
-                .put("by", by);
-        return new Change(entry(by, body), List.of(), List.of(), null);
+        var role = new Timeline.RoleChanged(by, cid(), target, cmd.role(), now());
+        return new Change(role, List.of(), List.of(), null);
       }
       default -> throw new IllegalArgumentException("unknown group op " + cmd.op());
     }
   }
 
-  private static EntryAppended entry(String by, ObjectNode body) {
-    // System entries get a fresh cid: they are not client sends, so there is nothing to dedup.
-    return new EntryAppended(
-        by, "sys-" + UUID.randomUUID(), TimelineState.SYSTEM, body, System.currentTimeMillis());
+  // System entries get a fresh cid: they are not client sends, so there is nothing to dedup.
+  private static String cid() {
+    return "sys-" + UUID.randomUUID();
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
   }
 }

@@ -19,7 +19,7 @@ public final class TimelineState {
 
   private long lastSeq;
   private long firstTs;
-  private EntryAppended last;
+  private Timeline.Appended last;
   private final DedupWindow dedup;
   private final Membership membership;
   // Per sender, the seq of their latest text or recall: what they wrote they have read, so it
@@ -30,7 +30,7 @@ public final class TimelineState {
   TimelineState(
       long lastSeq,
       long firstTs,
-      EntryAppended last,
+      Timeline.Appended last,
       DedupWindow dedup,
       Membership membership,
       Map<String, Long> lastOwn) {
@@ -52,14 +52,18 @@ public final class TimelineState {
         room ? null : new HashMap<>());
   }
 
-  TimelineState append(EntryAppended e) {
+  TimelineState append(Timeline.Appended appended) {
+    // Entries stored before the events were typed reach here typed (the entity's event adapter),
+    // except when a caller appends one itself.
+    Timeline.Appended e =
+        appended instanceof EntryAppended stored ? Timeline.typed(stored) : appended;
     lastSeq++;
     if (lastSeq == 1) firstTs = e.ts();
     last = e;
     dedup.remember(new DedupWindow.Record(e.from(), e.cid(), lastSeq, e.ts(), e.kind(), false));
-    if (RECALL.equals(e.kind())) dedup.markRecalled(e.body().path("seq").asLong());
-    if (SYSTEM.equals(e.kind())) membership.apply(e.body(), lastSeq);
-    else if (lastOwn != null) lastOwn.put(e.from(), lastSeq);
+    if (e instanceof Timeline.Recalled r) dedup.markRecalled(r.seq());
+    if (e instanceof Timeline.GroupEvent g) membership.apply(g, lastSeq);
+    else if (!SYSTEM.equals(e.kind()) && lastOwn != null) lastOwn.put(e.from(), lastSeq);
     return this;
   }
 
@@ -67,7 +71,7 @@ public final class TimelineState {
     return lastSeq;
   }
 
-  EntryAppended last() {
+  Timeline.Appended last() {
     return last;
   }
 
@@ -113,7 +117,7 @@ public final class TimelineState {
     return new Snapshot(
         lastSeq,
         firstTs,
-        last,
+        last == null ? null : Timeline.flat(last),
         dedup.records(),
         membership.members(),
         membership.title(),

@@ -1,6 +1,7 @@
 package io.parley.storage;
 
 import io.parley.conversation.ConversationEntity;
+import io.parley.conversation.Timeline;
 import io.parley.timeline.Entry;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -32,7 +33,8 @@ public final class TimelineReader {
         .currentEventsByPersistenceId(pid, from, to)
         .map(
             env -> {
-              var e = (ConversationEntity.EntryAppended) env.event();
+              // Typed or as stored before the events were typed: both are seen as on the wire.
+              var e = (Timeline.Appended) env.event();
               return new Entry(
                   conv, env.sequenceNr(), e.from(), e.cid(), e.kind(), e.body(), e.ts());
             })

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.ConversationEntity.GroupOp;
 import io.parley.conversation.Replies.PostReply;
 import io.parley.conversation.Replies.Posted;
@@ -137,9 +136,9 @@ class BurstOrderTest {
     List<Object> stored = journal.persistedInStorage(ConversationEntity.persistenceId(conv).id());
     assertEquals(62, stored.size());
     for (int i = 0; i < 60; i++) {
-      assertEquals(cids.get(i), ((EntryAppended) stored.get(1 + i)).cid(), "entry " + (2 + i));
+      assertEquals(cids.get(i), ((Timeline.Appended) stored.get(1 + i)).cid(), "entry " + (2 + i));
     }
-    assertEquals("ben", ((EntryAppended) stored.get(61)).from());
+    assertEquals("ben", ((Timeline.Appended) stored.get(61)).from());
 
     // The first burst post was written alone (the gate held it); the other 60 entries queued
     // behind it and went in full writes.
@@ -180,10 +179,10 @@ class BurstOrderTest {
 
     List<Object> stored = journal.persistedInStorage(ConversationEntity.persistenceId(conv).id());
     assertEquals(8, stored.size());
-    assertEquals("before4", ((EntryAppended) stored.get(5)).cid());
-    assertEquals(TimelineState.SYSTEM, ((EntryAppended) stored.get(6)).kind());
-    assertInstanceOf(EntryAppended.class, stored.get(7));
-    assertEquals("ben-after", ((EntryAppended) stored.get(7)).cid());
+    assertEquals("before4", ((Timeline.Appended) stored.get(5)).cid());
+    assertEquals(TimelineState.SYSTEM, ((Timeline.Appended) stored.get(6)).kind());
+    assertInstanceOf(Timeline.Posted.class, stored.get(7));
+    assertEquals("ben-after", ((Timeline.Appended) stored.get(7)).cid());
     // The four posts queued behind the first went in the kick's own write.
     assertEquals(List.of(1, 1, 5, 1), writesOf(conv), "entries per write");
   }

@@ -93,7 +93,7 @@ class ConversationEntityTest {
     for (int i = 1; i <= 20; i++) {
       var result = post(kit, i % 2 == 0 ? "alice" : "bob", "c" + i);
       assertEquals(new Posted(i, ((Posted) result.reply()).ts()), result.reply());
-      assertInstanceOf(ConversationEntity.EntryAppended.class, result.event());
+      assertInstanceOf(Timeline.Posted.class, result.event());
     }
     assertEquals(20, kit.getState().lastSeq());
   }

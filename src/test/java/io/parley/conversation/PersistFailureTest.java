@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.typesafe.config.ConfigFactory;
-import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.ConversationEntity.GroupOp;
 import io.parley.conversation.Replies.PostReply;
 import io.parley.conversation.Replies.Posted;
@@ -189,7 +188,7 @@ class PersistFailureTest {
     List<Object> entries = stored(conv);
     assertEquals(8, entries.size());
     for (int i = 0; i < from.length; i++) {
-      EntryAppended e = (EntryAppended) entries.get(2 + i);
+      Timeline.Appended e = (Timeline.Appended) entries.get(2 + i);
       assertEquals("m" + i, e.cid());
       assertEquals(from[i], e.from());
     }
@@ -236,7 +235,7 @@ class PersistFailureTest {
     assertEquals(5, entries.size());
     assertEquals(
         List.of("b1", "a1", "c2"),
-        entries.subList(2, 5).stream().map(e -> ((EntryAppended) e).cid()).toList());
+        entries.subList(2, 5).stream().map(e -> ((Timeline.Appended) e).cid()).toList());
   }
 
   @Test
@@ -268,7 +267,7 @@ class PersistFailureTest {
     TestProbe<PostReply> recall = testKit.createTestProbe();
     entity.tell(new ConversationEntity.Post("ben", "r1", "recall", body, recall.getRef()));
     assertEquals(3, recall.expectMessageClass(Posted.class, WAIT).seq());
-    JsonNode stored = ((EntryAppended) stored(conv).get(2)).body();
+    JsonNode stored = ((Timeline.Appended) stored(conv).get(2)).body();
     assertEquals(
         List.of("seq"), List.copyOf(stored.properties().stream().map(Map.Entry::getKey).toList()));
     assertEquals(2, stored.get("seq").asLong());
