@@ -87,7 +87,10 @@ public final class Node implements AutoCloseable {
       }
       // On nodes without the core role these become sharding proxies.
       ConversationEntity.init(system, ConversationSettings.from(config));
-      UserEntity.init(system, config.getInt("parley.user.snapshot-every"));
+      UserEntity.init(
+          system,
+          config.getInt("parley.user.snapshot-every"),
+          new io.parley.conversation.UserNotices(ClusterSharding.get(system)));
       if (ParleyConfig.hasRole(config, "core")) {
         EntityGauges.start(
             system,

@@ -1,7 +1,5 @@
 package io.parley.user;
 
-import io.parley.conversation.ConversationEntity;
-import io.parley.conversation.ConversationId;
 import io.parley.push.Push;
 import io.parley.user.UserEntity.ChangeContact;
 import io.parley.user.UserEntity.ContactFrom;
@@ -9,7 +7,6 @@ import io.parley.user.UserEntity.ContactsChanged;
 import io.parley.user.UserEntity.Event;
 import io.parley.user.UserEntity.State;
 import org.apache.pekko.Done;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -24,7 +21,7 @@ final class ContactHandlers {
   private final String userId;
   private final Sessions sessions;
   private final Presence presence;
-  private final ClusterSharding sharding;
+  private final ConversationNotices notices;
   private final int maxPendingRequests;
 
   ContactHandlers(
@@ -32,13 +29,13 @@ final class ContactHandlers {
       String userId,
       Sessions sessions,
       Presence presence,
-      ClusterSharding sharding,
+      ConversationNotices notices,
       int maxPendingRequests) {
     this.effects = effects;
     this.userId = userId;
     this.sessions = sessions;
     this.presence = presence;
-    this.sharding = sharding;
+    this.notices = notices;
     this.maxPendingRequests = maxPendingRequests;
   }
 
@@ -79,10 +76,6 @@ final class ContactHandlers {
 
   /** The direct conversation enforces blocks; it also asks on start (LinkConversation). */
   private void tellConversation(String other, Contacts.Change change) {
-    String conv = ConversationId.direct(userId, other).value();
-    sharding
-        .entityRefFor(ConversationEntity.ENTITY_KEY, conv)
-        .tell(
-            new ConversationEntity.BlockChanged(userId, other, change == Contacts.Change.BLOCKED));
+    notices.blockChanged(userId, other, change == Contacts.Change.BLOCKED);
   }
 }

@@ -1,6 +1,5 @@
 package io.parley.user;
 
-import io.parley.conversation.ConversationEntity;
 import io.parley.push.Push;
 import io.parley.user.UserEntity.AddedToGroup;
 import io.parley.user.UserEntity.AdvanceCursors;
@@ -19,7 +18,6 @@ import io.parley.user.UserEntity.UnlinkConversation;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.Done;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -32,19 +30,19 @@ final class MembershipHandlers {
   private final EffectFactories<Event, State> effects;
   private final String userId;
   private final Sessions sessions;
-  private final ClusterSharding sharding;
+  private final ConversationNotices notices;
   private final GroupConsent consent;
 
   MembershipHandlers(
       EffectFactories<Event, State> effects,
       String userId,
       Sessions sessions,
-      ClusterSharding sharding,
+      ConversationNotices notices,
       GroupConsent consent) {
     this.effects = effects;
     this.userId = userId;
     this.sessions = sessions;
-    this.sharding = sharding;
+    this.notices = notices;
     this.consent = consent;
   }
 
@@ -87,9 +85,7 @@ final class MembershipHandlers {
         .thenRun(
             s -> {
               sessions.push(new Push.ReadMarker(cmd.conv(), userId, cmd.seq(), cmd.device()));
-              sharding
-                  .entityRefFor(ConversationEntity.ENTITY_KEY, cmd.conv())
-                  .tell(new ConversationEntity.ForwardRead(userId, cmd.seq()));
+              notices.read(cmd.conv(), userId, cmd.seq());
             })
         .thenReply(cmd.replyTo(), s -> ReadReply.DONE);
   }

@@ -1,6 +1,5 @@
 package io.parley.user;
 
-import io.parley.conversation.ConversationId;
 import io.parley.push.Push;
 import io.parley.timeline.Entry;
 import io.parley.user.UserEntity.Attach;
@@ -70,18 +69,15 @@ final class SessionHandlers {
     // latest own seq, and unread is computed from both (Requests.summary).
     sessions.push(new Push.Delivery(entry));
     if (unlisted(state, entry)) {
-      // A group's entries reach its members only: one that reaches a user whose list lacks the
-      // group means its "list it" was lost (see conversation.MemberLinks). Repair it.
+      // A conversation's entries reach its members only: one that reaches a user whose list
+      // lacks it means its "list it" was lost (a group's, see conversation.MemberLinks). Repair.
       return effects.persist(new UserEntity.ConversationLinked(entry.conv())).thenNoReply();
     }
     return effects.noReply();
   }
 
   private boolean unlisted(State state, Entry entry) {
-    return state.registered()
-        && !state.isMember(entry.conv())
-        && ConversationId.parse(entry.conv()).map(ConversationId::isGroup).orElse(false)
-        && !entry.removes(userId);
+    return state.registered() && !state.isMember(entry.conv()) && !entry.removes(userId);
   }
 
   ReplyEffect<Event, State> pushed(Push push) {

@@ -284,27 +284,35 @@ public final class UserEntity
   /** The most friend requests a user may have waiting, in and out (each side checks its own). */
   public static final String MAX_PENDING_REQUESTS = "parley.user.max-pending-requests";
 
-  public static void init(ActorSystem<?> system, int snapshotEvery) {
+  /** {@code notices}: how this entity tells conversations of blocks and reads. */
+  public static void init(ActorSystem<?> system, int snapshotEvery, ConversationNotices notices) {
     ClusterSharding sharding = ClusterSharding.get(system);
     GroupConsent consent = GroupConsent.from(system.settings().config());
     sharding.init(
-        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), snapshotEvery, sharding, consent))
+        Entity.of(
+                ENTITY_KEY,
+                ctx -> create(ctx.getEntityId(), snapshotEvery, sharding, consent, notices))
             .withRole("core"));
   }
 
   public static Behavior<Command> create(
-      String userId, int snapshotEvery, ClusterSharding sharding) {
+      String userId, int snapshotEvery, ClusterSharding sharding, ConversationNotices notices) {
     return Behaviors.setup(
         ctx ->
             create(
                 userId,
                 snapshotEvery,
                 sharding,
-                GroupConsent.from(ctx.getSystem().settings().config())));
+                GroupConsent.from(ctx.getSystem().settings().config()),
+                notices));
   }
 
   static Behavior<Command> create(
-      String userId, int snapshotEvery, ClusterSharding sharding, GroupConsent consent) {
+      String userId,
+      int snapshotEvery,
+      ClusterSharding sharding,
+      GroupConsent consent,
+      ConversationNotices notices) {
     return Behaviors.setup(
         ctx ->
             new UserEntity(
@@ -313,6 +321,7 @@ public final class UserEntity
                 snapshotEvery,
                 sharding,
                 consent,
+                notices,
                 ctx.getSystem().settings().config().getInt(MAX_PENDING_REQUESTS)));
   }
 
@@ -325,6 +334,7 @@ public final class UserEntity
       int snapshotEvery,
       ClusterSharding sharding,
       GroupConsent consent,
+      ConversationNotices notices,
       int maxPendingRequests) {
     super(PersistenceId.of(ENTITY_KEY.name(), userId));
     this.snapshotEvery = snapshotEvery;
@@ -332,10 +342,10 @@ public final class UserEntity
     this.commands =
         new UserCommands(
             Effect(),
-            new ContactHandlers(Effect(), userId, sessions, presence, sharding, maxPendingRequests),
+            new ContactHandlers(Effect(), userId, sessions, presence, notices, maxPendingRequests),
             new AccountHandlers(Effect(), sessions),
             new SessionHandlers(Effect(), sessions, presence, userId),
-            new MembershipHandlers(Effect(), userId, sessions, sharding, consent));
+            new MembershipHandlers(Effect(), userId, sessions, notices, consent));
   }
 
   @Override

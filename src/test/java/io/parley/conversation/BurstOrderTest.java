@@ -62,7 +62,10 @@ class BurstOrderTest {
           }
           return ProcessingSuccess.getInstance();
         });
-    UserEntity.init(testKit.system(), 100);
+    UserEntity.init(
+        testKit.system(),
+        100,
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
     EntityTestCluster.registerUsers(testKit, "ann", "ben", "cat");
   }
 

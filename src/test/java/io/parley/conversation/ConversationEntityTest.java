@@ -36,7 +36,10 @@ class ConversationEntityTest {
   static void startCluster() throws Exception {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
-    UserEntity.init(testKit.system(), 100);
+    UserEntity.init(
+        testKit.system(),
+        100,
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
     // Users tell their direct conversations about blocks through sharding.
     ConversationEntity.init(testKit.system(), settings(1000));
     for (String user : new String[] {"alice", "bob", "carol", "dan", "eve", "fay"}) {

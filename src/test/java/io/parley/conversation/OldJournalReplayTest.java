@@ -7,6 +7,7 @@ import io.parley.testing.EntityTestCluster;
 import io.parley.testing.JournalFixture;
 import io.parley.user.UserEntity;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.serialization.Serialization;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +33,10 @@ class OldJournalReplayTest {
   @BeforeAll
   static void start() throws Exception {
     testKit = EntityTestCluster.start();
-    UserEntity.init(testKit.system(), 100);
+    UserEntity.init(
+        testKit.system(),
+        100,
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
     fixture = JournalFixture.read(WriteJournalFixture.RESOURCE);
     serialization = JournalFixture.serialization(testKit.system());
   }

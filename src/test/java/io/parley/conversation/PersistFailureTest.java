@@ -79,7 +79,10 @@ class PersistFailureTest {
           }
           return ProcessingSuccess.getInstance();
         });
-    UserEntity.init(testKit.system(), 100);
+    UserEntity.init(
+        testKit.system(),
+        100,
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
     EntityTestCluster.registerUsers(testKit, "ann", "ben", "cat");
   }
 

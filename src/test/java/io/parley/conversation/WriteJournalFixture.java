@@ -62,7 +62,10 @@ public final class WriteJournalFixture {
   public static void main(String[] args) throws Exception {
     ActorTestKit testKit = EntityTestCluster.start();
     try {
-      UserEntity.init(testKit.system(), 100);
+      UserEntity.init(
+          testKit.system(),
+          100,
+          new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
       EntityTestCluster.registerUsers(testKit, USERS);
       var kit = kit(testKit);
       Replies.PostReply created =

@@ -72,7 +72,10 @@ public class ConversationCommandBenchmark {
   public void setUp() throws Exception {
     testKit = EntityTestCluster.start(JOURNAL);
     ClusterSharding sharding = ClusterSharding.get(testKit.system());
-    UserEntity.init(testKit.system(), 100);
+    UserEntity.init(
+        testKit.system(),
+        100,
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
     String run = Long.toString(System.currentTimeMillis(), 36);
     String alice = "alice" + run, bob = "bob" + run;
     for (String user : new String[] {alice, bob}) {

@@ -29,7 +29,10 @@ class GroupConsentEntityTest {
   static void startCluster() {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
-    UserEntity.init(testKit.system(), 100);
+    UserEntity.init(
+        testKit.system(),
+        100,
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
     // A block tells the blocker's direct conversation with the other.
     ConversationEntity.init(
         testKit.system(), ConversationSettings.from(testKit.system().settings().config()));
@@ -45,7 +48,12 @@ class GroupConsentEntityTest {
     var kit =
         EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
             testKit.system(),
-            UserEntity.create(user, 100, sharding, new GroupConsent(CAP)),
+            UserEntity.create(
+                user,
+                100,
+                sharding,
+                new GroupConsent(CAP),
+                new io.parley.conversation.UserNotices(sharding)),
             EventSourcedBehaviorTestKit.enabledSerializationSettings());
     if (registered)
       kit.<UserEntity.RegisterReply>runCommand(r -> new UserEntity.Register("hash", user, r));

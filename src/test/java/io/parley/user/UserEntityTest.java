@@ -39,7 +39,10 @@ class UserEntityTest {
   static void startCluster() {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
-    UserEntity.init(testKit.system(), 100);
+    UserEntity.init(
+        testKit.system(),
+        100,
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
     ConversationEntity.init(
         testKit.system(), ConversationSettings.from(testKit.system().settings().config()));
   }
@@ -54,7 +57,8 @@ class UserEntityTest {
     var kit =
         EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
             testKit.system(),
-            UserEntity.create(user, 100, sharding),
+            UserEntity.create(
+                user, 100, sharding, new io.parley.conversation.UserNotices(sharding)),
             EventSourcedBehaviorTestKit.enabledSerializationSettings());
     kit.<UserEntity.RegisterReply>runCommand(r -> new UserEntity.Register("hash", user, r));
     return kit;
@@ -114,7 +118,8 @@ class UserEntityTest {
     var kit =
         EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
             testKit.system(),
-            UserEntity.create("nobody", 100, sharding),
+            UserEntity.create(
+                "nobody", 100, sharding, new io.parley.conversation.UserNotices(sharding)),
             EventSourcedBehaviorTestKit.enabledSerializationSettings());
     for (Op op : Op.values()) {
       var result = kit.<Answer>runCommand(r -> new UserEntity.ContactFrom("xan", op, r));
@@ -194,7 +199,7 @@ class UserEntityTest {
   }
 
   @Test
-  void aGroupEntryRepairsALostListingButNotForWhomItRemoves() {
+  void anEntryRepairsALostListingButNotForWhomItRemoves() {
     var kit = kit("xia");
     var body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
     // An entry of a group Xia's list lacks: its "list it" was lost; the entry lists it.
@@ -214,10 +219,12 @@ class UserEntityTest {
             body.objectNode().put("event", "kicked").put("user", "xia").put("by", "yan"),
             2L);
     assertTrue(kit.runCommand(new UserEntity.Deliver(kicked)).hasNoEvents());
-    // Direct conversations are listed by their own handshake (DirectLinks), not here.
+    // The same for a direct conversation (its handshake lists it too, on its first post).
     var direct =
         new io.parley.timeline.Entry("d:xia:yan", 1, "yan", "c2", "text", body.textNode("hi"), 3L);
-    assertTrue(kit.runCommand(new UserEntity.Deliver(direct)).hasNoEvents());
+    assertEquals(
+        List.of(new UserEntity.ConversationLinked("d:xia:yan")),
+        kit.runCommand(new UserEntity.Deliver(direct)).events());
   }
 
   @Test

@@ -38,13 +38,20 @@ public final class WriteUserJournalFixture {
       ActorTestKit testKit) {
     return EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        UserEntity.create(USER, SNAPSHOT_EVERY, ClusterSharding.get(testKit.system())),
+        UserEntity.create(
+            USER,
+            SNAPSHOT_EVERY,
+            ClusterSharding.get(testKit.system()),
+            new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system()))),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
   }
 
   /** Read markers and contact changes are forwarded to conversations and users: both reachable. */
   static void startConversations(ActorTestKit testKit) {
-    UserEntity.init(testKit.system(), 100);
+    UserEntity.init(
+        testKit.system(),
+        100,
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
     io.parley.conversation.ConversationEntity.init(
         testKit.system(),
         new io.parley.conversation.ConversationSettings(

@@ -189,7 +189,10 @@ public final class RecoveryBenchmark {
   private void measure() throws Exception {
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    UserEntity.init(system, config.getInt("parley.user.snapshot-every"));
+    UserEntity.init(
+        system,
+        config.getInt("parley.user.snapshot-every"),
+        new io.parley.conversation.UserNotices(ClusterSharding.get(system)));
     String machine =
         RecoveryReport.machine(
             cql.execute("SELECT release_version FROM system.local").one().getString(0),
