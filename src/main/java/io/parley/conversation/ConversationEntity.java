@@ -411,27 +411,9 @@ public final class ConversationEntity
     return state == pristine ? TimelineState.empty(settings.dedupWindow(), conv.isRoom()) : state;
   }
 
-  /** Entries the journal stored before the events were typed are read as their typed events. */
   @Override
   public org.apache.pekko.persistence.typed.EventAdapter<Event, Event> eventAdapter() {
-    return new org.apache.pekko.persistence.typed.EventAdapter<>() {
-      @Override
-      public Event toJournal(Event e) {
-        return e;
-      }
-
-      @Override
-      public String manifest(Event event) {
-        return "";
-      }
-
-      @Override
-      public org.apache.pekko.persistence.typed.EventSeq<Event> fromJournal(
-          Event e, String manifest) {
-        return org.apache.pekko.persistence.typed.EventSeq.single(
-            e instanceof EntryAppended stored ? Timeline.typed(stored) : e);
-      }
-    };
+    return Timeline.READ_STORED_AS_TYPED;
   }
 
   @Override
