@@ -50,24 +50,20 @@ class ArchitectureTest {
             "io.parley.protocol..",
             "io.parley.auth..",
             "io.parley.metrics..")
-        .layer("bench")
-        .definedBy("io.parley.bench..")
-        .whereLayer("bench")
-        .mayNotBeAccessedByAnyLayer()
         .whereLayer("node")
-        .mayOnlyBeAccessedByLayers("bench")
+        .mayNotBeAccessedByAnyLayer()
         .whereLayer("http")
         .mayOnlyBeAccessedByLayers("node")
         .whereLayer("edge")
         .mayOnlyBeAccessedByLayers("http", "node")
         .whereLayer("storage")
-        .mayOnlyBeAccessedByLayers("edge", "http", "node", "bench")
+        .mayOnlyBeAccessedByLayers("edge", "http", "node")
         .whereLayer("conversation")
-        .mayOnlyBeAccessedByLayers("storage", "edge", "http", "node", "bench")
+        .mayOnlyBeAccessedByLayers("storage", "edge", "http", "node")
         .whereLayer("user")
-        .mayOnlyBeAccessedByLayers("conversation", "storage", "edge", "http", "node", "bench")
+        .mayOnlyBeAccessedByLayers("conversation", "storage", "edge", "http", "node")
         .whereLayer("push")
-        .mayOnlyBeAccessedByLayers("conversation", "user", "edge", "http", "node", "bench")
+        .mayOnlyBeAccessedByLayers("conversation", "user", "edge", "http", "node")
         .check(main);
   }
 

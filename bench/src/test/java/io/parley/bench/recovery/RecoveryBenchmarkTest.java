@@ -42,7 +42,9 @@ class RecoveryBenchmarkTest {
         7,
         10,
         out.toString(),
-        "target/test-cassandra/cassandra.pid",
+        // The test Cassandra ./parley test starts is the server's (../target); none there
+        // (PARLEY_TEST_CASSANDRA) reads as pid 0.
+        "../target/test-cassandra/cassandra.pid",
         0.25,
         Duration.ZERO,
         Duration.ZERO);

@@ -49,9 +49,9 @@ import org.apache.pekko.serialization.SerializationExtension;
  * and the dev node on 9042):
  *
  * <pre>{@code
- * mvn -B -q -o compile
+ * mvn -B -q -o -f reactor.xml -DskipTests package
  * PARLEY_ROOT=$PWD bash -c 'source scripts/cassandra.sh && cassandra_start target/bench-cassandra 9242 7200'
- * java -Xms2g -Xmx2g -cp "target/classes:$(cat target/runtime.classpath)" \
+ * java -Xms2g -Xmx2g -cp "bench/target/classes:$(cat bench/target/runtime.classpath)" \
  *   io.parley.bench.recovery.RecoveryBenchmark
  * PARLEY_ROOT=$PWD bash -c 'source scripts/cassandra.sh && cassandra_stop target/bench-cassandra'
  * }</pre>
