@@ -14,10 +14,10 @@ import io.parley.bench.recovery.RecoveryReport.SizeResult;
 import io.parley.bench.recovery.Seeder.Seeding;
 import io.parley.bench.recovery.Snapshots.Snapshot;
 import io.parley.conversation.ConversationEntity;
-import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.ConversationId;
 import io.parley.conversation.ConversationSettings;
 import io.parley.conversation.Replies;
+import io.parley.conversation.Timeline;
 import io.parley.node.ParleyConfig;
 import io.parley.storage.CassandraSettings;
 import io.parley.storage.Schema;
@@ -72,9 +72,9 @@ import org.apache.pekko.serialization.SerializationExtension;
  * <p>Per size N, on fresh conversations (ids unique per run):
  *
  * <ol>
- *   <li>Seeding: {@link Seeder} writes N {@link EntryAppended} events under the conversation's own
- *       persistence id, {@code bench.batch} events per {@code persist(List)}. Each such list is one
- *       AtomicWrite, which the Cassandra plugin sends as one unlogged single-partition batch
+ *   <li>Seeding: {@link Seeder} writes N {@link Timeline.Posted} events under the conversation's
+ *       own persistence id, {@code bench.batch} events per {@code persist(List)}. Each such list is
+ *       one AtomicWrite, which the Cassandra plugin sends as one unlogged single-partition batch
  *       (max-message-batch-size only regroups separate AtomicWrites); batches never cross the
  *       plugin's target-partition-size, so rows land in the same partitions as one-at-a-time writes
  *       would put them.
@@ -405,7 +405,7 @@ public final class RecoveryBenchmark {
   }
 
   private int eventBytes() {
-    EntryAppended event = new EntryAppended("alice", "seed-1", "text", BODY, 0L);
+    Timeline.Posted event = new Timeline.Posted("alice", "seed-1", BODY, 0L);
     return SerializationExtension.get(Adapter.toClassic(system)).serialize(event).get().length;
   }
 

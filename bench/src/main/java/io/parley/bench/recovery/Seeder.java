@@ -2,9 +2,9 @@ package io.parley.bench.recovery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.conversation.ConversationEntity;
-import io.parley.conversation.ConversationEntity.EntryAppended;
 import io.parley.conversation.ConversationEntity.Event;
 import io.parley.conversation.ConversationId;
+import io.parley.conversation.Timeline;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -141,7 +141,7 @@ final class Seeder extends EventSourcedBehavior<Seeder.Append, Event, Long> {
     List<Event> events = new ArrayList<>(cmd.count());
     for (long seq = next; seq < next + cmd.count(); seq++) {
       String from = members.get((int) (seq % members.size()));
-      events.add(new EntryAppended(from, "seed-" + seq, "text", body, ts));
+      events.add(new Timeline.Posted(from, "seed-" + seq, body, ts));
     }
     return Effect()
         .persist(events)
@@ -152,7 +152,7 @@ final class Seeder extends EventSourcedBehavior<Seeder.Append, Event, Long> {
   public EventHandler<Long, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(EntryAppended.class, (appended, e) -> appended + 1)
+        .onEvent(Timeline.Posted.class, (appended, e) -> appended + 1)
         .build();
   }
 }
