@@ -4,6 +4,7 @@ import io.parley.protocol.Codec;
 import java.util.List;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.impl.engine.server.UpgradeToOtherProtocolResponseHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
@@ -16,11 +17,15 @@ import org.apache.pekko.util.ByteString;
  * WebSocket: subprotocol {@code parley.v1.json} (text frames, the default) or {@code
  * parley.v1.cbor} (binary frames). A connection that opens with the upgrade is Parley's from its
  * first byte ({@link HttpListener}); an upgrade later on a kept-alive connection is validated and
- * answered by Pekko HTTP's route, whose public API hands it over as messages ({@link LateUpgrade}).
+ * answered by Pekko HTTP's route. The frames are Parley's either way ({@link WebSocketFraming}).
  */
 public final class WebSocketTransport {
   public static final String JSON = "parley.v1.json";
   public static final String CBOR = "parley.v1.cbor";
+  // The response header through which Pekko HTTP hands the upgraded connection to a byte flow.
+  private static final String UPGRADE_HANDLER = "UpgradeToOtherProtocolResponseHeader";
+  // Handed to Pekko's upgrade only so it writes the 101's headers; never run.
+  private static final Flow<Message, Message, NotUsed> UNUSED = Flow.create();
 
   private final ActorSystem<?> system;
   private final SessionDeps deps;
@@ -28,7 +33,6 @@ public final class WebSocketTransport {
   private final Codec cbor;
   private final Function<SessionFlow.RawFrame, Codec.Decoded> jsonDecoder;
   private final Function<SessionFlow.RawFrame, Codec.Decoded> cborDecoder;
-  private final LateUpgrade late;
 
   public WebSocketTransport(ActorSystem<?> system, SessionDeps deps) {
     this.system = system;
@@ -37,7 +41,6 @@ public final class WebSocketTransport {
     this.cbor = Codec.cbor(deps.settings().frameLimits());
     this.jsonDecoder = SessionFlow.rawDecoder(json, deps.settings().maxFrameBytes());
     this.cborDecoder = SessionFlow.rawDecoder(cbor, deps.settings().maxFrameBytes());
-    this.late = new LateUpgrade(system, deps);
   }
 
   /** The subprotocol to answer with, from those the client offered (null: none offered). */
@@ -49,18 +52,21 @@ public final class WebSocketTransport {
     return offered.contains(CBOR) ? CBOR : null;
   }
 
-  /**
-   * The 101 answer to a valid upgrade request on a kept-alive connection, with this socket's stream
-   * behind it, through Pekko HTTP's public API ({@link LateUpgrade}).
-   */
+  /** The 101 answer to a valid upgrade request, with this socket's stream behind it. */
   public HttpResponse accept(WebSocketUpgrade upgrade) {
     String protocol = choose(upgrade.getRequestedProtocols());
-    boolean binary = CBOR.equals(protocol);
-    Flow<Message, Message, NotUsed> messages =
-        late.flow(binary, binary ? cbor : json, binary ? cborDecoder : jsonDecoder);
-    return protocol == null
-        ? upgrade.handleMessagesWith(messages)
-        : upgrade.handleMessagesWith(messages, protocol);
+    // Pekko's own answer carries the right headers; its message-level handler is swapped for
+    // Parley's byte-level one.
+    HttpResponse pekkos =
+        protocol == null
+            ? upgrade.handleMessagesWith(UNUSED)
+            : upgrade.handleMessagesWith(UNUSED, protocol);
+    return pekkos
+        .removeHeader(UPGRADE_HANDLER)
+        .addHeader(
+            UpgradeToOtherProtocolResponseHeader.apply(
+                scalaFlow(
+                    flow(protocol, ByteString.emptyByteString(), ByteString.emptyByteString()))));
   }
 
   /**
@@ -79,5 +85,11 @@ public final class WebSocketTransport {
         binary
             ? SessionFlow.create(system, deps, cbor, "ws-cbor", outbox, cborDecoder)
             : SessionFlow.create(system, deps, json, "ws", outbox, jsonDecoder));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static org.apache.pekko.stream.scaladsl.Flow<ByteString, ByteString, Object> scalaFlow(
+      Flow<ByteString, ByteString, NotUsed> flow) {
+    return (org.apache.pekko.stream.scaladsl.Flow) flow.asScala();
   }
 }

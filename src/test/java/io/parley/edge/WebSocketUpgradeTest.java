@@ -96,60 +96,6 @@ class WebSocketUpgradeTest {
     }
   }
 
-  @Test
-  void aLateUpgradeCarriesTheSessionBothWays() throws Exception {
-    // After a first request, the socket is Pekko HTTP's, handed over as messages (LateUpgrade).
-    try (RawWebSocket raw = new RawWebSocket(node.httpAddress())) {
-      raw.write(
-          ("GET / HTTP/1.1\r\nHost: " + node.httpAddress().getHostString() + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      String page = raw.readHead();
-      raw.readBody(page);
-      raw.write(RawWebSocket.upgradeRequest(node.httpAddress(), "13"));
-      assertTrue(raw.readHead().startsWith("HTTP/1.1 101"));
-      assertWelcomed(raw);
-      String ping = "{\"type\":\"ping\",\"rid\":\"late-1\"}";
-      raw.write(RawWebSocket.maskedFrame(1, ping.getBytes(StandardCharsets.UTF_8)));
-      // The hello sync's frames may come first; the pong answers the ping by its rid.
-      String pong = null;
-      for (int i = 0; i < 10 && pong == null; i++) {
-        RawWebSocket.Frame frame = raw.read();
-        if (frame.text().contains("\"type\":\"pong\"")) pong = frame.text();
-      }
-      assertTrue(pong != null && pong.contains("\"rid\":\"late-1\""), "pong: " + pong);
-    }
-  }
-
-  @Test
-  void aLateUpgradedSocketThatSendsAnOversizedMessageIsClosed() throws Exception {
-    // Over parley.limits.max-frame-bytes (64 KiB): read only up to the limit, then the socket ends.
-    try (RawWebSocket raw = new RawWebSocket(node.httpAddress())) {
-      raw.write(
-          ("GET / HTTP/1.1\r\nHost: " + node.httpAddress().getHostString() + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      raw.readBody(raw.readHead());
-      raw.write(RawWebSocket.upgradeRequest(node.httpAddress(), "13"));
-      assertTrue(raw.readHead().startsWith("HTTP/1.1 101"));
-      assertWelcomed(raw);
-      byte[] huge = new byte[1 << 20];
-      java.util.Arrays.fill(huge, (byte) 'a');
-      try {
-        raw.write(RawWebSocket.maskedFrame(1, huge));
-      } catch (java.io.IOException closedWhileWriting) {
-        return; // the node closed the socket before taking the whole megabyte: what it should do
-      }
-      boolean ended = false;
-      for (int i = 0; i < 20 && !ended; i++) {
-        try {
-          ended = raw.read().opcode() == 8; // a close frame
-        } catch (java.io.EOFException | java.net.SocketException gone) {
-          ended = true;
-        }
-      }
-      assertTrue(ended, "the socket should end after an oversized message");
-    }
-  }
-
   private void assertWelcomed(RawWebSocket raw) throws Exception {
     String hello = "{\"type\":\"hello\",\"token\":\"" + token + "\",\"device\":\"d1\"}";
     raw.write(RawWebSocket.maskedFrame(1, hello.getBytes(StandardCharsets.UTF_8)));
