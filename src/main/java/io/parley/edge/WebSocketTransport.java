@@ -56,7 +56,13 @@ public final class WebSocketTransport {
   public HttpResponse accept(WebSocketUpgrade upgrade) {
     String protocol = choose(upgrade.getRequestedProtocols());
     // Pekko's own answer carries the right headers; its message-level handler is swapped for
-    // Parley's byte-level one.
+    // Parley's byte-level one, through an internal header: Pekko HTTP has no public way to hand
+    // an upgraded connection to a byte flow. Its public, message-level API was tried (6 Dec
+    // 2026, reverted): under Pekko's framing the contract breaks for the clients that come this
+    // way (Java's HttpClient WebSocket does): closes carry 1000, not docs/protocol.md's codes
+    // (4401 for a bad token), an oversized frame ends the socket instead of being answered
+    // too_large, and WebSocket pings never reach the session, which then closes pinging sockets
+    // as silent. Four socket tests failed. Pekko HTTP upgrades must re-check this class.
     HttpResponse pekkos =
         protocol == null
             ? upgrade.handleMessagesWith(UNUSED)
