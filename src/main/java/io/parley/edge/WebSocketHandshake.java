@@ -77,9 +77,12 @@ final class WebSocketHandshake {
     if (!tokens(headers, "upgrade").contains("websocket")) return null;
     if (!tokens(headers, "connection").contains("upgrade")) return null;
     if (!List.of("13").equals(headers.get("sec-websocket-version"))) return null;
-    // A body on the upgrade request would be read as frames: leave such oddities to Pekko.
-    if (headers.containsKey("content-length") || headers.containsKey("transfer-encoding"))
-      return null;
+    // A body on the upgrade request would be read as frames: leave such oddities to Pekko. An
+    // empty one is no body: Java's HttpClient sends "Content-Length: 0" with every upgrade, and
+    // refusing it sent every Java client through Pekko HTTP's pipeline for its socket's life.
+    List<String> length = headers.get("content-length");
+    if ((length != null && !List.of("0").equals(length))
+        || headers.containsKey("transfer-encoding")) return null;
     List<String> key = headers.get("sec-websocket-key");
     if (key == null || key.size() != 1 || !isNonce(key.get(0))) return null;
     List<String> offered = new ArrayList<>();

@@ -43,8 +43,17 @@ class WebSocketHandshakeTest {
     assertNull(parse(VALID.replace("keep-alive, Upgrade", "keep-alive")), "no upgrade token");
     assertNull(parse(VALID.replace(KEY, "c2hvcnQ=")), "a key that is not 16 bytes");
     assertNull(parse(VALID.replace("\r\n\r\n", "\r\nContent-Length: 3\r\n\r\n")), "a body");
+    assertNull(
+        parse(VALID.replace("\r\n\r\n", "\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n")),
+        "two lengths");
     assertNull(parse(VALID.replace("host: example", "host : example")), "space before a colon");
     assertNull(parse(VALID.substring(0, VALID.length() - 2)), "an incomplete head");
+  }
+
+  @Test
+  void anEmptyBodyIsNoBody() {
+    // What Java's HttpClient sends with every upgrade.
+    assertNotNull(parse(VALID.replace("\r\n\r\n", "\r\nContent-Length: 0\r\n\r\n")));
   }
 
   @Test
