@@ -7,14 +7,11 @@ import io.parley.conversation.Replies.PostReply;
 import io.parley.conversation.Replies.Posted;
 import io.parley.conversation.Replies.Rejected;
 import io.parley.conversation.Replies.SummaryReply;
-import io.parley.metrics.Metrics;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.Text;
 import io.parley.push.Push;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -23,7 +20,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.japi.function.Procedure;
 import org.apache.pekko.persistence.typed.JournalPersistFailed;
 import org.apache.pekko.persistence.typed.JournalPersistRejected;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -31,7 +27,6 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -176,6 +171,7 @@ public final class ConversationEntity
   private final WriteInFlight writing = new WriteInFlight();
   private final DirectLinks links = new DirectLinks();
   private final MemberLinks memberLinks;
+  private final TimelineWrites writes;
   // The state Pekko starts every recovery from: asked for once per actor and kept, also across
   // restarts after a failed write. TimelineState is mutable, so no event may change this one
   // (see eventHandler): a restart would recover on top of the failed incarnation's entries.
@@ -198,6 +194,7 @@ public final class ConversationEntity
     this.memberLinks = new MemberLinks(ctx, sharding, conv.value(), settings.linkTimeout());
     this.system = new SystemEntries(settings.maxGroupSize());
     this.reads = new ConversationReads(ctx, conv, fanout, Effect());
+    this.writes = new TimelineWrites(Effect(), pending, writing, fanout, reads);
   }
 
   @Override
@@ -222,7 +219,7 @@ public final class ConversationEntity
             .onCommand(MembersLinked.class, this::onMembersLinked)
             .onCommand(SubscribeRoom.class, reads::onSubscribeRoom)
             .onCommand(RoomNodeGone.class, reads::onRoomNodeGone)
-            .onCommand(Flush.class, this::onFlush)
+            .onCommand(Flush.class, (state, flush) -> writes.flush(state))
             .onCommand(LinkAnswered.class, (s, a) -> linkChange(() -> memberLinks.answered(a)))
             .onCommand(RetryLink.class, (s, r) -> linkChange(() -> memberLinks.retry(r)))
             .build();
@@ -271,7 +268,7 @@ public final class ConversationEntity
       pending.hold(entry, cmd.replyTo());
       return Effect().noReply();
     }
-    return append(state, entry, cmd.replyTo());
+    return writes.append(state, entry, cmd.replyTo());
   }
 
   /**
@@ -292,49 +289,6 @@ public final class ConversationEntity
         : "body must be well-formed text";
   }
 
-  private ReplyEffect<Event, TimelineState> onFlush(TimelineState state, Flush flush) {
-    return pending.isEmpty() ? Effect().noReply() : write(state, null, null).thenNoReply();
-  }
-
-  /**
-   * Persists the held posts, then {@code own} (may be null), as one timed write; once stored, the
-   * held posts are answered and pushed, in seq order, before anything {@code own} does. Until then
-   * the held posts' senders and {@code ownReply} (may be null) wait for it: if it fails, {@link
-   * #persistFailed} answers them.
-   */
-  private EffectBuilder<Event, TimelineState> write(
-      TimelineState state, Event own, ActorRef<PostReply> ownReply) {
-    long started = System.nanoTime();
-    Procedure<TimelineState> stored =
-        s -> {
-          writing.stored();
-          Metrics.JOURNAL_WRITE.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        };
-    List<PendingPosts.Held> held = pending.take();
-    if (held.isEmpty()) {
-      writing.started(held, ownReply, 1);
-      return Effect().persist(own).thenRun(stored);
-    }
-    List<Event> events = new ArrayList<>(held.size() + 1);
-    held.forEach(h -> events.add(h.entry()));
-    if (own != null) events.add(own);
-    writing.started(held, ownReply, events.size());
-    long firstSeq = state.lastSeq() + 1;
-    List<String> recipients = reads.members(state);
-    return Effect()
-        .persist(events)
-        .thenRun(stored)
-        .thenRun(
-            s -> {
-              for (int i = 0; i < held.size(); i++) {
-                Timeline.Appended entry = held.get(i).entry();
-                Posted posted = new Posted(firstSeq + i, entry.ts());
-                fanout.deliver(reads.entryAt(posted.seq(), entry), recipients);
-                held.get(i).replyTo().forEach(r -> r.tell(posted));
-              }
-            });
-  }
-
   private ReplyEffect<Event, TimelineState> onCreate(TimelineState state, Create cmd) {
     if (!conv.isGroup()) return reads.reject(cmd.replyTo(), ErrorCode.BAD_REQUEST);
     if (state.lastSeq() > 0) {
@@ -342,9 +296,10 @@ public final class ConversationEntity
     }
     SystemEntries.Change created = system.created(cmd);
     if (created.rejected() != null) return Effect().reply(cmd.replyTo(), created.rejected());
-    return write(state, created.entry(), cmd.replyTo())
+    return writes
+        .write(state, created.entry(), cmd.replyTo())
         .thenRun(s -> memberLinks.link(created.added()))
-        .thenRun(s -> deliver(s, created.entry(), List.of()))
+        .thenRun(s -> writes.deliver(s, created.entry(), List.of()))
         .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), created.entry().ts()));
   }
 
@@ -357,28 +312,12 @@ public final class ConversationEntity
     if (change.entry() == null) {
       return Effect().reply(cmd.replyTo(), new Posted(state.lastSeq(), System.currentTimeMillis()));
     }
-    return write(state, change.entry(), cmd.replyTo())
+    return writes
+        .write(state, change.entry(), cmd.replyTo())
         .thenRun(s -> memberLinks.link(change.added()))
         .thenRun(s -> memberLinks.unlink(change.removed()))
-        .thenRun(s -> deliver(s, change.entry(), change.removed()))
+        .thenRun(s -> writes.deliver(s, change.entry(), change.removed()))
         .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), change.entry().ts()));
-  }
-
-  private ReplyEffect<Event, TimelineState> append(
-      TimelineState state, Timeline.Appended event, ActorRef<PostReply> replyTo) {
-    return write(state, event, replyTo)
-        .thenRun(s -> deliver(s, event, List.of()))
-        .thenReply(replyTo, s -> new Posted(s.lastSeq(), event.ts()));
-  }
-
-  /** Pushes the last entry to the members (and to those it removed, so they learn it). */
-  private void deliver(TimelineState state, Timeline.Appended e, List<String> alsoTell) {
-    List<String> recipients = reads.members(state);
-    if (!alsoTell.isEmpty()) { // only group changes that remove someone: no copy for a post
-      recipients = new ArrayList<>(recipients);
-      for (String u : alsoTell) if (!recipients.contains(u)) recipients.add(u);
-    }
-    fanout.deliver(reads.entryAt(state.lastSeq(), e), recipients);
   }
 
   private ReplyEffect<Event, TimelineState> onBlockChanged(TimelineState state, BlockChanged cmd) {

@@ -1,9 +1,14 @@
 package io.parley.edge;
 
 import io.parley.timeline.Entry;
+import io.parley.user.UserEntity;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * One device session's view of its conversations: the highest seq it has seen in each (from sync,
@@ -45,6 +50,22 @@ final class DeviceCursors {
     if (!(unflushed instanceof HashMap)) unflushed = new HashMap<>();
     unflushed.merge(conv, Math.min(seq, seen), Math::max);
     return true;
+  }
+
+  /**
+   * Stores the acks not yet stored in the user entity; nobody waits (every ack-flush, and at
+   * close).
+   */
+  void store(EntityRef<UserEntity.Command> user, String device) {
+    Map<String, Long> acks = takeUnflushed();
+    if (acks != null) user.tell(new UserEntity.AdvanceCursors(device, acks, null));
+  }
+
+  /** Stores them now; done once stored (an ack with a rid is answered then). */
+  CompletionStage<Done> storeNow(
+      EntityRef<UserEntity.Command> user, String device, Duration timeout) {
+    Map<String, Long> acks = takeUnflushed();
+    return user.ask(replyTo -> new UserEntity.AdvanceCursors(device, acks, replyTo), timeout);
   }
 
   /** The acks not yet stored, handed over for storing (null when there are none). */

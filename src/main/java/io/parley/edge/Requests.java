@@ -44,14 +44,14 @@ public final class Requests {
   record Sync(List<ServerFrame.ConvState> states, Map<String, Long> cursors) {}
 
   /**
-   * Posts a send; the session gets exactly one {@link Session.SendAnswered}. The outcome is mapped
-   * to {@code sent} or an error inside the session actor ({@code ActorContext.ask}): no future
-   * callback runs on another thread on this, the hottest path (a callback per send would be a
-   * thread hand-off per message).
+   * Posts a send; the session gets exactly one {@link SessionMessages.SendAnswered}. The outcome is
+   * mapped to {@code sent} or an error inside the session actor ({@code ActorContext.ask}): no
+   * future callback runs on another thread on this, the hottest path (a callback per send would be
+   * a thread hand-off per message).
    */
   void send(ActorContext<SessionMessage> ctx, String user, ClientFrame.Send f) {
     if (ConversationId.parse(f.conv()).isEmpty()) {
-      ctx.getSelf().tell(new Session.SendAnswered(unknownConv(f.rid())));
+      ctx.getSelf().tell(new SessionMessages.SendAnswered(unknownConv(f.rid())));
       return;
     }
     long started = System.nanoTime();
@@ -62,7 +62,8 @@ public final class Requests {
         replyTo ->
             new ConversationEntity.Post(
                 user, f.cid(), f.isRecall() ? "recall" : "text", f.body(), replyTo),
-        (reply, failure) -> new Session.SendAnswered(sentOrError(f, reply, failure, started)));
+        (reply, failure) ->
+            new SessionMessages.SendAnswered(sentOrError(f, reply, failure, started)));
   }
 
   private static ServerFrame sentOrError(

@@ -4,13 +4,19 @@ import io.parley.auth.Tokens;
 import io.parley.edge.Connection.Ack;
 import io.parley.edge.Connection.Inbound;
 import io.parley.edge.Connection.Outbound;
+import io.parley.edge.SessionMessages.Filled;
+import io.parley.edge.SessionMessages.FlushAcks;
+import io.parley.edge.SessionMessages.HistoryAnswered;
+import io.parley.edge.SessionMessages.Reply;
+import io.parley.edge.SessionMessages.SendAnswered;
+import io.parley.edge.SessionMessages.Tick;
+import io.parley.edge.SessionMessages.TokenExpired;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.Push;
 import io.parley.push.SessionMessage;
-import io.parley.timeline.Entry;
 import io.parley.user.UserEntity;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,27 +38,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * order, each once, never a live entry before the catch-up it follows.
  */
 final class Session extends AbstractBehavior<SessionMessage> {
-
-  enum Tick implements Connection.Command {
-    INSTANCE
-  }
-
-  enum FlushAcks implements Connection.Command {
-    INSTANCE
-  }
-
-  record Reply(ServerFrame frame) implements Connection.Command {}
-
-  /** The answer to one of this session's sends (it holds a slot of the node's send gate). */
-  record SendAnswered(ServerFrame frame) implements Connection.Command {}
-
-  record Filled(String conv, List<Entry> entries) implements Connection.Command {}
-
-  record HistoryAnswered(ServerFrame frame) implements Connection.Command {}
-
-  enum TokenExpired implements Connection.Command {
-    INSTANCE
-  }
 
   static Behavior<SessionMessage> start(
       SessionDeps deps,
@@ -83,10 +68,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private HelloSync sync;
   private int sendsInFlight;
   private int historyInFlight;
-  private long lastInboundNanos = System.nanoTime();
-  private long lastRefreshNanos = System.nanoTime();
+  private final Liveness liveness;
   private final TimerScheduler<SessionMessage> timers;
-  private final long tokenExpiresAtMillis;
 
   private Session(
       ActorContext<SessionMessage> ctx,
@@ -102,7 +85,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.cursors = new DeviceCursors(user);
     this.tokenId = claims.tokenId();
     this.timers = timers;
-    this.tokenExpiresAtMillis = claims.expiresAt().toEpochMilli();
+    this.liveness = new Liveness(deps.settings(), claims.expiresAt().toEpochMilli());
     this.device = hello.device();
     this.requests = new Requests(deps, ctx.getSystem());
     this.people = new People(deps);
@@ -173,7 +156,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   private Behavior<SessionMessage> onInbound(Inbound m) {
     m.ackTo().tell(Ack.INSTANCE);
-    lastInboundNanos = System.nanoTime();
+    liveness.heard();
     if (m.isKeepAlive()) return this;
     if (m.decoded().error() != null) return write(m.decoded().error());
     ClientFrame frame = m.decoded().frame();
@@ -257,19 +240,15 @@ final class Session extends AbstractBehavior<SessionMessage> {
       return;
     }
     if (a.rid() == null) return;
-    Map<String, Long> acks = cursors.takeUnflushed();
     pipe(
-        userEntity()
-            .<org.apache.pekko.Done>ask(
-                replyTo -> new UserEntity.AdvanceCursors(device, acks, replyTo),
-                deps.settings().askTimeout())
+        cursors
+            .storeNow(userEntity(), device, deps.settings().askTimeout())
             .thenApply(done -> new ServerFrame.Ok(a.rid())),
         a.rid());
   }
 
   private Behavior<SessionMessage> flushAcks() {
-    Map<String, Long> acks = cursors.takeUnflushed();
-    if (acks != null) userEntity().tell(new UserEntity.AdvanceCursors(device, acks, null));
+    cursors.store(userEntity(), device);
     return this;
   }
 
@@ -335,28 +314,18 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> onTick() {
-    SessionSettings s = deps.settings();
-    long now = System.nanoTime();
-    if (now - lastInboundNanos > s.heartbeat().multipliedBy(2).toNanos()) {
+    Liveness.Due due = liveness.tick();
+    if (due == Liveness.Due.IDLE) {
       return closeSession(ErrorCode.BAD_REQUEST, "idle: no frame within 2 x heartbeat");
     }
-    if (now - lastRefreshNanos >= s.refresh().toNanos()) {
-      lastRefreshNanos = now;
-      attach();
-    }
+    if (due == Liveness.Due.REFRESH) attach();
     watchTokenExpiry();
     return this;
   }
 
-  /**
-   * The token's expiry gets its timer only once it is due before the next tick: a timer costs every
-   * idle socket ~0.1 KB, and a day-long token's would wait the whole day.
-   */
   private void watchTokenExpiry() {
-    long untilExpiry = tokenExpiresAtMillis - System.currentTimeMillis();
-    if (untilExpiry > deps.settings().heartbeat().dividedBy(2).toMillis()) return;
-    timers.startSingleTimer(
-        TokenExpired.INSTANCE, java.time.Duration.ofMillis(Math.max(0, untilExpiry)));
+    java.time.Duration expiry = liveness.tokenExpiresWithinATick();
+    if (expiry != null) timers.startSingleTimer(TokenExpired.INSTANCE, expiry);
   }
 
   private void attach() {

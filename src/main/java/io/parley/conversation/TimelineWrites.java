@@ -1,0 +1,100 @@
+package io.parley.conversation;
+
+import io.parley.conversation.ConversationEntity.Event;
+import io.parley.conversation.Replies.PostReply;
+import io.parley.conversation.Replies.Posted;
+import io.parley.metrics.Metrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.japi.function.Procedure;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+
+/**
+ * How a conversation writes its timeline: posts held behind a write in flight go into the next one
+ * together ({@link PendingPosts}), each its own event and seq; once stored, entries are pushed to
+ * the members and answered, in seq order. Part of one conversation entity's actor.
+ */
+final class TimelineWrites {
+  private final EffectFactories<Event, TimelineState> effects;
+  private final PendingPosts pending;
+  private final WriteInFlight writing;
+  private final Fanout fanout;
+  private final ConversationReads reads;
+
+  TimelineWrites(
+      EffectFactories<Event, TimelineState> effects,
+      PendingPosts pending,
+      WriteInFlight writing,
+      Fanout fanout,
+      ConversationReads reads) {
+    this.effects = effects;
+    this.pending = pending;
+    this.writing = writing;
+    this.fanout = fanout;
+    this.reads = reads;
+  }
+
+  ReplyEffect<Event, TimelineState> flush(TimelineState state) {
+    return pending.isEmpty() ? effects.noReply() : write(state, null, null).thenNoReply();
+  }
+
+  /**
+   * Persists the held posts, then {@code own} (may be null), as one timed write; once stored, the
+   * held posts are answered and pushed, in seq order, before anything {@code own} does. Until then
+   * the held posts' senders and {@code ownReply} (may be null) wait for it: if it fails, {@link
+   * ConversationEntity}'s persistFailed answers them.
+   */
+  EffectBuilder<Event, TimelineState> write(
+      TimelineState state, Event own, ActorRef<PostReply> ownReply) {
+    long started = System.nanoTime();
+    Procedure<TimelineState> stored =
+        s -> {
+          writing.stored();
+          Metrics.JOURNAL_WRITE.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        };
+    List<PendingPosts.Held> held = pending.take();
+    if (held.isEmpty()) {
+      writing.started(held, ownReply, 1);
+      return effects.persist(own).thenRun(stored);
+    }
+    List<Event> events = new ArrayList<>(held.size() + 1);
+    held.forEach(h -> events.add(h.entry()));
+    if (own != null) events.add(own);
+    writing.started(held, ownReply, events.size());
+    long firstSeq = state.lastSeq() + 1;
+    List<String> recipients = reads.members(state);
+    return effects
+        .persist(events)
+        .thenRun(stored)
+        .thenRun(
+            s -> {
+              for (int i = 0; i < held.size(); i++) {
+                Timeline.Appended entry = held.get(i).entry();
+                Posted posted = new Posted(firstSeq + i, entry.ts());
+                fanout.deliver(reads.entryAt(posted.seq(), entry), recipients);
+                held.get(i).replyTo().forEach(r -> r.tell(posted));
+              }
+            });
+  }
+
+  ReplyEffect<Event, TimelineState> append(
+      TimelineState state, Timeline.Appended event, ActorRef<PostReply> replyTo) {
+    return write(state, event, replyTo)
+        .thenRun(s -> deliver(s, event, List.of()))
+        .thenReply(replyTo, s -> new Posted(s.lastSeq(), event.ts()));
+  }
+
+  /** Pushes the last entry to the members (and to those it removed, so they learn it). */
+  void deliver(TimelineState state, Timeline.Appended e, List<String> alsoTell) {
+    List<String> recipients = reads.members(state);
+    if (!alsoTell.isEmpty()) { // only group changes that remove someone: no copy for a post
+      recipients = new ArrayList<>(recipients);
+      for (String u : alsoTell) if (!recipients.contains(u)) recipients.add(u);
+    }
+    fanout.deliver(reads.entryAt(state.lastSeq(), e), recipients);
+  }
+}
