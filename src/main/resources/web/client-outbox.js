@@ -1,0 +1,108 @@
+// The outbox of a ChatClient: sends are re-sent with the same cid until the server answers
+// `sent` (docs/protocol.md 7); recalls and typing go the same way out.
+// Methods of ChatClient (client.js mixes them into its prototype; `this` is the client).
+
+import { randomId } from './conversation.js';
+
+const TYPING_EVERY_MS = 3_000;
+const SEND_PROBE_MS = 4_000;
+const SEND_RETRY_MS = 1_500;
+const SEND_RETRY_MAX_MS = 15_000;
+// Send errors that mean "nothing stored, try again with the same cid" (docs/protocol.md 7).
+const RETRYABLE = new Set(['unavailable', 'rate_limited', 'disconnected']);
+
+export class OutboxMethods {
+
+  sendText(convId, text) {
+    const c = this.conv(convId);
+    if (!c.touched) c.touched = Date.now();
+    this.typingSent.delete(convId); // the message ends this bout of typing; the next one is news
+    this.enqueue({ conv: convId, kind: 'text', body: text });
+  }
+
+  recall(convId, seq) {
+    this.enqueue({ conv: convId, kind: 'recall', body: { seq } });
+  }
+
+  enqueue({ conv, kind, body }) {
+    const item = { cid: `w-${randomId(20)}`, conv, kind, body, ts: Date.now(), state: 'sending', attempts: 0 };
+    this.outbox.push(item);
+    this.save();
+    this.trySend(item);
+    this.changed();
+  }
+
+  trySend(item) {
+    if (item.state !== 'sending') return;
+    const frame = { type: 'send', rid: `s:${item.cid}`, conv: item.conv, cid: item.cid, kind: item.kind, body: item.body };
+    if (!this.conn.send(frame)) return; // goes on the next welcome
+    item.attempts += 1;
+    // No `sent` soon: make sure the socket is alive (a dead one is dropped and redialled).
+    setTimeout(() => {
+      if (item.state === 'sending' && this.outbox.includes(item)) this.conn.ping();
+    }, SEND_PROBE_MS);
+  }
+
+  onSent(f) {
+    const item = this.outbox.find((i) => i.cid === f.cid && i.conv === f.conv);
+    const c = this.conv(f.conv);
+    c.lastSeq = Math.max(c.lastSeq, f.seq);
+    c.readSeq = Math.max(c.readSeq, f.seq);
+    if (!item) return;
+    item.seq = f.seq;
+    item.ts = f.ts;
+    item.state = 'sent';
+    if (c.entries.has(f.seq) || item.kind !== 'text') this.dropFromOutbox(item);
+    this.save();
+  }
+
+  onSendError(cid, f) {
+    const item = this.outbox.find((i) => i.cid === cid);
+    if (!item || item.state !== 'sending') return;
+    if (RETRYABLE.has(f.code)) {
+      const delay = Math.min(SEND_RETRY_MAX_MS, SEND_RETRY_MS * item.attempts);
+      setTimeout(() => this.trySend(item), delay);
+      return;
+    }
+    item.state = 'failed';
+    item.error = f.message || f.code;
+    if (item.kind === 'recall') {
+      this.dropFromOutbox(item);
+      this.toast(`Could not recall: ${item.error}`, 'error');
+    }
+    this.save();
+  }
+
+  /** Our own entry arrived (push, catch-up or history): its outbox item is done. */
+  settle(m) {
+    const item = this.outbox.find((i) => i.cid === m.cid && i.conv === m.conv);
+    if (item) this.dropFromOutbox(item);
+  }
+
+  dropFromOutbox(item) {
+    this.outbox = this.outbox.filter((i) => i !== item);
+    this.scheduleSave();
+  }
+
+  retry(cid) {
+    const item = this.outbox.find((i) => i.cid === cid);
+    if (!item) return;
+    item.state = 'sending';
+    item.error = null;
+    this.save();
+    this.trySend(item);
+    this.changed();
+  }
+
+  discard(cid) {
+    const item = this.outbox.find((i) => i.cid === cid);
+    if (item) this.dropFromOutbox(item);
+    this.changed();
+  }
+
+  typing(convId) {
+    const now = Date.now();
+    if (now - (this.typingSent.get(convId) ?? 0) < TYPING_EVERY_MS) return;
+    if (this.conn.send({ type: 'typing', conv: convId })) this.typingSent.set(convId, now);
+  }
+}
