@@ -52,11 +52,8 @@ public final class TimelineState {
         room ? null : new HashMap<>());
   }
 
-  TimelineState append(Timeline.Appended appended) {
-    // Entries stored before the events were typed reach here typed (the entity's event adapter),
-    // except when a caller appends one itself.
-    Timeline.Appended e =
-        appended instanceof EntryAppended stored ? Timeline.typed(stored) : appended;
+  /** Appends one entry; the journal's old untyped entries reach here typed (the event adapter). */
+  TimelineState append(Timeline.Appended e) {
     lastSeq++;
     if (lastSeq == 1) firstTs = e.ts();
     last = e;

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /** Each member's latest own seq: what makes own entries read without a write per send. */
 class TimelineStateTest {
-  private static EntryAppended text(String from, String cid) {
-    return new EntryAppended(from, cid, TimelineState.TEXT, TextNode.valueOf("hi"), 1_000L);
+  private static Timeline.Appended text(String from, String cid) {
+    return Timeline.typed(
+        new EntryAppended(from, cid, TimelineState.TEXT, TextNode.valueOf("hi"), 1_000L));
   }
 
   @Test
@@ -20,9 +21,13 @@ class TimelineStateTest {
     state.append(text("bob", "b1")); // seq 2
     state.append(text("alice", "a2")); // seq 3
     var recall = JsonNodeFactory.instance.objectNode().put("seq", 1);
-    state.append(new EntryAppended("bob", "b2", TimelineState.RECALL, recall, 1_000L)); // seq 4
+    state.append(
+        Timeline.typed(
+            new EntryAppended("bob", "b2", TimelineState.RECALL, recall, 1_000L))); // seq 4
     var joined = JsonNodeFactory.instance.objectNode().put("event", "joined").put("user", "carol");
-    state.append(new EntryAppended("alice", "s1", TimelineState.SYSTEM, joined, 1_000L)); // seq 5
+    state.append(
+        Timeline.typed(
+            new EntryAppended("alice", "s1", TimelineState.SYSTEM, joined, 1_000L))); // seq 5
     assertEquals(3, state.lastOwn("alice"), "a system entry is nobody's own message");
     assertEquals(4, state.lastOwn("bob"), "a recall is the sender's own entry");
     assertEquals(0, state.lastOwn("carol"));
