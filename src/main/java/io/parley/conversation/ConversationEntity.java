@@ -191,7 +191,8 @@ public final class ConversationEntity
     this.conv = conv;
     this.settings = settings;
     this.fanout = new Fanout(ctx, sharding, conv);
-    this.memberLinks = new MemberLinks(ctx, sharding, conv.value(), settings.linkTimeout());
+    this.memberLinks =
+        new MemberLinks(ctx, sharding, conv.value(), settings.linkTimeout(), settings.linkRetry());
     this.system = new SystemEntries(settings.maxGroupSize());
     this.reads = new ConversationReads(ctx, conv, fanout, Effect());
     this.writes = new TimelineWrites(Effect(), pending, writing, fanout, reads);

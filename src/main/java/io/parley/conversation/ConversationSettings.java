@@ -11,6 +11,7 @@ public record ConversationSettings(
     int snapshotEvery,
     int keepSnapshots,
     Duration linkTimeout,
+    Backoff linkRetry,
     int maxGroupSize,
     int maxPostsPerWrite,
     Backoff persistFailureBackoff) {
@@ -22,6 +23,7 @@ public record ConversationSettings(
         c.getInt("snapshot-every"),
         c.getInt("keep-snapshots"),
         c.getDuration("link-timeout"),
+        new Backoff(c.getDuration("link-retry.min"), c.getDuration("link-retry.max"), 0),
         c.getInt("max-group-size"),
         c.getInt("max-posts-per-write"),
         new Backoff(

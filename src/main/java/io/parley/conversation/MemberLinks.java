@@ -17,22 +17,21 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * asked again until the user entity answers: a change told once and lost (a node gone, an entity
  * moving) would leave a member who never sees the group in their list or catch-up.
  *
- * <p>While the conversation lives, a change is retried with a growing pause (up to {@value
- * #MAX_PAUSE_SECONDS} s); only the latest change per user counts, and asks to one user entity
- * travel one sharding path, in order, so a late "list it" never overtakes the "take it out" after
- * it. What an incarnation could not finish (its node died, or it was passivated with a user entity
- * still silent) the user entity repairs: it lists a group it gets an entry of as a member ({@code
- * SessionHandlers.onDeliver}). Asking every member again after each recovery would wake up to 5,000
- * user entities each time a young group is recovered.
+ * <p>While the conversation lives, a change is retried with a growing pause (from {@code
+ * parley.conversation.link-retry.min} doubling to its max); only the latest change per user counts,
+ * and asks to one user entity travel one sharding path, in order, so a late "list it" never
+ * overtakes the "take it out" after it. What an incarnation could not finish (its node died, or it
+ * was passivated with a user entity still silent) the user entity repairs: it lists a group it gets
+ * an entry of as a member ({@code SessionHandlers.onDeliver}). Asking every member again after each
+ * recovery would wake up to 5,000 user entities each time a young group is recovered.
  */
 final class MemberLinks {
-  private static final long MAX_PAUSE_SECONDS = 30;
-  private static final Duration FIRST_PAUSE = Duration.ofMillis(200);
 
   private final ActorContext<ConversationEntity.Command> ctx;
   private final ClusterSharding sharding;
   private final String conv;
   private final Duration timeout;
+  private final ConversationSettings.Backoff retry;
   // Per user, the change still unanswered (true: list it, false: take it out) and its attempts.
   private final Map<String, Boolean> pending = new HashMap<>();
   private final Map<String, Integer> attempts = new HashMap<>();
@@ -41,11 +40,13 @@ final class MemberLinks {
       ActorContext<ConversationEntity.Command> ctx,
       ClusterSharding sharding,
       String conv,
-      Duration timeout) {
+      Duration timeout,
+      ConversationSettings.Backoff retry) {
     this.ctx = ctx;
     this.sharding = sharding;
     this.conv = conv;
     this.timeout = timeout;
+    this.retry = retry;
   }
 
   void link(Collection<String> users) {
@@ -66,8 +67,8 @@ final class MemberLinks {
       return;
     }
     int n = attempts.merge(a.user(), 1, Integer::sum);
-    Duration pause = FIRST_PAUSE.multipliedBy(1L << Math.min(n - 1, 10));
-    if (pause.getSeconds() >= MAX_PAUSE_SECONDS) pause = Duration.ofSeconds(MAX_PAUSE_SECONDS);
+    Duration pause = retry.min().multipliedBy(1L << Math.min(n - 1, 20));
+    if (pause.compareTo(retry.max()) > 0) pause = retry.max();
     ctx.scheduleOnce(pause, ctx.getSelf(), new ConversationEntity.RetryLink(a.user()));
   }
 

@@ -93,6 +93,8 @@ class BurstOrderTest {
             1000,
             2,
             WAIT,
+            new io.parley.conversation.ConversationSettings.Backoff(
+                java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(30), 0),
             5000,
             MAX_PER_WRITE,
             new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));

@@ -63,6 +63,8 @@ class ConversationEntityTest {
         snapshotEvery,
         2,
         Duration.ofSeconds(10),
+        new io.parley.conversation.ConversationSettings.Backoff(
+            java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(30), 0),
         5000,
         16,
         new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));

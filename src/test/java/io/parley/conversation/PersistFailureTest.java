@@ -101,7 +101,17 @@ class PersistFailureTest {
   }
 
   private static ActorRef<ConversationEntity.Command> spawn(String conv) {
-    var settings = new ConversationSettings(1000, 1000, 2, WAIT, 5000, 16, BACKOFF);
+    var settings =
+        new ConversationSettings(
+            1000,
+            1000,
+            2,
+            WAIT,
+            new io.parley.conversation.ConversationSettings.Backoff(
+                java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(30), 0),
+            5000,
+            16,
+            BACKOFF);
     return testKit.spawn(ConversationEntity.create(conv, settings, sharding));
   }
 

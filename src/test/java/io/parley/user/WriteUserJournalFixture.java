@@ -59,6 +59,8 @@ public final class WriteUserJournalFixture {
             1000,
             2,
             java.time.Duration.ofSeconds(10),
+            new io.parley.conversation.ConversationSettings.Backoff(
+                java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(30), 0),
             5000,
             16,
             new io.parley.conversation.ConversationSettings.Backoff(

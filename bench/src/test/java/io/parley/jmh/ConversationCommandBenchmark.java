@@ -92,6 +92,8 @@ public class ConversationCommandBenchmark {
             1000,
             2,
             Duration.ofSeconds(10),
+            new io.parley.conversation.ConversationSettings.Backoff(
+                java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(30), 0),
             5000,
             16,
             new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
