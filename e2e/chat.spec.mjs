@@ -7,6 +7,7 @@
 
 import { chromium } from 'playwright-core';
 import { mkdir, readdir, rm } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,6 +61,7 @@ const browser = await chromium.launch({
 });
 
 const pageErrors = [];
+const cspViolations = []; // the page asked for something its Content-Security-Policy refuses
 const sockets = new Map(); // page name -> [{hello, msgs: ['conv#seq', ...]}], one per WebSocket
 
 function parse(payload) {
@@ -115,6 +117,7 @@ async function newPage(context, name) {
   });
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') log(`[${name}] console.${m.type()}: ${m.text()}`);
+    if (/Content Security Policy/.test(m.text())) cspViolations.push(`${name}: ${m.text()}`);
   });
   page.on('requestfailed', (r) => {
     if (!r.url().includes('/ws')) log(`[${name}] request failed: ${r.url()} ${r.failure()?.errorText}`);
@@ -181,6 +184,16 @@ async function expectExactly(page, name, texts) {
     check(seqs[i] > seqs[i - 1], `${name}: seqs rise strictly (${seqs.join(',')})`);
   }
 }
+
+// Stands in for a tracker: a host that serves a user's avatar and logs who fetched it.
+const trackerHits = [];
+const tracker = http.createServer((req, res) => {
+  trackerHits.push(`${req.method} ${req.url} from ${req.socket.remoteAddress}`);
+  res.writeHead(200, { 'Content-Type': 'image/gif' });
+  res.end(Buffer.from('R0lGODlhAQABAAAAACwAAAAAAQABAAA=', 'base64'));
+});
+await new Promise((resolve) => tracker.listen(0, '127.0.0.1', resolve));
+const trackerUrl = `http://127.0.0.1:${tracker.address().port}/pixel.gif`;
 
 let exitCode = 0;
 try {
@@ -302,6 +315,34 @@ try {
     await a.getByRole('button', { name: /^Chats/ }).click();
   });
 
+  await step('avatars: alice sets one on a tracker host; bob sees her initial, nothing asks the tracker', async () => {
+    await a.getByRole('button', { name: /^Profile/ }).click();
+    await a.fill('#profile-avatar', `${trackerUrl}?who=alice`);
+    await a.getByRole('button', { name: 'Save profile' }).click();
+    await a.waitForSelector('#profile-status:has-text("Saved.")');
+    await waitFor(a, () => document.getElementById('me-name').textContent.startsWith('Alice ('));
+    const mine = await a.$eval('#me-avatar', (avatar) => ({ tag: avatar.tagName, text: avatar.textContent }));
+    check(mine.tag === 'SPAN' && mine.text === 'A', `alice's own avatar is her initial, not her picture (${JSON.stringify(mine)})`);
+    await a.getByRole('button', { name: /^Chats/ }).click();
+    // A new tab of bob: a new device that loads alice's profile, avatar URL and all.
+    const b4 = await newPage(ctxB, 'bob-tab4');
+    await waitOnline(b4);
+    await waitFor(b4, (sel) => document.querySelector(`${sel} .conv-name`)?.textContent === 'Alice', convButton);
+    const shown = await b4.$eval(convButton, (button) => {
+      const avatar = button.querySelector('.avatar');
+      return { tag: avatar?.tagName, text: avatar?.textContent };
+    });
+    check(shown.tag === 'SPAN' && shown.text === 'A', `bob's list shows alice's initial, not her picture (${JSON.stringify(shown)})`);
+    for (const [name, page] of [['alice', a], ['bob tab 4', b4]]) {
+      const remote = await page.$$eval('img', (imgs) =>
+        imgs.map((img) => img.getAttribute('src') ?? '').filter((src) => !src.startsWith('data:') && new URL(src, location.href).origin !== location.origin));
+      check(remote.length === 0, `${name}'s page holds no image from another host (${remote.join(', ')})`);
+    }
+    check(trackerHits.length === 0, `nobody asked the tracker for the avatar (${trackerHits.join('; ')})`);
+    await b4.close();
+    await b1.bringToFront();
+  });
+
   await step(`scroll-back: alice sends ${MORE_FOR_PAGING} more; a new tab of bob pages history back to the start`, async () => {
     for (let i = 1; i <= MORE_FOR_PAGING; i++) {
       const text = `paging ${i}`;
@@ -354,6 +395,9 @@ try {
   });
 
   check(pageErrors.length === 0, `no uncaught page errors (${pageErrors.join('; ')})`);
+  // Checked again at the end: a late image request (a re-render, a lazy load) would show here.
+  check(trackerHits.length === 0, `nobody asked the tracker for the avatar during the run (${trackerHits.join('; ')})`);
+  check(cspViolations.length === 0, `no page asked for what its CSP refuses (${cspViolations.join('; ')})`);
   log(`PASS: ${history.length} messages, each shown once and in order, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (e) {
   exitCode = 1;
@@ -367,5 +411,6 @@ try {
   }
 } finally {
   await browser.close();
+  tracker.close();
 }
 process.exit(exitCode);

@@ -25,6 +25,11 @@ export function clock(ts) {
     : d.toLocaleDateString([], { month: 'short', day: 'numeric' });
 }
 
+/** The first character of a name, upper-cased (a whole code point: an emoji stays whole). */
+export function initial(name) {
+  return ([...(name || '')][0] || '?').toUpperCase();
+}
+
 export function lastSeen(p) {
   if (!p) return '';
   if (p.state === 'online') return 'online';

@@ -1,7 +1,7 @@
 // The conversation list of a View, with the connection status and the own profile above it.
 // Methods of View (views.js mixes them into its prototype; `this` is the view).
 
-import { $, el, clock, lastSeen, reconcile } from './view-dom.js';
+import { $, el, clock, initial, lastSeen, reconcile } from './view-dom.js';
 
 export class ListMethods {
 
@@ -23,14 +23,8 @@ export class ListMethods {
     const c = this.client;
     const p = c.profile(c.me);
     $('me-name').textContent = p?.nickname && p.nickname !== c.me ? `${p.nickname} (${c.me})` : c.me;
-    const img = $('me-avatar');
-    if (p?.avatar) {
-      if (img.getAttribute('src') !== p.avatar) img.src = p.avatar;
-      img.hidden = false;
-    } else {
-      img.hidden = true;
-      img.removeAttribute('src');
-    }
+    // Initials only, never the avatar URL: see the note in renderList.
+    $('me-avatar').textContent = initial(p?.nickname || c.me);
   }
 
   title(conv) {
@@ -64,7 +58,6 @@ export class ListMethods {
       const unread = v.unread;
       const open = v.id === c.openId;
       const when = clock(v.last?.ts);
-      const avatar = v.kind === 'direct' ? c.profile(v.peer)?.avatar : null;
       return {
         key: v.id,
         conv: v,
@@ -74,8 +67,7 @@ export class ListMethods {
         unread,
         open,
         when,
-        avatar,
-        sig: JSON.stringify([title, presence?.state, preview, unread, open, when, v.kind, avatar]),
+        sig: JSON.stringify([title, presence?.state, preview, unread, open, when, v.kind]),
       };
     });
     reconcile(
@@ -88,10 +80,11 @@ export class ListMethods {
         else button.removeAttribute('aria-current');
         const label = `${item.title}${item.unread ? `, ${item.unread} unread` : ''}`;
         button.setAttribute('aria-label', label);
+        // A profile's avatar is a URL on any host: loading it would tell that host the IP of
+        // whoever sees the list, and when (a tracking pixel). Initials instead; the page's CSP
+        // (img-src 'self' data:) refuses remote images anyway.
         button.replaceChildren(
-          item.avatar
-            ? el('img', { class: 'avatar', src: item.avatar, alt: '', referrerpolicy: 'no-referrer' })
-            : el('span', { class: `avatar ${item.conv.kind}`, 'aria-hidden': 'true', text: (item.title[0] || '?').toUpperCase() }),
+          el('span', { class: `avatar ${item.conv.kind}`, 'aria-hidden': 'true', text: initial(item.title) }),
           el(
             'span',
             { class: 'conv-main' },

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * Chromium) against a real node that serves the client at {@code /}. Two people chat; one goes
  * offline while the other sends ten messages; back online, every message shows once and in order,
  * the unread badges of that user's two tabs (two devices) agree, and a read in one tab clears the
- * badge in the other. The script leaves screenshots in {@code target/e2e}.
+ * badge in the other. An avatar URL on another host (a local server standing in for a tracker) is
+ * never requested: the list shows the user's initial. The script leaves screenshots in {@code
+ * target/e2e}.
  *
  * <p>Needs Node.js and {@code /usr/bin/chromium} ({@code .ci/run} installs both when missing):
  * without them this test fails and says how to install them; it never skips.
