@@ -6,7 +6,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Everything an edge node serves over HTTP: the WebSocket endpoint, the REST API, the web client,
- * each request within its source address's budget.
+ * each request within its source address's budget, each answer with its {@link SecurityHeaders}.
  */
 public final class Routes extends AllDirectives {
   private final WebSocketTransport webSocket;
@@ -47,6 +47,6 @@ public final class Routes extends AllDirectives {
                         () -> concat(users.routes(), profiles.routes(), conversations.routes()))),
             path("metrics", () -> get(MetricsRoute::prometheus)),
             web.routes());
-    return budgets.perAddress(() -> all);
+    return SecurityHeaders.around(() -> budgets.perAddress(() -> all));
   }
 }

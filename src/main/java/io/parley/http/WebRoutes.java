@@ -1,13 +1,10 @@
 package io.parley.http;
 
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -16,6 +13,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * The web client, served from the classpath folder {@code web/}: {@code /} is its page and each of
  * its files is one path segment below {@code /}. Only names of the shape below, with a known
  * extension, are looked up, and only in {@code web/}: nothing else on the classpath is reachable.
+ * Its headers (the page's Content-Security-Policy among them) are {@link SecurityHeaders#PAGE}.
  */
 public final class WebRoutes extends AllDirectives {
   private static final String FOLDER = "web/";
@@ -32,31 +30,14 @@ public final class WebRoutes extends AllDirectives {
           "css", MediaTypes.TEXT_CSS.toContentType(HttpCharsets.UTF_8),
           "svg", MediaTypes.IMAGE_SVG_XML.toContentType());
 
-  // The page runs only its own scripts and styles and talks only to its own origin; avatars
-  // are user-given URLs, so images may come from anywhere. no-cache: a new jar's client is
-  // picked up at the next load (revalidated, not blindly reused).
-  private static final List<HttpHeader> HEADERS =
-      List.of(
-          RawHeader.create("Cache-Control", "no-cache"),
-          RawHeader.create("X-Content-Type-Options", "nosniff"),
-          RawHeader.create("Referrer-Policy", "no-referrer"),
-          RawHeader.create(
-              "Content-Security-Policy",
-              "default-src 'self'; img-src 'self' http: https: data:; connect-src 'self';"
-                  + " object-src 'none'; base-uri 'none'; frame-ancestors 'none'"));
-
   public Route routes() {
     return get(
         () ->
-            respondWithHeaders(
-                HEADERS,
-                () ->
-                    concat(
-                        pathSingleSlash(
-                            () -> getFromResource(FOLDER + "index.html", TYPES.get("html"))),
-                        path(
-                            PathMatchers.segment(FILE),
-                            name -> getFromResource(FOLDER + name, TYPES.get(extension(name)))))));
+            concat(
+                pathSingleSlash(() -> getFromResource(FOLDER + "index.html", TYPES.get("html"))),
+                path(
+                    PathMatchers.segment(FILE),
+                    name -> getFromResource(FOLDER + name, TYPES.get(extension(name))))));
   }
 
   private static String extension(String name) {

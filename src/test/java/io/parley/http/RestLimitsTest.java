@@ -256,6 +256,9 @@ class RestLimitsTest {
     String retryAfter = r.headers().get("retry-after");
     assertNotNull(retryAfter, "Retry-After: " + r);
     assertTrue(Long.parseLong(retryAfter) >= 1, r.toString());
+    // A refusal carries the security headers of its path like any answer (SecurityHeadersTest).
+    assertEquals("nosniff", r.headers().get("x-content-type-options"), "nosniff: " + r);
+    assertEquals("DENY", r.headers().get("x-frame-options"), "X-Frame-Options: " + r);
   }
 
   private HttpFrom from(String address) {
