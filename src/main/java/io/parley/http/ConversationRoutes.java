@@ -3,7 +3,7 @@ package io.parley.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.parley.edge.Requests;
+import io.parley.edge.requests.Requests;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ServerFrame;
 import org.apache.pekko.http.javadsl.model.StatusCodes;

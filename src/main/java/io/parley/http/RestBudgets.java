@@ -2,8 +2,8 @@ package io.parley.http;
 
 import com.typesafe.config.Config;
 import io.micrometer.core.instrument.Counter;
-import io.parley.edge.KeyedBudgets;
-import io.parley.edge.RateLimiter;
+import io.parley.edge.budgets.KeyedBudgets;
+import io.parley.edge.budgets.RateLimiter;
 import io.parley.metrics.Metrics;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package io.parley.http;
 
-import io.parley.edge.WebSocketTransport;
+import io.parley.edge.transport.WebSocketTransport;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 

@@ -6,18 +6,19 @@ import io.parley.auth.Passwords;
 import io.parley.auth.Tokens;
 import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationSettings;
-import io.parley.edge.ConnectionCaps;
-import io.parley.edge.EdgeLimits;
-import io.parley.edge.FrameBudgets;
-import io.parley.edge.HttpListener;
-import io.parley.edge.LiveSessions;
-import io.parley.edge.Requests;
-import io.parley.edge.RoomRegistry;
-import io.parley.edge.SessionDeps;
-import io.parley.edge.SessionSettings;
-import io.parley.edge.TcpTransport;
-import io.parley.edge.WebSocketTransport;
 import io.parley.edge.net.SocketServer;
+import io.parley.edge.requests.Requests;
+import io.parley.edge.session.FrameBudgets;
+import io.parley.edge.session.LiveSessions;
+import io.parley.edge.session.RoomRegistry;
+import io.parley.edge.session.SessionDeps;
+import io.parley.edge.session.SessionFlow;
+import io.parley.edge.session.SessionSettings;
+import io.parley.edge.transport.ConnectionCaps;
+import io.parley.edge.transport.EdgeLimits;
+import io.parley.edge.transport.HttpListener;
+import io.parley.edge.transport.TcpTransport;
+import io.parley.edge.transport.WebSocketTransport;
 import io.parley.http.Auth;
 import io.parley.http.ConversationRoutes;
 import io.parley.http.KnownUsers;
@@ -39,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -153,12 +155,15 @@ public final class Node implements AutoCloseable {
             config.getInt("parley.user.avatar-max-chars"));
     ConversationRoutes conversations =
         new ConversationRoutes(
-            new Requests(deps, system),
+            new Requests(deps.requests(), system),
             auth,
             json,
             settings.historyDefaultLimit(),
             settings.historyMaxLimit());
-    WebSocketTransport webSocket = new WebSocketTransport(system, deps);
+    // The transports hand each socket, once framed, to a session: they know no more of sessions.
+    SessionFlow sessionFlow =
+        new SessionFlow(system, deps, DispatcherSelector.fromConfig(SocketServer.DISPATCHER));
+    WebSocketTransport webSocket = new WebSocketTransport(sessionFlow);
     Routes routes = new Routes(webSocket, users, profiles, conversations, restBudgets);
     int backlog = config.getInt("parley.edge.accept-backlog");
     SocketServer sockets =
@@ -185,7 +190,7 @@ public final class Node implements AutoCloseable {
     SocketServer.Binding tcp =
         await(
             TcpTransport.bind(
-                sockets, system, deps, caps, host, config.getInt("parley.edge.tcp-port"), backlog));
+                sockets, sessionFlow, caps, host, config.getInt("parley.edge.tcp-port"), backlog));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceUnbind(),

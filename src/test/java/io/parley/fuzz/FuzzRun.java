@@ -1,7 +1,7 @@
 package io.parley.fuzz;
 
 import com.typesafe.config.ConfigFactory;
-import io.parley.edge.SessionSettings;
+import io.parley.edge.session.SessionSettings;
 import io.parley.node.ParleyConfig;
 import java.security.SecureRandom;
 

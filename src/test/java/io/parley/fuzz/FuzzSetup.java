@@ -1,6 +1,6 @@
 package io.parley.fuzz;
 
-import io.parley.edge.SessionSettings;
+import io.parley.edge.session.SessionSettings;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;

@@ -3,7 +3,7 @@ package io.parley.fuzz;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.parley.edge.SessionSettings;
+import io.parley.edge.session.SessionSettings;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.Codec;
 import io.parley.protocol.ErrorCode;

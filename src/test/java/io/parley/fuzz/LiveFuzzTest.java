@@ -2,7 +2,7 @@ package io.parley.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.parley.edge.SessionSettings;
+import io.parley.edge.session.SessionSettings;
 import io.parley.node.Node;
 import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;

@@ -1,0 +1,23 @@
+package io.parley.edge.requests;
+
+import io.parley.edge.budgets.SendGate;
+import io.parley.storage.TimelineReader;
+import java.time.Duration;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * What the edge's requests need of their node, the same for a device session and a REST route;
+ * built once per edge node. {@code historyReads} bounds the history pages the node reads at once.
+ */
+public record RequestDeps(
+    Settings settings, ClusterSharding sharding, TimelineReader timeline, SendGate historyReads) {
+
+  /** The limits and timeouts requests apply (from the edge's settings). */
+  public record Settings(
+      Duration askTimeout,
+      int historyDefaultLimit,
+      int maxPageBytes,
+      int syncParallelism,
+      int maxGroupSize,
+      int maxPendingRequests) {}
+}

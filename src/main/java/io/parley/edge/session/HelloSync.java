@@ -1,0 +1,136 @@
+package io.parley.edge.session;
+
+import io.parley.edge.requests.Requests;
+import io.parley.edge.transport.Outbox;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.ServerFrame;
+import io.parley.push.SessionMessage;
+import io.parley.timeline.Entry;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+/**
+ * A session's hello sync, from the user's conversation states to {@code synced}: the conv_state
+ * frames and the catch-up ({@link CatchUp}) are written at the socket's pace, below half of its
+ * outbox and woken as it drains, and live entries that arrive meanwhile wait ({@link HeldPushes})
+ * so they cannot overtake the catch-up. Owned by one session actor; done once {@link #on} says so.
+ */
+final class HelloSync {
+  /** What the session hands over to the sync. */
+  sealed interface Message extends Connection.Command {}
+
+  record Synced(Requests.Sync sync, Throwable failure) implements Message {}
+
+  /** A page of the catch-up, read from the journal. */
+  record CaughtUp(List<Entry> entries, Throwable failure) implements Message {}
+
+  /** The outbox drained below its low-water mark: the sync may write on. */
+  enum RoomToSync implements Message {
+    INSTANCE
+  }
+
+  private final SessionDeps deps;
+  private final ActorContext<SessionMessage> ctx;
+  private final Outbox out;
+  private final OrderedDelivery delivery;
+  private final Consumer<ServerFrame> write;
+  private final BiConsumer<String, Long> seen;
+  private final HeldPushes held;
+  private CatchUp catchUp;
+  private List<String> cutShort = List.of();
+
+  /** {@code seen}: told each conversation's last seq, as the session learns it. */
+  HelloSync(
+      SessionDeps deps,
+      ActorContext<SessionMessage> ctx,
+      Outbox out,
+      OrderedDelivery delivery,
+      Consumer<ServerFrame> write,
+      BiConsumer<String, Long> seen) {
+    this.deps = deps;
+    this.ctx = ctx;
+    this.out = out;
+    this.delivery = delivery;
+    this.write = write;
+    this.seen = seen;
+    SessionSettings s = deps.settings();
+    this.held = new HeldPushes(s.outboundBuffer(), s.outboundBufferBytes());
+  }
+
+  /** A live entry that must wait for the sync. */
+  void hold(Entry e) {
+    held.hold(e);
+  }
+
+  /** Handles one of the sync's messages; true once {@code synced} is written. */
+  boolean on(Message m) {
+    if (m instanceof Synced s) return started(s);
+    if (m instanceof CaughtUp c) {
+      if (catchUp == null) return false;
+      if (c.failure() != null) error("could not read all of your catch-up; page history");
+      catchUp.read(c.failure() == null ? c.entries() : List.of());
+    }
+    return pump();
+  }
+
+  private boolean started(Synced m) {
+    if (m.failure() != null) {
+      error("could not load your conversations; reconnect");
+      return finish();
+    }
+    Requests.Sync sync = m.sync();
+    SessionSettings s = deps.settings();
+    sync.states().forEach(state -> seen.accept(state.conv(), state.lastSeq()));
+    sync.cursors().forEach(delivery::startFrom);
+    cutShort = CatchUp.cutShort(sync.states(), sync.cursors(), s.catchUpMax());
+    catchUp = new CatchUp(io(), sync.states(), sync.cursors(), s.catchUpMax(), s.historyMaxLimit());
+    return pump();
+  }
+
+  private boolean pump() {
+    if (catchUp == null || !catchUp.pump()) return false;
+    catchUp = null;
+    // Beyond catch-up-max the client pages with history; live entries go out as they come.
+    cutShort.forEach(delivery::forget);
+    return finish();
+  }
+
+  private boolean finish() {
+    held.release(delivery);
+    write.accept(new ServerFrame.Synced());
+    return true;
+  }
+
+  private void error(String message) {
+    write.accept(ServerFrame.Error.of(null, ErrorCode.UNAVAILABLE, message));
+  }
+
+  private CatchUp.Io io() {
+    int lowWater = deps.settings().outboundBuffer() / 2;
+    ActorRef<SessionMessage> self = ctx.getSelf();
+    return new CatchUp.Io() {
+      public void write(ServerFrame frame) {
+        write.accept(frame);
+      }
+
+      public void offer(Entry entry) {
+        delivery.offer(entry);
+      }
+
+      public void read(String conv, long from, long to) {
+        ctx.pipeToSelf(deps.timeline().read(conv, from, to), CaughtUp::new);
+      }
+
+      public boolean hasRoom() {
+        return out.hasRoom(lowWater);
+      }
+
+      public void whenRoom() {
+        out.whenRoom(lowWater, () -> self.tell(RoomToSync.INSTANCE));
+      }
+    };
+  }
+}

@@ -1,0 +1,80 @@
+package io.parley.edge.session;
+
+import io.parley.edge.transport.ConnectionCaps;
+import io.parley.push.SessionMessage;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * The connection actors alive on this edge node, so a graceful shutdown can ask each client to
+ * reconnect elsewhere before the node goes (see {@link Connection.Drain}); and which user each has
+ * said hello as, so that user's socket slot ({@link ConnectionCaps}) is given back when the socket
+ * ends.
+ */
+public final class LiveSessions {
+  // The user whose slot a connection holds, or NO_USER before (or without) a hello.
+  private static final String NO_USER = "";
+
+  private final ActorSystem<?> system;
+  private final ConnectionCaps caps;
+  private final Map<ActorRef<SessionMessage>, String> live = new ConcurrentHashMap<>();
+  private final CompletableFuture<Done> drained = new CompletableFuture<>();
+  private volatile boolean draining;
+
+  public LiveSessions(ActorSystem<?> system, ConnectionCaps caps) {
+    this.system = system;
+    this.caps = caps;
+  }
+
+  void opened(ActorRef<SessionMessage> connection) {
+    live.put(connection, NO_USER);
+    if (draining) connection.tell(Connection.Drain.INSTANCE);
+  }
+
+  /**
+   * Takes one of the user's socket slots for this connection at hello; false when the user holds
+   * them all, or the socket has already ended (its slot would never be given back).
+   */
+  @SuppressWarnings("unchecked")
+  boolean admit(String user, ActorRef<?> connection) {
+    boolean[] admitted = {false};
+    // Atomic with closed()'s removal: a slot is taken only for a connection still listed.
+    live.computeIfPresent(
+        (ActorRef<SessionMessage>) connection,
+        (c, holder) -> {
+          admitted[0] = holder.equals(NO_USER) && caps.tryOpenFor(user);
+          return admitted[0] ? user : holder;
+        });
+    return admitted[0];
+  }
+
+  void closed(ActorRef<SessionMessage> connection) {
+    String user = live.remove(connection);
+    if (user != null && !user.equals(NO_USER)) caps.closedFor(user);
+    if (draining && live.isEmpty()) drained.complete(Done.getInstance());
+  }
+
+  public int count() {
+    return live.size();
+  }
+
+  /** Asks every connection to go; completes when all are gone or after the timeout. */
+  public CompletionStage<Done> drain(Duration timeout) {
+    draining = true;
+    live.keySet().forEach(c -> c.tell(Connection.Drain.INSTANCE));
+    if (live.isEmpty()) drained.complete(Done.getInstance());
+    CompletableFuture<Done> bounded = new CompletableFuture<>();
+    drained.thenAccept(bounded::complete);
+    system
+        .scheduler()
+        .scheduleOnce(
+            timeout, () -> bounded.complete(Done.getInstance()), system.executionContext());
+    return bounded;
+  }
+}

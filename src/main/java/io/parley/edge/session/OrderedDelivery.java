@@ -1,0 +1,113 @@
+package io.parley.edge.session;
+
+import io.parley.timeline.Entry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Per conversation, writes entries to one socket in increasing seq order, each once. An entry that
+ * arrives after a gap (a lost or reordered push) is held while the gap is read from the journal, so
+ * a connection never shows n+1 before n. Gaps are filled at most {@code maxFill} entries at a time.
+ * Not thread-safe: owned by one session actor.
+ */
+final class OrderedDelivery {
+  /**
+   * Asks for the entries {@code from..to} of conv; the answer comes back through {@link #filled}.
+   */
+  interface Filler {
+    void fill(String conv, long from, long to);
+  }
+
+  private final Consumer<Entry> write;
+  private final Filler filler;
+  private final long maxFill;
+  // Both empty and immutable until first written to: most idle sockets never track a
+  // conversation or see a gap, and an empty HashMap is 48 bytes each (a used one keeps its table).
+  private Map<String, Long> written = Collections.emptyMap();
+  private Map<String, Gap> gaps = Collections.emptyMap();
+
+  /** A gap being read from the journal up to {@code to}, and the entries waiting behind it. */
+  private record Gap(long to, List<Entry> waiting) {}
+
+  OrderedDelivery(Consumer<Entry> write, Filler filler, long maxFill) {
+    this.write = write;
+    this.filler = filler;
+    this.maxFill = maxFill;
+  }
+
+  /**
+   * The client already holds every entry up to the cursor (a conversation it has no cursor for
+   * starts at its first push).
+   */
+  void startFrom(String conv, long cursor) {
+    written().put(conv, cursor);
+  }
+
+  /** Like {@link #startFrom}, for a conversation this delivery has no position in yet. */
+  void startFromIfUnknown(String conv, long cursor) {
+    written().putIfAbsent(conv, cursor);
+  }
+
+  /** Stop tracking conv: its next entry is written as it comes (the client pages any gap). */
+  void forget(String conv) {
+    written.remove(conv);
+  }
+
+  void offer(Entry e) {
+    Gap gap = gaps.get(e.conv());
+    if (gap != null) {
+      gap.waiting().add(e);
+      return;
+    }
+    Long last = written.get(e.conv());
+    if (last != null && e.seq() <= last) return;
+    if (last != null && e.seq() > last + 1) {
+      long to = Math.min(e.seq() - 1, last + maxFill);
+      List<Entry> waiting = new ArrayList<>();
+      waiting.add(e);
+      gaps().put(e.conv(), new Gap(to, waiting));
+      filler.fill(e.conv(), last + 1, to);
+      return;
+    }
+    written().put(e.conv(), e.seq());
+    write.accept(e);
+  }
+
+  /**
+   * Entries of conv up to {@code seq} exist that were not offered here (dropped while held): reads
+   * them from the journal, at most {@code maxFill}; the client pages anything beyond.
+   */
+  void readUpTo(String conv, long seq) {
+    Long last = written.get(conv);
+    if (gaps.containsKey(conv) || last == null || seq <= last) return;
+    long to = Math.min(seq, last + maxFill);
+    gaps().put(conv, new Gap(to, new ArrayList<>()));
+    filler.fill(conv, last + 1, to);
+  }
+
+  /** The journal's answer for a gap (empty if it could not be read: the client pages it). */
+  void filled(String conv, List<Entry> entries) {
+    Gap gap = gaps.remove(conv);
+    if (gap == null) return;
+    if (gaps.isEmpty()) gaps = Collections.emptyMap(); // gaps are rare: not a table kept for good
+    entries.forEach(this::offer);
+    // Whatever the journal could not give up to gap.to is skipped rather than asked for again,
+    // so a conversation is never held for good; the client sees the gap and pages it.
+    if (written.getOrDefault(conv, 0L) < gap.to()) written().put(conv, gap.to());
+    gap.waiting().forEach(this::offer);
+  }
+
+  private Map<String, Long> written() {
+    if (!(written instanceof HashMap)) written = new HashMap<>();
+    return written;
+  }
+
+  private Map<String, Gap> gaps() {
+    if (!(gaps instanceof HashMap)) gaps = new HashMap<>();
+    return gaps;
+  }
+}

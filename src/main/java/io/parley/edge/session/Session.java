@@ -1,0 +1,377 @@
+package io.parley.edge.session;
+
+import io.parley.auth.Tokens;
+import io.parley.edge.requests.Frames;
+import io.parley.edge.requests.Groups;
+import io.parley.edge.requests.People;
+import io.parley.edge.requests.Requests;
+import io.parley.edge.session.Connection.Ack;
+import io.parley.edge.session.Connection.Inbound;
+import io.parley.edge.session.SessionMessages.Filled;
+import io.parley.edge.session.SessionMessages.FlushAcks;
+import io.parley.edge.session.SessionMessages.HistoryAnswered;
+import io.parley.edge.session.SessionMessages.Reply;
+import io.parley.edge.session.SessionMessages.SendAnswered;
+import io.parley.edge.session.SessionMessages.Tick;
+import io.parley.edge.session.SessionMessages.TokenExpired;
+import io.parley.edge.transport.Outbound;
+import io.parley.edge.transport.Outbox;
+import io.parley.metrics.Metrics;
+import io.parley.protocol.ClientFrame;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.ServerFrame;
+import io.parley.push.Push;
+import io.parley.push.SessionMessage;
+import io.parley.user.UserEntity;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * An authenticated device session. Live pushes are held until the hello catch-up is written, and
+ * every entry goes through {@link OrderedDelivery}, so per conversation this socket sees seqs in
+ * order, each once, never a live entry before the catch-up it follows.
+ */
+final class Session extends AbstractBehavior<SessionMessage> {
+
+  static Behavior<SessionMessage> start(
+      SessionDeps deps,
+      Outbox out,
+      String transport,
+      Tokens.Claims claims,
+      ClientFrame.Hello hello) {
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new Session(ctx, timers, deps, out, claims, hello)));
+  }
+
+  private final SessionDeps deps;
+  private final Outbox out;
+  private final String user;
+  private final String tokenId;
+  private final String device;
+  private final Requests requests;
+  private final People people;
+  private final Groups groups;
+  private final FrameBudgets.Connection budgets;
+  private final ActorRef<Push> pushRef;
+  private final OrderedDelivery delivery;
+  // The conversations this session knows the user is in: acks elsewhere are refused, and acks
+  // and read markers beyond what it has seen are clamped.
+  private final DeviceCursors cursors;
+  private final SessionRooms rooms;
+  // Non-null until the hello sync is written: live entries wait so as not to overtake it.
+  private HelloSync sync;
+  private int sendsInFlight;
+  private int historyInFlight;
+  private final Liveness liveness;
+  private final TimerScheduler<SessionMessage> timers;
+
+  private Session(
+      ActorContext<SessionMessage> ctx,
+      TimerScheduler<SessionMessage> timers,
+      SessionDeps deps,
+      Outbox out,
+      Tokens.Claims claims,
+      ClientFrame.Hello hello) {
+    super(ctx);
+    this.deps = deps;
+    this.out = out;
+    this.user = claims.user();
+    this.cursors = new DeviceCursors(user);
+    this.tokenId = claims.tokenId();
+    this.timers = timers;
+    this.liveness = new Liveness(deps.settings(), claims.expiresAt().toEpochMilli());
+    this.device = hello.device();
+    this.requests = new Requests(deps.requests(), ctx.getSystem());
+    this.people = new People(deps.requests());
+    this.groups = new Groups(deps.requests());
+    this.rooms =
+        new SessionRooms(
+            deps.rooms(), out, deps.settings().askTimeout(), ctx.getSystem().scheduler());
+    SessionSettings s = deps.settings();
+    this.budgets = deps.frameBudgets().connection(user);
+    this.pushRef = ctx.getSelf().narrow();
+    this.delivery = new OrderedDelivery(e -> write(Frames.msg(e)), this::fill, s.catchUpMax());
+    this.sync = new HelloSync(deps, ctx, out, delivery, this::write, cursors::saw);
+    timers.cancelAll();
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, s.heartbeat().dividedBy(2));
+    timers.startTimerWithFixedDelay(FlushAcks.INSTANCE, s.ackFlush());
+    watchTokenExpiry();
+    attach();
+    write(
+        new ServerFrame.Welcome(
+            user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
+    Map<String, Long> cursors = hello.cursors() == null ? Map.of() : hello.cursors();
+    ctx.pipeToSelf(requests.sync(user, device, cursors), HelloSync.Synced::new);
+  }
+
+  /**
+   * One case rather than a builder case per message type: a builder's cases and their lambdas are
+   * built again for every session, about 0.7 KB that each idle socket would carry (the edge's
+   * memory budget: docs/benchmarks.md, "Idle sockets, two stages fewer"). The commonest messages
+   * come first.
+   */
+  @Override
+  public Receive<SessionMessage> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(SessionMessage.class, this::onMessage)
+        .onSignal(PostStop.class, s -> detach())
+        .build();
+  }
+
+  private Behavior<SessionMessage> onMessage(SessionMessage m) {
+    if (m instanceof Inbound i) return onInbound(i);
+    if (m instanceof Push.Delivery d) return onDelivery(d);
+    if (m instanceof SendAnswered a) return onSendAnswered(a);
+    if (m instanceof Reply r) return onReply(r.frame());
+    if (m instanceof Push.ReadMarker r) return onReadMarker(r);
+    if (m instanceof Push.TypingNotice t) return typing(t);
+    if (m == Tick.INSTANCE) return onTick();
+    if (m == FlushAcks.INSTANCE) return flushAcks();
+    if (m instanceof HelloSync.Message h) return onSync(h);
+    if (m instanceof Filled f) return filled(f);
+    if (m instanceof HistoryAnswered h) return historyAnswered(h);
+    if (m instanceof Push.ContactChanged c) {
+      return write(new ServerFrame.ContactEvent(c.event(), c.user()));
+    }
+    if (m instanceof Push.PresenceChanged p) {
+      return write(new ServerFrame.Presence(p.user(), p.state(), p.lastSeen()));
+    }
+    if (m instanceof Push.TokenRevoked r) return onRevoked(r);
+    if (m instanceof Connection.StreamStarted s) return ack(s.ackTo());
+    if (m == Connection.Drain.INSTANCE) {
+      return closeSession(ErrorCode.UNAVAILABLE, Connection.RECONNECT_ELSEWHERE);
+    }
+    if (m == TokenExpired.INSTANCE) {
+      return closeSession(ErrorCode.UNAUTHORIZED, "token expired; log in again");
+    }
+    if (m == Connection.StreamClosed.INSTANCE) return Behaviors.stopped();
+    return Behaviors.unhandled();
+  }
+
+  private Behavior<SessionMessage> onInbound(Inbound m) {
+    m.ackTo().tell(Ack.INSTANCE);
+    liveness.heard();
+    if (m.isKeepAlive()) return this;
+    if (m.decoded().error() != null) return write(m.decoded().error());
+    ClientFrame frame = m.decoded().frame();
+    ServerFrame.Error overBudget = budgets.refuse(frame);
+    if (overBudget != null) return write(overBudget);
+    ServerFrame.Error roomProblem = rooms.problem(frame);
+    if (roomProblem != null) write(roomProblem);
+    else if (frame instanceof ClientFrame.Ping p) write(new ServerFrame.Pong(p.rid()));
+    else if (frame instanceof ClientFrame.Send s) onSend(s);
+    else if (frame instanceof ClientFrame.History h) history(h);
+    else if (frame instanceof ClientFrame.Ack a) onAck(a);
+    else if (frame instanceof ClientFrame.Read r)
+      pipe(requests.read(user, device, r, cursors.seen(r.conv())), r.rid());
+    else if (frame instanceof ClientFrame.Join j && SessionRooms.isRoom(j.conv()))
+      pipe(rooms.join(j), j.rid());
+    else if (frame instanceof ClientFrame.Leave l && SessionRooms.isRoom(l.conv()))
+      write(rooms.leave(l));
+    else if (frame instanceof ClientFrame.ContactOp c) pipe(people.handle(user, c), c.rid());
+    else if (frame instanceof ClientFrame.Contacts c) pipe(people.contacts(user, c), c.rid());
+    else if (frame instanceof ClientFrame.Typing t) typing(t);
+    else if (frame instanceof ClientFrame.Create c) pipe(groups.create(user, c), c.rid());
+    else if (frame instanceof ClientFrame.GroupOp g) pipe(groups.handle(user, g), g.rid());
+    else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
+    return this;
+  }
+
+  /** Typing is fire-and-forget; one that carries a rid still gets its one reply. */
+  private void typing(ClientFrame.Typing t) {
+    groups.typing(user, t);
+    write(new ServerFrame.Ok(t.rid()));
+  }
+
+  private Behavior<SessionMessage> typing(Push.TypingNotice t) {
+    if (!t.user().equals(user)) write(new ServerFrame.Typing(t.conv(), t.user()));
+    return this;
+  }
+
+  private Behavior<SessionMessage> onRevoked(Push.TokenRevoked r) {
+    if (!r.tokenId().equals(tokenId)) return this;
+    return closeSession(ErrorCode.UNAUTHORIZED, "logged out; log in again");
+  }
+
+  private Behavior<SessionMessage> closeSession(ErrorCode code, String message) {
+    detach();
+    return Connection.close(out, code, message);
+  }
+
+  private void onSend(ClientFrame.Send s) {
+    if (!s.isRecall()
+        && s.body().asText().getBytes(StandardCharsets.UTF_8).length
+            > deps.settings().maxBodyBytes()) {
+      error(
+          s.rid(),
+          ErrorCode.TOO_LARGE,
+          "body exceeds " + deps.settings().maxBodyBytes() + " bytes");
+    } else if (!deps.sendGate().tryEnter()) {
+      Metrics.SENDS_REFUSED.increment();
+      error(s.rid(), ErrorCode.UNAVAILABLE, "server busy; retry shortly with the same cid");
+    } else {
+      sendsInFlight++;
+      Metrics.MESSAGES_IN.increment();
+      requests.send(getContext(), user, s, SendAnswered::new);
+    }
+  }
+
+  private Behavior<SessionMessage> onSendAnswered(SendAnswered m) {
+    if (sendsInFlight > 0) { // else detach() already gave the slot back
+      sendsInFlight--;
+      deps.sendGate().exit(1);
+    }
+    return write(m.frame());
+  }
+
+  /**
+   * Acks are coalesced ({@link DeviceCursors}); one with a rid is stored at once and answered when
+   * it is.
+   */
+  private void onAck(ClientFrame.Ack a) {
+    if (!cursors.acked(a.conv(), a.seq())) {
+      error(a.rid(), ErrorCode.FORBIDDEN, "not a member of this conversation");
+      return;
+    }
+    if (a.rid() == null) return;
+    pipe(
+        cursors
+            .storeNow(userEntity(), device, deps.settings().askTimeout())
+            .thenApply(done -> new ServerFrame.Ok(a.rid())),
+        a.rid());
+  }
+
+  private Behavior<SessionMessage> flushAcks() {
+    cursors.store(userEntity(), device);
+    return this;
+  }
+
+  private Behavior<SessionMessage> onDelivery(Push.Delivery d) {
+    cursors.track(d.entry());
+    if (sync != null) sync.hold(d.entry());
+    else delivery.offer(d.entry());
+    return this;
+  }
+
+  private Behavior<SessionMessage> onReply(ServerFrame frame) {
+    if (frame instanceof ServerFrame.HistoryPage page && !page.messages().isEmpty()) {
+      cursors.saw(page.conv(), page.messages().get(page.messages().size() - 1).seq());
+    }
+    return write(frame);
+  }
+
+  private Behavior<SessionMessage> onReadMarker(Push.ReadMarker r) {
+    boolean ownReadHere = r.user().equals(user) && device.equals(r.device());
+    if (!ownReadHere) write(new ServerFrame.ReadMarker(r.conv(), r.user(), r.seq()));
+    return this;
+  }
+
+  private Behavior<SessionMessage> onSync(HelloSync.Message m) {
+    if (sync != null && sync.on(m)) sync = null;
+    return this;
+  }
+
+  /** History pages are large: a session has at most a few requests for them in flight. */
+  private void history(ClientFrame.History h) {
+    if (historyInFlight >= deps.settings().maxHistoryInFlight()) {
+      error(
+          h.rid(),
+          ErrorCode.RATE_LIMITED,
+          "at most "
+              + deps.settings().maxHistoryInFlight()
+              + " history requests in flight; wait for a reply");
+      return;
+    }
+    historyInFlight++;
+    getContext()
+        .pipeToSelf(
+            requests.history(user, h),
+            (frame, failure) ->
+                new HistoryAnswered(failure == null ? frame : Requests.notAnswered(h.rid())));
+  }
+
+  private Behavior<SessionMessage> historyAnswered(HistoryAnswered m) {
+    historyInFlight--;
+    return onReply(m.frame());
+  }
+
+  private void fill(String conv, long from, long to) {
+    getContext()
+        .pipeToSelf(
+            deps.timeline().read(conv, from, to),
+            (entries, failure) -> new Filled(conv, failure == null ? entries : List.of()));
+  }
+
+  private Behavior<SessionMessage> filled(Filled m) {
+    delivery.filled(m.conv(), m.entries());
+    return this;
+  }
+
+  private Behavior<SessionMessage> onTick() {
+    Liveness.Due due = liveness.tick();
+    if (due == Liveness.Due.IDLE) {
+      return closeSession(ErrorCode.BAD_REQUEST, "idle: no frame within 2 x heartbeat");
+    }
+    if (due == Liveness.Due.REFRESH) attach();
+    watchTokenExpiry();
+    return this;
+  }
+
+  private void watchTokenExpiry() {
+    java.time.Duration expiry = liveness.tokenExpiresWithinATick();
+    if (expiry != null) timers.startSingleTimer(TokenExpired.INSTANCE, expiry);
+  }
+
+  private void attach() {
+    userEntity().tell(new UserEntity.Attach(device, tokenId, pushRef));
+  }
+
+  private Behavior<SessionMessage> detach() {
+    // Answers still on their way would land in dead letters: give their gate slots back now.
+    deps.sendGate().exit(sendsInFlight);
+    sendsInFlight = 0;
+    flushAcks();
+    rooms.leaveAll();
+    userEntity().tell(new UserEntity.Detach(pushRef));
+    return this;
+  }
+
+  private EntityRef<UserEntity.Command> userEntity() {
+    return deps.sharding().entityRefFor(UserEntity.ENTITY_KEY, user);
+  }
+
+  private void pipe(CompletionStage<ServerFrame> reply, String rid) {
+    getContext()
+        .pipeToSelf(
+            reply,
+            (frame, failure) -> new Reply(failure == null ? frame : Requests.notAnswered(rid)));
+  }
+
+  private void error(String rid, ErrorCode code, String message) {
+    write(ServerFrame.Error.of(rid, code, message));
+  }
+
+  private Behavior<SessionMessage> write(ServerFrame frame) {
+    // A request without a rid is answered only if something went wrong (docs/protocol.md section
+    // 1).
+    if (frame instanceof ServerFrame.Ok ok && ok.rid() == null) return this;
+    out.tell(new Outbound.Frame(frame));
+    return this;
+  }
+
+  private Behavior<SessionMessage> ack(ActorRef<Ack> ackTo) {
+    ackTo.tell(Ack.INSTANCE);
+    return this;
+  }
+}

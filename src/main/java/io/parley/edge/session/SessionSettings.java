@@ -1,0 +1,80 @@
+package io.parley.edge.session;
+
+import com.typesafe.config.Config;
+import io.parley.edge.requests.PageFit;
+import io.parley.edge.requests.RequestDeps;
+import io.parley.protocol.ClientFrame;
+import java.time.Duration;
+
+/**
+ * Edge settings from {@code parley.session}, {@code parley.limits}, {@code parley.ask-timeout} and
+ * the group size the edge checks before it asks each invitee ({@code parley.conversation}).
+ */
+public record SessionSettings(
+    Duration helloTimeout,
+    Duration heartbeat,
+    Duration refresh,
+    Duration ackFlush,
+    int outboundBuffer,
+    int outboundBufferBytes,
+    int catchUpMax,
+    int syncParallelism,
+    int maxHistoryInFlight,
+    int maxFrameBytes,
+    int maxBodyBytes,
+    int maxSendsInFlight,
+    int maxHistoryReadsInFlight,
+    int historyDefaultLimit,
+    int historyMaxLimit,
+    int maxPageBytes,
+    Duration askTimeout,
+    int maxGroupSize,
+    int maxPendingRequests) {
+
+  public static SessionSettings from(Config config) {
+    Config s = config.getConfig("parley.session");
+    Config l = config.getConfig("parley.limits");
+    SessionSettings settings =
+        new SessionSettings(
+            s.getDuration("hello-timeout"),
+            s.getDuration("heartbeat"),
+            s.getDuration("refresh"),
+            s.getDuration("ack-flush"),
+            s.getInt("outbound-buffer"),
+            Math.toIntExact(s.getBytes("outbound-buffer-bytes")),
+            s.getInt("catch-up-max"),
+            s.getInt("sync-parallelism"),
+            s.getInt("max-history-in-flight"),
+            l.getInt("max-frame-bytes"),
+            l.getInt("max-body-bytes"),
+            l.getInt("max-sends-in-flight"),
+            l.getInt("max-history-reads-in-flight"),
+            l.getInt("history-default-limit"),
+            l.getInt("history-max-limit"),
+            Math.toIntExact(l.getBytes("max-page-bytes")),
+            config.getDuration("parley.ask-timeout"),
+            config.getInt("parley.conversation.max-group-size"),
+            config.getInt("parley.user.max-pending-requests"));
+    String problem =
+        PageFit.problem(
+            settings.maxPageBytes(), settings.maxBodyBytes(), settings.outboundBufferBytes());
+    if (problem != null)
+      throw new IllegalArgumentException(problem + ": a legal reply could not be sent");
+    return settings;
+  }
+
+  public ClientFrame.Limits frameLimits() {
+    return new ClientFrame.Limits(historyMaxLimit, maxBodyBytes);
+  }
+
+  /** What the edge's requests apply, of these. */
+  public RequestDeps.Settings requests() {
+    return new RequestDeps.Settings(
+        askTimeout,
+        historyDefaultLimit,
+        maxPageBytes,
+        syncParallelism,
+        maxGroupSize,
+        maxPendingRequests);
+  }
+}
