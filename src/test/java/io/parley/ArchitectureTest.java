@@ -1,6 +1,7 @@
 package io.parley;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -93,6 +94,76 @@ class ArchitectureTest {
                 .and(resideInAPackage("io.parley.edge.net..").negate())
                 .and(resideInAPackage("io.parley.metrics..").negate()))
         .check(main);
+  }
+
+  /**
+   * Inside the edge, one way down: session, then transport (the sockets' byte streams, which know a
+   * session only as their SocketHandler) and requests (asks to the entities, for sessions and the
+   * REST routes alike), then budgets, with edge.net under the transports. The REST routes never
+   * reach into sessions.
+   */
+  @Test
+  void edgeLayersPointOneWay() {
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("node")
+        .definedBy("io.parley.node..")
+        .layer("http")
+        .definedBy("io.parley.http..")
+        .layer("session")
+        .definedBy("io.parley.edge.session..")
+        .layer("transport")
+        .definedBy("io.parley.edge.transport..")
+        .layer("requests")
+        .definedBy("io.parley.edge.requests..")
+        .layer("budgets")
+        .definedBy("io.parley.edge.budgets..")
+        .layer("net")
+        .definedBy("io.parley.edge.net..")
+        .whereLayer("node")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("http")
+        .mayOnlyBeAccessedByLayers("node")
+        .whereLayer("session")
+        .mayOnlyBeAccessedByLayers("node")
+        .whereLayer("transport")
+        .mayOnlyBeAccessedByLayers("session", "http", "node")
+        .whereLayer("requests")
+        .mayOnlyBeAccessedByLayers("session", "http", "node")
+        .whereLayer("budgets")
+        .mayOnlyBeAccessedByLayers("session", "requests", "http", "node")
+        .whereLayer("net")
+        .mayOnlyBeAccessedByLayers("transport", "node")
+        .check(main);
+  }
+
+  @Test
+  void theTransportsKnowNothingOfSessionsOrEntities() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.parley.edge.transport..")
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("io.parley..")
+                .and(
+                    resideInAnyPackage(
+                            "io.parley.edge.transport..",
+                            "io.parley.edge.net..",
+                            "io.parley.protocol..",
+                            "io.parley.metrics..")
+                        .negate()))
+        .check(main);
+  }
+
+  /** Every edge class is in one of its layers, where the rules above see it. */
+  @Test
+  void theEdgeRootHoldsNoClasses() {
+    noClasses().should().resideInAPackage("io.parley.edge").check(main);
+  }
+
+  @Test
+  void noCyclesAmongTheEdgePackages() {
+    slices().matching("io.parley.edge.(*)..").should().beFreeOfCycles().check(main);
   }
 
   @Test
