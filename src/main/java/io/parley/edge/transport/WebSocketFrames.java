@@ -55,6 +55,17 @@ final class WebSocketFrames {
     };
   }
 
+  /**
+   * The code a server echoes to a client's close frame: the client's (1000 if it gave none), unless
+   * it is one that must never be sent; then 1002.
+   */
+  static int echoedCloseCode(byte[] payload) {
+    int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : NORMAL;
+    boolean sendable =
+        code >= 1000 && code < 5000 && code != 1004 && code != 1005 && code != 1006 && code != 1015;
+    return sendable ? code : PROTOCOL_ERROR;
+  }
+
   static ByteString closeFrame(int code, String reason) {
     byte[] text = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
     // A control frame carries at most 125 bytes: the code and 123 of the reason.

@@ -2,8 +2,6 @@ package io.parley.edge.transport;
 
 import static io.parley.edge.transport.WebSocketFrames.BINARY;
 import static io.parley.edge.transport.WebSocketFrames.CLOSE;
-import static io.parley.edge.transport.WebSocketFrames.CONTINUATION;
-import static io.parley.edge.transport.WebSocketFrames.NORMAL;
 import static io.parley.edge.transport.WebSocketFrames.PING;
 import static io.parley.edge.transport.WebSocketFrames.POLICY;
 import static io.parley.edge.transport.WebSocketFrames.PONG;
@@ -12,9 +10,9 @@ import static io.parley.edge.transport.WebSocketFrames.SERVER_ERROR;
 import static io.parley.edge.transport.WebSocketFrames.TEXT;
 import static io.parley.edge.transport.WebSocketFrames.closeCode;
 import static io.parley.edge.transport.WebSocketFrames.closeFrame;
+import static io.parley.edge.transport.WebSocketFrames.echoedCloseCode;
 import static io.parley.edge.transport.WebSocketFrames.frame;
 
-import java.util.Arrays;
 import org.apache.pekko.japi.function.Effect;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.BidiShape;
@@ -28,9 +26,10 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * RFC 6455 framing on the server side, in one stage: socket bytes in, whole client messages out
- * (fragments joined, masks removed, oversized ones dropped without being held); session frames in,
- * unmasked single frames out. Pings are answered here and passed up as traffic; a close from the
- * client is echoed; when the session ends, its close code goes out in a close frame.
+ * (fragments joined, masks removed, oversized ones dropped without being held: {@link
+ * WebSocketReader}); session frames in, unmasked single frames out. Pings are answered here and
+ * passed up as traffic; a close from the client is echoed; when the session ends, its close code
+ * goes out in a close frame.
  *
  * <p>What the stage holds for the socket is bounded whatever the client does: at most one pong
  * (pings that arrive while the socket is not being read are answered by one pong, with the latest
@@ -42,8 +41,6 @@ import org.apache.pekko.util.ByteString;
  */
 final class WebSocketFraming
     extends GraphStage<BidiShape<ByteString, RawFrame, ByteString, ByteString>> {
-
-  private static final byte[] NO_BYTES = new byte[0];
 
   private final Inlet<ByteString> fromNet = Inlet.create("ws.fromNet");
   private final Outlet<RawFrame> toSession = Outlet.create("ws.toSession");
@@ -82,23 +79,7 @@ final class WebSocketFraming
   }
 
   private final class Logic extends GraphStageLogic {
-    private ByteString buffer = pending;
-    // The frame being read: its payload is consumed as it arrives.
-    private boolean inPayload;
-    private int opcode;
-    private boolean fin;
-    private long remaining;
-    private final byte[] mask = new byte[4];
-    private long maskOffset;
-    // The message being assembled (data frames) and the control frame's payload: each made when
-    // its frame's header is read, at the length it announces, and let go once passed on, so an
-    // idle socket holds neither (two kept buffers were ~170 bytes of every socket).
-    private boolean inMessage;
-    private byte[] message;
-    private int messageLength;
-    private boolean tooLarge;
-    private byte[] control;
-    private int controlLength;
+    private final WebSocketReader reader = new WebSocketReader(maxMessageBytes, pending);
     private boolean closing;
     // Waiting for the socket to take them: the answer to the latest ping, and a session frame.
     private ByteString pong;
@@ -111,7 +92,7 @@ final class WebSocketFraming
           new AbstractInHandler() {
             @Override
             public void onPush() {
-              buffer = buffer.concat(grab(fromNet));
+              reader.add(grab(fromNet));
               read();
             }
 
@@ -189,138 +170,32 @@ final class WebSocketFraming
     /** Reads frames until one needs passing up, or more bytes are needed. */
     private void read() {
       while (!closing) {
-        if (!inPayload) {
-          if (!readHeader()) break;
-        } else if (remaining > 0) {
-          if (buffer.isEmpty()) break;
-          int n = (int) Math.min(remaining, buffer.size());
-          take(buffer.take(n));
-          buffer = buffer.drop(n);
-          remaining -= n;
+        int next = reader.next();
+        if (next == WebSocketReader.MORE) break;
+        if (next == WebSocketReader.BROKEN) {
+          closeWith(PROTOCOL_ERROR, reader.problem());
+          break;
         }
-        if (inPayload && remaining == 0) {
-          inPayload = false;
-          if (frameRead()) return;
-        }
+        if (frameRead()) return;
       }
       if (!closing && !hasBeenPulled(fromNet) && !isClosed(fromNet)) pull(fromNet);
     }
 
-    /** Parses the next header if it is all there; false when more bytes are needed. */
-    private boolean readHeader() {
-      if (buffer.size() < 2) return false;
-      int b0 = buffer.apply(0) & 0xFF;
-      int b1 = buffer.apply(1) & 0xFF;
-      int length = b1 & 0x7F;
-      int extra = length == 126 ? 2 : length == 127 ? 8 : 0;
-      int headerSize = 2 + extra + 4;
-      if (buffer.size() < headerSize) return false;
-      long payloadLength = length;
-      if (extra > 0) {
-        payloadLength = 0;
-        for (int i = 0; i < extra; i++)
-          payloadLength = (payloadLength << 8) | (buffer.apply(2 + i) & 0xFF);
-      }
-      for (int i = 0; i < 4; i++) mask[i] = buffer.apply(2 + extra + i);
-      buffer = buffer.drop(headerSize);
-      fin = (b0 & 0x80) != 0;
-      opcode = b0 & 0x0F;
-      String problem = problem(b0, b1, payloadLength);
-      if (problem != null) {
-        closeWith(PROTOCOL_ERROR, problem);
-        return false;
-      }
-      if (opcode == TEXT || opcode == BINARY) {
-        inMessage = true;
-        tooLarge = false;
-        message = NO_BYTES;
-        messageLength = 0;
-      }
-      if (opcode >= CLOSE) {
-        control = new byte[(int) payloadLength]; // at most 125: checked above
-        controlLength = 0;
-      } else if (!tooLarge) {
-        // Room for this frame's payload; past the limit what was kept is dropped, the rest counted.
-        tooLarge = messageLength + payloadLength > maxMessageBytes;
-        message = tooLarge ? null : Arrays.copyOf(message, messageLength + (int) payloadLength);
-      }
-      inPayload = true;
-      remaining = payloadLength;
-      maskOffset = 0;
-      return true;
-    }
-
-    private String problem(int b0, int b1, long payloadLength) {
-      if ((b0 & 0x70) != 0) return "reserved bits set (no extension was agreed)";
-      if ((b1 & 0x80) == 0) return "client frames must be masked";
-      if (payloadLength < 0) return "frame length out of range";
-      boolean isControl = opcode >= CLOSE;
-      if (isControl && opcode > PONG) return "unknown control opcode " + opcode;
-      if (isControl && (!fin || payloadLength > 125))
-        return "control frames must be whole and at most 125 bytes";
-      if (!isControl && opcode > BINARY) return "unknown data opcode " + opcode;
-      if (opcode == CONTINUATION && !inMessage) return "continuation without a message";
-      if ((opcode == TEXT || opcode == BINARY) && inMessage)
-        return "new message inside a fragmented one";
-      return null;
-    }
-
-    /**
-     * Unmasks and keeps a piece of the current frame's payload (its buffer has room for all of it).
-     */
-    private void take(ByteString piece) {
-      int n = piece.size();
-      boolean isControl = opcode >= CLOSE;
-      if (!isControl && tooLarge) {
-        maskOffset += n;
-        return;
-      }
-      byte[] into = isControl ? control : message;
-      int at = isControl ? controlLength : messageLength;
-      piece.copyToArray(into, at, n);
-      for (int i = 0; i < n; i++) into[at + i] ^= mask[(int) ((maskOffset + i) & 3)];
-      maskOffset += n;
-      if (isControl) controlLength += n;
-      else messageLength += n;
-    }
-
-    /** The control frame's payload, whole (frameRead comes once all of it is read). */
-    private byte[] takeControl() {
-      byte[] payload = control;
-      control = null;
-      return payload;
-    }
-
     /** A frame's payload is complete; true when something was passed up (reading resumes after). */
     private boolean frameRead() {
-      switch (opcode) {
+      switch (reader.opcode()) {
         case PING:
-          answer(frame(PONG, takeControl()));
+          answer(frame(PONG, reader.takeControl()));
           return passUp(RawFrame.KEEPALIVE);
         case PONG:
-          control = null;
+          reader.takeControl();
           return passUp(RawFrame.KEEPALIVE);
         case CLOSE:
-          byte[] payload = takeControl();
-          int code =
-              payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : NORMAL;
-          // Echo the client's code, unless it is one that must never be sent.
-          boolean sendable =
-              code >= 1000
-                  && code < 5000
-                  && code != 1004
-                  && code != 1005
-                  && code != 1006
-                  && code != 1015;
-          closeWith(sendable ? code : PROTOCOL_ERROR, "");
+          closeWith(echoedCloseCode(reader.takeControl()), "");
           return true;
         default:
-          if (!fin) return false;
-          // Whole: each frame's bytes were read into room made for exactly them.
-          RawFrame whole = tooLarge ? RawFrame.TOO_LARGE : new RawFrame(message);
-          inMessage = false;
-          message = null;
-          return passUp(whole);
+          RawFrame whole = reader.takeMessage();
+          return whole != null && passUp(whole);
       }
     }
 
