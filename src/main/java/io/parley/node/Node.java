@@ -7,7 +7,6 @@ import io.parley.auth.Tokens;
 import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationSettings;
 import io.parley.edge.net.SocketServer;
-import io.parley.edge.requests.Requests;
 import io.parley.edge.session.FrameBudgets;
 import io.parley.edge.session.LiveSessions;
 import io.parley.edge.session.RoomRegistry;
@@ -114,7 +113,8 @@ public final class Node implements AutoCloseable {
     // One count of this node's connections, shared by both ports and the sessions' hellos.
     ConnectionCaps caps = new ConnectionCaps(EdgeLimits.from(config));
     SessionDeps deps =
-        new SessionDeps(
+        SessionDeps.create(
+            system,
             settings,
             tokens,
             ClusterSharding.get(system),
@@ -155,7 +155,7 @@ public final class Node implements AutoCloseable {
             config.getInt("parley.user.avatar-max-chars"));
     ConversationRoutes conversations =
         new ConversationRoutes(
-            new Requests(deps.requests(), system),
+            deps.requests(),
             auth,
             json,
             settings.historyDefaultLimit(),

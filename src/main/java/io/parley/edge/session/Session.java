@@ -2,8 +2,6 @@ package io.parley.edge.session;
 
 import io.parley.auth.Tokens;
 import io.parley.edge.requests.Frames;
-import io.parley.edge.requests.Groups;
-import io.parley.edge.requests.People;
 import io.parley.edge.requests.Requests;
 import io.parley.edge.session.Connection.Ack;
 import io.parley.edge.session.Connection.Inbound;
@@ -59,9 +57,6 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final String user;
   private final String tokenId;
   private final String device;
-  private final Requests requests;
-  private final People people;
-  private final Groups groups;
   private final FrameBudgets.Connection budgets;
   private final ActorRef<Push> pushRef;
   private final OrderedDelivery delivery;
@@ -92,9 +87,6 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.timers = timers;
     this.liveness = new Liveness(deps.settings(), claims.expiresAt().toEpochMilli());
     this.device = hello.device();
-    this.requests = new Requests(deps.requests(), ctx.getSystem());
-    this.people = new People(deps.requests());
-    this.groups = new Groups(deps.requests());
     this.rooms =
         new SessionRooms(
             deps.rooms(), out, deps.settings().askTimeout(), ctx.getSystem().scheduler());
@@ -112,7 +104,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
         new ServerFrame.Welcome(
             user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
     Map<String, Long> cursors = hello.cursors() == null ? Map.of() : hello.cursors();
-    ctx.pipeToSelf(requests.sync(user, device, cursors), HelloSync.Synced::new);
+    ctx.pipeToSelf(deps.requests().sync(user, device, cursors), HelloSync.Synced::new);
   }
 
   /**
@@ -174,23 +166,24 @@ final class Session extends AbstractBehavior<SessionMessage> {
     else if (frame instanceof ClientFrame.History h) history(h);
     else if (frame instanceof ClientFrame.Ack a) onAck(a);
     else if (frame instanceof ClientFrame.Read r)
-      pipe(requests.read(user, device, r, cursors.seen(r.conv())), r.rid());
+      pipe(deps.requests().read(user, device, r, cursors.seen(r.conv())), r.rid());
     else if (frame instanceof ClientFrame.Join j && SessionRooms.isRoom(j.conv()))
       pipe(rooms.join(j), j.rid());
     else if (frame instanceof ClientFrame.Leave l && SessionRooms.isRoom(l.conv()))
       write(rooms.leave(l));
-    else if (frame instanceof ClientFrame.ContactOp c) pipe(people.handle(user, c), c.rid());
-    else if (frame instanceof ClientFrame.Contacts c) pipe(people.contacts(user, c), c.rid());
+    else if (frame instanceof ClientFrame.ContactOp c) pipe(deps.people().handle(user, c), c.rid());
+    else if (frame instanceof ClientFrame.Contacts c)
+      pipe(deps.people().contacts(user, c), c.rid());
     else if (frame instanceof ClientFrame.Typing t) typing(t);
-    else if (frame instanceof ClientFrame.Create c) pipe(groups.create(user, c), c.rid());
-    else if (frame instanceof ClientFrame.GroupOp g) pipe(groups.handle(user, g), g.rid());
+    else if (frame instanceof ClientFrame.Create c) pipe(deps.groups().create(user, c), c.rid());
+    else if (frame instanceof ClientFrame.GroupOp g) pipe(deps.groups().handle(user, g), g.rid());
     else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
     return this;
   }
 
   /** Typing is fire-and-forget; one that carries a rid still gets its one reply. */
   private void typing(ClientFrame.Typing t) {
-    groups.typing(user, t);
+    deps.groups().typing(user, t);
     write(new ServerFrame.Ok(t.rid()));
   }
 
@@ -223,7 +216,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     } else {
       sendsInFlight++;
       Metrics.MESSAGES_IN.increment();
-      requests.send(getContext(), user, s, SendAnswered::new);
+      deps.requests().send(getContext(), user, s, SendAnswered::new);
     }
   }
 
@@ -296,7 +289,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     historyInFlight++;
     getContext()
         .pipeToSelf(
-            requests.history(user, h),
+            deps.requests().history(user, h),
             (frame, failure) ->
                 new HistoryAnswered(failure == null ? frame : Requests.notAnswered(h.rid())));
   }

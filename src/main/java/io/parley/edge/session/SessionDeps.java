@@ -2,12 +2,19 @@ package io.parley.edge.session;
 
 import io.parley.auth.Tokens;
 import io.parley.edge.budgets.SendGate;
+import io.parley.edge.requests.Groups;
+import io.parley.edge.requests.People;
 import io.parley.edge.requests.RequestDeps;
+import io.parley.edge.requests.Requests;
 import io.parley.storage.TimelineReader;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
-/** What every connection needs from its node; built once per edge node. */
+/**
+ * What every connection needs from its node; built once per edge node. The request objects hold no
+ * state of a session's, so the node's sessions share them (and the REST routes its Requests).
+ */
 public record SessionDeps(
     SessionSettings settings,
     Tokens tokens,
@@ -16,10 +23,13 @@ public record SessionDeps(
     ActorRef<RoomRegistry.Command> rooms,
     LiveSessions sessions,
     SendGate sendGate,
-    RequestDeps requests,
+    Requests requests,
+    People people,
+    Groups groups,
     FrameBudgets frameBudgets) {
 
-  public SessionDeps(
+  public static SessionDeps create(
+      ActorSystem<?> system,
       SessionSettings settings,
       Tokens tokens,
       ClusterSharding sharding,
@@ -27,7 +37,13 @@ public record SessionDeps(
       ActorRef<RoomRegistry.Command> rooms,
       LiveSessions sessions,
       FrameBudgets frameBudgets) {
-    this(
+    RequestDeps requests =
+        new RequestDeps(
+            settings.requests(),
+            sharding,
+            timeline,
+            new SendGate(settings.maxHistoryReadsInFlight()));
+    return new SessionDeps(
         settings,
         tokens,
         sharding,
@@ -35,11 +51,9 @@ public record SessionDeps(
         rooms,
         sessions,
         new SendGate(settings.maxSendsInFlight()),
-        new RequestDeps(
-            settings.requests(),
-            sharding,
-            timeline,
-            new SendGate(settings.maxHistoryReadsInFlight())),
+        new Requests(requests, system),
+        new People(requests),
+        new Groups(requests),
         frameBudgets);
   }
 }
