@@ -14,14 +14,12 @@ import io.parley.edge.session.SessionMessages.Tick;
 import io.parley.edge.session.SessionMessages.TokenExpired;
 import io.parley.edge.transport.Outbound;
 import io.parley.edge.transport.Outbox;
-import io.parley.metrics.Metrics;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.Push;
 import io.parley.push.SessionMessage;
 import io.parley.user.UserEntity;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -66,8 +64,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final SessionRooms rooms;
   // Non-null until the hello sync is written: live entries wait so as not to overtake it.
   private HelloSync sync;
-  private int sendsInFlight;
-  private int historyInFlight;
+  private final InFlight inFlight;
   private final Liveness liveness;
   private final TimerScheduler<SessionMessage> timers;
 
@@ -87,6 +84,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.timers = timers;
     this.liveness = new Liveness(deps.settings(), claims.expiresAt().toEpochMilli());
     this.device = hello.device();
+    this.inFlight = new InFlight(deps);
     this.rooms =
         new SessionRooms(
             deps.rooms(), out, deps.settings().askTimeout(), ctx.getSystem().scheduler());
@@ -162,8 +160,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
     ServerFrame.Error roomProblem = rooms.problem(frame);
     if (roomProblem != null) write(roomProblem);
     else if (frame instanceof ClientFrame.Ping p) write(new ServerFrame.Pong(p.rid()));
-    else if (frame instanceof ClientFrame.Send s) onSend(s);
-    else if (frame instanceof ClientFrame.History h) history(h);
+    else if (frame instanceof ClientFrame.Send s) refused(inFlight.send(getContext(), user, s));
+    else if (frame instanceof ClientFrame.History h)
+      refused(inFlight.history(getContext(), user, h));
     else if (frame instanceof ClientFrame.Ack a) onAck(a);
     else if (frame instanceof ClientFrame.Read r)
       pipe(deps.requests().read(user, device, r, cursors.seen(r.conv())), r.rid());
@@ -202,29 +201,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     return Connection.close(out, code, message);
   }
 
-  private void onSend(ClientFrame.Send s) {
-    if (!s.isRecall()
-        && s.body().asText().getBytes(StandardCharsets.UTF_8).length
-            > deps.settings().maxBodyBytes()) {
-      error(
-          s.rid(),
-          ErrorCode.TOO_LARGE,
-          "body exceeds " + deps.settings().maxBodyBytes() + " bytes");
-    } else if (!deps.sendGate().tryEnter()) {
-      Metrics.SENDS_REFUSED.increment();
-      error(s.rid(), ErrorCode.UNAVAILABLE, "server busy; retry shortly with the same cid");
-    } else {
-      sendsInFlight++;
-      Metrics.MESSAGES_IN.increment();
-      deps.requests().send(getContext(), user, s, SendAnswered::new);
-    }
-  }
-
   private Behavior<SessionMessage> onSendAnswered(SendAnswered m) {
-    if (sendsInFlight > 0) { // else detach() already gave the slot back
-      sendsInFlight--;
-      deps.sendGate().exit(1);
-    }
+    inFlight.sendAnswered();
     return write(m.frame());
   }
 
@@ -275,27 +253,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     return this;
   }
 
-  /** History pages are large: a session has at most a few requests for them in flight. */
-  private void history(ClientFrame.History h) {
-    if (historyInFlight >= deps.settings().maxHistoryInFlight()) {
-      error(
-          h.rid(),
-          ErrorCode.RATE_LIMITED,
-          "at most "
-              + deps.settings().maxHistoryInFlight()
-              + " history requests in flight; wait for a reply");
-      return;
-    }
-    historyInFlight++;
-    getContext()
-        .pipeToSelf(
-            deps.requests().history(user, h),
-            (frame, failure) ->
-                new HistoryAnswered(failure == null ? frame : Requests.notAnswered(h.rid())));
-  }
-
   private Behavior<SessionMessage> historyAnswered(HistoryAnswered m) {
-    historyInFlight--;
+    inFlight.historyAnswered();
     return onReply(m.frame());
   }
 
@@ -331,9 +290,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> detach() {
-    // Answers still on their way would land in dead letters: give their gate slots back now.
-    deps.sendGate().exit(sendsInFlight);
-    sendsInFlight = 0;
+    inFlight.release();
     flushAcks();
     rooms.leaveAll();
     userEntity().tell(new UserEntity.Detach(pushRef));
@@ -349,6 +306,10 @@ final class Session extends AbstractBehavior<SessionMessage> {
         .pipeToSelf(
             reply,
             (frame, failure) -> new Reply(failure == null ? frame : Requests.notAnswered(rid)));
+  }
+
+  private void refused(ServerFrame.Error refusal) {
+    if (refusal != null) write(refusal);
   }
 
   private void error(String rid, ErrorCode code, String message) {
