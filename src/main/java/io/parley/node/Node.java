@@ -200,7 +200,11 @@ public final class Node implements AutoCloseable {
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceRequestsDone(),
         "parley-drain-sockets",
-        () -> deps.sessions().drain(config.getDuration("parley.shutdown.drain-timeout")));
+        () ->
+            deps.sessions()
+                .drain(
+                    config.getDuration("parley.shutdown.drain-spread"),
+                    config.getDuration("parley.shutdown.drain-timeout")));
     // The event loops run the sockets' actors too, so they stop after the actor system (whose
     // stopping streams reset the sockets the drain left open).
     system.getWhenTerminated().thenRun(sockets::shutdown);

@@ -21,6 +21,7 @@ public abstract class TestClient implements AutoCloseable {
   private final List<JsonNode> msgs = new ArrayList<>();
   private final List<JsonNode> others = new ArrayList<>();
   private Integer closeCode;
+  private long closedAtNanos;
 
   protected abstract void sendBytes(ObjectNode frame) throws Exception;
 
@@ -34,8 +35,16 @@ public abstract class TestClient implements AutoCloseable {
   }
 
   protected final synchronized void closedWith(int code) {
-    if (closeCode == null) closeCode = code;
+    if (closeCode == null) {
+      closeCode = code;
+      closedAtNanos = System.nanoTime();
+    }
     notifyAll();
+  }
+
+  /** When the server closed the connection ({@link System#nanoTime()}); after awaitClose. */
+  public synchronized long closedAtNanos() {
+    return closedAtNanos;
   }
 
   public static ObjectNode frame(String type, Object... keyValues) {

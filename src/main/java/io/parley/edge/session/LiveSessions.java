@@ -3,6 +3,8 @@ package io.parley.edge.session;
 import io.parley.edge.transport.ConnectionCaps;
 import io.parley.push.SessionMessage;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +22,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public final class LiveSessions {
   // The user whose slot a connection holds, or NO_USER before (or without) a hello.
   private static final String NO_USER = "";
+  // A drain tells its connections in this many slices, so that 100,000 sockets are not 100,000
+  // scheduled tasks.
+  private static final int DRAIN_STEPS = 100;
 
   private final ActorSystem<?> system;
   private final ConnectionCaps caps;
@@ -64,10 +69,26 @@ public final class LiveSessions {
     return live.size();
   }
 
-  /** Asks every connection to go; completes when all are gone or after the timeout. */
-  public CompletionStage<Done> drain(Duration timeout) {
+  /**
+   * Asks every connection to go, spread evenly over {@code spread} so that the clients do not all
+   * reconnect to the other nodes in the same instant; completes when all are gone or after the
+   * timeout.
+   */
+  public CompletionStage<Done> drain(Duration spread, Duration timeout) {
     draining = true;
-    live.keySet().forEach(c -> c.tell(Connection.Drain.INSTANCE));
+    List<ActorRef<SessionMessage>> going = new ArrayList<>(live.keySet());
+    int steps = Math.min(going.size(), DRAIN_STEPS);
+    for (int step = 0; step < steps; step++) {
+      List<ActorRef<SessionMessage>> slice =
+          going.subList(step * going.size() / steps, (step + 1) * going.size() / steps);
+      Runnable tell = () -> slice.forEach(c -> c.tell(Connection.Drain.INSTANCE));
+      if (step == 0) tell.run();
+      else
+        system
+            .scheduler()
+            .scheduleOnce(
+                spread.multipliedBy(step).dividedBy(steps), tell, system.executionContext());
+    }
     if (live.isEmpty()) drained.complete(Done.getInstance());
     CompletableFuture<Done> bounded = new CompletableFuture<>();
     drained.thenAccept(bounded::complete);
