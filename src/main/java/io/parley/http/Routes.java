@@ -7,6 +7,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * Everything an edge node serves over HTTP: the WebSocket endpoint, the REST API, the web client,
  * each request within its source address's budget, each answer with its {@link SecurityHeaders}.
+ * Not /metrics: that is the management port's ({@link MetricsRoute}), which only the cluster's own
+ * pods reach.
  */
 public final class Routes extends AllDirectives {
   private final WebSocketTransport webSocket;
@@ -45,7 +47,6 @@ public final class Routes extends AllDirectives {
                     pathPrefix(
                         "v1",
                         () -> concat(users.routes(), profiles.routes(), conversations.routes()))),
-            path("metrics", () -> get(MetricsRoute::prometheus)),
             web.routes());
     return SecurityHeaders.around(() -> budgets.perAddress(() -> all));
   }

@@ -44,6 +44,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -59,11 +60,17 @@ public final class Node implements AutoCloseable {
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
 
   private final ActorSystem<Void> system;
+  private final InetSocketAddress management;
   private final InetSocketAddress http;
   private final InetSocketAddress tcp;
 
-  private Node(ActorSystem<Void> system, InetSocketAddress http, InetSocketAddress tcp) {
+  private Node(
+      ActorSystem<Void> system,
+      InetSocketAddress management,
+      InetSocketAddress http,
+      InetSocketAddress tcp) {
     this.system = system;
+    this.management = management;
     this.http = http;
     this.tcp = tcp;
   }
@@ -77,8 +84,11 @@ public final class Node implements AutoCloseable {
     Tokens tokens = Tokens.from(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
     try {
+      // Health checks, the Cluster HTTP API and /metrics (MetricsRoute): never on a public port.
+      InetSocketAddress management = null;
       if (config.getBoolean("parley.management.enabled")) {
-        await(PekkoManagement.get(system).start());
+        Uri bound = await(PekkoManagement.get(system).start());
+        management = new InetSocketAddress(bound.host().address(), bound.port());
       }
       if (config.getBoolean("parley.cluster.bootstrap")) {
         ClusterBootstrap.get(system).start();
@@ -99,15 +109,16 @@ public final class Node implements AutoCloseable {
             ConversationEntity.ENTITY_KEY,
             UserEntity.ENTITY_KEY);
       }
-      if (!ParleyConfig.hasRole(config, "edge")) return new Node(system, null, null);
-      return startEdge(system, config, tokens);
+      if (!ParleyConfig.hasRole(config, "edge")) return new Node(system, management, null, null);
+      return startEdge(system, config, tokens, management);
     } catch (Exception | Error e) {
       system.terminate();
       throw e;
     }
   }
 
-  private static Node startEdge(ActorSystem<Void> system, Config config, Tokens tokens)
+  private static Node startEdge(
+      ActorSystem<Void> system, Config config, Tokens tokens, InetSocketAddress management)
       throws Exception {
     SessionSettings settings = SessionSettings.from(config);
     // One count of this node's connections, shared by both ports and the sessions' hellos.
@@ -211,6 +222,7 @@ public final class Node implements AutoCloseable {
     String advertised = config.getString("parley.node.host");
     return new Node(
         system,
+        management,
         new InetSocketAddress(advertised, http.localAddress().getPort()),
         new InetSocketAddress(advertised, tcp.localAddress().getPort()));
   }
@@ -221,6 +233,14 @@ public final class Node implements AutoCloseable {
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /**
+   * The bound Pekko Management address (health checks, Cluster HTTP API, {@code /metrics}), or null
+   * when parley.management.enabled is off.
+   */
+  public InetSocketAddress managementAddress() {
+    return management;
   }
 
   /** The bound HTTP address (WebSocket and REST), or null on a node without the edge role. */

@@ -9,10 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.node.Node;
 import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,13 +68,7 @@ class GrafanaDashboardTest {
   }
 
   private static String scrape(Node node) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    return MetricsTest.scrape(node);
   }
 
   private static Set<String> missingFrom(String scrape, Set<String> used) {

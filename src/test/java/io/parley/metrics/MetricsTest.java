@@ -1,6 +1,7 @@
 package io.parley.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.node.Node;
@@ -10,6 +11,7 @@ import io.parley.testing.Ids;
 import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +23,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** GET /metrics is scraped as Prometheus would, after real traffic, and has Parley's series. */
+/**
+ * GET /metrics is scraped as Prometheus would, on the management port, after real traffic, and has
+ * Parley's series; the public HTTP port does not serve it.
+ */
 @Integration
 @ExtendWith(TestNodes.class)
 class MetricsTest {
@@ -63,17 +68,30 @@ class MetricsTest {
     }
   }
 
-  private static String scrape(Node node) throws Exception {
-    var address = node.httpAddress();
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + address.getPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+  @Test
+  void metricsAreServedOnTheManagementPortOnly(Node node) throws Exception {
+    HttpResponse<String> management = get(node.managementAddress(), "/metrics");
+    assertEquals(200, management.statusCode());
+    assertTrue(management.body().contains("parley_messages_in_total"), management.body());
+    // The public port is the client's: no series there, for anyone.
+    HttpResponse<String> open = get(node.httpAddress(), "/metrics");
+    assertEquals(404, open.statusCode(), open.body());
+    assertFalse(open.body().contains("parley_"), open.body());
+  }
+
+  /** A scrape as Prometheus makes it: the management port (k8s/ has no other). */
+  static String scrape(Node node) throws Exception {
+    HttpResponse<String> response = get(node.managementAddress(), "/metrics");
     assertEquals(200, response.statusCode());
     return response.body();
+  }
+
+  private static HttpResponse<String> get(InetSocketAddress address, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** The sum of all samples of a series (a name or a regex that stops before the value). */

@@ -82,8 +82,9 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
                 Map.entry("parley.edge.http-port", 0),
                 Map.entry("parley.edge.tcp-port", 0),
                 Map.entry("parley.cluster.self-join", true),
-                // Several nodes share a JVM in tests: no management HTTP port to collide on.
-                Map.entry("parley.management.enabled", false),
+                // Pekko Management (health checks, /metrics) on an ephemeral port, as every port
+                // here: several nodes share a JVM in tests.
+                Map.entry("parley.management.port", 0),
                 Map.entry("parley.metrics.entity-poll", "1s"),
                 Map.entry("parley.cassandra.contact-points", cassandra()),
                 Map.entry("parley.auth.token-secret", TOKEN_SECRET),

@@ -239,7 +239,7 @@ final class IdleBench {
                 + "); memory is measured as it is");
       }
     }
-    String metrics = ProcStats.scrape(http, o.host(), o.port());
+    String metrics = ProcStats.scrape(http, o.host(), o.metricsPort());
     double heap = ProcStats.sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*}");
     return new Memory(pid > 0 ? ProcStats.rssKb(pid) : -1, heap);
   }

@@ -274,7 +274,7 @@ final class LoadBench {
 
   /** The node's uptime from its /metrics (so also for a node on another host), else from /proc. */
   private double nodeAge(HttpClient http, Usage usage) {
-    String metrics = ProcStats.scrape(http, o.host(), o.port());
+    String metrics = ProcStats.scrape(http, o.host(), o.metricsPort());
     if (metrics.contains("process_uptime_seconds"))
       return ProcStats.sum(metrics, "process_uptime_seconds");
     return ProcStats.ageSeconds(usage.nodePid);

@@ -12,6 +12,7 @@ record Options(
     String host,
     int port,
     int tcpPort,
+    int metricsPort,
     double rate,
     int durationSec,
     int warmupSec,
@@ -54,6 +55,7 @@ record Options(
 
         --scenario direct|mixed|group|room|hot|idle|ceiling   (default direct)
         --host H --port P        edge HTTP/WebSocket address (default 127.0.0.1:8080)
+        --metrics-port P         the node's management port, which serves /metrics (default 8558)
         --rate R                 sends per second, open loop, spread over all senders (default: direct,
                                  mixed and hot 1000, group 200, room 10; a room send fans out to every
                                  listener)
@@ -145,6 +147,7 @@ record Options(
             str(a, "host", "127.0.0.1"),
             num(a, "port", 8080),
             num(a, "tcp-port", 7070),
+            num(a, "metrics-port", 8558),
             dbl(a, "rate", -1),
             num(a, "duration", 20),
             num(a, "warmup", 5),
@@ -236,6 +239,7 @@ record Options(
         host,
         port,
         tcpPort,
+        metricsPort,
         newRate,
         newDurationSec,
         newWarmupSec,

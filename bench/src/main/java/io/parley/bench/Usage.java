@@ -11,7 +11,8 @@ import java.util.Map;
 final class Usage {
   private final HttpClient http;
   private final String host;
-  private final int port;
+  // The node's management port: /metrics is served there only.
+  private final int metricsPort;
   final long nodePid;
   final long cassandraPid;
   private final long selfPid = ProcessHandle.current().pid();
@@ -23,7 +24,7 @@ final class Usage {
   Usage(HttpClient http, Options o) {
     this.http = http;
     this.host = o.host();
-    this.port = o.port();
+    this.metricsPort = o.metricsPort();
     boolean local = o.host().startsWith("127.") || o.host().equals("localhost");
     this.nodePid = o.nodePid() > 0 ? o.nodePid() : local ? ProcStats.pidListeningOn(o.port()) : 0;
     int cqlPort = Integer.parseInt(o.cassandra().substring(o.cassandra().lastIndexOf(':') + 1));
@@ -40,7 +41,7 @@ final class Usage {
         ProcStats.cpuSeconds(nodePid),
         ProcStats.cpuSeconds(cassandraPid),
         ProcStats.cpuSeconds(selfPid),
-        ProcStats.scrape(http, host, port));
+        ProcStats.scrape(http, host, metricsPort));
   }
 
   /** Cores used by each process over the step, and the node's counters' deltas. */

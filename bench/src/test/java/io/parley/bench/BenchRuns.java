@@ -25,6 +25,8 @@ final class BenchRuns {
                 Stream.of(
                     "--port",
                     Integer.toString(target.httpAddress().getPort()),
+                    "--metrics-port",
+                    Integer.toString(target.managementAddress().getPort()),
                     "--out",
                     out.toString(),
                     "--drain",
