@@ -340,6 +340,16 @@ class KubernetesNodePodsTest {
         "keep-majority",
         k8s.pekko.getString("pekko.cluster.split-brain-resolver.active-strategy"),
         "split-brain strategy");
+    // The majority is counted among the nodes that hold the shards: core. Counted among all
+    // members, {2 core} against {1 core + 2 edge} would keep the side with one core node.
+    String role = k8s.pekko.getString("pekko.cluster.split-brain-resolver.keep-majority.role");
+    assertEquals("core", role, "keep-majority must count core nodes only");
+    for (Workload node : k8s.nodes) {
+      assertEquals(
+          node.podLabels().get("component").equals("core"),
+          roles(k8s.nodeConfig(node)).contains(role),
+          node + ": only the core Deployment's nodes have the split-brain resolver's role");
+    }
     Workload core = k8s.node("core");
     assertTrue(
         core.replicas() >= 3,
