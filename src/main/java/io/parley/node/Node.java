@@ -25,6 +25,7 @@ import io.parley.http.ProfileRoutes;
 import io.parley.http.RestBudgets;
 import io.parley.http.Routes;
 import io.parley.http.UserRoutes;
+import io.parley.metrics.ClusterGauges;
 import io.parley.metrics.EntityGauges;
 import io.parley.protocol.Codec;
 import io.parley.storage.CassandraSettings;
@@ -102,6 +103,7 @@ public final class Node implements AutoCloseable {
           system,
           config.getInt("parley.user.snapshot-every"),
           new io.parley.conversation.UserNotices(ClusterSharding.get(system)));
+      ClusterGauges.start(system);
       if (ParleyConfig.hasRole(config, "core")) {
         EntityGauges.start(
             system,
