@@ -54,6 +54,7 @@ import org.junit.jupiter.api.Test;
  */
 class KubernetesManifestsTest {
   private static final String SECRET_TEMPLATE = "secret-template.yaml";
+  static final Path MONITORING = K8S.resolve("monitoring");
 
   private static Manifests k8s;
 
@@ -65,14 +66,17 @@ class KubernetesManifestsTest {
   // ---- parsing
 
   @Test
-  void manifestsParseStrictlyIntoKubernetesModelTypes() {
-    Set<String> kinds =
-        k8s.manifests.stream().map(m -> m.object().getKind()).collect(Collectors.toSet());
+  void manifestsParseStrictlyIntoKubernetesModelTypes() throws IOException {
+    List<Manifest> monitoring = Manifests.parseAll(MONITORING);
+    Set<String> kinds = new TreeSet<>();
+    for (Manifest m : k8s.manifests) kinds.add(m.object().getKind());
+    for (Manifest m : monitoring) kinds.add(m.object().getKind());
     assertEquals(
-        KINDS.keySet(), kinds, "k8s/ should define one object of every kind Parley deploys");
-    for (Manifest m : k8s.manifests) {
-      assertNoAdditionalProperties(m.object(), m.where());
-    }
+        new TreeSet<>(KINDS.keySet()),
+        kinds,
+        "k8s/ and k8s/monitoring/ should define one object of every kind Parley deploys");
+    for (Manifest m : k8s.manifests) assertNoAdditionalProperties(m.object(), m.where());
+    for (Manifest m : monitoring) assertNoAdditionalProperties(m.object(), m.where());
   }
 
   @Test
@@ -257,29 +261,81 @@ class KubernetesManifestsTest {
 
   @Test
   void kustomizationAppliesEveryManifestButTheSecretTemplate() throws IOException {
-    Object parsed =
-        ManifestYaml.documents(Files.readString(K8S.resolve(KUSTOMIZATION)), KUSTOMIZATION).get(0);
-    assertTrue(parsed instanceof Map<?, ?>, KUSTOMIZATION + " should be a mapping");
-    Object resources = ((Map<?, ?>) parsed).get("resources");
-    assertTrue(resources instanceof List<?>, KUSTOMIZATION + " should list resources");
+    assertKustomizationListsEveryManifest(K8S, Set.of(SECRET_TEMPLATE));
+    assertFalse(
+        kustomization(K8S).get("resources").toString().contains(SECRET_TEMPLATE),
+        "%s must not apply %s: it would overwrite the real secrets with the placeholders"
+            .formatted(KUSTOMIZATION, SECRET_TEMPLATE));
+    assertKustomizationListsEveryManifest(MONITORING, Set.of());
+  }
+
+  static Map<?, ?> kustomization(Path dir) throws IOException {
+    Path file = dir.resolve(KUSTOMIZATION);
+    Object parsed = ManifestYaml.documents(Files.readString(file), file.toString()).get(0);
+    assertTrue(parsed instanceof Map<?, ?>, file + " should be a mapping");
+    return (Map<?, ?>) parsed;
+  }
+
+  private static void assertKustomizationListsEveryManifest(Path dir, Set<String> leftOut)
+      throws IOException {
+    Object resources = kustomization(dir).get("resources");
+    assertTrue(resources instanceof List<?>, dir + "/" + KUSTOMIZATION + " should list resources");
     Set<String> listed = new LinkedHashSet<>();
     for (Object r : (List<?>) resources) {
       assertTrue(
-          Files.isRegularFile(K8S.resolve(String.valueOf(r))),
-          KUSTOMIZATION + " lists " + r + ", which is not a file in k8s/");
-      assertTrue(listed.add(String.valueOf(r)), KUSTOMIZATION + " lists " + r + " twice");
+          Files.isRegularFile(dir.resolve(String.valueOf(r))),
+          dir + "/" + KUSTOMIZATION + " lists " + r + ", which is not a file there");
+      assertTrue(
+          listed.add(String.valueOf(r)), dir + "/" + KUSTOMIZATION + " lists " + r + " twice");
     }
-    assertFalse(
-        listed.contains(SECRET_TEMPLATE),
-        "%s must not apply %s: it would overwrite the real token secret with the placeholder"
-            .formatted(KUSTOMIZATION, SECRET_TEMPLATE));
-    Set<String> manifestsFiles = new TreeSet<>();
-    for (Path file : yamlFiles()) manifestsFiles.add(file.getFileName().toString());
-    manifestsFiles.removeAll(Set.of(KUSTOMIZATION, SECRET_TEMPLATE));
+    Set<String> files = new TreeSet<>();
+    for (Path file : yamlFiles(dir)) files.add(file.getFileName().toString());
+    files.remove(KUSTOMIZATION);
+    files.removeAll(leftOut);
     assertEquals(
-        manifestsFiles,
+        files,
         new TreeSet<>(listed),
-        KUSTOMIZATION + " should list every manifest in k8s/ except " + SECRET_TEMPLATE);
+        dir + "/" + KUSTOMIZATION + " should list every manifest there except " + leftOut);
+  }
+
+  @Test
+  void theImageIsSetThroughKustomizeAndItsTagIsTheAppVersion() throws IOException {
+    // The workloads name the image only; kustomization.yaml's images entry says where it is.
+    assertEquals("parley", k8s.parleyImage, "the nodes' image, as the workloads name it");
+    for (Workload w : k8s.parleyWorkloads()) {
+      for (Container c : w.containers()) {
+        if (!c.getImage().startsWith("cassandra")) {
+          assertEquals("parley", c.getImage(), w + ": no registry or tag baked in");
+        }
+      }
+    }
+    for (Path file : yamlFiles()) {
+      assertFalse(
+          Files.readString(file).contains("example.com"),
+          file + " names an example registry, which no cluster can pull from");
+    }
+    Map<?, ?> kustomization = kustomization(K8S);
+    Map<?, ?> image =
+        ((List<?>) kustomization.get("images"))
+            .stream()
+                .map(i -> (Map<?, ?>) i)
+                .filter(i -> "parley".equals(i.get("name")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no images entry for parley"));
+    String tag = String.valueOf(image.get("newTag"));
+    assertTrue(tag.matches("[0-9]+(\\.[0-9]+)*(-[A-Za-z0-9.]+)?"), "newTag a version: " + tag);
+    // The tag reaches pekko.cluster.app-version: the variable is in each node, and the
+    // kustomization's replacement writes the image's tag into it (KustomizeBuildTest builds it).
+    for (Workload node : k8s.nodes) {
+      assertEquals(
+          tag,
+          k8s.nodeConfig(node).getString("pekko.cluster.app-version"),
+          node + ": pekko.cluster.app-version (PARLEY_APP_VERSION) should be newTag");
+    }
+    String replacements = kustomization.get("replacements").toString();
+    assertTrue(
+        replacements.contains("PARLEY_APP_VERSION") && replacements.contains("image"),
+        "kustomization.yaml replaces PARLEY_APP_VERSION with the image's tag: " + replacements);
   }
 
   @Test

@@ -66,12 +66,17 @@ final class Manifests {
 
   /** Parses every manifest in k8s/ (strictly) and finds the workloads and the one Parley image. */
   static Manifests load() throws IOException {
+    return new Manifests(parseAll(K8S), ConfigFactory.load());
+  }
+
+  /** Every manifest of one kustomization directory (k8s/, k8s/monitoring/), parsed strictly. */
+  static List<Manifest> parseAll(Path dir) throws IOException {
     List<Manifest> manifests = new ArrayList<>();
-    for (Path file : yamlFiles()) {
+    for (Path file : yamlFiles(dir)) {
       if (file.getFileName().toString().equals(KUSTOMIZATION)) continue;
       manifests.addAll(parse(file.toString(), Files.readString(file)));
     }
-    return new Manifests(manifests, ConfigFactory.load());
+    return manifests;
   }
 
   private Manifests(List<Manifest> manifests, Config pekko) {
@@ -112,8 +117,12 @@ final class Manifests {
   }
 
   static List<Path> yamlFiles() throws IOException {
-    assertTrue(Files.isDirectory(K8S), "run from the repository root: no " + K8S.toAbsolutePath());
-    try (Stream<Path> files = Files.list(K8S)) {
+    return yamlFiles(K8S);
+  }
+
+  static List<Path> yamlFiles(Path dir) throws IOException {
+    assertTrue(Files.isDirectory(dir), "run from the repository root: no " + dir.toAbsolutePath());
+    try (Stream<Path> files = Files.list(dir)) {
       return files
           .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
           .sorted()

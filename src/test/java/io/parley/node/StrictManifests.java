@@ -27,9 +27,12 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -46,7 +49,10 @@ import java.util.stream.Stream;
  * coerced scalar or an unknown kind fails, as `kubectl apply --validate=strict` would.
  */
 final class StrictManifests {
-  /** The kinds Parley deploys: {@link #parse} refuses any other. */
+  /**
+   * The kinds Parley deploys (k8s/ and the monitoring overlay's Prometheus Operator kinds): {@link
+   * #parse} refuses any other.
+   */
   static final Map<String, Class<? extends HasMetadata>> KINDS =
       Stream.<Class<? extends HasMetadata>>of(
               Deployment.class,
@@ -59,7 +65,10 @@ final class StrictManifests {
               RoleBinding.class,
               PodDisruptionBudget.class,
               Job.class,
-              Namespace.class)
+              Namespace.class,
+              NetworkPolicy.class,
+              PodMonitor.class,
+              PrometheusRule.class)
           .collect(Collectors.toMap(HasMetadata::getKind, c -> c));
 
   /** A quantity is a string ("500m", "2Gi") or a plain number, as in kubectl. */

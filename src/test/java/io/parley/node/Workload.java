@@ -19,6 +19,16 @@ record Workload(
     return template.getSpec().getContainers();
   }
 
+  /** Init containers first, then the containers: everything the pod runs. */
+  List<Container> allContainers() {
+    List<Container> all = new java.util.ArrayList<>();
+    if (template.getSpec().getInitContainers() != null) {
+      all.addAll(template.getSpec().getInitContainers());
+    }
+    all.addAll(containers());
+    return all;
+  }
+
   @Override
   public String toString() {
     return kind + " " + name;
