@@ -2,7 +2,11 @@
 # Parley node image: target/classes plus the runtime dependency jars, no fat jar (the same
 # layout ./parley runs from, so reference.conf files stay unmerged and intact).
 #
-#   docker build -t registry.example.com/parley:0.1.0 .
+#   docker build -t <registry>/parley:<version> . && docker push <registry>/parley:<version>
+#   (cd k8s && kustomize edit set image parley=<registry>/parley:<version>)
+#
+# docs/operations.md walks through it, with the Secrets and a kind recipe. The pods run it as
+# uid 10001 with a read-only root file system (/tmp is an emptyDir).
 #
 # The same image runs core and edge nodes (PARLEY_ROLES) and the schema Job
 # (java -cp "classes:lib/*" io.parley.node.ApplySchema).
