@@ -28,6 +28,7 @@ import io.parley.http.UserRoutes;
 import io.parley.metrics.ClusterGauges;
 import io.parley.metrics.EntityGauges;
 import io.parley.protocol.Codec;
+import io.parley.storage.CassandraSessions;
 import io.parley.storage.CassandraSettings;
 import io.parley.storage.JournalProbe;
 import io.parley.storage.Schema;
@@ -81,6 +82,9 @@ public final class Node implements AutoCloseable {
     CassandraSettings cassandra = CassandraSettings.from(config);
     if (cassandra.applySchema()) {
       Schema.apply(cassandra, config.getDuration("parley.cassandra.connect-timeout"));
+    } else {
+      // A wrong password or truststore stops the node here, not as a never-ready pod.
+      CassandraSessions.checkLogin(cassandra);
     }
     Tokens tokens = Tokens.from(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);

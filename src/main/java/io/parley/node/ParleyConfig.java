@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Loads conf/application.conf (on the classpath as application.conf) under any overrides, and
  * derives the list-valued Pekko and driver settings from Parley's comma-separated ones, which
- * environment variables can set.
+ * environment variables can set, and the settings that only exist when a feature is on (the
+ * driver's login and TLS).
  */
 public final class ParleyConfig {
   /** The actor system's name: every node of one Parley cluster must use the same. */
@@ -36,13 +37,22 @@ public final class ParleyConfig {
             .filter(s -> !s.isEmpty())
             .map(hostPort -> "pekko://" + SYSTEM_NAME + "@" + hostPort)
             .toList();
-    return ConfigFactory.empty()
-        .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
-        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
-        .withValue(
-            "datastax-java-driver.basic.contact-points",
-            ConfigValueFactory.fromIterable(contactPoints))
-        .withFallback(base);
+    Config derived =
+        ConfigFactory.empty()
+            .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
+            .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
+            .withValue(
+                "datastax-java-driver.basic.contact-points",
+                ConfigValueFactory.fromIterable(contactPoints));
+    // The login and TLS of the journal's sessions: present only when configured, since the
+    // driver turns each on by the mere presence of its class setting.
+    for (var option : CassandraSettings.from(base).driverOptions().entrySet()) {
+      derived =
+          derived.withValue(
+              "datastax-java-driver." + option.getKey().getPath(),
+              ConfigValueFactory.fromAnyRef(option.getValue()));
+    }
+    return derived.withFallback(base);
   }
 
   public static boolean hasRole(Config config, String role) {

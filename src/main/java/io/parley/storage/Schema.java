@@ -1,15 +1,12 @@
 package io.parley.storage;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
@@ -41,54 +38,13 @@ public final class Schema {
 
   /** Waits until Cassandra answers (up to {@code timeout}), then applies every statement. */
   public static void apply(CassandraSettings cassandra, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    try (CqlSession session = connect(cassandra, deadline)) {
+    try (CqlSession session = CassandraSessions.open(cassandra, timeout)) {
       List<String> statements = statements(cassandra.replication());
       for (String statement : statements) {
         session.execute(statement);
       }
       CompactionUpgrade.apply(session, statements);
       log.info("Schema applied to {}", cassandra.contactPoints());
-    }
-  }
-
-  private static CqlSession connect(CassandraSettings cassandra, Instant deadline) {
-    // DDL on a loaded 2-core box can take seconds per table: give it room.
-    DriverConfigLoader config =
-        DriverConfigLoader.programmaticBuilder()
-            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(60))
-            .withDuration(
-                DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(60))
-            .build();
-    while (true) {
-      try {
-        return CqlSession.builder()
-            .withConfigLoader(config)
-            .addContactPoints(cassandra.contactPoints().stream().map(Schema::address).toList())
-            .withLocalDatacenter(cassandra.localDatacenter())
-            .build();
-      } catch (RuntimeException e) {
-        if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException(
-              "Cassandra at "
-                  + cassandra.contactPoints()
-                  + " did not answer; start it (./parley cassandra) or set"
-                  + " PARLEY_CASSANDRA_CONTACT_POINTS",
-              e);
-        }
-        log.info("Waiting for Cassandra at {}: {}", cassandra.contactPoints(), e.getMessage());
-        sleepBeforeRetry();
-      }
-    }
-  }
-
-  private static void sleepBeforeRetry() {
-    try {
-      // A retry pause for an external service that is still booting, not test synchronisation.
-      Thread.sleep(2000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for Cassandra", e);
     }
   }
 

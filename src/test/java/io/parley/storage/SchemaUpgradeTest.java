@@ -29,18 +29,9 @@ class SchemaUpgradeTest {
 
   @BeforeAll
   static void connect() {
-    cassandra =
-        new CassandraSettings(
-            List.of(TestNodes.cassandra()),
-            "datacenter1",
-            "{'class': 'NetworkTopologyStrategy', 'datacenter1': 1}",
-            true);
+    cassandra = CassandraSettings.from(TestNodes.config(Map.of()));
     Schema.apply(cassandra, Duration.ofSeconds(60));
-    session =
-        CqlSession.builder()
-            .addContactPoint(Schema.address(TestNodes.cassandra()))
-            .withLocalDatacenter("datacenter1")
-            .build();
+    session = CassandraSessions.open(cassandra, Duration.ofSeconds(60));
   }
 
   // Before as well as after: each test starts from what schema.cql creates, even if an earlier

@@ -2,6 +2,7 @@ package io.parley.bench;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import io.parley.CborSerializable;
 import io.parley.node.ParleyConfig;
 import io.parley.storage.CassandraSettings;
@@ -149,7 +150,8 @@ final class Ceiling {
         // A Cassandra no node has used yet has no journal table; create Parley's (idempotent).
         Schema.apply(CassandraSettings.from(parley), timeout);
       }
-      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "parley-ceiling", config(o));
+      ActorSystem<Void> system =
+          ActorSystem.create(Behaviors.empty(), "parley-ceiling", config(o, parley));
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
       Stack stack = new Stack(system, shardedEntities(system, o.entities()));
@@ -273,7 +275,8 @@ final class Ceiling {
         });
   }
 
-  private static Config config(Options o) {
+  /** The stack's own settings, with the journal's login and TLS from {@code parley}. */
+  private static Config config(Options o, Config parley) {
     boolean inmem = "inmem".equals(o.journal());
     String settings =
         String.join(
@@ -298,7 +301,15 @@ final class Ceiling {
             "datastax-java-driver.basic.load-balancing-policy.local-datacenter = datacenter1",
             "datastax-java-driver.advanced.reconnect-on-init = true",
             "datastax-java-driver.advanced.connection.max-requests-per-connection = 8192");
+    Config driver = ConfigFactory.empty();
+    for (var option : CassandraSettings.from(parley).driverOptions().entrySet()) {
+      driver =
+          driver.withValue(
+              "datastax-java-driver." + option.getKey().getPath(),
+              ConfigValueFactory.fromAnyRef(option.getValue()));
+    }
     return ConfigFactory.parseString(settings)
+        .withFallback(driver)
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
   }

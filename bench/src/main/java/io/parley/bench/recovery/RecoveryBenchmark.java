@@ -1,8 +1,6 @@
 package io.parley.bench.recovery;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.typesafe.config.Config;
@@ -19,6 +17,7 @@ import io.parley.conversation.ConversationSettings;
 import io.parley.conversation.Replies;
 import io.parley.conversation.Timeline;
 import io.parley.node.ParleyConfig;
+import io.parley.storage.CassandraSessions;
 import io.parley.storage.CassandraSettings;
 import io.parley.storage.Schema;
 import io.parley.user.UserEntity;
@@ -171,7 +170,8 @@ public final class RecoveryBenchmark {
     ActorSystem<Children.Control> system =
         ActorSystem.create(Children.guardian(), "parley-recovery-bench", config);
     int status = 0;
-    try (CqlSession cql = connect(cassandra)) {
+    try (CqlSession cql =
+        CassandraSessions.open(cassandra, config.getDuration("parley.cassandra.connect-timeout"))) {
       new RecoveryBenchmark(system, config, cql, options).measure();
     } catch (Exception | Error e) {
       e.printStackTrace();
@@ -422,17 +422,5 @@ public final class RecoveryBenchmark {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  private static CqlSession connect(CassandraSettings cassandra) {
-    DriverConfigLoader loader =
-        DriverConfigLoader.programmaticBuilder()
-            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
-            .build();
-    return CqlSession.builder()
-        .withConfigLoader(loader)
-        .addContactPoints(cassandra.contactPoints().stream().map(Schema::address).toList())
-        .withLocalDatacenter(cassandra.localDatacenter())
-        .build();
   }
 }
