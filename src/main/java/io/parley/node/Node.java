@@ -79,6 +79,7 @@ public final class Node implements AutoCloseable {
 
   /** Starts a node from a fully loaded config (see {@link ParleyConfig#load}). */
   public static Node start(Config config, String systemName) throws Exception {
+    ParleyConfig.checkClusterTls(config);
     CassandraSettings cassandra = CassandraSettings.from(config);
     if (cassandra.applySchema()) {
       Schema.apply(cassandra, config.getDuration("parley.cassandra.connect-timeout"));

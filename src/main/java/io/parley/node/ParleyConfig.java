@@ -4,14 +4,17 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.parley.storage.CassandraSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Loads conf/application.conf (on the classpath as application.conf) under any overrides, and
  * derives the list-valued Pekko and driver settings from Parley's comma-separated ones, which
  * environment variables can set, and the settings that only exist when a feature is on (the
- * driver's login and TLS).
+ * driver's login and TLS, Artery's tls-tcp transport).
  */
 public final class ParleyConfig {
   /** The actor system's name: every node of one Parley cluster must use the same. */
@@ -52,7 +55,32 @@ public final class ParleyConfig {
               "datastax-java-driver." + option.getKey().getPath(),
               ConfigValueFactory.fromAnyRef(option.getValue()));
     }
+    if (base.getBoolean("parley.cluster.tls.enabled")) {
+      derived =
+          derived.withValue(
+              "pekko.remote.artery.transport", ConfigValueFactory.fromAnyRef("tls-tcp"));
+    }
     return derived.withFallback(base);
+  }
+
+  /**
+   * Refuses cluster TLS without its stores before the actor system starts: Pekko would fail later
+   * with only a file name.
+   */
+  static void checkClusterTls(Config config) {
+    if (!config.getBoolean("parley.cluster.tls.enabled")) return;
+    for (String store : List.of("key-store", "trust-store")) {
+      String variable = "PARLEY_ARTERY_" + store.replace("-", "").toUpperCase(Locale.ROOT);
+      String path = config.getString("parley.cluster.tls." + store);
+      if (path.isEmpty()) {
+        throw new IllegalArgumentException(
+            "Cluster TLS is on (PARLEY_ARTERY_TLS) but " + variable + " is not set");
+      }
+      if (!Files.isReadable(Path.of(path))) {
+        throw new IllegalArgumentException(
+            "Cluster TLS: " + variable + " " + path + " is not a readable file");
+      }
+    }
   }
 
   public static boolean hasRole(Config config, String role) {
