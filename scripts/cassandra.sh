@@ -8,6 +8,14 @@
 CASSANDRA_SERVER_DIR="$PARLEY_ROOT/cassandra/server"
 CASSANDRA_CLASSPATH_FILE="$CASSANDRA_SERVER_DIR/target/cassandra.classpath"
 CASSANDRA_STARTED=0
+# The embedded node runs with authentication on; Parley logs in with this role, made at a data
+# directory's first start. Fixed, well-known values: the node listens on 127.0.0.1 only, and
+# whoever points tests at a `./parley cassandra` (PARLEY_TEST_CASSANDRA) needs no other setup.
+CASSANDRA_DEV_USER=parley
+CASSANDRA_DEV_PASSWORD=parley-dev
+# Password of the dev node's keystore and truststore (DATA_DIR/tls), which hold only its
+# self-signed certificate.
+CASSANDRA_TLS_PASSWORD=parley-dev
 
 # Cassandra 5 needs the SecurityManager that JDK 24+ removed, and the app is built for 17:
 # use JDK 17 explicitly, not whatever `java` happens to be first on the PATH.
@@ -43,6 +51,54 @@ cassandra_classpath() {
     mv "$CASSANDRA_CLASSPATH_FILE.tmp" "$CASSANDRA_CLASSPATH_FILE"
   fi
   cat "$CASSANDRA_CLASSPATH_FILE"
+}
+
+# A tool of the JDK that java17 runs (keytool, ...).
+jdk_tool() {
+  local java
+  java="$(java17)"
+  if [[ "$java" == */* ]]; then echo "$(dirname "$java")/$1"; else echo "$1"; fi
+}
+
+# cassandra_tls DATA_DIR: the node's TLS files in DATA_DIR/tls, made once: keystore.p12 (a
+# self-signed EC certificate for localhost and 127.0.0.1, valid ten years), truststore.p12 (that
+# certificate, for clients: PARLEY_CASSANDRA_TRUSTSTORE) and cassandra.crt (the same, PEM).
+cassandra_tls() {
+  local dir="$1/tls" keytool
+  [[ -s "$dir/keystore.p12" && -s "$dir/truststore.p12" ]] && return 0
+  keytool="$(jdk_tool keytool)"
+  # Made aside and moved: an interrupted run must not leave a keystore without its truststore.
+  rm -rf "$dir.tmp"
+  mkdir -p "$dir.tmp"
+  chmod 700 "$dir.tmp"
+  "$keytool" -genkeypair -alias cassandra -keyalg EC -groupname secp256r1 -validity 3650 \
+    -dname "CN=localhost" -ext "SAN=dns:localhost,ip:127.0.0.1" \
+    -keystore "$dir.tmp/keystore.p12" -storetype PKCS12 \
+    -storepass "$CASSANDRA_TLS_PASSWORD" -keypass "$CASSANDRA_TLS_PASSWORD" >/dev/null 2>&1 || return 1
+  "$keytool" -exportcert -rfc -alias cassandra -keystore "$dir.tmp/keystore.p12" \
+    -storepass "$CASSANDRA_TLS_PASSWORD" -file "$dir.tmp/cassandra.crt" >/dev/null 2>&1 || return 1
+  "$keytool" -importcert -noprompt -alias cassandra -file "$dir.tmp/cassandra.crt" \
+    -keystore "$dir.tmp/truststore.p12" -storetype PKCS12 \
+    -storepass "$CASSANDRA_TLS_PASSWORD" >/dev/null 2>&1 || return 1
+  rm -rf "$dir"
+  mv "$dir.tmp" "$dir"
+}
+
+# cassandra_role DATA_DIR CQL_PORT: Parley's login role, made once per data directory (the
+# marker file says it was), with cassandra/server/ParleyRole.java on Cassandra's classpath.
+cassandra_role() {
+  local data_dir="$1" cql_port="$2"
+  [[ -f "$data_dir/parley-role" ]] && return 0
+  local classpath log="$data_dir/logs/parley-role.log"
+  classpath="$(cassandra_classpath)" || return 1
+  echo "Creating the Cassandra role $CASSANDRA_DEV_USER ..."
+  # The driver logs at DEBUG without a logback.xml of its own: to a file, shown if it fails.
+  if ! "$(java17)" -cp "$classpath" "$CASSANDRA_SERVER_DIR/ParleyRole.java" \
+    "$cql_port" "$CASSANDRA_DEV_USER" "$CASSANDRA_DEV_PASSWORD" 120 >"$log" 2>&1; then
+    grep -v DEBUG "$log" | tail -n 10 | cut -c1-300 >&2
+    return 1
+  fi
+  echo "$CASSANDRA_DEV_USER" >"$data_dir/parley-role"
 }
 
 # True if PID runs and is not a zombie (an exited child this shell has not reaped yet).
@@ -102,8 +158,12 @@ cassandra_start() {
     mapfile -t opts < <(cassandra_jvm_options)
     # Triggers are unused, but Cassandra warns every minute if their directory is missing.
     mkdir -p "$data_dir/logs" "$data_dir/triggers"
+    if ! cassandra_tls "$data_dir"; then
+      echo "Could not make the TLS keystore in $data_dir/tls (keytool: $(jdk_tool keytool))." >&2
+      return 1
+    fi
     sed -e "s|@DATA_DIR@|$data_dir|g" -e "s|@CQL_PORT@|$cql_port|g" \
-      -e "s|@STORAGE_PORT@|$storage_port|g" \
+      -e "s|@STORAGE_PORT@|$storage_port|g" -e "s|@TLS_PASSWORD@|$CASSANDRA_TLS_PASSWORD|g" \
       "$CASSANDRA_SERVER_DIR/cassandra.yaml.template" >"$data_dir/cassandra.yaml"
 
     echo "Starting Cassandra on 127.0.0.1:$cql_port (storage port $storage_port, data $data_dir)"
@@ -146,6 +206,12 @@ cassandra_start() {
     fi
     sleep 1
   done
+  # Only a node this shell started runs today's cassandra.yaml (authentication on).
+  if ((CASSANDRA_STARTED)) && ! cassandra_role "$data_dir" "$cql_port"; then
+    cassandra_failed "Could not create Parley's Cassandra role" "$log" "$out"
+    cassandra_stop "$data_dir"
+    return 1
+  fi
   echo "Cassandra is up on 127.0.0.1:$cql_port after $((SECONDS - start))s (pid $pid, log $log)"
 }
 

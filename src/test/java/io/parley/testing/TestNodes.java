@@ -15,8 +15,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Real Parley nodes for tests, on the real Cassandra that {@code ./parley test} started (its
- * address comes in the system property {@code parley.test.cassandra}). Every port is ephemeral, so
- * tests never collide with a running {@code ./parley run}.
+ * address comes in the system property {@code parley.test.cassandra}; the login of its Parley role
+ * in PARLEY_CASSANDRA_USERNAME and PARLEY_CASSANDRA_PASSWORD, which conf/application.conf reads, so
+ * that child processes and the load tool get it too). Every port is ephemeral, so tests never
+ * collide with a running {@code ./parley run}.
  *
  * <p>As an extension it starts one node shared by every test class of the run; tests keep apart by
  * using their own user ids ({@link Ids}). Test methods get it as a {@link Node} parameter.
@@ -71,6 +73,26 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
               + " -Dparley.test.cassandra=host:port");
     }
     return contact;
+  }
+
+  /**
+   * The truststore of the test Cassandra's TLS certificate, which {@code ./parley test} passes in
+   * {@code parley.test.cassandra-truststore} (its own Cassandra's, or
+   * PARLEY_TEST_CASSANDRA_TRUSTSTORE for another), with its password.
+   */
+  public static Map<String, Object> cassandraTls() {
+    String truststore = System.getProperty("parley.test.cassandra-truststore", "");
+    if (truststore.isBlank() || truststore.startsWith("${")) {
+      throw new IllegalStateException(
+          "No truststore for the test Cassandra's TLS: run ./parley test without"
+              + " PARLEY_TEST_CASSANDRA (its Cassandra offers TLS), or set"
+              + " PARLEY_TEST_CASSANDRA_TRUSTSTORE and PARLEY_TEST_CASSANDRA_TRUSTSTORE_PASSWORD");
+    }
+    return Map.of(
+        "parley.cassandra.tls.truststore",
+        truststore,
+        "parley.cassandra.tls.truststore-password",
+        System.getProperty("parley.test.cassandra-truststore-password", ""));
   }
 
   private static Config config(
