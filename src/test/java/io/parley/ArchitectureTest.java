@@ -50,7 +50,8 @@ class ArchitectureTest {
             "io.parley.timeline..",
             "io.parley.protocol..",
             "io.parley.auth..",
-            "io.parley.metrics..")
+            "io.parley.metrics..",
+            "io.parley.tracing..")
         .whereLayer("node")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("http")
@@ -70,7 +71,7 @@ class ArchitectureTest {
 
   @Test
   void leavesDependOnNoOtherParleyPackage() {
-    for (String leaf : new String[] {"timeline", "protocol", "auth", "metrics"}) {
+    for (String leaf : new String[] {"timeline", "protocol", "auth", "metrics", "tracing"}) {
       noClasses()
           .that()
           .resideInAPackage("io.parley." + leaf + "..")

@@ -33,13 +33,17 @@ import io.parley.storage.CassandraSettings;
 import io.parley.storage.JournalProbe;
 import io.parley.storage.Schema;
 import io.parley.storage.TimelineReader;
+import io.parley.tracing.Tracing;
 import io.parley.user.UserEntity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.BootstrapSetup;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
+import org.apache.pekko.actor.setup.Setup;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -79,6 +83,14 @@ public final class Node implements AutoCloseable {
 
   /** Starts a node from a fully loaded config (see {@link ParleyConfig#load}). */
   public static Node start(Config config, String systemName) throws Exception {
+    return start(config, systemName, new Setup[0]);
+  }
+
+  /**
+   * The same, with setups for the actor system's extensions (tests: a {@link
+   * io.parley.tracing.TracingSetup} with an in-memory span exporter).
+   */
+  public static Node start(Config config, String systemName, Setup... setups) throws Exception {
     ParleyConfig.checkClusterTls(config);
     CassandraSettings cassandra = CassandraSettings.from(config);
     if (cassandra.applySchema()) {
@@ -88,8 +100,11 @@ public final class Node implements AutoCloseable {
       CassandraSessions.checkLogin(cassandra);
     }
     Tokens tokens = Tokens.from(config);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
+    ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config));
+    for (Setup s : setups) setup = setup.withSetup(s);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, setup);
     try {
+      Tracing.get(system); // a tracing configuration that cannot work fails the start
       // Health checks, the Cluster HTTP API and /metrics (MetricsRoute): never on a public port.
       InetSocketAddress management = null;
       if (config.getBoolean("parley.management.enabled")) {
