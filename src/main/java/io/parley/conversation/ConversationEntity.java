@@ -1,5 +1,6 @@
 package io.parley.conversation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.CborSerializable;
 import io.parley.conversation.Replies.PageReply;
@@ -61,9 +62,19 @@ public final class ConversationEntity
 
   public sealed interface Command extends CborSerializable {}
 
+  /** {@code traceparent}: the send's span when it is traced (io.parley.tracing), else null. */
   public record Post(
-      String from, String cid, String kind, JsonNode body, ActorRef<PostReply> replyTo)
-      implements Command {}
+      String from,
+      String cid,
+      String kind,
+      JsonNode body,
+      ActorRef<PostReply> replyTo,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
+      implements Command {
+    public Post(String from, String cid, String kind, JsonNode body, ActorRef<PostReply> replyTo) {
+      this(from, cid, kind, body, replyTo, null);
+    }
+  }
 
   public record Page(String user, Long before, Long after, int limit, ActorRef<PageReply> replyTo)
       implements Command {}
@@ -165,6 +176,8 @@ public final class ConversationEntity
   private final ConversationId conv;
   private final ConversationSettings settings;
   private final Fanout fanout;
+  // Spans of the posts being written; null while tracing is off.
+  private final PostTraces traces;
   private final SystemEntries system;
   private final Backlog backlog;
   private final PendingPosts pending = new PendingPosts();
@@ -190,7 +203,8 @@ public final class ConversationEntity
     this.ctx = ctx;
     this.conv = conv;
     this.settings = settings;
-    this.fanout = new Fanout(ctx, sharding, conv);
+    this.traces = PostTraces.of(ctx.getSystem());
+    this.fanout = new Fanout(ctx, sharding, conv, traces);
     this.memberLinks =
         new MemberLinks(ctx, sharding, conv.value(), settings.linkTimeout(), settings.linkRetry());
     this.system = new SystemEntries(settings.maxGroupSize());
@@ -263,6 +277,7 @@ public final class ConversationEntity
         recall
             ? new Timeline.Recalled(cmd.from(), cmd.cid(), Recalls.seqOf(cmd), now)
             : new Timeline.Posted(cmd.from(), cmd.cid(), cmd.body(), now);
+    if (traces != null) traces.started(cmd, conv.value());
     // Recalls are not held: two held recalls of one entry would both pass the check above.
     if (!recall && backlog.behind() > 0 && pending.size() + 1 < settings.maxPostsPerWrite()) {
       if (pending.isEmpty()) ctx.getSelf().tell(new Flush());
@@ -379,6 +394,7 @@ public final class ConversationEntity
             ErrorCode.UNAVAILABLE,
             "conversation temporarily unavailable; nothing stored, retry with the same cid");
     waiting.forEach(r -> r.tell(unavailable));
+    if (traces != null) traces.failed();
     ctx.getLog()
         .error(
             "{}: persist failed, {} waiting answered unavailable; restarting after backoff",

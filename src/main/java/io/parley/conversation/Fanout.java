@@ -23,13 +23,15 @@ public final class Fanout {
   private final ActorContext<?> ctx;
   private final ClusterSharding sharding;
   private final ConversationId conv;
+  private final PostTraces traces; // null: tracing off
   // A room's subscribed edge nodes (their room registries), in memory: they renew it.
   private final java.util.Set<ActorRef<Push.RoomEntry>> roomNodes = new java.util.HashSet<>();
 
-  Fanout(ActorContext<?> ctx, ClusterSharding sharding, ConversationId conv) {
+  Fanout(ActorContext<?> ctx, ClusterSharding sharding, ConversationId conv, PostTraces traces) {
     this.ctx = ctx;
     this.sharding = sharding;
     this.conv = conv;
+    this.traces = traces;
   }
 
   /** An edge node wants this room's entries; returns whether it is new (to watch it). */
@@ -42,13 +44,14 @@ public final class Fanout {
   }
 
   void deliver(Entry entry, Collection<String> users) {
+    String traceparent = traces == null ? null : traces.stored(entry);
     if (conv.isRoom()) {
       Push.RoomEntry roomEntry = new Push.RoomEntry(entry);
       roomNodes.forEach(node -> node.tell(roomEntry));
       Metrics.ROOM_PUBLISHED.increment();
       return;
     }
-    UserEntity.Deliver deliver = new UserEntity.Deliver(entry);
+    UserEntity.Deliver deliver = new UserEntity.Deliver(entry, traceparent);
     for (String user : users) user(user).tell(deliver);
   }
 

@@ -1,13 +1,22 @@
 package io.parley.push;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.parley.CborSerializable;
 import io.parley.timeline.Entry;
 
 /** What core pushes to a device session. Best effort: seq + catch-up repair any loss. */
 public sealed interface Push extends SessionMessage, CborSerializable {
 
-  /** A new timeline entry in one of the user's conversations. */
-  record Delivery(Entry entry) implements Push {}
+  /**
+   * A new timeline entry in one of the user's conversations. {@code traceparent}: the push's span
+   * when its send is traced (io.parley.tracing), else null.
+   */
+  record Delivery(Entry entry, @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
+      implements Push {
+    public Delivery(Entry entry) {
+      this(entry, null);
+    }
+  }
 
   /**
    * {@code user} has read {@code conv} up to {@code seq}: the user's own read on another device, or

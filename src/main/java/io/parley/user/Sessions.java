@@ -1,6 +1,9 @@
 package io.parley.user;
 
 import io.parley.push.Push;
+import io.parley.timeline.Entry;
+import io.parley.tracing.TraceSpan;
+import io.parley.tracing.Tracing;
 import java.util.Arrays;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -54,6 +57,17 @@ final class Sessions {
 
   void push(Push push) {
     for (ActorRef<Push> session : sessions) session.tell(push);
+  }
+
+  /**
+   * Pushes an entry whose send is traced, in a {@code parley.deliver} span that the sessions'
+   * writes continue. Only traced pushes come here, so an untraced one never looks up the tracer.
+   */
+  void pushTraced(Entry entry, String traceparent, String user) {
+    TraceSpan span =
+        Tracing.get(ctx.getSystem()).deliver(traceparent, entry.conv(), entry.seq(), user);
+    push(new Push.Delivery(entry, span == null ? null : span.traceparent()));
+    if (span != null) span.sessions(sessions.length).end();
   }
 
   private int indexOf(ActorRef<Push> session) {

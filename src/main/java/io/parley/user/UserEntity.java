@@ -1,6 +1,7 @@
 package io.parley.user;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.parley.CborSerializable;
 import io.parley.push.Push;
@@ -110,7 +111,13 @@ public final class UserEntity
 
   public record Detach(ActorRef<Push> session) implements Command {}
 
-  public record Deliver(Entry entry) implements Command {}
+  /** {@code traceparent}: the entry's span when its send is traced (io.parley.tracing). */
+  public record Deliver(Entry entry, @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
+      implements Command {
+    public Deliver(Entry entry) {
+      this(entry, null);
+    }
+  }
 
   /** An ephemeral push (e.g. typing) for all of the user's sessions; nothing is stored. */
   public record Notify(Push push) implements Command {}

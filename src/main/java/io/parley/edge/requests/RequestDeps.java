@@ -2,6 +2,7 @@ package io.parley.edge.requests;
 
 import io.parley.edge.budgets.SendGate;
 import io.parley.storage.TimelineReader;
+import io.parley.tracing.Tracing;
 import java.time.Duration;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
@@ -10,7 +11,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * built once per edge node. {@code historyReads} bounds the history pages the node reads at once.
  */
 public record RequestDeps(
-    Settings settings, ClusterSharding sharding, TimelineReader timeline, SendGate historyReads) {
+    Settings settings,
+    ClusterSharding sharding,
+    TimelineReader timeline,
+    SendGate historyReads,
+    Tracing tracing) {
+
+  /** Without tracing (tests of the parts that do not trace). */
+  public RequestDeps(
+      Settings settings, ClusterSharding sharding, TimelineReader timeline, SendGate historyReads) {
+    this(settings, sharding, timeline, historyReads, Tracing.off());
+  }
 
   /** The limits and timeouts requests apply (from the edge's settings). */
   public record Settings(

@@ -7,6 +7,7 @@ import io.parley.metrics.Metrics;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
+import io.parley.tracing.TraceSpan;
 import io.parley.user.UserEntity;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,14 +59,21 @@ public final class Requests {
       return;
     }
     long started = System.nanoTime();
+    TraceSpan span = deps.tracing().send(f.conv(), f.cid(), user); // null: not traced
     ctx.ask(
         Replies.PostReply.class,
         conversation(f.conv()),
         deps.settings().askTimeout(),
         replyTo ->
             new ConversationEntity.Post(
-                user, f.cid(), f.isRecall() ? "recall" : "text", f.body(), replyTo),
-        (reply, failure) -> answered.apply(sentOrError(f, reply, failure, started)));
+                user,
+                f.cid(),
+                f.isRecall() ? "recall" : "text",
+                f.body(),
+                replyTo,
+                span == null ? null : span.traceparent()),
+        (reply, failure) ->
+            answered.apply(SendTraces.answered(span, sentOrError(f, reply, failure, started))));
   }
 
   private static ServerFrame sentOrError(

@@ -57,24 +57,26 @@ final class OrderedDelivery {
     written.remove(conv);
   }
 
-  void offer(Entry e) {
+  /** True if e was written now; false if it waits behind a gap or was written before. */
+  boolean offer(Entry e) {
     Gap gap = gaps.get(e.conv());
     if (gap != null) {
       gap.waiting().add(e);
-      return;
+      return false;
     }
     Long last = written.get(e.conv());
-    if (last != null && e.seq() <= last) return;
+    if (last != null && e.seq() <= last) return false;
     if (last != null && e.seq() > last + 1) {
       long to = Math.min(e.seq() - 1, last + maxFill);
       List<Entry> waiting = new ArrayList<>();
       waiting.add(e);
       gaps().put(e.conv(), new Gap(to, waiting));
       filler.fill(e.conv(), last + 1, to);
-      return;
+      return false;
     }
     written().put(e.conv(), e.seq());
     write.accept(e);
+    return true;
   }
 
   /**

@@ -19,6 +19,8 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.Push;
 import io.parley.push.SessionMessage;
+import io.parley.tracing.TraceSpan;
+import io.parley.tracing.Tracing;
 import io.parley.user.UserEntity;
 import java.util.List;
 import java.util.Map;
@@ -228,10 +230,19 @@ final class Session extends AbstractBehavior<SessionMessage> {
     return this;
   }
 
+  /** The span of writing a traced push to this socket; the tracer is looked up for these only. */
+  private TraceSpan traced(Push.Delivery d) {
+    return Tracing.get(getContext().getSystem())
+        .write(d.traceparent(), d.entry().conv(), d.entry().seq(), user, device);
+  }
+
   private Behavior<SessionMessage> onDelivery(Push.Delivery d) {
     cursors.track(d.entry());
+    TraceSpan span = d.traceparent() == null ? null : traced(d); // null: not traced
+    boolean written = false;
     if (sync != null) sync.hold(d.entry());
-    else delivery.offer(d.entry());
+    else written = delivery.offer(d.entry());
+    if (span != null) span.written(written).end();
     return this;
   }
 

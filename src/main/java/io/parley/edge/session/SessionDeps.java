@@ -7,6 +7,7 @@ import io.parley.edge.requests.People;
 import io.parley.edge.requests.RequestDeps;
 import io.parley.edge.requests.Requests;
 import io.parley.storage.TimelineReader;
+import io.parley.tracing.Tracing;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -42,7 +43,8 @@ public record SessionDeps(
             settings.requests(),
             sharding,
             timeline,
-            new SendGate(settings.maxHistoryReadsInFlight()));
+            new SendGate(settings.maxHistoryReadsInFlight()),
+            Tracing.get(system));
     return new SessionDeps(
         settings,
         tokens,
