@@ -34,16 +34,22 @@ public final class Main {
         "Parley node up in " + ms + " ms, roles " + config.getStringList("pekko.cluster.roles"));
     if (node.httpAddress() != null) {
       String http = node.httpAddress().getHostString() + ":" + node.httpAddress().getPort();
+      String s = node.tls() ? "s" : "";
       System.out.println(
-          "  WebSocket  ws://" + http + "/ws  (subprotocols parley.v1.json, parley.v1.cbor)");
-      System.out.println("  REST       http://" + http + "/api/v1");
-      System.out.println("  Web client  http://" + http + "/");
+          "  WebSocket  ws"
+              + s
+              + "://"
+              + http
+              + "/ws  (subprotocols parley.v1.json, parley.v1.cbor)");
+      System.out.println("  REST       http" + s + "://" + http + "/api/v1");
+      System.out.println("  Web client  http" + s + "://" + http + "/");
       System.out.println(
           "  TCP        "
               + node.tcpAddress().getHostString()
               + ":"
               + node.tcpAddress().getPort()
-              + "  (4-byte length + JSON frames)");
+              + (node.tls() ? "  (TLS; " : "  (")
+              + "4-byte length + JSON frames)");
     }
     System.out.println("Stop with Ctrl-C.");
     node.system().getWhenTerminated().toCompletableFuture().get();

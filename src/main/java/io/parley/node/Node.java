@@ -6,6 +6,7 @@ import io.parley.auth.Passwords;
 import io.parley.auth.Tokens;
 import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationSettings;
+import io.parley.edge.net.ServerTls;
 import io.parley.edge.net.SocketServer;
 import io.parley.edge.session.FrameBudgets;
 import io.parley.edge.session.LiveSessions;
@@ -69,16 +70,19 @@ public final class Node implements AutoCloseable {
   private final InetSocketAddress management;
   private final InetSocketAddress http;
   private final InetSocketAddress tcp;
+  private final boolean tls;
 
   private Node(
       ActorSystem<Void> system,
       InetSocketAddress management,
       InetSocketAddress http,
-      InetSocketAddress tcp) {
+      InetSocketAddress tcp,
+      boolean tls) {
     this.system = system;
     this.management = management;
     this.http = http;
     this.tcp = tcp;
+    this.tls = tls;
   }
 
   /** Starts a node from a fully loaded config (see {@link ParleyConfig#load}). */
@@ -100,6 +104,11 @@ public final class Node implements AutoCloseable {
       CassandraSessions.checkLogin(cassandra);
     }
     Tokens tokens = Tokens.from(config);
+    // Loaded before the node joins a cluster: a keystore that does not load stops it here.
+    ServerTls tls =
+        ParleyConfig.hasRole(config, "edge")
+            ? ServerTls.Settings.from(config).map(Node::loadTls).orElse(null)
+            : null;
     ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config));
     for (Setup s : setups) setup = setup.withSetup(s);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, setup);
@@ -131,16 +140,29 @@ public final class Node implements AutoCloseable {
             ConversationEntity.ENTITY_KEY,
             UserEntity.ENTITY_KEY);
       }
-      if (!ParleyConfig.hasRole(config, "edge")) return new Node(system, management, null, null);
-      return startEdge(system, config, tokens, management);
+      if (!ParleyConfig.hasRole(config, "edge"))
+        return new Node(system, management, null, null, false);
+      return startEdge(system, config, tokens, management, tls);
     } catch (Exception | Error e) {
       system.terminate();
       throw e;
     }
   }
 
+  private static ServerTls loadTls(ServerTls.Settings settings) {
+    try {
+      return ServerTls.load(settings);
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
   private static Node startEdge(
-      ActorSystem<Void> system, Config config, Tokens tokens, InetSocketAddress management)
+      ActorSystem<Void> system,
+      Config config,
+      Tokens tokens,
+      InetSocketAddress management,
+      ServerTls tls)
       throws Exception {
     SessionSettings settings = SessionSettings.from(config);
     // One count of this node's connections, shared by both ports and the sessions' hellos.
@@ -204,11 +226,13 @@ public final class Node implements AutoCloseable {
             system,
             config.getInt("parley.edge.io-threads"),
             (int) config.getBytes("parley.edge.socket-buffer-bytes").longValue(),
-            config.getDuration("parley.edge.close-linger"));
+            config.getDuration("parley.edge.close-linger"),
+            tls);
     log.info(
-        "Sockets on {} with {} I/O thread(s)",
+        "Sockets on {} with {} I/O thread(s), {}",
         sockets.epoll() ? "epoll" : "the JDK selector (epoll unavailable)",
-        config.getInt("parley.edge.io-threads"));
+        config.getInt("parley.edge.io-threads"),
+        sockets.tls() ? "TLS on both ports" : "plaintext");
     SocketServer.Binding http =
         await(
             HttpListener.bind(
@@ -246,7 +270,8 @@ public final class Node implements AutoCloseable {
         system,
         management,
         new InetSocketAddress(advertised, http.localAddress().getPort()),
-        new InetSocketAddress(advertised, tcp.localAddress().getPort()));
+        new InetSocketAddress(advertised, tcp.localAddress().getPort()),
+        sockets.tls());
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
@@ -272,6 +297,11 @@ public final class Node implements AutoCloseable {
 
   public InetSocketAddress tcpAddress() {
     return tcp;
+  }
+
+  /** Whether both ports speak TLS (parley.edge.tls). */
+  public boolean tls() {
+    return tls;
   }
 
   @Override

@@ -63,12 +63,7 @@ class KubernetesNodePodsTest {
    * Artery and Cassandra TLS and logins, TLS on the public ports, encryption at rest). Each fails
    * {@link #awaitedVariablesAreNotReadYet} once the config reads it: then delete it here.
    */
-  private static final Set<String> AWAITED =
-      Set.of(
-          "PARLEY_TLS",
-          "PARLEY_TLS_KEYSTORE",
-          "PARLEY_TLS_KEYSTORE_PASSWORD",
-          "PARLEY_AT_REST_KEYS_FILE");
+  private static final Set<String> AWAITED = Set.of("PARLEY_AT_REST_KEYS_FILE");
 
   private static Manifests k8s;
 

@@ -3,10 +3,12 @@ package io.parley.edge.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -169,20 +171,34 @@ final class ChannelPipe extends ChannelInboundHandlerAdapter {
         () -> {
           drain();
           discarding = true;
-          channel
-              .writeAndFlush(Unpooled.EMPTY_BUFFER)
-              .addListener(
-                  written -> {
-                    if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
-                      channel.close();
-                      return;
-                    }
-                    duplex.shutdownOutput();
-                    channel.config().setAutoRead(true);
-                    channel
-                        .eventLoop()
-                        .schedule(() -> channel.close(), lingerNanos, TimeUnit.NANOSECONDS);
-                  });
+          ChannelFuture flushed = channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
+          SslHandler tls = channel.pipeline().get(SslHandler.class);
+          if (tls == null) {
+            shutdownOutputAfter(flushed);
+            return;
+          }
+          // Over TLS a close_notify follows the last bytes: without it the client cannot tell a
+          // complete answer from one cut off. Only once they are out: closing the engine while
+          // bytes wait for the handshake to finish would drop them (a refusal written at once on
+          // accept, say). A handshake that fails or times out fails the write.
+          flushed.addListener(
+              written -> {
+                if (written.isSuccess()) shutdownOutputAfter(tls.closeOutbound());
+                else channel.close();
+              });
+        });
+  }
+
+  private void shutdownOutputAfter(ChannelFuture flushed) {
+    flushed.addListener(
+        written -> {
+          if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
+            channel.close();
+            return;
+          }
+          duplex.shutdownOutput();
+          channel.config().setAutoRead(true);
+          channel.eventLoop().schedule(() -> channel.close(), lingerNanos, TimeUnit.NANOSECONDS);
         });
   }
 
@@ -191,6 +207,10 @@ final class ChannelPipe extends ChannelInboundHandlerAdapter {
     onLoop(
         () -> {
           if (channel.isOpen()) {
+            // Over TLS, without the close_notify that closing through the handler would write
+            // first (and wait up to 3 s to flush): a reset must not look like a clean end.
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            if (tls != null) channel.pipeline().remove(tls);
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
             channel.close();
           }

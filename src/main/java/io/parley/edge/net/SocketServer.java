@@ -40,6 +40,8 @@ public final class SocketServer {
   private final Materializer materializer;
   private final int maxBufferedBytes;
   private final Duration linger;
+  // Null: plaintext.
+  private final ServerTls tls;
 
   /**
    * {@code threads}: the event loops (each socket stays on one); {@code maxBufferedBytes}: what a
@@ -51,11 +53,31 @@ public final class SocketServer {
       int threads,
       int maxBufferedBytes,
       Duration linger) {
+    this(system, threads, maxBufferedBytes, linger, null);
+  }
+
+  /**
+   * With {@code tls} (null: none), every port this server binds speaks TLS: its handler is first in
+   * each socket's pipeline, and its keystore is watched for a renewed certificate.
+   */
+  public SocketServer(
+      org.apache.pekko.actor.typed.ActorSystem<?> system,
+      int threads,
+      int maxBufferedBytes,
+      Duration linger,
+      ServerTls tls) {
     this.system = Adapter.toClassic(system).settings();
     this.loops = EventLoops.of(this.system, threads);
     this.materializer = Materializer.matFromSystem(system);
     this.maxBufferedBytes = maxBufferedBytes;
     this.linger = linger;
+    this.tls = tls;
+    if (tls != null) tls.watch(system);
+  }
+
+  /** Whether the ports speak TLS. */
+  public boolean tls() {
+    return tls != null;
   }
 
   /** Whether the sockets run on Linux's epoll (else on the JDK's selector). */
@@ -93,6 +115,7 @@ public final class SocketServer {
                   @Override
                   protected void initChannel(Channel channel) {
                     ChannelPipe pipe = new ChannelPipe(channel, maxBufferedBytes, linger);
+                    if (tls != null) channel.pipeline().addLast(tls.newHandler());
                     channel.pipeline().addLast(pipe);
                     Source.fromGraph(new ChannelStages.Reads(pipe))
                         .via(handler.apply((InetSocketAddress) channel.remoteAddress()))
