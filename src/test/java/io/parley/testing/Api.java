@@ -10,17 +10,31 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** A real HTTP client for the REST API. */
+/** A real HTTP client for the REST API, over HTTP or HTTPS. */
 public final class Api {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http;
   private final InetSocketAddress address;
+  private final TestTls tls;
   private final String base;
 
   public Api(InetSocketAddress address) {
+    this(address, null);
+  }
+
+  /** Over HTTPS if {@code tls} is not null, trusting its certificate. */
+  public Api(InetSocketAddress address, TestTls tls) {
     this.address = address;
-    this.base = "http://" + address.getHostString() + ":" + address.getPort() + "/api/v1";
+    this.tls = tls;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (tls != null) builder.sslContext(tls.clientContext());
+    this.http = builder.build();
+    this.base =
+        (tls == null ? "http://" : "https://")
+            + address.getHostString()
+            + ":"
+            + address.getPort()
+            + "/api/v1";
   }
 
   public record Response(int status, JsonNode body) {}
@@ -73,7 +87,7 @@ public final class Api {
   /** A new user, registered and signed in: a JSON WebSocket that said hello as device "phone". */
   public WsClient phone(String user) throws Exception {
     String token = registerAndLogin(user);
-    WsClient client = WsClient.json(address);
+    WsClient client = WsClient.json(address, tls);
     try {
       client.hello(token, "phone", null);
       return client;

@@ -8,14 +8,32 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
-/** A real TCP client: 4-byte big-endian length + UTF-8 JSON frames. */
+/** A real TCP client: 4-byte big-endian length + UTF-8 JSON frames, in plaintext or over TLS. */
 public final class TcpClient extends TestClient {
   private final Socket socket;
   private final DataOutputStream out;
 
   public TcpClient(InetSocketAddress address) throws IOException {
-    this.socket = new Socket(address.getHostString(), address.getPort());
+    this(address, null);
+  }
+
+  /** Over TLS (TLSv1.3 or 1.2) if {@code tls} is not null, trusting its certificate. */
+  public TcpClient(InetSocketAddress address, TestTls tls) throws IOException {
+    if (tls == null) {
+      this.socket = new Socket(address.getHostString(), address.getPort());
+    } else {
+      SSLSocket secure =
+          (SSLSocket)
+              tls.clientContext()
+                  .getSocketFactory()
+                  .createSocket(address.getHostString(), address.getPort());
+      secure.setSSLParameters(TestTls.offering("TLSv1.3", "TLSv1.2"));
+      secure.startHandshake();
+      this.socket = secure;
+    }
     this.out = new DataOutputStream(socket.getOutputStream());
     Thread reader = new Thread(this::readLoop, "tcp-client-reader");
     reader.setDaemon(true);
@@ -51,6 +69,11 @@ public final class TcpClient extends TestClient {
     out.writeInt(bytes.length);
     out.write(bytes);
     out.flush();
+  }
+
+  /** The TLS session, or null on a plaintext socket. */
+  public SSLSession tlsSession() {
+    return socket instanceof SSLSocket secure ? secure.getSession() : null;
   }
 
   @Override

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * collide with a running {@code ./parley run}.
  *
  * <p>As an extension it starts one node shared by every test class of the run; tests keep apart by
- * using their own user ids ({@link Ids}). Test methods get it as a {@link Node} parameter.
+ * using their own user ids ({@link Ids}). Test methods get it as a {@link Node} or {@link
+ * Endpoints} parameter; in a class marked {@link OverTls}, they get a second shared node whose
+ * ports speak TLS.
  */
 public final class TestNodes implements BeforeAllCallback, ParameterResolver {
   public static final String TOKEN_SECRET = "test-secret-test-secret-test-secret-0123456789";
@@ -155,36 +157,67 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
         .node;
   }
 
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    shared(context);
+  /** The shared node whose ports speak TLS under {@link TestTls#shared()}'s keystore. */
+  public static Node sharedTls(ExtensionContext context) {
+    return context
+        .getRoot()
+        .getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(
+            SharedTlsNode.class,
+            k -> new SharedTlsNode(TestTls.shared().nodeSettings()),
+            SharedTlsNode.class)
+        .node;
   }
 
-  /** Injects the shared node into test methods and constructors that take a {@link Node}. */
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    if (overTls(context)) sharedTls(context);
+    else shared(context);
+  }
+
+  private static boolean overTls(ExtensionContext context) {
+    return context.getRequiredTestClass().isAnnotationPresent(OverTls.class);
+  }
+
+  /** Injects the shared node into test methods and constructors that take a Node or Endpoints. */
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == Node.class;
+    Class<?> type = parameter.getParameter().getType();
+    return type == Node.class || type == Endpoints.class;
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return shared(context);
+    boolean tls = overTls(context);
+    Node node = tls ? sharedTls(context) : shared(context);
+    if (parameter.getParameter().getType() == Node.class) return node;
+    return new Endpoints(node, tls ? TestTls.shared() : null);
   }
 
-  private static final class SharedNode implements ExtensionContext.Store.CloseableResource {
+  private static class SharedNode implements ExtensionContext.Store.CloseableResource {
     final Node node;
 
     SharedNode() {
+      this(Map.of());
+    }
+
+    SharedNode(Map<String, Object> overrides) {
       try {
-        node = start(Map.of());
+        node = start(overrides);
       } catch (Exception e) {
-        throw new IllegalStateException("could not start the shared test node", e);
+        throw new IllegalStateException("could not start a shared test node", e);
       }
     }
 
     @Override
     public void close() throws Exception {
       node.close();
+    }
+  }
+
+  private static final class SharedTlsNode extends SharedNode {
+    SharedTlsNode(Map<String, Object> tls) {
+      super(tls);
     }
   }
 }

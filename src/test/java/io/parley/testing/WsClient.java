@@ -10,34 +10,61 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** A real WebSocket client (the JDK's), speaking parley.v1.json or parley.v1.cbor. */
+/**
+ * A real WebSocket client (the JDK's), speaking parley.v1.json or parley.v1.cbor, over ws:// or
+ * wss://.
+ */
 public final class WsClient extends TestClient {
   private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
-  // One client for all sockets: each HttpClient has its own selector thread.
+  // One client for all plaintext sockets, one per keystore for wss: each HttpClient has its own
+  // selector thread.
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Map<TestTls, HttpClient> HTTPS = new ConcurrentHashMap<>();
 
   private final WebSocket socket;
   private final boolean cbor;
   private final java.util.List<String> pongs = new java.util.ArrayList<>();
 
-  private WsClient(InetSocketAddress address, String subprotocol) throws Exception {
+  private WsClient(InetSocketAddress address, String subprotocol, TestTls tls) throws Exception {
     this.cbor = "parley.v1.cbor".equals(subprotocol);
-    URI uri = URI.create("ws://" + address.getHostString() + ":" + address.getPort() + "/ws");
-    WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+    URI uri =
+        URI.create(
+            (tls == null ? "ws://" : "wss://")
+                + address.getHostString()
+                + ":"
+                + address.getPort()
+                + "/ws");
+    HttpClient http =
+        tls == null
+            ? HTTP
+            : HTTPS.computeIfAbsent(
+                tls, t -> HttpClient.newBuilder().sslContext(t.clientContext()).build());
+    WebSocket.Builder builder = http.newWebSocketBuilder();
     if (subprotocol != null) builder.subprotocols(subprotocol);
     this.socket =
         builder.buildAsync(uri, new Listener()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
   public static WsClient json(InetSocketAddress address) throws Exception {
-    return new WsClient(address, "parley.v1.json");
+    return json(address, null);
   }
 
   public static WsClient cbor(InetSocketAddress address) throws Exception {
-    return new WsClient(address, "parley.v1.cbor");
+    return cbor(address, null);
+  }
+
+  /** Over wss:// if {@code tls} is not null, trusting its certificate. */
+  public static WsClient json(InetSocketAddress address, TestTls tls) throws Exception {
+    return new WsClient(address, "parley.v1.json", tls);
+  }
+
+  public static WsClient cbor(InetSocketAddress address, TestTls tls) throws Exception {
+    return new WsClient(address, "parley.v1.cbor", tls);
   }
 
   public String subprotocol() {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.node.Node;
 import io.parley.testing.Api;
+import io.parley.testing.Endpoints;
 import io.parley.testing.Ids;
 import io.parley.testing.Integration;
 import io.parley.testing.TestClient;
@@ -17,17 +17,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Direct 1:1 messaging end to end: real node, real Cassandra, real WebSocket clients. */
+/**
+ * Direct 1:1 messaging end to end: real node, real Cassandra, real WebSocket clients (and all of it
+ * again over TLS: {@link DirectMessagingOverTlsTest}).
+ */
 @Integration
 @ExtendWith(TestNodes.class)
 class DirectMessagingTest {
-  private Node node;
+  private Endpoints node;
   private Api api;
 
   @BeforeEach
-  void setUp(Node shared) {
+  void setUp(Endpoints shared) {
     node = shared;
-    api = new Api(node.httpAddress());
+    api = node.api();
   }
 
   @Test
@@ -38,9 +41,9 @@ class DirectMessagingTest {
     String bobToken = api.registerAndLogin(bob);
     String conv = Ids.direct(alice, bob);
 
-    try (WsClient alicePhone = WsClient.json(node.httpAddress());
-        WsClient aliceLaptop = WsClient.json(node.httpAddress());
-        WsClient bobPhone = WsClient.json(node.httpAddress())) {
+    try (WsClient alicePhone = node.json();
+        WsClient aliceLaptop = node.json();
+        WsClient bobPhone = node.json()) {
       assertEquals("parley.v1.json", alicePhone.subprotocol());
       JsonNode welcome = alicePhone.hello(aliceToken, "phone", null);
       assertEquals(alice, welcome.get("user").asText());
@@ -83,7 +86,7 @@ class DirectMessagingTest {
   void malformedFramesGetBadRequestAndTheSocketKeepsWorking() throws Exception {
     String carol = Ids.user("carol");
     String token = api.registerAndLogin(carol);
-    try (WsClient ws = WsClient.json(node.httpAddress())) {
+    try (WsClient ws = node.json()) {
       ws.hello(token, "d1", null);
       ws.sendRaw("{not json");
       assertEquals("bad_request", ws.awaitType("error").get("code").asText());
@@ -99,7 +102,7 @@ class DirectMessagingTest {
 
   @Test
   void badTokenGetsUnauthorizedAndClose() throws Exception {
-    try (WsClient ws = WsClient.json(node.httpAddress())) {
+    try (WsClient ws = node.json()) {
       ws.send(TestClient.frame("hello", "token", "not-a-token", "device", "d1"));
       assertEquals("unauthorized", ws.awaitType("error").get("code").asText());
       assertEquals(4401, ws.awaitClose(), "docs/protocol.md's close code for a bad token");
@@ -113,8 +116,8 @@ class DirectMessagingTest {
     String daveToken = api.registerAndLogin(dave);
     String erinToken = api.registerAndLogin(erin);
     String conv = Ids.direct(dave, erin);
-    try (WsClient daveWs = WsClient.json(node.httpAddress());
-        WsClient erinWs = WsClient.json(node.httpAddress())) {
+    try (WsClient daveWs = node.json();
+        WsClient erinWs = node.json()) {
       daveWs.hello(daveToken, "d1", null);
       erinWs.hello(erinToken, "d1", null);
       String huge = "x".repeat(100 * 1024);
@@ -138,7 +141,7 @@ class DirectMessagingTest {
     String b = Ids.user("ben");
     String mallory = Ids.user("mallory");
     String token = api.registerAndLogin(mallory);
-    try (WsClient ws = WsClient.json(node.httpAddress())) {
+    try (WsClient ws = node.json()) {
       ws.hello(token, "d1", null);
       JsonNode reply = ws.sendText(Ids.direct(a, b), "c1", "hi");
       assertEquals("forbidden", reply.get("code").asText());

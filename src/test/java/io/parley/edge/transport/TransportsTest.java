@@ -3,8 +3,8 @@ package io.parley.edge.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.node.Node;
 import io.parley.testing.Api;
+import io.parley.testing.Endpoints;
 import io.parley.testing.Ids;
 import io.parley.testing.Integration;
 import io.parley.testing.TcpClient;
@@ -14,22 +14,25 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** One session model over every transport: raw TCP, WebSocket JSON and WebSocket CBOR. */
+/**
+ * One session model over every transport: raw TCP, WebSocket JSON and WebSocket CBOR (and all of it
+ * again over TLS: {@link TransportsOverTlsTest}).
+ */
 @Integration
 @ExtendWith(TestNodes.class)
 class TransportsTest {
 
   @Test
-  void tcpClientAndCborWebSocketClientChat(Node node) throws Exception {
-    Api api = new Api(node.httpAddress());
+  void tcpClientAndCborWebSocketClientChat(Endpoints node) throws Exception {
+    Api api = node.api();
     String tina = Ids.user("tina");
     String carl = Ids.user("carl");
     String tinaToken = api.registerAndLogin(tina);
     String carlToken = api.registerAndLogin(carl);
     String conv = Ids.direct(tina, carl);
 
-    try (TcpClient tcp = new TcpClient(node.tcpAddress());
-        WsClient cbor = WsClient.cbor(node.httpAddress())) {
+    try (TcpClient tcp = node.tcp();
+        WsClient cbor = node.cbor()) {
       assertEquals("parley.v1.cbor", cbor.subprotocol());
       assertEquals(tina, tcp.hello(tinaToken, "tcp-device", null).get("user").asText());
       assertEquals(carl, cbor.hello(carlToken, "cbor-device", null).get("user").asText());
