@@ -18,7 +18,7 @@ public final class RawWebSocket implements AutoCloseable {
 
   public static final String SAMPLE_ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
 
-  private final Socket socket = new Socket();
+  private final Socket socket;
   private final OutputStream out;
   private final DataInputStream in;
 
@@ -42,12 +42,24 @@ public final class RawWebSocket implements AutoCloseable {
    * client that does not read stalls the server's writes after a few KB, not after megabytes.
    */
   public RawWebSocket(InetSocketAddress address, int receiveBufferBytes) throws IOException {
-    if (receiveBufferBytes > 0) socket.setReceiveBufferSize(receiveBufferBytes);
-    socket.connect(address, 10_000);
+    this(connect(address, receiveBufferBytes));
+  }
+
+  /** Over a socket connected already (a TLS one, say); nothing sent yet. */
+  public RawWebSocket(Socket connected) throws IOException {
+    socket = connected;
     socket.setSoTimeout((int) TestClient.TIMEOUT.toMillis());
     socket.setTcpNoDelay(true);
     out = socket.getOutputStream();
     in = new DataInputStream(socket.getInputStream());
+  }
+
+  private static Socket connect(InetSocketAddress address, int receiveBufferBytes)
+      throws IOException {
+    Socket socket = new Socket();
+    if (receiveBufferBytes > 0) socket.setReceiveBufferSize(receiveBufferBytes);
+    socket.connect(address, 10_000);
+    return socket;
   }
 
   /** Connected and upgraded (JSON subprotocol); fails unless the answer is the RFC's 101. */
