@@ -1,12 +1,16 @@
 package io.parley.node;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
 import io.parley.testing.Integration;
+import io.parley.testing.TcpClient;
 import io.parley.testing.TestNodes;
+import io.parley.testing.TestTls;
 import io.parley.testing.WsClient;
 import java.io.BufferedReader;
 import java.io.File;
@@ -15,6 +19,8 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -32,33 +38,102 @@ class LauncherTest {
 
   @Test
   void parleyRunServesClientsAndStopsOnSignal() throws Exception {
-    int http = freePort();
-    ProcessBuilder builder =
-        new ProcessBuilder("./parley", "run").directory(new File(".")).redirectErrorStream(true);
-    builder.environment().put("PARLEY_CASSANDRA_CONTACT_POINTS", TestNodes.cassandra());
-    builder.environment().put("PARLEY_HTTP_PORT", Integer.toString(http));
-    builder.environment().put("PARLEY_TCP_PORT", Integer.toString(freePort()));
-    builder.environment().put("PARLEY_REMOTE_PORT", Integer.toString(freePort()));
-    builder.environment().put("PARLEY_MANAGEMENT_PORT", Integer.toString(freePort()));
-    builder.environment().put("PARLEY_TOKEN_SECRET", TestNodes.TOKEN_SECRET);
-    Process process = builder.start();
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    List<String> all = new ArrayList<>();
-    Thread reader = new Thread(() -> pump(process, lines), "parley-run-output");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      awaitLine(lines, all, "Parley node up", 180);
-      String ws = awaitLine(lines, all, "WebSocket", 10);
-      assertTrue(ws.contains("ws://127.0.0.1:" + http + "/ws"), ws);
+    try (Launched run = Launched.start("run")) {
+      String ws = run.awaitLine("WebSocket", 10);
+      assertTrue(ws.contains("ws://127.0.0.1:" + run.http + "/ws"), ws);
 
-      InetSocketAddress address = new InetSocketAddress("127.0.0.1", http);
+      InetSocketAddress address = new InetSocketAddress("127.0.0.1", run.http);
       String user = Ids.user("runner");
       String token = new Api(address).registerAndLogin(user);
       try (WsClient client = WsClient.json(address)) {
         assertEquals(user, client.hello(token, "cli", null).get("user").asText());
       }
-    } finally {
+    }
+  }
+
+  /**
+   * {@code ./parley run --tls}: a development certificate in data/tls (made once, reused), wss://
+   * and https:// printed, and both ports over TLS for a client that trusts the printed PEM.
+   */
+  @Test
+  void parleyRunTlsServesWssHttpsAndTlsTcpUnderADevelopmentCertificate() throws Exception {
+    Path pem = Path.of("data", "tls", "dev-cert.pem");
+    // Made by the first run on a checkout (as in CI), reused by every later one.
+    byte[] before = Files.exists(pem) ? Files.readAllBytes(pem) : null;
+    try (Launched run = Launched.start("run", "--tls")) {
+      if (before == null) assertTrue(run.printed("Making a self-signed"), "made: " + run.all);
+      else assertFalse(run.printed("Making a self-signed"), "reused: " + run.all);
+      String ws = run.awaitLine("WebSocket", 10);
+      assertTrue(ws.contains("wss://127.0.0.1:" + run.http + "/ws"), ws);
+      String rest = run.awaitLine("REST", 10);
+      assertTrue(rest.contains("https://127.0.0.1:" + run.http + "/api/v1"), rest);
+      String tcpLine = run.awaitLine("TCP", 10);
+      assertTrue(tcpLine.contains("TLS"), tcpLine);
+      assertTrue(run.printed("curl --cacert data/tls/dev-cert.pem"), "says how to trust it");
+
+      TestTls trusted = TestTls.trusting(pem);
+      InetSocketAddress http = new InetSocketAddress("127.0.0.1", run.http);
+      String user = Ids.user("tls-runner");
+      String token = new Api(http, trusted).registerAndLogin(user);
+      try (WsClient client = WsClient.json(http, trusted)) {
+        assertEquals(user, client.hello(token, "wss", null).get("user").asText());
+      }
+      try (TcpClient tcp = new TcpClient(new InetSocketAddress("127.0.0.1", run.tcp), trusted)) {
+        assertEquals(user, tcp.hello(token, "tls-tcp", null).get("user").asText());
+      }
+    }
+    if (before != null) assertArrayEquals(before, Files.readAllBytes(pem), "reused as it was");
+  }
+
+  /** A {@code ./parley} command on free ports, against the test Cassandra, up once it says so. */
+  private static final class Launched implements AutoCloseable {
+    final int http;
+    final int tcp;
+    final Process process;
+    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    final List<String> all = new ArrayList<>();
+
+    private Launched(String... command) throws Exception {
+      http = freePort();
+      tcp = freePort();
+      List<String> args = new ArrayList<>(List.of("./parley"));
+      args.addAll(List.of(command));
+      ProcessBuilder builder =
+          new ProcessBuilder(args).directory(new File(".")).redirectErrorStream(true);
+      builder.environment().put("PARLEY_CASSANDRA_CONTACT_POINTS", TestNodes.cassandra());
+      builder.environment().put("PARLEY_HTTP_PORT", Integer.toString(http));
+      builder.environment().put("PARLEY_TCP_PORT", Integer.toString(tcp));
+      builder.environment().put("PARLEY_REMOTE_PORT", Integer.toString(freePort()));
+      builder.environment().put("PARLEY_MANAGEMENT_PORT", Integer.toString(freePort()));
+      builder.environment().put("PARLEY_TOKEN_SECRET", TestNodes.TOKEN_SECRET);
+      builder.environment().remove("PARLEY_TLS_KEYSTORE");
+      process = builder.start();
+      Thread reader = new Thread(() -> pump(process, lines), "parley-run-output");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    static Launched start(String... command) throws Exception {
+      Launched run = new Launched(command);
+      try {
+        run.awaitLine("Parley node up", 180);
+        return run;
+      } catch (Exception | AssertionError e) {
+        run.close();
+        throw e;
+      }
+    }
+
+    String awaitLine(String text, int seconds) throws InterruptedException {
+      return LauncherTest.awaitLine(lines, all, text, seconds);
+    }
+
+    boolean printed(String text) {
+      return all.stream().anyMatch(line -> line.contains(text));
+    }
+
+    @Override
+    public void close() throws Exception {
       List<ProcessHandle> children = process.descendants().toList();
       process.destroy(); // SIGTERM, as Ctrl-C or a service manager would stop it
       boolean stopped = process.waitFor(60, TimeUnit.SECONDS);

@@ -75,6 +75,16 @@ public final class TestTls {
     return new TestTls(file, (X509Certificate) load(file).getCertificate("parley"));
   }
 
+  /** For clients only: trusting the PEM certificate in {@code pem} (no keystore to serve). */
+  public static TestTls trusting(Path pem) throws Exception {
+    try (InputStream in = Files.newInputStream(pem)) {
+      return new TestTls(
+          null,
+          (X509Certificate)
+              java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+  }
+
   public static void keytool(String... args) throws Exception {
     List<String> command =
         new java.util.ArrayList<>(
