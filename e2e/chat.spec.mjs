@@ -46,6 +46,14 @@ const bob = `wb-${run}`;
 const conv = `d:${[alice, bob].sort().join(':')}`;
 const convButton = `#conv-list button[data-conv="${conv}"]`;
 
+// Over https:// (a node with TLS on, under a self-signed test certificate) the browser is told to
+// accept the node's certificate, as a developer does once for `./parley run --tls`; the page must
+// then reach its WebSocket as wss:// by itself.
+const CONTEXT = {
+  viewport: { width: 1100, height: 760 },
+  ignoreHTTPSErrors: BASE.startsWith('https:'),
+};
+
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
@@ -77,6 +85,8 @@ function traceSockets(page, name) {
   const list = [];
   sockets.set(name, list);
   page.on('websocket', (ws) => {
+    const scheme = BASE.startsWith('https:') ? 'wss://' : 'ws://';
+    if (!ws.url().startsWith(scheme)) pageErrors.push(`${name}: a WebSocket to ${ws.url()}, not ${scheme}`);
     const record = { hello: null, msgs: [] };
     list.push(record);
     ws.on('framesent', (f) => {
@@ -199,8 +209,8 @@ let exitCode = 0;
 try {
   await mkdir(OUT, { recursive: true });
   for (const file of await readdir(OUT)) if (file.startsWith('failure-')) await rm(path.join(OUT, file));
-  const ctxA = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  const ctxB = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const ctxA = await browser.newContext(CONTEXT);
+  const ctxB = await browser.newContext(CONTEXT);
   let a;
   let b1;
   let b2;
@@ -394,7 +404,7 @@ try {
     log(`screenshots in ${OUT}`);
   });
 
-  check(pageErrors.length === 0, `no uncaught page errors (${pageErrors.join('; ')})`);
+  check(pageErrors.length === 0, `no uncaught page errors, every WebSocket on the page's scheme (${pageErrors.join('; ')})`);
   // Checked again at the end: a late image request (a re-render, a lazy load) would show here.
   check(trackerHits.length === 0, `nobody asked the tracker for the avatar during the run (${trackerHits.join('; ')})`);
   check(cspViolations.length === 0, `no page asked for what its CSP refuses (${cspViolations.join('; ')})`);

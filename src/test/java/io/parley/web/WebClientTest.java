@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.node.Node;
 import io.parley.testing.Integration;
 import io.parley.testing.TestNodes;
+import io.parley.testing.TestTls;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -45,6 +46,20 @@ class WebClientTest {
 
   @Test
   void twoBrowsersChatThroughANetworkDropWithNothingLostOrDuplicated() throws Exception {
+    chat(Map.of(), "http", out);
+  }
+
+  /**
+   * The same chat from a node with TLS on both ports, as {@code ./parley run --tls} starts it: the
+   * page over https:// (the browser told to accept the test certificate) opens its WebSocket over
+   * wss:// by itself.
+   */
+  @Test
+  void theSameChatWorksOverHttpsAndWss() throws Exception {
+    chat(TestTls.shared().nodeSettings(), "https", out.resolveSibling("e2e-tls"));
+  }
+
+  private void chat(Map<String, Object> settings, String scheme, Path out) throws Exception {
     assertTrue(
         Files.isExecutable(CHROMIUM),
         "Chromium is missing at "
@@ -56,9 +71,14 @@ class WebClientTest {
     Files.createDirectories(out);
     Files.deleteIfExists(out.resolve("chat.png"));
 
-    try (Node node = TestNodes.start(Map.of())) {
+    try (Node node = TestNodes.start(settings)) {
       String base =
-          "http://" + node.httpAddress().getHostString() + ":" + node.httpAddress().getPort() + "/";
+          scheme
+              + "://"
+              + node.httpAddress().getHostString()
+              + ":"
+              + node.httpAddress().getPort()
+              + "/";
       Run spec =
           run(
               List.of("node", "chat.spec.mjs"),
