@@ -9,7 +9,6 @@ import io.parley.conversation.Replies.Posted;
 import io.parley.conversation.Replies.Rejected;
 import io.parley.conversation.Replies.SummaryReply;
 import io.parley.protocol.ErrorCode;
-import io.parley.protocol.Text;
 import io.parley.push.Push;
 import java.util.List;
 import java.util.Set;
@@ -178,13 +177,14 @@ public final class ConversationEntity
   private final Fanout fanout;
   // Spans of the posts being written; null while tracing is off.
   private final PostTraces traces;
-  private final SystemEntries system;
   private final Backlog backlog;
   private final PendingPosts pending = new PendingPosts();
   private final WriteInFlight writing = new WriteInFlight();
   private final DirectLinks links = new DirectLinks();
   private final MemberLinks memberLinks;
   private final TimelineWrites writes;
+  private final GroupCommands groups;
+  private final Signals signals;
   // The state Pekko starts every recovery from: asked for once per actor and kept, also across
   // restarts after a failed write. TimelineState is mutable, so no event may change this one
   // (see eventHandler): a restart would recover on top of the failed incarnation's entries.
@@ -207,9 +207,12 @@ public final class ConversationEntity
     this.fanout = new Fanout(ctx, sharding, conv, traces);
     this.memberLinks =
         new MemberLinks(ctx, sharding, conv.value(), settings.linkTimeout(), settings.linkRetry());
-    this.system = new SystemEntries(settings.maxGroupSize());
     this.reads = new ConversationReads(ctx, conv, fanout, Effect());
     this.writes = new TimelineWrites(Effect(), pending, writing, fanout, reads);
+    this.groups =
+        new GroupCommands(
+            conv, Effect(), new SystemEntries(settings.maxGroupSize()), writes, memberLinks, reads);
+    this.signals = new Signals(ctx, conv, writing, traces);
   }
 
   @Override
@@ -226,8 +229,8 @@ public final class ConversationEntity
             .onCommand(Post.class, this::onPost)
             .onCommand(Page.class, reads::onPage)
             .onCommand(GetSummary.class, reads::onSummary)
-            .onCommand(Create.class, this::onCreate)
-            .onCommand(Manage.class, this::onManage)
+            .onCommand(Create.class, groups::onCreate)
+            .onCommand(Manage.class, groups::onManage)
             .onCommand(ForwardRead.class, reads::onForwardRead)
             .onCommand(Typing.class, reads::onTyping)
             .onCommand(BlockChanged.class, this::onBlockChanged)
@@ -250,7 +253,7 @@ public final class ConversationEntity
   }
 
   private ReplyEffect<Event, TimelineState> onPost(TimelineState state, Post cmd) {
-    String unstorable = unstorable(cmd);
+    String unstorable = TimelineWrites.unstorable(cmd);
     if (unstorable != null)
       return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.BAD_REQUEST, unstorable));
     if (!reads.mayUse(state, cmd.from())) return reads.reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
@@ -285,55 +288,6 @@ public final class ConversationEntity
       return Effect().noReply();
     }
     return writes.append(state, entry, cmd.replyTo());
-  }
-
-  /**
-   * Why this post cannot be stored as it is, or null. The journal's serializer cannot write a lone
-   * surrogate; such a post, held with others, would fail their write too. The edge refuses these
-   * already; this keeps any other sender from poisoning a write.
-   */
-  private static String unstorable(Post cmd) {
-    if (cmd.cid() == null || !Text.wellFormed(cmd.cid())) return "cid must be well-formed text";
-    if (TimelineState.RECALL.equals(cmd.kind())) {
-      return cmd.body() != null && cmd.body().path("seq").canConvertToLong()
-          ? null
-          : "a recall's body is {\"seq\": n}";
-    }
-    JsonNode body = cmd.body();
-    return body != null && body.isTextual() && Text.wellFormed(body.textValue())
-        ? null
-        : "body must be well-formed text";
-  }
-
-  private ReplyEffect<Event, TimelineState> onCreate(TimelineState state, Create cmd) {
-    if (!conv.isGroup()) return reads.reject(cmd.replyTo(), ErrorCode.BAD_REQUEST);
-    if (state.lastSeq() > 0) {
-      return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.CONFLICT, "the group exists"));
-    }
-    SystemEntries.Change created = system.created(cmd);
-    if (created.rejected() != null) return Effect().reply(cmd.replyTo(), created.rejected());
-    return writes
-        .write(state, created.entry(), cmd.replyTo())
-        .thenRun(s -> memberLinks.link(created.added()))
-        .thenRun(s -> writes.deliver(s, created.entry(), List.of()))
-        .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), created.entry().ts()));
-  }
-
-  private ReplyEffect<Event, TimelineState> onManage(TimelineState state, Manage cmd) {
-    if (!conv.isGroup() || !state.membership().isMember(cmd.by())) {
-      return reads.reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
-    }
-    SystemEntries.Change change = system.change(state.membership(), cmd);
-    if (change.rejected() != null) return Effect().reply(cmd.replyTo(), change.rejected());
-    if (change.entry() == null) {
-      return Effect().reply(cmd.replyTo(), new Posted(state.lastSeq(), System.currentTimeMillis()));
-    }
-    return writes
-        .write(state, change.entry(), cmd.replyTo())
-        .thenRun(s -> memberLinks.link(change.added()))
-        .thenRun(s -> memberLinks.unlink(change.removed()))
-        .thenRun(s -> writes.deliver(s, change.entry(), change.removed()))
-        .thenReply(cmd.replyTo(), s -> new Posted(s.lastSeq(), change.entry().ts()));
   }
 
   private ReplyEffect<Event, TimelineState> onBlockChanged(TimelineState state, BlockChanged cmd) {
@@ -381,57 +335,16 @@ public final class ConversationEntity
     return TimelineState.snapshots(settings.dedupWindow(), conv.isRoom());
   }
 
-  /**
-   * The write in flight failed (the journal failed or refused it): nothing of it is stored. Its
-   * posts and its command are answered {@code unavailable}, so their senders may retry with the
-   * same cids at once instead of waiting out their ask timeouts; then Pekko restarts the entity
-   * after {@code persist-failure-backoff} (a rejected write stops it; sharding starts it again).
-   */
-  private void persistFailed(Throwable cause) {
-    List<ActorRef<PostReply>> waiting = writing.failed();
-    Rejected unavailable =
-        new Rejected(
-            ErrorCode.UNAVAILABLE,
-            "conversation temporarily unavailable; nothing stored, retry with the same cid");
-    waiting.forEach(r -> r.tell(unavailable));
-    if (traces != null) traces.failed();
-    ctx.getLog()
-        .error(
-            "{}: persist failed, {} waiting answered unavailable; restarting after backoff",
-            conv.value(),
-            waiting.size(),
-            cause);
-  }
-
   @Override
   public SignalHandler<TimelineState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(JournalPersistFailed.class, (state, failed) -> persistFailed(failed.getFailure()))
         .onSignal(
-            JournalPersistRejected.class, (state, rejected) -> persistFailed(rejected.getFailure()))
+            JournalPersistFailed.class, (s, failed) -> signals.persistFailed(failed.getFailure()))
         .onSignal(
-            RecoveryFailed.class,
-            (state, failed) ->
-                ctx.getLog()
-                    .error(
-                        "{}: recovery failed; restarting after backoff",
-                        conv.value(),
-                        failed.getFailure()))
-        .onSignal(
-            RecoveryCompleted.instance(),
-            state -> {
-              // Each takes one late answer to a failed write out of the way (WriteInFlight).
-              for (int i = writing.takeLateAnswers(); i > 0; i--) ctx.getSelf().tell(new Flush());
-              long journalSeq = lastSequenceNumber(ctx);
-              if (journalSeq != state.lastSeq()) {
-                ctx.getLog()
-                    .error(
-                        "{} recovered lastSeq {} but journal seq {}: seq invariant broken",
-                        conv.value(),
-                        state.lastSeq(),
-                        journalSeq);
-              }
-            })
+            JournalPersistRejected.class,
+            (s, rejected) -> signals.persistFailed(rejected.getFailure()))
+        .onSignal(RecoveryFailed.class, (s, failed) -> signals.recoveryFailed(failed.getFailure()))
+        .onSignal(RecoveryCompleted.instance(), s -> signals.recovered(s, lastSequenceNumber(ctx)))
         .build();
   }
 }

@@ -1,9 +1,11 @@
 package io.parley.conversation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.conversation.ConversationEntity.Event;
 import io.parley.conversation.Replies.PostReply;
 import io.parley.conversation.Replies.Posted;
 import io.parley.metrics.Metrics;
+import io.parley.protocol.Text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +48,7 @@ final class TimelineWrites {
    * Persists the held posts, then {@code own} (may be null), as one timed write; once stored, the
    * held posts are answered and pushed, in seq order, before anything {@code own} does. Until then
    * the held posts' senders and {@code ownReply} (may be null) wait for it: if it fails, {@link
-   * ConversationEntity}'s persistFailed answers them.
+   * Signals#persistFailed} answers them.
    */
   EffectBuilder<Event, TimelineState> write(
       TimelineState state, Event own, ActorRef<PostReply> ownReply) {
@@ -96,5 +98,23 @@ final class TimelineWrites {
       for (String u : alsoTell) if (!recipients.contains(u)) recipients.add(u);
     }
     fanout.deliver(reads.entryAt(state.lastSeq(), e), recipients);
+  }
+
+  /**
+   * Why this post cannot be stored as it is, or null. The journal's serializer cannot write a lone
+   * surrogate; such a post, held with others, would fail their write too. The edge refuses these
+   * already; this keeps any other sender from poisoning a write.
+   */
+  static String unstorable(ConversationEntity.Post cmd) {
+    if (cmd.cid() == null || !Text.wellFormed(cmd.cid())) return "cid must be well-formed text";
+    if (TimelineState.RECALL.equals(cmd.kind())) {
+      return cmd.body() != null && cmd.body().path("seq").canConvertToLong()
+          ? null
+          : "a recall's body is {\"seq\": n}";
+    }
+    JsonNode body = cmd.body();
+    return body != null && body.isTextual() && Text.wellFormed(body.textValue())
+        ? null
+        : "body must be well-formed text";
   }
 }

@@ -233,29 +233,6 @@ public final class UserEntity
       return new State(account, inbox, contacts, revoked, groupAdds);
     }
 
-    /** The event handler: each event's one change. */
-    State apply(Event e) {
-      if (e instanceof CursorsAdvanced c) return with(inbox.advance(c.device(), c.delivered()));
-      if (e instanceof ReadMarked r) return with(inbox.read(r.conv(), r.seq()));
-      if (e instanceof WentOffline w) return with(account.wentOffline(w.ts()));
-      if (e instanceof ConversationLinked l) return with(inbox.link(l.conv()));
-      if (e instanceof ConversationUnlinked u) return with(inbox.unlink(u.conv()));
-      if (e instanceof ContactsChanged c) {
-        return new State(account, inbox, contacts.apply(c.change(), c.other()), revoked, groupAdds);
-      }
-      if (e instanceof Registered r)
-        return with(account.registered(r.passwordHash(), r.nickname()));
-      if (e instanceof ProfileUpdated p) return with(account.profile(p.nickname(), p.avatar()));
-      if (e instanceof LoggedOut l) {
-        var more = revoked.plus(l.tokenId(), l.expiresAt(), l.ts());
-        return new State(account, inbox, contacts, more, groupAdds);
-      }
-      if (e instanceof AddedToGroup a) {
-        return new State(account, inbox, contacts, revoked, groupAdds.plus(a.conv(), a.ts()));
-      }
-      throw new IllegalArgumentException("unknown event " + e.getClass().getName());
-    }
-
     boolean registered() {
       return account.registered();
     }
@@ -277,14 +254,6 @@ public final class UserEntity
 
     Profile profile() {
       return new Profile(registered(), account.nickname(), account.avatar());
-    }
-
-    private State with(Account changed) {
-      return new State(changed, inbox, contacts, revoked, groupAdds);
-    }
-
-    private State with(Inbox changed) {
-      return new State(account, changed, contacts, revoked, groupAdds);
     }
   }
 
@@ -373,7 +342,7 @@ public final class UserEntity
   /** The same for every entity: no per-entity builder (see {@link #commandHandler}). */
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return State::apply;
+    return UserEvents::apply;
   }
 
   @Override
