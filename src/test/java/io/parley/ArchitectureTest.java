@@ -48,6 +48,7 @@ class ArchitectureTest {
         .layer("leaves")
         .definedBy(
             "io.parley.timeline..",
+            "io.parley.atrest..",
             "io.parley.protocol..",
             "io.parley.auth..",
             "io.parley.metrics..",
@@ -71,7 +72,8 @@ class ArchitectureTest {
 
   @Test
   void leavesDependOnNoOtherParleyPackage() {
-    for (String leaf : new String[] {"timeline", "protocol", "auth", "metrics", "tracing"}) {
+    for (String leaf :
+        new String[] {"timeline", "atrest", "protocol", "auth", "metrics", "tracing"}) {
       noClasses()
           .that()
           .resideInAPackage("io.parley." + leaf + "..")

@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.EventAdapter;
 import org.apache.pekko.persistence.typed.JournalPersistFailed;
 import org.apache.pekko.persistence.typed.JournalPersistRejected;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -51,6 +52,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * that made it) is answered {@code unavailable} and may retry with the same cid; the entity then
  * restarts after a backoff and recovers from the journal. A post the journal could not serialize
  * (text that is not well-formed Unicode) is refused before it can join, and fail, a shared write.
+ *
+ * <p>Events and snapshots are stored encrypted ({@link StoredEntries}); a stored one that does not
+ * decrypt fails the recovery, never skipped: the seqs after it would be wrong.
  */
 public final class ConversationEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -183,6 +187,8 @@ public final class ConversationEntity
   private final DirectLinks links = new DirectLinks();
   private final MemberLinks memberLinks;
   private final TimelineWrites writes;
+  // How events and snapshots are stored: encrypted at rest.
+  private final StoredEntries stored;
   private final GroupCommands groups;
   private final Signals signals;
   // The state Pekko starts every recovery from: asked for once per actor and kept, also across
@@ -213,6 +219,7 @@ public final class ConversationEntity
         new GroupCommands(
             conv, Effect(), new SystemEntries(settings.maxGroupSize()), writes, memberLinks, reads);
     this.signals = new Signals(ctx, conv, writing, traces);
+    this.stored = StoredEntries.of(ctx.getSystem(), conv.value());
   }
 
   @Override
@@ -321,8 +328,8 @@ public final class ConversationEntity
   }
 
   @Override
-  public org.apache.pekko.persistence.typed.EventAdapter<Event, Event> eventAdapter() {
-    return Timeline.READ_STORED_AS_TYPED;
+  public EventAdapter<Event, Object> eventAdapter() {
+    return stored.events();
   }
 
   @Override
@@ -332,7 +339,7 @@ public final class ConversationEntity
 
   @Override
   public SnapshotAdapter<TimelineState> snapshotAdapter() {
-    return TimelineState.snapshots(settings.dedupWindow(), conv.isRoom());
+    return stored.snapshots(TimelineState.snapshots(settings.dedupWindow(), conv.isRoom()));
   }
 
   @Override

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.conversation.ConversationEntity.EntryAppended;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.pekko.persistence.typed.EventAdapter;
-import org.apache.pekko.persistence.typed.EventSeq;
 
 /**
  * The timeline's events, one record per kind of entry, each exactly one seq. They are what the
  * journal stores since 6 Dec 2026; before, every entry was an {@link EntryAppended} with a kind
- * string and a JSON body, which {@link #typed} still reads (the entity's event adapter and the
- * history reader both go through it or {@link Appended}).
+ * string and a JSON body, which {@link #typed} still reads (the entity's event adapter, {@link
+ * StoredEntries}, goes through it; the history reader sees both through {@link Appended}).
  *
  * <p>Every event is also seen as members see it ({@link Appended#kind} and {@link Appended#body}):
  * the wire form, unchanged by the typing.
@@ -155,27 +153,6 @@ public final class Timeline {
           .put("by", by);
     }
   }
-
-  /** The entity's event adapter: entries stored before the events were typed are read typed. */
-  static final EventAdapter<ConversationEntity.Event, ConversationEntity.Event>
-      READ_STORED_AS_TYPED =
-          new EventAdapter<>() {
-            @Override
-            public ConversationEntity.Event toJournal(ConversationEntity.Event e) {
-              return e;
-            }
-
-            @Override
-            public String manifest(ConversationEntity.Event event) {
-              return "";
-            }
-
-            @Override
-            public EventSeq<ConversationEntity.Event> fromJournal(
-                ConversationEntity.Event e, String manifest) {
-              return EventSeq.single(e instanceof EntryAppended stored ? typed(stored) : e);
-            }
-          };
 
   /** An entry as the journal stored it before the events were typed: read as its typed event. */
   static Appended typed(EntryAppended e) {

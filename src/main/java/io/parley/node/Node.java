@@ -2,6 +2,7 @@ package io.parley.node;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
+import io.parley.atrest.AtRest;
 import io.parley.auth.Passwords;
 import io.parley.auth.Tokens;
 import io.parley.conversation.ConversationEntity;
@@ -96,6 +97,8 @@ public final class Node implements AutoCloseable {
    */
   public static Node start(Config config, String systemName, Setup... setups) throws Exception {
     ParleyConfig.checkClusterTls(config);
+    // Missing or malformed keys fail here, before anything waits for Cassandra.
+    AtRest.check(config);
     CassandraSettings cassandra = CassandraSettings.from(config);
     if (cassandra.applySchema()) {
       Schema.apply(cassandra, config.getDuration("parley.cassandra.connect-timeout"));
@@ -114,6 +117,7 @@ public final class Node implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, setup);
     try {
       Tracing.get(system); // a tracing configuration that cannot work fails the start
+      AtRest.get(system); // the keys every entity and history read of this node uses
       // Health checks, the Cluster HTTP API and /metrics (MetricsRoute): never on a public port.
       InetSocketAddress management = null;
       if (config.getBoolean("parley.management.enabled")) {

@@ -138,7 +138,7 @@ class BurstOrderTest {
     assertEquals(12, retry.expectMessageClass(Posted.class, WAIT).seq());
     assertEquals(62, notRetry.expectMessageClass(Posted.class, WAIT).seq());
 
-    List<Object> stored = journal.persistedInStorage(ConversationEntity.persistenceId(conv).id());
+    List<Object> stored = stored(conv);
     assertEquals(62, stored.size());
     for (int i = 0; i < 60; i++) {
       assertEquals(cids.get(i), ((Timeline.Appended) stored.get(1 + i)).cid(), "entry " + (2 + i));
@@ -182,7 +182,7 @@ class BurstOrderTest {
     assertEquals(ErrorCode.FORBIDDEN, afterKick.expectMessageClass(Rejected.class, WAIT).code());
     assertEquals(8, ben.expectMessageClass(Posted.class, WAIT).seq());
 
-    List<Object> stored = journal.persistedInStorage(ConversationEntity.persistenceId(conv).id());
+    List<Object> stored = stored(conv);
     assertEquals(8, stored.size());
     assertEquals("before4", ((Timeline.Appended) stored.get(5)).cid());
     assertEquals(TimelineState.SYSTEM, ((Timeline.Appended) stored.get(6)).kind());
@@ -190,5 +190,13 @@ class BurstOrderTest {
     assertEquals("ben-after", ((Timeline.Appended) stored.get(7)).cid());
     // The four posts queued behind the first went in the kick's own write.
     assertEquals(List.of(1, 1, 5, 1), writesOf(conv), "entries per write");
+  }
+
+  /** The journal's events of conv, decrypted (they are stored encrypted at rest). */
+  private static List<Object> stored(String conv) {
+    StoredEntries entries = StoredEntries.of(testKit.system(), conv);
+    return journal.persistedInStorage(ConversationEntity.persistenceId(conv).id()).stream()
+        .<Object>map(entries::open)
+        .toList();
   }
 }

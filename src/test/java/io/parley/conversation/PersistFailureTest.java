@@ -124,8 +124,12 @@ class PersistFailureTest {
     return post(from, cid, TextNode.valueOf("body " + cid), to);
   }
 
+  /** The journal's events of conv, decrypted (they are stored encrypted at rest). */
   private static List<Object> stored(String conv) {
-    return journal.persistedInStorage(ConversationEntity.persistenceId(conv).id());
+    StoredEntries entries = StoredEntries.of(testKit.system(), conv);
+    return journal.persistedInStorage(ConversationEntity.persistenceId(conv).id()).stream()
+        .<Object>map(entries::open)
+        .toList();
   }
 
   /** A new group of ann (owner), ben and cat: its creation is seq 1. */

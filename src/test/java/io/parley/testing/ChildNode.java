@@ -60,6 +60,7 @@ public final class ChildNode implements AutoCloseable {
                 "PARLEY_MANAGEMENT_PORT", Integer.toString(ports.management()),
                 "PARLEY_CASSANDRA_CONTACT_POINTS", TestNodes.cassandra(),
                 "PARLEY_TOKEN_SECRET", TestNodes.TOKEN_SECRET,
+                "PARLEY_AT_REST_KEYS_FILE", TestKeys.file(),
                 "PARLEY_SELF_JOIN", "on",
                 "PARLEY_SEND_RATE", "100000",
                 "PARLEY_SEND_BURST", "100000"));

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.parley.user.UserEntity;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -39,7 +40,13 @@ public final class EntityTestCluster {
    * kit's journal records every call); shut it down after the tests.
    */
   public static ActorTestKit start(Config journal) {
-    Config config = journal.withFallback(CLUSTER).withFallback(ConfigFactory.load()).resolve();
+    Config keys = ConfigFactory.parseMap(Map.of("parley.at-rest.keys-file", TestKeys.file()));
+    Config config =
+        journal
+            .withFallback(keys)
+            .withFallback(CLUSTER)
+            .withFallback(ConfigFactory.load())
+            .resolve();
     ActorTestKit testKit = ActorTestKit.create(config);
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));

@@ -112,6 +112,7 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
                 Map.entry("parley.metrics.entity-poll", "1s"),
                 Map.entry("parley.cassandra.contact-points", cassandra()),
                 Map.entry("parley.auth.token-secret", TOKEN_SECRET),
+                Map.entry("parley.at-rest.keys-file", TestKeys.file()),
                 // Every test client connects from 127.0.0.1, and the load tool's tests open
                 // many sockets per user; ConnectionLimitsTest checks the caps.
                 Map.entry("parley.edge.max-connections-per-ip", 100000),

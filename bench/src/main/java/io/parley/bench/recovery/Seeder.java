@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationEntity.Event;
 import io.parley.conversation.ConversationId;
+import io.parley.conversation.StoredEntries;
 import io.parley.conversation.Timeline;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,6 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.EventAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -26,8 +28,9 @@ import org.apache.pekko.persistence.typed.javadsl.Recovery;
 
 /**
  * Writes timeline events exactly as {@link ConversationEntity} does (same persistence id, same
- * event class and serializer), but many per write. Recovery is disabled: it only needs the
- * journal's highest seq, never the timeline or the entity's snapshots (not its state type).
+ * event class and serializer, encrypted at rest the same way), but many per write. Recovery is
+ * disabled: it only needs the journal's highest seq, never the timeline or the entity's snapshots
+ * (not its state type).
  */
 final class Seeder extends EventSourcedBehavior<Seeder.Append, Event, Long> {
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
@@ -50,6 +53,7 @@ final class Seeder extends EventSourcedBehavior<Seeder.Append, Event, Long> {
   private final ActorContext<Append> ctx;
   private final List<String> members;
   private final JsonNode body;
+  private final StoredEntries stored;
 
   static Behavior<Append> create(ConversationId conv, JsonNode body) {
     return Behaviors.setup(ctx -> new Seeder(ctx, conv, body));
@@ -60,6 +64,12 @@ final class Seeder extends EventSourcedBehavior<Seeder.Append, Event, Long> {
     this.ctx = ctx;
     this.members = conv.members();
     this.body = body;
+    this.stored = StoredEntries.of(ctx.getSystem(), conv.value());
+  }
+
+  @Override
+  public EventAdapter<Event, Object> eventAdapter() {
+    return stored.events();
   }
 
   /**

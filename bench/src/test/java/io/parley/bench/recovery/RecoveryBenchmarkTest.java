@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.parley.testing.Integration;
+import io.parley.testing.TestKeys;
 import io.parley.testing.TestNodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ class RecoveryBenchmarkTest {
       ConfigFactory.parseMap(
           Map.of(
               "parley.conversation.snapshot-every", 10,
+              "parley.at-rest.keys-file", TestKeys.file(),
               "pekko.persistence.cassandra.journal.target-partition-size", 8));
 
   private static Options options(List<Long> sizes, Path out) {
