@@ -22,6 +22,18 @@ final class Vault {
   private static final int TAG_BITS = 128;
   private static final String FORMAT = "parley-at-rest-1";
 
+  // Cipher.getInstance took ~2 µs, three times the encryption of a message (docs/benchmarks.md,
+  // "Encryption at rest"): one per thread, initialised afresh (key, nonce) for every use.
+  private static final ThreadLocal<Cipher> CIPHERS =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Cipher.getInstance(TRANSFORMATION);
+            } catch (GeneralSecurityException e) {
+              throw new AtRestException("this JVM has no " + TRANSFORMATION, e);
+            }
+          });
+
   private final KeyProvider keys;
   private final SecureRandom random = new SecureRandom();
 
@@ -39,7 +51,7 @@ final class Vault {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
     try {
-      Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+      Cipher cipher = CIPHERS.get();
       cipher.init(Cipher.ENCRYPT_MODE, keys.key(id), new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(place.associated(id));
       byte[] data = new byte[NONCE_BYTES + cipher.getOutputSize(plain.length)];
@@ -70,7 +82,7 @@ final class Vault {
       throw new AtRestException(place + " is encrypted, but too short to be sealed data");
     }
     try {
-      Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+      Cipher cipher = CIPHERS.get();
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, 0, NONCE_BYTES));
       cipher.updateAAD(place.associated(sealed.key()));
       return cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES);
