@@ -66,7 +66,10 @@ import org.apache.pekko.serialization.SerializationExtension;
  * for other processes to use fewer cores than quiet-cores, and a sample of 500 ms or more during
  * which they used more is taken again (up to 5 times); {@code bench.compaction-wait} (seconds,
  * default 300): how long a case waits for Cassandra's compactions to end before measuring. Any
- * {@code parley.*} or {@code pekko.*} setting may be overridden with -D as well.
+ * {@code parley.*} or {@code pekko.*} setting may be overridden with -D as well. It encrypts at
+ * rest as a node does, so it needs keys: {@code
+ * -Dparley.at-rest.keys-file=data/at-rest-keys.properties} (any key file), or {@code
+ * -Dparley.at-rest.required=off} to measure unencrypted rows.
  *
  * <p>Per size N, on fresh conversations (ids unique per run):
  *
