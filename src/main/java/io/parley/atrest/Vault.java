@@ -41,10 +41,6 @@ final class Vault {
     this.keys = keys;
   }
 
-  KeyProvider keys() {
-    return keys;
-  }
-
   /** {@code plain} sealed under the active key, for {@code place} only. */
   Sealed seal(byte[] plain, Place place) {
     String id = keys.activeKeyId();
@@ -65,7 +61,7 @@ final class Vault {
 
   /** The plaintext of {@code sealed}, which must have been sealed for the same {@code place}. */
   byte[] open(Sealed sealed, Place place) {
-    SecretKey key = keys.key(sealed.key());
+    SecretKey key = sealed.key() == null ? null : keys.key(sealed.key());
     if (key == null) {
       throw new AtRestException(
           place

@@ -111,7 +111,9 @@ class AtRestTest {
       assertTrue(e.getMessage().contains("does not authenticate"), e.getMessage());
     }
     Sealed cut = new Sealed(sealed.key(), java.util.Arrays.copyOf(sealed.data(), 20));
-    assertThrows(IllegalStateException.class, () -> atRest.open(cut, AtRest.Use.EVENT, PID));
+    assertThrows(AtRestException.class, () -> atRest.open(cut, AtRest.Use.EVENT, PID));
+    Sealed noKey = new Sealed(null, sealed.data());
+    assertThrows(AtRestException.class, () -> atRest.open(noKey, AtRest.Use.EVENT, PID));
   }
 
   @Test
