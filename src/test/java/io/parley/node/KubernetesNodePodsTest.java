@@ -58,13 +58,6 @@ import org.junit.jupiter.api.Test;
 class KubernetesNodePodsTest {
   private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
 
-  /**
-   * Variables the pods set for settings that other work adds to conf/application.conf (issue 25:
-   * Artery and Cassandra TLS and logins, TLS on the public ports, encryption at rest). Each fails
-   * {@link #awaitedVariablesAreNotReadYet} once the config reads it: then delete it here.
-   */
-  private static final Set<String> AWAITED = Set.of("PARLEY_AT_REST_KEYS_FILE");
-
   private static Manifests k8s;
 
   @BeforeAll
@@ -226,16 +219,6 @@ class KubernetesNodePodsTest {
   }
 
   @Test
-  void awaitedVariablesAreNotReadYet() throws IOException {
-    Set<String> reads = variablesTheConfigReads();
-    for (String variable : AWAITED) {
-      assertFalse(
-          reads.contains(variable),
-          variable + " is read by conf/application.conf now: remove it from AWAITED");
-    }
-  }
-
-  @Test
   void podsSetOnlyEnvironmentVariablesTheConfigReads() throws IOException {
     Set<String> reads = variablesTheConfigReads();
     assertTrue(
@@ -246,9 +229,7 @@ class KubernetesNodePodsTest {
         if (!c.getImage().equals(k8s.parleyImage)) continue;
         for (String variable : k8s.environment(w, c).keySet()) {
           assertTrue(
-              reads.contains(variable)
-                  || JVM_VARIABLES.contains(variable)
-                  || AWAITED.contains(variable),
+              reads.contains(variable) || JVM_VARIABLES.contains(variable),
               "%s sets %s, which conf/application.conf never reads (${?%s}): a typo, or a setting"
                       .formatted(w, variable, variable)
                   + " that needs adding there");
