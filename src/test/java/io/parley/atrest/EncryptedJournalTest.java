@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import io.parley.conversation.ConversationEntity;
 import io.parley.node.Node;
-import io.parley.storage.Schema;
+import io.parley.storage.CassandraSessions;
+import io.parley.storage.CassandraSettings;
 import io.parley.storage.TimelineReader;
 import io.parley.testing.Api;
 import io.parley.testing.Ids;
@@ -22,6 +23,7 @@ import io.parley.testing.TestNodes;
 import io.parley.testing.WsClient;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +52,10 @@ class EncryptedJournalTest {
 
   @BeforeAll
   static void connect() {
+    // Logged in as the nodes are (the suite's Cassandra requires it).
     cql =
-        CqlSession.builder()
-            .addContactPoint(Schema.address(TestNodes.cassandra()))
-            .withLocalDatacenter("datacenter1")
-            .build();
+        CassandraSessions.open(
+            CassandraSettings.from(TestNodes.config(Map.of())), Duration.ofSeconds(60));
   }
 
   @AfterAll

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.parley.node.Node;
 import io.parley.testing.Await;
@@ -45,17 +43,8 @@ class SchemaReadinessTest {
 
   @BeforeAll
   static void connect() {
-    // DDL on a loaded 2-core box can take seconds per table (as in Schema).
-    cql =
-        CqlSession.builder()
-            .withConfigLoader(
-                DriverConfigLoader.programmaticBuilder()
-                    .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, SETTLE)
-                    .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, SETTLE)
-                    .build())
-            .addContactPoint(Schema.address(TestNodes.cassandra()))
-            .withLocalDatacenter("datacenter1")
-            .build();
+    // Logged in as the nodes are; its requests wait 60 s, as DDL on a loaded 2-core box needs.
+    cql = CassandraSessions.open(CassandraSettings.from(TestNodes.config(Map.of())), SETTLE);
   }
 
   @AfterAll
