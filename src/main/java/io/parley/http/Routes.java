@@ -1,6 +1,8 @@
 package io.parley.http;
 
 import io.parley.edge.transport.WebSocketTransport;
+import java.time.Duration;
+import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -16,6 +18,8 @@ public final class Routes extends AllDirectives {
   private final ProfileRoutes profiles;
   private final ConversationRoutes conversations;
   private final RestBudgets budgets;
+  // Present when the port speaks TLS: then browsers are told to keep to https (HSTS).
+  private final Optional<Duration> hstsMaxAge;
   private final WebRoutes web = new WebRoutes();
 
   public Routes(
@@ -23,8 +27,10 @@ public final class Routes extends AllDirectives {
       UserRoutes users,
       ProfileRoutes profiles,
       ConversationRoutes conversations,
-      RestBudgets budgets) {
+      RestBudgets budgets,
+      Optional<Duration> hstsMaxAge) {
     this.webSocket = webSocket;
+    this.hstsMaxAge = hstsMaxAge;
     this.users = users;
     this.profiles = profiles;
     this.conversations = conversations;
@@ -48,6 +54,6 @@ public final class Routes extends AllDirectives {
                         "v1",
                         () -> concat(users.routes(), profiles.routes(), conversations.routes()))),
             web.routes());
-    return SecurityHeaders.around(() -> budgets.perAddress(() -> all));
+    return SecurityHeaders.around(hstsMaxAge, () -> budgets.perAddress(() -> all));
   }
 }

@@ -1,6 +1,9 @@
 package io.parley.http;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -46,11 +49,31 @@ final class SecurityHeaders {
 
   private SecurityHeaders() {}
 
-  static Route around(Supplier<Route> inner) {
+  /**
+   * {@code hstsMaxAge}: present when the port speaks TLS, and then every answer also says
+   * Strict-Transport-Security (a browser that once reached the node over https never tries plain
+   * http for it again, so a network attacker cannot strip TLS from a later visit).
+   */
+  static Route around(Optional<Duration> hstsMaxAge, Supplier<Route> inner) {
+    List<HttpHeader> hsts =
+        hstsMaxAge
+            .map(
+                age ->
+                    List.<HttpHeader>of(
+                        RawHeader.create(
+                            "Strict-Transport-Security", "max-age=" + age.toSeconds())))
+            .orElse(List.of());
     return Directives.extractUnmatchedPath(
         path ->
             Directives.respondWithHeaders(
-                path.equals(API) || path.startsWith(API + "/") ? REST : PAGE,
+                concat(path.equals(API) || path.startsWith(API + "/") ? REST : PAGE, hsts),
                 () -> inner.get().seal()));
+  }
+
+  private static List<HttpHeader> concat(List<HttpHeader> a, List<HttpHeader> b) {
+    if (b.isEmpty()) return a;
+    List<HttpHeader> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 }

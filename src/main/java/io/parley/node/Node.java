@@ -39,6 +39,7 @@ import io.parley.tracing.Tracing;
 import io.parley.user.UserEntity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
@@ -223,7 +224,16 @@ public final class Node implements AutoCloseable {
     SessionFlow sessionFlow =
         new SessionFlow(system, deps, DispatcherSelector.fromConfig(SocketServer.DISPATCHER));
     WebSocketTransport webSocket = new WebSocketTransport(sessionFlow);
-    Routes routes = new Routes(webSocket, users, profiles, conversations, restBudgets);
+    Routes routes =
+        new Routes(
+            webSocket,
+            users,
+            profiles,
+            conversations,
+            restBudgets,
+            tls == null
+                ? Optional.empty()
+                : Optional.of(config.getDuration("parley.edge.tls.hsts-max-age")));
     int backlog = config.getInt("parley.edge.accept-backlog");
     SocketServer sockets =
         new SocketServer(

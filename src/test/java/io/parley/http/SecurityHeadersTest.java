@@ -121,5 +121,9 @@ class SecurityHeadersTest {
                 List.of(value),
                 response.headers().allValues(name),
                 what + " (" + response.statusCode() + ") header " + name));
+    // Plain http: a Strict-Transport-Security header here would mean nothing (browsers ignore it
+    // over http), and a node without TLS must not claim it.
+    assertEquals(
+        List.of(), response.headers().allValues("Strict-Transport-Security"), what + " HSTS");
   }
 }

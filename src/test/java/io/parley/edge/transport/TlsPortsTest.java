@@ -61,6 +61,9 @@ class TlsPortsTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(201, registered.statusCode(), registered.body());
     assertEquals("TLSv1.3", registered.sslSession().orElseThrow().getProtocol());
+    // Browsers that reached the node over https keep to https (parley.edge.tls.hsts-max-age).
+    assertEquals(
+        List.of("max-age=31536000"), registered.headers().allValues("Strict-Transport-Security"));
     HttpResponse<String> login =
         https.send(
             post(base + "/sessions", Map.of("user", user, "password", "password-" + user)),
