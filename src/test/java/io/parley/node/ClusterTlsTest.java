@@ -1,5 +1,6 @@
 package io.parley.node;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.StreamSupport;
 import javax.net.ssl.SSLException;
@@ -36,13 +38,15 @@ class ClusterTlsTest {
   private static final Duration STAYS_OUT = Duration.ofSeconds(8);
   private static final Duration CHECK_EVERY = Duration.ofMillis(200);
   private static final int PROBE_READ_TIMEOUT_MS = 2000;
+  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
   @Test
   void nodesWithTheClusterKeyFormAClusterOverTlsAndOthersStayOut(@TempDir Path dir)
       throws Exception {
     Keystores.Pair cluster = Keystores.selfSigned(dir, "cluster");
     Keystores.Pair stranger = Keystores.selfSigned(dir, "stranger");
-    try (Node core = start(cluster, Map.of("parley.node.roles", "core"))) {
+    Node core = start(cluster, Map.of("parley.node.roles", "core"));
+    try {
       String seed = "127.0.0.1:" + remotePort(core);
       Map<String, Object> joining =
           Map.of(
@@ -55,7 +59,8 @@ class ClusterTlsTest {
               // The core node has applied it.
               "parley.cassandra.apply-schema",
               false);
-      try (Node edge = start(cluster, joining)) {
+      Node edge = start(cluster, joining);
+      try {
         awaitUp(core, 2);
         // The edge node holds no entity: its answer comes from the core node, over TLS.
         String user = Ids.user("tls-cluster");
@@ -75,7 +80,8 @@ class ClusterTlsTest {
               }
             });
 
-        try (Node outsider = start(stranger, joining)) {
+        Node outsider = start(stranger, joining);
+        try {
           long until = System.nanoTime() + STAYS_OUT.toNanos();
           while (System.nanoTime() < until) {
             assertEquals(2, upMembers(core), "only the two nodes with the cluster's key");
@@ -85,8 +91,32 @@ class ClusterTlsTest {
                 "the outsider never joins");
             LockSupport.parkNanos(CHECK_EVERY.toNanos());
           }
+        } finally {
+          stop(outsider);
         }
+      } finally {
+        stop(edge);
       }
+    } finally {
+      stop(core);
+    }
+  }
+
+  /**
+   * Terminates a node, waiting a bounded time. Pekko 1.2's Artery can wait without end for a
+   * remoting stream that stalled (apache/pekko#3247, bounded by shutdown-streams-timeout in a later
+   * Pekko): seen once in several runs here, on the edge node after the outsider's failed TLS
+   * handshakes. A deployed node is not held by it: with exit-jvm on, coordinated shutdown ends the
+   * JVM after its last phase times out. Here, with several nodes in one JVM, the test goes on and
+   * leaves that system to the JVM's end; what it asserts was checked above.
+   */
+  private static void stop(Node node) throws Exception {
+    node.system().terminate();
+    try {
+      node.system().getWhenTerminated().toCompletableFuture().get(STOP_WAIT.toSeconds(), SECONDS);
+    } catch (TimeoutException e) {
+      System.err.println(
+          "ClusterTlsTest: " + node.system().address() + " did not terminate in " + STOP_WAIT);
     }
   }
 
