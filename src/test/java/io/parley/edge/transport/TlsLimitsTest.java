@@ -3,6 +3,7 @@ package io.parley.edge.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.node.Node;
 import io.parley.testing.Api;
 import io.parley.testing.Await;
@@ -18,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,6 +55,7 @@ class TlsLimitsTest {
   private static Path dir;
   private static TestTls first;
   private static Node node;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
   static void start() throws Exception {
@@ -108,7 +111,17 @@ class TlsLimitsTest {
 
     // Their slots are free again: the address's every slot takes a TLS client that says hello.
     String user = Ids.user("after-stuck");
-    String token = new Api(node.httpAddress(), first).registerAndLogin(user);
+    // Over connections that end with their answer: a client's kept-alive connection (Api's
+    // HttpClient keeps one until it is garbage-collected) would hold one of the address's slots.
+    String password = "password-" + user;
+    postOnce("/api/v1/users", "{\"user\":\"" + user + "\",\"password\":\"" + password + "\"}");
+    String token =
+        JSON.readTree(
+                postOnce(
+                    "/api/v1/sessions",
+                    "{\"user\":\"" + user + "\",\"password\":\"" + password + "\"}"))
+            .get("token")
+            .asText();
     Await.until(
         () -> allSayHello(token),
         all -> all,
@@ -152,6 +165,33 @@ class TlsLimitsTest {
           first.certificate()::equals,
           Duration.ofSeconds(10),
           "the first certificate again");
+    }
+  }
+
+  /** POSTs JSON over a TLS connection of its own that ends with the answer; returns the body. */
+  private static String postOnce(String path, String json) throws Exception {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    InetSocketAddress http = node.httpAddress();
+    try (SSLSocket socket =
+        (SSLSocket)
+            first
+                .clientContext()
+                .getSocketFactory()
+                .createSocket(http.getHostString(), http.getPort())) {
+      socket.setSoTimeout(10_000);
+      String head =
+          "POST "
+              + path
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              + "Content-Length: "
+              + body.length
+              + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(body);
+      socket.getOutputStream().flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 20"), path + ": " + answer);
+      return answer.substring(answer.indexOf("\r\n\r\n") + 4);
     }
   }
 
