@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.node.Node;
-import io.parley.testing.Api;
 import io.parley.testing.Await;
 import io.parley.testing.ClientHello;
 import io.parley.testing.Ids;
@@ -110,29 +109,17 @@ class TlsLimitsTest {
     }
 
     // Their slots are free again: the address's every slot takes a TLS client that says hello.
-    String user = Ids.user("after-stuck");
-    // Over connections that end with their answer: a client's kept-alive connection (Api's
-    // HttpClient keeps one until it is garbage-collected) would hold one of the address's slots.
-    String password = "password-" + user;
-    postOnce("/api/v1/users", "{\"user\":\"" + user + "\",\"password\":\"" + password + "\"}");
-    String token =
-        JSON.readTree(
-                postOnce(
-                    "/api/v1/sessions",
-                    "{\"user\":\"" + user + "\",\"password\":\"" + password + "\"}"))
-            .get("token")
-            .asText();
+    String token = registerAndLogin(Ids.user("after-stuck"));
     Await.until(
         () -> allSayHello(token),
-        all -> all,
+        "all"::equals,
         Duration.ofSeconds(10),
         PER_ADDRESS + " TLS clients from one address");
   }
 
   @Test
   void aRenewedKeystoreServesNewConnectionsWhileOpenOnesGoOn() throws Exception {
-    String user = Ids.user("renewal");
-    String token = new Api(node.httpAddress(), first).registerAndLogin(user);
+    String token = registerAndLogin(Ids.user("renewal"));
     Path live = first.keystore();
     Path kept =
         Files.copy(live, dir.resolve("first-kept.p12"), StandardCopyOption.REPLACE_EXISTING);
@@ -168,6 +155,17 @@ class TlsLimitsTest {
     }
   }
 
+  /**
+   * Registers {@code user} and returns a token, over connections that end with their answers: a
+   * client's kept-alive connection (Api's HttpClient keeps one until it is garbage-collected) would
+   * hold one of the address's slots into the other test, which needs them all.
+   */
+  private static String registerAndLogin(String user) throws Exception {
+    String login = "{\"user\":\"" + user + "\",\"password\":\"password-" + user + "\"}";
+    postOnce("/api/v1/users", login);
+    return JSON.readTree(postOnce("/api/v1/sessions", login)).get("token").asText();
+  }
+
   /** POSTs JSON over a TLS connection of its own that ends with the answer; returns the body. */
   private static String postOnce(String path, String json) throws Exception {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
@@ -195,7 +193,8 @@ class TlsLimitsTest {
     }
   }
 
-  private static boolean allSayHello(String token) {
+  /** "all" when every slot of the address took a client that said hello; else why not. */
+  private static String allSayHello(String token) {
     List<TcpClient> clients = new ArrayList<>();
     try {
       for (int i = 0; i < PER_ADDRESS; i++) {
@@ -203,9 +202,9 @@ class TlsLimitsTest {
         clients.add(client);
         client.hello(token, "slot-" + i, null);
       }
-      return true;
+      return "all";
     } catch (Exception | AssertionError refused) {
-      return false;
+      return "client " + clients.size() + ": " + refused;
     } finally {
       for (TcpClient client : clients) {
         try {
