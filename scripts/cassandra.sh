@@ -8,8 +8,13 @@
 CASSANDRA_SERVER_DIR="$PARLEY_ROOT/cassandra/server"
 CASSANDRA_CLASSPATH_FILE="$CASSANDRA_SERVER_DIR/target/cassandra.classpath"
 CASSANDRA_STARTED=0
+# The address the embedded node listens on (CQL and storage). Loopback unless a caller needs it
+# reachable from elsewhere: ./parley chaos runs nodes in network namespaces, which reach it on
+# their bridge's address.
+CASSANDRA_ADDRESS="${PARLEY_CASSANDRA_ADDRESS:-127.0.0.1}"
 # The embedded node runs with authentication on; Parley logs in with this role, made at a data
-# directory's first start. Fixed, well-known values: the node listens on 127.0.0.1 only, and
+# directory's first start. Fixed, well-known values: the node listens on 127.0.0.1 only (unless
+# PARLEY_CASSANDRA_ADDRESS says otherwise), and
 # whoever points tests at a `./parley cassandra` (PARLEY_TEST_CASSANDRA) needs no other setup.
 CASSANDRA_DEV_USER=parley
 CASSANDRA_DEV_PASSWORD=parley-dev
@@ -94,7 +99,7 @@ cassandra_role() {
   echo "Creating the Cassandra role $CASSANDRA_DEV_USER ..."
   # The driver logs at DEBUG without a logback.xml of its own: to a file, shown if it fails.
   if ! "$(java17)" -cp "$classpath" "$CASSANDRA_SERVER_DIR/ParleyRole.java" \
-    "$cql_port" "$CASSANDRA_DEV_USER" "$CASSANDRA_DEV_PASSWORD" 120 >"$log" 2>&1; then
+    "$cql_port" "$CASSANDRA_DEV_USER" "$CASSANDRA_DEV_PASSWORD" 120 "$CASSANDRA_ADDRESS" >"$log" 2>&1; then
     grep -v DEBUG "$log" | tail -n 10 | cut -c1-300 >&2
     return 1
   fi
@@ -119,7 +124,7 @@ cassandra_pid() {
 }
 
 port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  (exec 3<>"/dev/tcp/$CASSANDRA_ADDRESS/$1") 2>/dev/null
 }
 
 # The JVM options, one per line: the options file without comments and blank lines (java's own
@@ -164,9 +169,10 @@ cassandra_start() {
     fi
     sed -e "s|@DATA_DIR@|$data_dir|g" -e "s|@CQL_PORT@|$cql_port|g" \
       -e "s|@STORAGE_PORT@|$storage_port|g" -e "s|@TLS_PASSWORD@|$CASSANDRA_TLS_PASSWORD|g" \
+      -e "s|@ADDRESS@|$CASSANDRA_ADDRESS|g" \
       "$CASSANDRA_SERVER_DIR/cassandra.yaml.template" >"$data_dir/cassandra.yaml"
 
-    echo "Starting Cassandra on 127.0.0.1:$cql_port (storage port $storage_port, data $data_dir)"
+    echo "Starting Cassandra on $CASSANDRA_ADDRESS:$cql_port (storage port $storage_port, data $data_dir)"
     # setsid: its own session, so a Ctrl-C in the terminal reaches ./parley only, which then
     # stops the app before Cassandra. JMX listens on localhost only, on a port derived from
     # the CQL port, so the dev (9042) and test (9142) nodes do not collide.
@@ -196,12 +202,12 @@ cassandra_start() {
       return 1
     fi
     if ((elapsed >= timeout)); then
-      cassandra_failed "Cassandra did not accept CQL on 127.0.0.1:$cql_port within ${timeout}s" "$log" "$out"
+      cassandra_failed "Cassandra did not accept CQL on $CASSANDRA_ADDRESS:$cql_port within ${timeout}s" "$log" "$out"
       cassandra_stop "$data_dir"
       return 1
     fi
     if ((elapsed >= report)); then
-      echo "waiting for Cassandra on 127.0.0.1:$cql_port ... ${elapsed}s"
+      echo "waiting for Cassandra on $CASSANDRA_ADDRESS:$cql_port ... ${elapsed}s"
       report=$((report + 5))
     fi
     sleep 1
@@ -212,7 +218,7 @@ cassandra_start() {
     cassandra_stop "$data_dir"
     return 1
   fi
-  echo "Cassandra is up on 127.0.0.1:$cql_port after $((SECONDS - start))s (pid $pid, log $log)"
+  echo "Cassandra is up on $CASSANDRA_ADDRESS:$cql_port after $((SECONDS - start))s (pid $pid, log $log)"
 }
 
 # cassandra_failed MESSAGE SYSTEM_LOG STDOUT_LOG

@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ParleyRole {
   private static final String SUPERUSER = "cassandra";
+  private static String address;
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     String role = args[1];
     String password = args[2];
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[3]));
+    address = args.length > 4 ? args[4] : "127.0.0.1";
     if (!role.matches("[a-z_][a-z0-9_]*")) throw new IllegalArgumentException("role " + role);
     if (canLogIn(port, role, password)) return;
     while (true) {
@@ -61,7 +63,7 @@ public final class ParleyRole {
 
   private static Cluster cluster(int port, String user, String password) {
     return Cluster.builder()
-        .addContactPoint("127.0.0.1")
+        .addContactPoint(address)
         .withPort(port)
         .withCredentials(user, password)
         .withoutJMXReporting()
