@@ -48,6 +48,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * list it, and whether one blocks the other; posts wait (stashed, in order) meanwhile ({@link
  * DirectLinks}). Posts that queue behind a write share the next one ({@link PendingPosts}).
  *
+ * <p>A post is stored only if a write takes it before its deadline: one that reaches the entity
+ * later (sharding buffers posts while a conversation moves), or is held past it, is answered {@code
+ * unavailable} and never stored, since its sender's edge may have stopped waiting for it.
+ *
  * <p>A write that fails stores nothing: whoever waits for it (every post it holds, and the command
  * that made it) is answered {@code unavailable} and may retry with the same cid; the entity then
  * restarts after a backoff and recovers from the journal. A post the journal could not serialize
@@ -65,17 +69,26 @@ public final class ConversationEntity
 
   public sealed interface Command extends CborSerializable {}
 
-  /** {@code traceparent}: the send's span when it is traced (io.parley.tracing), else null. */
+  /**
+   * {@code traceparent}: the send's span when it is traced (io.parley.tracing), else null. {@code
+   * deadline}: epoch millis after which the post must not be stored, as its sender's edge may have
+   * stopped waiting for it (0: none). Absent in posts from builds before it: none.
+   */
   public record Post(
       String from,
       String cid,
       String kind,
       JsonNode body,
       ActorRef<PostReply> replyTo,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
+      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) long deadline)
       implements Command {
     public Post(String from, String cid, String kind, JsonNode body, ActorRef<PostReply> replyTo) {
-      this(from, cid, kind, body, replyTo, null);
+      this(from, cid, kind, body, replyTo, null, 0);
+    }
+
+    boolean lateAt(long now) {
+      return deadline > 0 && now > deadline;
     }
   }
 
@@ -214,7 +227,7 @@ public final class ConversationEntity
     this.memberLinks =
         new MemberLinks(ctx, sharding, conv.value(), settings.linkTimeout(), settings.linkRetry());
     this.reads = new ConversationReads(ctx, conv, fanout, Effect());
-    this.writes = new TimelineWrites(Effect(), pending, writing, fanout, reads);
+    this.writes = new TimelineWrites(Effect(), pending, writing, fanout, reads, traces);
     this.groups =
         new GroupCommands(
             conv, Effect(), new SystemEntries(settings.maxGroupSize()), writes, memberLinks, reads);
@@ -266,7 +279,9 @@ public final class ConversationEntity
     if (!reads.mayUse(state, cmd.from())) return reads.reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     DedupWindow.Record seen = state.sent(cmd.from(), cmd.cid());
     if (seen != null) return Effect().reply(cmd.replyTo(), new Posted(seen.seq(), seen.ts()));
-    if (pending.join(cmd.from(), cmd.cid(), cmd.replyTo())) return Effect().noReply();
+    if (pending.join(cmd.from(), cmd.cid(), cmd.replyTo(), cmd.deadline())) {
+      return Effect().noReply();
+    }
     if (conv.isDirect()) {
       ErrorCode linkFailure = links.takeFailure();
       if (linkFailure != null) return reads.reject(cmd.replyTo(), linkFailure);
@@ -281,17 +296,21 @@ public final class ConversationEntity
       Rejected problem = Recalls.check(state, cmd);
       if (problem != null) return Effect().reply(cmd.replyTo(), problem);
     }
+    // Recalls are not held: two held recalls of one entry would both pass the check above.
+    boolean hold =
+        !recall && backlog.behind() > 0 && pending.size() + 1 < settings.maxPostsPerWrite();
     long now = System.currentTimeMillis();
+    // The deadline holds until a write takes the post: now, or (held) when the next one starts.
+    if (!hold && cmd.lateAt(now)) return writes.late(cmd);
     // A recall stores only the seq it withdraws, whatever else its body held.
     Timeline.Appended entry =
         recall
             ? new Timeline.Recalled(cmd.from(), cmd.cid(), Recalls.seqOf(cmd), now)
             : new Timeline.Posted(cmd.from(), cmd.cid(), cmd.body(), now);
     if (traces != null) traces.started(cmd, conv.value());
-    // Recalls are not held: two held recalls of one entry would both pass the check above.
-    if (!recall && backlog.behind() > 0 && pending.size() + 1 < settings.maxPostsPerWrite()) {
+    if (hold) {
       if (pending.isEmpty()) ctx.getSelf().tell(new Flush());
-      pending.hold(entry, cmd.replyTo());
+      pending.hold(entry, cmd.replyTo(), cmd.deadline());
       return Effect().noReply();
     }
     return writes.append(state, entry, cmd.replyTo());

@@ -14,10 +14,20 @@ import org.apache.pekko.actor.typed.ActorRef;
  * <p>Held posts are not stored and have no seq yet: nobody has been told about them, so a read
  * answered meanwhile is simply earlier than they are. Every write the entity makes takes the held
  * posts first, so arrival order is the seq order.
+ *
+ * <p>A held post keeps its deadline (the latest of its sender's and its retries'): one past it is
+ * dropped, not written ({@link #dropLate}), since its sender may have been told it timed out.
  */
 final class PendingPosts {
-  /** A held post, and who waits for its seq (its sender, and any retry of the same cid). */
-  record Held(Timeline.Appended entry, List<ActorRef<PostReply>> replyTo) {}
+  /**
+   * A held post, who waits for its seq (its sender, and any retry of the same cid), and the epoch
+   * millis after which it must not be stored (0: none).
+   */
+  record Held(Timeline.Appended entry, List<ActorRef<PostReply>> replyTo, long deadline) {
+    boolean lateAt(long now) {
+      return deadline > 0 && now > deadline;
+    }
+  }
 
   private final List<Held> held = new ArrayList<>();
 
@@ -29,21 +39,39 @@ final class PendingPosts {
     return held.size();
   }
 
-  void hold(Timeline.Appended entry, ActorRef<PostReply> replyTo) {
+  void hold(Timeline.Appended entry, ActorRef<PostReply> replyTo, long deadline) {
     List<ActorRef<PostReply>> replies = new ArrayList<>(1);
     replies.add(replyTo);
-    held.add(new Held(entry, replies));
+    held.add(new Held(entry, replies, deadline));
   }
 
-  /** A retry of a held post waits for the same write and gets the same seq; false if none. */
-  boolean join(String from, String cid, ActorRef<PostReply> replyTo) {
-    for (Held h : held) {
+  /**
+   * A retry of a held post waits for the same write and gets the same answer; false if none. The
+   * post may then be stored until the later of the two deadlines: whoever waits gets its seq.
+   */
+  boolean join(String from, String cid, ActorRef<PostReply> replyTo, long deadline) {
+    for (int i = 0; i < held.size(); i++) {
+      Held h = held.get(i);
       if (h.entry().from().equals(from) && h.entry().cid().equals(cid)) {
         h.replyTo().add(replyTo);
+        long later = h.deadline() == 0 || deadline == 0 ? 0 : Math.max(h.deadline(), deadline);
+        held.set(i, new Held(h.entry(), h.replyTo(), later));
         return true;
       }
     }
     return false;
+  }
+
+  /** The held posts past their deadline at {@code now}, in arrival order, forgotten here. */
+  List<Held> dropLate(long now) {
+    List<Held> late = new ArrayList<>(0);
+    held.removeIf(
+        h -> {
+          boolean isLate = h.lateAt(now);
+          if (isLate) late.add(h);
+          return isLate;
+        });
+    return late;
   }
 
   /** The held posts in arrival order, forgotten here: the caller writes them now. */

@@ -50,6 +50,12 @@ final class PostTraces {
     return span.traceparent();
   }
 
+  /** A held post was refused (past its deadline): it is not stored. */
+  void refused(String from, String cid) {
+    TraceSpan span = writing.remove(new Key(from, cid));
+    if (span != null) span.failed("unavailable").end();
+  }
+
   /** A write failed: nothing of it is stored. */
   void failed() {
     writing.values().forEach(span -> span.failed("unavailable").end());

@@ -34,6 +34,15 @@ public final class Replies {
   public record Rejected(ErrorCode code, String message)
       implements PostReply, PageReply, SummaryReply {}
 
+  /**
+   * A post that reached its conversation (or its write) after its deadline: refused, never stored.
+   */
+  static final Rejected LATE =
+      new Rejected(
+          ErrorCode.UNAVAILABLE,
+          "the conversation was unavailable until after this send's deadline; nothing was stored;"
+              + " retry with the same cid");
+
   /** A conversation's refusal of this kind, with the message its clients see. */
   static Rejected rejected(ErrorCode code) {
     String message =

@@ -26,29 +26,48 @@ final class TimelineWrites {
   private final WriteInFlight writing;
   private final Fanout fanout;
   private final ConversationReads reads;
+  // Spans of the posts being written; null while tracing is off.
+  private final PostTraces traces;
 
   TimelineWrites(
       EffectFactories<Event, TimelineState> effects,
       PendingPosts pending,
       WriteInFlight writing,
       Fanout fanout,
-      ConversationReads reads) {
+      ConversationReads reads,
+      PostTraces traces) {
     this.effects = effects;
     this.pending = pending;
     this.writing = writing;
     this.fanout = fanout;
     this.reads = reads;
+    this.traces = traces;
   }
 
   ReplyEffect<Event, TimelineState> flush(TimelineState state) {
-    return pending.isEmpty() ? effects.noReply() : write(state, null, null).thenNoReply();
+    return write(state, null, null).thenNoReply();
+  }
+
+  /** A post past its deadline: refused, nothing stored (its sender may have stopped waiting). */
+  ReplyEffect<Event, TimelineState> late(ConversationEntity.Post post) {
+    Metrics.POSTS_LATE.increment();
+    return effects.reply(post.replyTo(), Replies.LATE);
+  }
+
+  /** Held posts past their deadline are refused as {@link #late} ones, before a write takes any. */
+  private void refuseLate() {
+    for (PendingPosts.Held h : pending.dropLate(System.currentTimeMillis())) {
+      Metrics.POSTS_LATE.increment();
+      h.replyTo().forEach(r -> r.tell(Replies.LATE));
+      if (traces != null) traces.refused(h.entry().from(), h.entry().cid());
+    }
   }
 
   /**
-   * Persists the held posts, then {@code own} (may be null), as one timed write; once stored, the
-   * held posts are answered and pushed, in seq order, before anything {@code own} does. Until then
-   * the held posts' senders and {@code ownReply} (may be null) wait for it: if it fails, {@link
-   * Signals#persistFailed} answers them.
+   * Persists the held posts not past their deadline, then {@code own} (may be null), as one timed
+   * write (none if there is nothing to write); once stored, the held posts are answered and pushed,
+   * in seq order, before anything {@code own} does. Until then the held posts' senders and {@code
+   * ownReply} (may be null) wait for it: if it fails, {@link Signals#persistFailed} answers them.
    */
   EffectBuilder<Event, TimelineState> write(
       TimelineState state, Event own, ActorRef<PostReply> ownReply) {
@@ -58,7 +77,9 @@ final class TimelineWrites {
           writing.stored();
           Metrics.JOURNAL_WRITE.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         };
+    refuseLate();
     List<PendingPosts.Held> held = pending.take();
+    if (held.isEmpty() && own == null) return effects.none();
     if (held.isEmpty()) {
       writing.started(held, ownReply, 1);
       return effects.persist(own).thenRun(stored);

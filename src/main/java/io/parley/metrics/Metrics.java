@@ -36,6 +36,15 @@ public final class Metrics {
           .description("sends refused because the edge node had max-sends-in-flight waiting")
           .register(REGISTRY);
 
+  /**
+   * Posts a conversation refused because they reached it (or their write) after their deadline:
+   * answered {@code unavailable}, never stored (docs/protocol.md, "Send deadlines").
+   */
+  public static final Counter POSTS_LATE =
+      Counter.builder("parley.posts.late")
+          .description("posts refused unstored: they reached their conversation after the deadline")
+          .register(REGISTRY);
+
   /** msg frames queued to sockets (pushes, catch-up, room fan-out). */
   public static final Counter MESSAGES_OUT =
       Counter.builder("parley.messages.out")

@@ -58,7 +58,7 @@ class TraceparentSerializationTest {
     var replyTo = kit.<Replies.PostReply>createTestProbe().ref();
     var post =
         new ConversationEntity.Post(
-            "ann", "c1", "text", TextNode.valueOf("hi"), replyTo, TRACEPARENT);
+            "ann", "c1", "text", TextNode.valueOf("hi"), replyTo, TRACEPARENT, 1_800_000_000_000L);
     assertEquals(post, roundTrip(post));
     assertEquals(TRACEPARENT, roundTrip(new UserEntity.Deliver(ENTRY, TRACEPARENT)).traceparent());
     assertEquals(TRACEPARENT, roundTrip(new Push.Delivery(ENTRY, TRACEPARENT)).traceparent());

@@ -71,7 +71,8 @@ public final class Requests {
                 f.isRecall() ? "recall" : "text",
                 f.body(),
                 replyTo,
-                span == null ? null : span.traceparent()),
+                span == null ? null : span.traceparent(),
+                0),
         (reply, failure) ->
             answered.apply(SendTraces.answered(span, sentOrError(f, reply, failure, started))));
   }
