@@ -45,6 +45,15 @@ public final class Metrics {
           .description("posts refused unstored: they reached their conversation after the deadline")
           .register(REGISTRY);
 
+  /**
+   * Sends an edge node stopped waiting for (answered {@code internal}, outcome unknown): the
+   * conversation's node died mid-write, or never got them.
+   */
+  public static final Counter SENDS_UNKNOWN =
+      Counter.builder("parley.sends.unknown")
+          .description("sends answered outcome unknown: no answer from the conversation in time")
+          .register(REGISTRY);
+
   /** msg frames queued to sockets (pushes, catch-up, room fan-out). */
   public static final Counter MESSAGES_OUT =
       Counter.builder("parley.messages.out")

@@ -26,6 +26,7 @@ public record RequestDeps(
   /** The limits and timeouts requests apply (from the edge's settings). */
   public record Settings(
       Duration askTimeout,
+      SendDeadline sendDeadline,
       int historyDefaultLimit,
       int maxPageBytes,
       int syncParallelism,

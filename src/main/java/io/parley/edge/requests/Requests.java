@@ -47,7 +47,8 @@ public final class Requests {
    * Posts a send; the actor gets exactly one {@code answered} message, with {@code sent} or an
    * error. The outcome is mapped inside the actor ({@code ActorContext.ask}): no future callback
    * runs on another thread on this, the hottest path (a callback per send would be a thread
-   * hand-off per message).
+   * hand-off per message). The post carries its deadline; the wait outlasts it ({@link
+   * SendDeadline}), so no answer means the outcome is unknown.
    */
   public <M> void send(
       ActorContext<M> ctx,
@@ -59,11 +60,13 @@ public final class Requests {
       return;
     }
     long started = System.nanoTime();
+    SendDeadline times = deps.settings().sendDeadline();
+    long deadline = System.currentTimeMillis() + times.deadline().toMillis();
     TraceSpan span = deps.tracing().send(f.conv(), f.cid(), user); // null: not traced
     ctx.ask(
         Replies.PostReply.class,
         conversation(f.conv()),
-        deps.settings().askTimeout(),
+        times.answerWait(),
         replyTo ->
             new ConversationEntity.Post(
                 user,
@@ -72,14 +75,14 @@ public final class Requests {
                 f.body(),
                 replyTo,
                 span == null ? null : span.traceparent(),
-                0),
+                deadline),
         (reply, failure) ->
             answered.apply(SendTraces.answered(span, sentOrError(f, reply, failure, started))));
   }
 
   private static ServerFrame sentOrError(
       ClientFrame.Send f, Replies.PostReply reply, Throwable failure, long started) {
-    if (failure != null) return notAnswered(f.rid());
+    if (failure != null) return outcomeUnknown(f.rid());
     if (!(reply instanceof Replies.Posted p)) return rejected(f.rid(), reply);
     Metrics.SEND_PERSIST.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     return new ServerFrame.Sent(f.rid(), f.conv(), f.cid(), p.seq(), p.ts());
@@ -252,10 +255,22 @@ public final class Requests {
     return deps.sharding().entityRefFor(ConversationEntity.ENTITY_KEY, conv);
   }
 
-  /** The answer to a request whose entity did not answer in time. */
+  /** The answer to a request whose entity did not answer in time (sends: outcomeUnknown). */
   public static ServerFrame notAnswered(String rid) {
+    return ServerFrame.Error.of(rid, ErrorCode.UNAVAILABLE, "not answered in time; retry");
+  }
+
+  /**
+   * The answer to a send its conversation did not answer even after its deadline and the longest
+   * write: it may have been stored (its node died mid-write), so not {@code unavailable}.
+   */
+  static ServerFrame outcomeUnknown(String rid) {
+    Metrics.SENDS_UNKNOWN.increment();
     return ServerFrame.Error.of(
-        rid, ErrorCode.UNAVAILABLE, "not answered in time; retry (same cid for sends)");
+        rid,
+        ErrorCode.INTERNAL,
+        "outcome unknown: the conversation did not answer in time; retry with the same cid: you"
+            + " get the original sent if it was stored");
   }
 
   private static ServerFrame rejected(String rid, Object reply) {

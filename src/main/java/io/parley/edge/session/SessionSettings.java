@@ -3,12 +3,14 @@ package io.parley.edge.session;
 import com.typesafe.config.Config;
 import io.parley.edge.requests.PageFit;
 import io.parley.edge.requests.RequestDeps;
+import io.parley.edge.requests.SendDeadline;
 import io.parley.protocol.ClientFrame;
 import java.time.Duration;
 
 /**
- * Edge settings from {@code parley.session}, {@code parley.limits}, {@code parley.ask-timeout} and
- * the group size the edge checks before it asks each invitee ({@code parley.conversation}).
+ * Edge settings from {@code parley.session}, {@code parley.limits}, {@code parley.ask-timeout}, the
+ * sends' deadline and wait ({@link SendDeadline}) and the group size the edge checks before it asks
+ * each invitee ({@code parley.conversation}).
  */
 public record SessionSettings(
     Duration helloTimeout,
@@ -28,6 +30,7 @@ public record SessionSettings(
     int historyMaxLimit,
     int maxPageBytes,
     Duration askTimeout,
+    SendDeadline sendDeadline,
     int maxGroupSize,
     int maxPendingRequests) {
 
@@ -53,6 +56,7 @@ public record SessionSettings(
             l.getInt("history-max-limit"),
             Math.toIntExact(l.getBytes("max-page-bytes")),
             config.getDuration("parley.ask-timeout"),
+            SendDeadline.from(config),
             config.getInt("parley.conversation.max-group-size"),
             config.getInt("parley.user.max-pending-requests"));
     String problem =
@@ -71,6 +75,7 @@ public record SessionSettings(
   public RequestDeps.Settings requests() {
     return new RequestDeps.Settings(
         askTimeout,
+        sendDeadline,
         historyDefaultLimit,
         maxPageBytes,
         syncParallelism,
