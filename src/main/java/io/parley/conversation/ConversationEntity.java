@@ -165,6 +165,7 @@ public final class ConversationEntity
       implements Timeline.Appended {}
 
   public static void init(ActorSystem<?> system, ConversationSettings settings) {
+    if (settings.ackBeforePersist()) system.log().warn(TimelineWrites.UNSAFE_WARNING);
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, sharding))
@@ -298,7 +299,10 @@ public final class ConversationEntity
     }
     // Recalls are not held: two held recalls of one entry would both pass the check above.
     boolean hold =
-        !recall && backlog.behind() > 0 && pending.size() + 1 < settings.maxPostsPerWrite();
+        !recall
+            && !settings.ackBeforePersist()
+            && backlog.behind() > 0
+            && pending.size() + 1 < settings.maxPostsPerWrite();
     long now = System.currentTimeMillis();
     // The deadline holds until a write takes the post: now, or (held) when the next one starts.
     if (!hold && cmd.lateAt(now)) return writes.late(cmd);
@@ -308,6 +312,7 @@ public final class ConversationEntity
             ? new Timeline.Recalled(cmd.from(), cmd.cid(), Recalls.seqOf(cmd), now)
             : new Timeline.Posted(cmd.from(), cmd.cid(), cmd.body(), now);
     if (traces != null) traces.started(cmd, conv.value());
+    if (settings.ackBeforePersist() && !recall) return writes.ackBeforeAppend(state, entry, cmd);
     if (hold) {
       if (pending.isEmpty()) ctx.getSelf().tell(new Flush());
       pending.hold(entry, cmd.replyTo(), cmd.deadline());

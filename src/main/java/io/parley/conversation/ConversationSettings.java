@@ -5,7 +5,10 @@ import java.time.Duration;
 import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 
-/** A conversation entity's settings, from {@code parley.conversation}. */
+/**
+ * A conversation entity's settings, from {@code parley.conversation}; {@code ackBeforePersist} is
+ * {@code parley.unsafe.ack-before-persist}, a test-only switch that loses acked posts on purpose.
+ */
 public record ConversationSettings(
     int dedupWindow,
     int snapshotEvery,
@@ -14,7 +17,30 @@ public record ConversationSettings(
     Backoff linkRetry,
     int maxGroupSize,
     int maxPostsPerWrite,
-    Backoff persistFailureBackoff) {
+    Backoff persistFailureBackoff,
+    boolean ackBeforePersist) {
+  /** With the unsafe switch off, as every setting but the chaos suite's self-test has it. */
+  public ConversationSettings(
+      int dedupWindow,
+      int snapshotEvery,
+      int keepSnapshots,
+      Duration linkTimeout,
+      Backoff linkRetry,
+      int maxGroupSize,
+      int maxPostsPerWrite,
+      Backoff persistFailureBackoff) {
+    this(
+        dedupWindow,
+        snapshotEvery,
+        keepSnapshots,
+        linkTimeout,
+        linkRetry,
+        maxGroupSize,
+        maxPostsPerWrite,
+        persistFailureBackoff,
+        false);
+  }
+
   public static ConversationSettings from(Config config) {
     Config c = config.getConfig("parley.conversation");
     Config backoff = c.getConfig("persist-failure-backoff");
@@ -29,7 +55,8 @@ public record ConversationSettings(
         new Backoff(
             backoff.getDuration("min"),
             backoff.getDuration("max"),
-            backoff.getDouble("random-factor")));
+            backoff.getDouble("random-factor")),
+        config.getBoolean("parley.unsafe.ack-before-persist"));
   }
 
   /** How long a conversation waits to restart after a failed write: min, doubling up to max. */

@@ -21,6 +21,10 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * the members and answered, in seq order. Part of one conversation entity's actor.
  */
 final class TimelineWrites {
+  static final String UNSAFE_WARNING =
+      "parley.unsafe.ack-before-persist is on: sends are answered before they are stored and are"
+          + " LOST if a write fails; for proving the chaos suite can fail, never in production";
+
   private final EffectFactories<Event, TimelineState> effects;
   private final PendingPosts pending;
   private final WriteInFlight writing;
@@ -109,6 +113,18 @@ final class TimelineWrites {
     return write(state, event, replyTo)
         .thenRun(s -> deliver(s, event, List.of()))
         .thenReply(replyTo, s -> new Posted(s.lastSeq(), event.ts()));
+  }
+
+  /**
+   * parley.unsafe.ack-before-persist (for proving the chaos suite can fail; never in production):
+   * answers the post {@code sent} with the seq it is about to get, then writes it without anyone
+   * waiting, so a write that fails, or a node that dies, loses a post its sender was told is
+   * stored. Posts are never held meanwhile, so the next seq is the last one plus one.
+   */
+  ReplyEffect<Event, TimelineState> ackBeforeAppend(
+      TimelineState state, Timeline.Appended event, ConversationEntity.Post post) {
+    post.replyTo().tell(new Posted(state.lastSeq() + 1, event.ts()));
+    return write(state, event, null).thenRun(s -> deliver(s, event, List.of())).thenNoReply();
   }
 
   /** Pushes the last entry to the members (and to those it removed, so they learn it). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.typesafe.config.ConfigFactory;
 import io.parley.conversation.Replies.PostReply;
 import io.parley.conversation.Replies.Posted;
 import io.parley.conversation.Replies.Rejected;
@@ -26,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -46,7 +48,7 @@ import org.junit.jupiter.api.Test;
  * A post is stored only if its conversation takes it for a write before its deadline: one that
  * reaches the conversation later, for instance while it waits behind a write that takes long, is
  * answered {@code unavailable}, stored never and pushed to nobody, and its retry with the same cid
- * is stored once.
+ * is stored once. Also the test-only switch that answers {@code sent} before the write.
  */
 class PostDeadlineTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -107,7 +109,7 @@ class PostDeadlineTest {
     }
   }
 
-  private static ConversationSettings settings() {
+  private static ConversationSettings settings(boolean ackBeforePersist) {
     return new ConversationSettings(
         1000,
         1000,
@@ -116,11 +118,12 @@ class PostDeadlineTest {
         new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(30), 0),
         5000,
         16,
-        new ConversationSettings.Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.2));
+        new ConversationSettings.Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.2),
+        ackBeforePersist);
   }
 
   private static ActorRef<ConversationEntity.Command> spawn(String conv) {
-    return testKit.spawn(ConversationEntity.create(conv, settings(), sharding));
+    return testKit.spawn(ConversationEntity.create(conv, settings(false), sharding));
   }
 
   private static long in(Duration d) {
@@ -277,6 +280,46 @@ class PostDeadlineTest {
     assertEquals(List.of("first", "slow", "m", "n"), storedCids(conv));
     original.expectNoMessage(Duration.ofMillis(100));
     retry.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void withAckBeforePersistOnASendIsAnsweredSentBeforeItIsStoredAndLostIfTheWriteFails()
+      throws Exception {
+    String conv = "d:ann:dan";
+    String pid = ConversationEntity.persistenceId(conv).id();
+    var entity = testKit.spawn(ConversationEntity.create(conv, settings(true), sharding));
+    assertEquals(1, assertInstanceOf(Posted.class, posted(entity, "ann", "first", 0)).seq());
+    Await.until(() -> storedCids(conv), List.of("first")::equals, WAIT, "the first post stored");
+
+    CountDownLatch written = new CountDownLatch(1);
+    atGate.put(pid, written);
+    failing.add(pid);
+    gate = new CountDownLatch(1);
+    TestProbe<PostReply> acked = testKit.createTestProbe();
+    entity.tell(post("ann", "lost", in(LATER), acked.getRef()));
+    assertTrue(await(written));
+    // Its write is held at the gate, decided to fail, and its sender already has its seq.
+    assertEquals(2, acked.expectMessageClass(Posted.class, WAIT).seq());
+    assertEquals(List.of("first"), storedCids(conv));
+    gate.countDown();
+
+    // The conversation restarts after the failed write without it: the acked post is lost.
+    Await.until(() -> lastSeq(entity, "ann"), seq -> seq == 1, WAIT, "the restarted lastSeq");
+    failing.remove(pid);
+    assertEquals(List.of("first"), storedCids(conv));
+    acked.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void theUnsafeSwitchIsOffByDefaultAndWarnedOfWhenOn() {
+    assertFalse(ConversationSettings.from(ConfigFactory.load()).ackBeforePersist());
+    LoggingTestKit.warn("never in production")
+        .expect(
+            testKit.system(),
+            () -> {
+              ConversationEntity.init(testKit.system(), settings(true));
+              return null;
+            });
   }
 
   @Test
