@@ -52,10 +52,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * later (sharding buffers posts while a conversation moves), or is held past it, is answered {@code
  * unavailable} and never stored, since its sender's edge may have stopped waiting for it.
  *
- * <p>A write that fails stores nothing: whoever waits for it (every post it holds, and the command
- * that made it) is answered {@code unavailable} and may retry with the same cid; the entity then
- * restarts after a backoff and recovers from the journal. A post the journal could not serialize
- * (text that is not well-formed Unicode) is refused before it can join, and fail, a shared write.
+ * <p>When a write fails, whoever waits for it (every post it holds, and the command that made it)
+ * is answered at once: {@code unavailable} if the failure shows nothing was stored, else {@code
+ * internal}, outcome unknown; either may retry with the same cid. The entity then restarts after a
+ * backoff and recovers from the journal. A post the journal could not serialize (text that is not
+ * well-formed Unicode) is refused before it can join, and fail, a shared write.
  *
  * <p>Events and snapshots are stored encrypted ({@link StoredEntries}); a stored one that does not
  * decrypt fails the recovery, never skipped: the seqs after it would be wrong.
@@ -370,10 +371,11 @@ public final class ConversationEntity
   public SignalHandler<TimelineState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(
-            JournalPersistFailed.class, (s, failed) -> signals.persistFailed(failed.getFailure()))
+            JournalPersistFailed.class,
+            (s, failed) -> signals.persistFailed(failed.getFailure(), false))
         .onSignal(
             JournalPersistRejected.class,
-            (s, rejected) -> signals.persistFailed(rejected.getFailure()))
+            (s, rejected) -> signals.persistFailed(rejected.getFailure(), true))
         .onSignal(RecoveryFailed.class, (s, failed) -> signals.recoveryFailed(failed.getFailure()))
         .onSignal(RecoveryCompleted.instance(), s -> signals.recovered(s, lastSequenceNumber(ctx)))
         .build();

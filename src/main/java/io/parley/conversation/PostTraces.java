@@ -56,9 +56,9 @@ final class PostTraces {
     if (span != null) span.failed("unavailable").end();
   }
 
-  /** A write failed: nothing of it is stored. */
-  void failed() {
-    writing.values().forEach(span -> span.failed("unavailable").end());
+  /** A write failed ({@code code}: what its posts were answered). */
+  void failed(String code) {
+    writing.values().forEach(span -> span.failed(code).end());
     writing.clear();
   }
 }

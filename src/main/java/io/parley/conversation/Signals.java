@@ -29,24 +29,32 @@ final class Signals {
   }
 
   /**
-   * The write in flight failed (the journal failed or refused it): nothing of it is stored. Its
-   * posts and its command are answered {@code unavailable}, so their senders may retry with the
-   * same cids at once instead of waiting out their ask timeouts; then Pekko restarts the entity
-   * after {@code persist-failure-backoff} (a rejected write stops it; sharding starts it again).
+   * The write in flight failed (the journal failed, or refused it: {@code rejected}). Its posts and
+   * its command are answered at once, so their senders may retry with the same cids instead of
+   * waiting out their asks: {@code unavailable} if nothing of it was stored ({@link FailedWrites}),
+   * else {@code internal}, outcome unknown (a retry gets the original seq if it was stored: the
+   * restarted entity recovers from the journal). Then Pekko restarts the entity after {@code
+   * persist-failure-backoff} (a rejected write stops it; sharding starts it again).
    */
-  void persistFailed(Throwable cause) {
+  void persistFailed(Throwable cause, boolean rejected) {
     List<ActorRef<PostReply>> waiting = writing.failed();
-    Rejected unavailable =
-        new Rejected(
-            ErrorCode.UNAVAILABLE,
-            "conversation temporarily unavailable; nothing stored, retry with the same cid");
-    waiting.forEach(r -> r.tell(unavailable));
-    if (traces != null) traces.failed();
+    Rejected answer =
+        rejected || FailedWrites.nothingStored(cause)
+            ? new Rejected(
+                ErrorCode.UNAVAILABLE,
+                "conversation temporarily unavailable; nothing stored, retry with the same cid")
+            : new Rejected(
+                ErrorCode.INTERNAL,
+                "outcome unknown: the journal did not confirm the write; retry with the same cid:"
+                    + " you get the original sent if it was stored");
+    waiting.forEach(r -> r.tell(answer));
+    if (traces != null) traces.failed(answer.code().wire());
     ctx.getLog()
         .error(
-            "{}: persist failed, {} waiting answered unavailable; restarting after backoff",
+            "{}: persist failed, {} waiting answered {}; restarting after backoff",
             conv.value(),
             waiting.size(),
+            answer.code().wire(),
             cause);
   }
 

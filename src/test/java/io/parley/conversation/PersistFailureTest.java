@@ -3,6 +3,8 @@ package io.parley.conversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.NoNodeAvailableException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -39,8 +41,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A journal write that fails must not lose or strand anyone: every post held in it (posts of
  * several members share a write when they queue behind another) and the command that made it are
- * answered {@code unavailable}, nothing is stored, and the conversation comes back to take the same
- * posts again. A post whose body cannot be stored is refused before it joins a write.
+ * answered {@code unavailable} when the failure shows nothing was stored (Cassandra down), else
+ * {@code internal}, outcome unknown, and the conversation comes back to take the same posts again.
+ * A post whose body cannot be stored is refused before it joins a write.
  */
 class PersistFailureTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -56,6 +59,9 @@ class PersistFailureTest {
   private static volatile CountDownLatch gate = new CountDownLatch(0);
   // Per persistence id, counted down by each of its writes that reaches the gate.
   private static final Map<String, CountDownLatch> atGate = new ConcurrentHashMap<>();
+  // How the failing writes fail: by default as when Cassandra is down (no write sent).
+  private static final Throwable CASSANDRA_DOWN = new NoNodeAvailableException();
+  private static volatile Throwable failure = CASSANDRA_DOWN;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -75,7 +81,7 @@ class PersistFailureTest {
               atGate.getOrDefault(persistenceId, new CountDownLatch(0)).countDown();
               await(gate);
             }
-            if (fail) return StorageFailure.create(new RuntimeException("journal down (test)"));
+            if (fail) return StorageFailure.create(failure);
           }
           return ProcessingSuccess.getInstance();
         });
@@ -208,6 +214,30 @@ class PersistFailureTest {
       Timeline.Appended e = (Timeline.Appended) entries.get(2 + i);
       assertEquals("m" + i, e.cid());
       assertEquals(from[i], e.from());
+    }
+  }
+
+  @Test
+  void aWriteThatMayHaveBeenStoredLeavesItsPostsOutcomeUnknownAndTheirRetriesGetOneSeqEach() {
+    String conv = "g:unknownwrite";
+    var entity = groupWithOnePost(conv);
+    String pid = ConversationEntity.persistenceId(conv).id();
+    failure = new DriverTimeoutException("write timed out (test)");
+    failing.add(pid);
+    TestProbe<PostReply> probe = testKit.createTestProbe();
+    try {
+      entity.tell(post("ben", "m", probe.getRef()));
+      Rejected unknown = probe.expectMessageClass(Rejected.class, WAIT);
+      assertEquals(ErrorCode.INTERNAL, unknown.code());
+      assertTrue(unknown.message().contains("retry with the same cid"), unknown.message());
+    } finally {
+      failing.clear();
+      failure = CASSANDRA_DOWN;
+    }
+    assertEquals(1, stored(conv).size());
+    for (int round = 0; round < 2; round++) {
+      entity.tell(post("ben", "m", probe.getRef()));
+      assertEquals(2, probe.expectMessageClass(Posted.class, WAIT).seq());
     }
   }
 
