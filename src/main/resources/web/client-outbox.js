@@ -8,8 +8,9 @@ const TYPING_EVERY_MS = 3_000;
 const SEND_PROBE_MS = 4_000;
 const SEND_RETRY_MS = 1_500;
 const SEND_RETRY_MAX_MS = 15_000;
-// Send errors that mean "nothing stored, try again with the same cid" (docs/protocol.md 7).
-const RETRYABLE = new Set(['unavailable', 'rate_limited', 'disconnected']);
+// Send errors to try again with the same cid (docs/protocol.md 7): nothing was stored, or
+// (`internal`) the outcome is unknown and the retry returns the original `sent` if it was.
+const RETRYABLE = new Set(['unavailable', 'rate_limited', 'disconnected', 'internal']);
 
 export class OutboxMethods {
 
