@@ -11,7 +11,7 @@ import java.io.IOException;
  * server's CPU on one box). Nested values are skipped; {@code raw} keeps the text for the few
  * frames that need a full read (history pages).
  */
-record Frame(
+public record Frame(
     String type,
     String rid,
     String conv,
@@ -23,7 +23,7 @@ record Frame(
     String raw) {
   private static final JsonFactory FACTORY = new JsonFactory();
 
-  static Frame parse(String text) {
+  public static Frame parse(String text) {
     String type = null, rid = null, conv = null, from = null, cid = null, code = null;
     long seq = -1, heartbeat = 0;
     try (JsonParser p = FACTORY.createParser(text)) {

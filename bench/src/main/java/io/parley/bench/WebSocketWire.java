@@ -22,9 +22,9 @@ import java.util.ArrayDeque;
  * (docs/benchmarks.md). Frames are written on the sender's thread; what a socket does not take at
  * once waits, in order, for the selector to flush it.
  */
-final class WebSocketWire implements AutoCloseable {
+public final class WebSocketWire implements AutoCloseable {
   /** Receives a socket's text frames and its end, on the selector thread. */
-  interface Listener {
+  public interface Listener {
     void onText(String text, long atNanos);
 
     void onClosed(int status);
@@ -48,7 +48,7 @@ final class WebSocketWire implements AutoCloseable {
     this(HANDSHAKE_TIMEOUT);
   }
 
-  WebSocketWire(Duration handshakeTimeout) throws IOException {
+  public WebSocketWire(Duration handshakeTimeout) throws IOException {
     this(handshakeTimeout, SELECT_TIMEOUT);
   }
 
@@ -60,7 +60,7 @@ final class WebSocketWire implements AutoCloseable {
   }
 
   /** Connects and upgrades (blocking, on the caller's thread), then reads on the selector. */
-  Socket open(InetSocketAddress target, Listener listener) throws IOException {
+  public Socket open(InetSocketAddress target, Listener listener) throws IOException {
     SocketChannel ch = SocketChannel.open();
     try {
       ch.socket().connect(target, (int) handshakeTimeout.toMillis());
@@ -82,7 +82,7 @@ final class WebSocketWire implements AutoCloseable {
   }
 
   /** One client socket. */
-  final class Socket {
+  public final class Socket {
     private final SocketChannel channel;
     private final Listener listener;
     private final ArrayDeque<ByteBuffer> unsent = new ArrayDeque<>();
@@ -96,7 +96,7 @@ final class WebSocketWire implements AutoCloseable {
     }
 
     /** Sends one text frame after those sent before it; false once the socket is closed. */
-    synchronized boolean send(String text) {
+    public synchronized boolean send(String text) {
       if (closed) return false;
       ByteBuffer frame = maskedTextFrame(text.getBytes(StandardCharsets.UTF_8));
       try {
@@ -148,7 +148,7 @@ final class WebSocketWire implements AutoCloseable {
     }
 
     /** Drops the socket without a closing handshake (the load is over or it failed). */
-    void close() {
+    public void close() {
       if (claimClose()) release();
     }
 
