@@ -1,0 +1,29 @@
+package io.parley.bench.chaos;
+
+import java.time.Duration;
+
+/**
+ * The client's clocks: how long it waits before it calls an edge or an answer lost. A real client
+ * would pick similar values; tests shorten them.
+ *
+ * @param connect a connect and its upgrade: an edge behind a partition drops packets, and the
+ *     device should move on to the next edge well before a person would give up
+ * @param pingEvery how often a ready device pings (the contract asks at least every heartbeat_ms)
+ * @param pongTimeout a pong missing this long after its ping means the path to the edge is gone
+ * @param helloTimeout hello must reach {@code synced} within this, else the next edge
+ * @param answerTimeout a send with no answer within this is treated as unknown and retried by cid
+ */
+record Timings(
+    Duration connect,
+    Duration pingEvery,
+    Duration pongTimeout,
+    Duration helloTimeout,
+    Duration answerTimeout) {
+  static final Timings DEFAULT =
+      new Timings(
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(15));
+}
