@@ -1,0 +1,37 @@
+package io.parley.bench.chaos;
+
+import java.io.PrintStream;
+
+/** Entry point of ./parley chaos: exit 0 when every invariant held after every fault. */
+public final class Chaos {
+  private Chaos() {}
+
+  public static void main(String[] args) {
+    System.exit(run(System.out, args));
+  }
+
+  /** 0: every check clean; 1: an invariant broke; 2: bad options or a run that could not start. */
+  public static int run(PrintStream out, String... args) {
+    if (java.util.Arrays.asList(args).contains("--help")
+        || java.util.Arrays.asList(args).contains("-h")) {
+      out.println(ChaosOptions.usage());
+      return 0;
+    }
+    ChaosOptions options;
+    try {
+      options = ChaosOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      out.println(e.getMessage());
+      out.println(ChaosOptions.usage());
+      return 2;
+    }
+    try {
+      return new ChaosRun(options).run().clean() ? 0 : 1;
+    } catch (Exception e) {
+      out.println("The chaos run could not go on: " + e.getMessage());
+      out.println("Node logs and the report so far are in " + options.out.toAbsolutePath());
+      e.printStackTrace(out);
+      return 2;
+    }
+  }
+}
