@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.CborSerializable;
 import io.parley.conversation.Replies.PageReply;
 import io.parley.conversation.Replies.PostReply;
-import io.parley.conversation.Replies.Posted;
-import io.parley.conversation.Replies.Rejected;
 import io.parley.conversation.Replies.SummaryReply;
 import io.parley.protocol.ErrorCode;
 import io.parley.push.Push;
@@ -193,17 +191,12 @@ public final class ConversationEntity
   private final ActorContext<Command> ctx;
   private final ConversationId conv;
   private final ConversationSettings settings;
-  private final Fanout fanout;
-  // Spans of the posts being written; null while tracing is off.
-  private final PostTraces traces;
   private final Backlog backlog;
-  private final PendingPosts pending = new PendingPosts();
-  private final WriteInFlight writing = new WriteInFlight();
-  private final DirectLinks links = new DirectLinks();
   private final MemberLinks memberLinks;
   private final TimelineWrites writes;
   // How events and snapshots are stored: encrypted at rest.
   private final StoredEntries stored;
+  private final PostCommands posts;
   private final GroupCommands groups;
   private final Signals signals;
   // The state Pekko starts every recovery from: asked for once per actor and kept, also across
@@ -224,12 +217,18 @@ public final class ConversationEntity
     this.ctx = ctx;
     this.conv = conv;
     this.settings = settings;
-    this.traces = PostTraces.of(ctx.getSystem());
-    this.fanout = new Fanout(ctx, sharding, conv, traces);
+    // Spans of the posts being written; null while tracing is off.
+    PostTraces traces = PostTraces.of(ctx.getSystem());
+    Fanout fanout = new Fanout(ctx, sharding, conv, traces);
+    PendingPosts pending = new PendingPosts();
+    WriteInFlight writing = new WriteInFlight();
     this.memberLinks =
         new MemberLinks(ctx, sharding, conv.value(), settings.linkTimeout(), settings.linkRetry());
     this.reads = new ConversationReads(ctx, conv, fanout, Effect());
     this.writes = new TimelineWrites(Effect(), pending, writing, fanout, reads, traces);
+    this.posts =
+        new PostCommands(
+            ctx, conv, settings, Effect(), pending, backlog, writes, reads, fanout, traces);
     this.groups =
         new GroupCommands(
             conv, Effect(), new SystemEntries(settings.maxGroupSize()), writes, memberLinks, reads);
@@ -248,15 +247,15 @@ public final class ConversationEntity
     CommandHandlerWithReply<Command, Event, TimelineState> handlers =
         newCommandHandlerWithReplyBuilder()
             .forAnyState()
-            .onCommand(Post.class, this::onPost)
+            .onCommand(Post.class, posts::onPost)
             .onCommand(Page.class, reads::onPage)
             .onCommand(GetSummary.class, reads::onSummary)
             .onCommand(Create.class, groups::onCreate)
             .onCommand(Manage.class, groups::onManage)
             .onCommand(ForwardRead.class, reads::onForwardRead)
             .onCommand(Typing.class, reads::onTyping)
-            .onCommand(BlockChanged.class, this::onBlockChanged)
-            .onCommand(MembersLinked.class, this::onMembersLinked)
+            .onCommand(BlockChanged.class, posts::onBlockChanged)
+            .onCommand(MembersLinked.class, posts::onMembersLinked)
             .onCommand(SubscribeRoom.class, reads::onSubscribeRoom)
             .onCommand(RoomNodeGone.class, reads::onRoomNodeGone)
             .onCommand(Flush.class, (state, flush) -> writes.flush(state))
@@ -272,71 +271,6 @@ public final class ConversationEntity
   private ReplyEffect<Event, TimelineState> linkChange(Runnable step) {
     step.run();
     return Effect().noReply();
-  }
-
-  private ReplyEffect<Event, TimelineState> onPost(TimelineState state, Post cmd) {
-    String unstorable = TimelineWrites.unstorable(cmd);
-    if (unstorable != null)
-      return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.BAD_REQUEST, unstorable));
-    if (!reads.mayUse(state, cmd.from())) return reads.reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
-    DedupWindow.Record seen = state.sent(cmd.from(), cmd.cid());
-    if (seen != null) return Effect().reply(cmd.replyTo(), new Posted(seen.seq(), seen.ts()));
-    if (pending.join(cmd.from(), cmd.cid(), cmd.replyTo(), cmd.deadline())) {
-      return Effect().noReply();
-    }
-    if (conv.isDirect()) {
-      ErrorCode linkFailure = links.takeFailure();
-      if (linkFailure != null) return reads.reject(cmd.replyTo(), linkFailure);
-      if (!links.linked()) {
-        if (links.waitForLink()) startLinking();
-        return Effect().stash();
-      }
-      if (links.blocks(cmd.from())) return reads.reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
-    }
-    boolean recall = TimelineState.RECALL.equals(cmd.kind());
-    if (recall) {
-      Rejected problem = Recalls.check(state, cmd);
-      if (problem != null) return Effect().reply(cmd.replyTo(), problem);
-    }
-    // Recalls are not held: two held recalls of one entry would both pass the check above.
-    boolean hold =
-        !recall
-            && !settings.ackBeforePersist()
-            && backlog.behind() > 0
-            && pending.size() + 1 < settings.maxPostsPerWrite();
-    long now = System.currentTimeMillis();
-    // The deadline holds until a write takes the post: now, or (held) when the next one starts.
-    if (!hold && cmd.lateAt(now)) return writes.late(cmd);
-    // A recall stores only the seq it withdraws, whatever else its body held.
-    Timeline.Appended entry =
-        recall
-            ? new Timeline.Recalled(cmd.from(), cmd.cid(), Recalls.seqOf(cmd), now)
-            : new Timeline.Posted(cmd.from(), cmd.cid(), cmd.body(), now);
-    if (traces != null) traces.started(cmd, conv.value());
-    if (settings.ackBeforePersist() && !recall) return writes.ackBeforeAppend(state, entry, cmd);
-    if (hold) {
-      if (pending.isEmpty()) ctx.getSelf().tell(new Flush());
-      pending.hold(entry, cmd.replyTo(), cmd.deadline());
-      return Effect().noReply();
-    }
-    return writes.append(state, entry, cmd.replyTo());
-  }
-
-  private ReplyEffect<Event, TimelineState> onBlockChanged(TimelineState state, BlockChanged cmd) {
-    if (conv.isDirect() && conv.hasMember(cmd.blocker()) && conv.hasMember(cmd.blocked())) {
-      links.blockChanged(cmd.blocked(), cmd.blocking());
-    }
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<Event, TimelineState> onMembersLinked(
-      TimelineState state, MembersLinked result) {
-    links.done(result.failure(), result.blockedSenders());
-    return Effect().noReply().thenUnstashAll();
-  }
-
-  private void startLinking() {
-    ctx.pipeToSelf(fanout.linkAndAsk(conv.members(), settings.linkTimeout()), DirectLinks::outcome);
   }
 
   @Override
