@@ -34,6 +34,10 @@ public final class Groups {
 
   /** Creates {@code g:<random id>} with the members who consent. */
   public CompletionStage<ServerFrame> create(String user, ClientFrame.Create c) {
+    return Unanswered.answered(c, created(user, c));
+  }
+
+  private CompletionStage<ServerFrame> created(String user, ClientFrame.Create c) {
     String conv = "g:" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
     List<String> others = others(user, c.members());
     if (others.size() + 1 > deps.settings().maxGroupSize()) return done(tooLarge(c.rid()));
@@ -56,6 +60,10 @@ public final class Groups {
   }
 
   public CompletionStage<ServerFrame> handle(String user, ClientFrame.GroupOp op) {
+    return Unanswered.answered(op, changed(user, op));
+  }
+
+  private CompletionStage<ServerFrame> changed(String user, ClientFrame.GroupOp op) {
     ConversationEntity.Manage manage = manage(user, op, null);
     if (manage == null)
       return done(

@@ -28,18 +28,22 @@ public final class People {
   public CompletionStage<ServerFrame> handle(String me, ClientFrame.ContactOp op) {
     String other = op.user();
     if (other.equals(me)) return done(error(op.rid(), ErrorCode.BAD_REQUEST, "that is you"));
-    return user(me)
-        .<Contacts.View>ask(UserEntity.GetContacts::new, timeout())
-        .thenCompose(mine -> apply(me, other, op, mine));
+    return Unanswered.answered(
+        op,
+        user(me)
+            .<Contacts.View>ask(UserEntity.GetContacts::new, timeout())
+            .thenCompose(mine -> apply(me, other, op, mine)));
   }
 
   public CompletionStage<ServerFrame> contacts(String me, ClientFrame.Contacts c) {
-    return user(me)
-        .<Contacts.View>ask(UserEntity.GetContacts::new, timeout())
-        .thenApply(
-            v ->
-                new ServerFrame.ContactList(
-                    c.rid(), v.friends(), v.pendingIn(), v.pendingOut(), v.blocked()));
+    return Unanswered.answered(
+        c,
+        user(me)
+            .<Contacts.View>ask(UserEntity.GetContacts::new, timeout())
+            .thenApply(
+                v ->
+                    new ServerFrame.ContactList(
+                        c.rid(), v.friends(), v.pendingIn(), v.pendingOut(), v.blocked())));
   }
 
   private CompletionStage<ServerFrame> apply(

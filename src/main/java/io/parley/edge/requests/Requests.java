@@ -82,7 +82,7 @@ public final class Requests {
 
   private static ServerFrame sentOrError(
       ClientFrame.Send f, Replies.PostReply reply, Throwable failure, long started) {
-    if (failure != null) return outcomeUnknown(f.rid());
+    if (failure != null) return Unanswered.send(f.rid());
     if (!(reply instanceof Replies.Posted p)) return rejected(f.rid(), reply);
     Metrics.SEND_PERSIST.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     return new ServerFrame.Sent(f.rid(), f.conv(), f.cid(), p.seq(), p.ts());
@@ -115,6 +115,10 @@ public final class Requests {
 
   /** A page of at most limit entries and max-page-bytes (cut pages keep the cursor's end). */
   public CompletionStage<ServerFrame> history(String user, ClientFrame.History f) {
+    return Unanswered.answered(f, historyPage(user, f));
+  }
+
+  private CompletionStage<ServerFrame> historyPage(String user, ClientFrame.History f) {
     if (ConversationId.parse(f.conv()).isEmpty()) return completed(unknownConv(f.rid()));
     int limit = f.limit() == null ? deps.settings().historyDefaultLimit() : f.limit();
     PageFit fit = new PageFit(deps.settings().maxPageBytes());
@@ -153,6 +157,11 @@ public final class Requests {
    * has seen in conv (null: none); only a seq above it costs a look at the conversation.
    */
   public CompletionStage<ServerFrame> read(
+      String user, String device, ClientFrame.Read f, Long seen) {
+    return Unanswered.answered(f, readUpTo(user, device, f, seen));
+  }
+
+  private CompletionStage<ServerFrame> readUpTo(
       String user, String device, ClientFrame.Read f, Long seen) {
     if (seen != null && f.seq() <= seen) return markRead(user, device, f, f.seq());
     if (ConversationId.parse(f.conv()).isEmpty()) return completed(unknownConv(f.rid()));
@@ -255,22 +264,12 @@ public final class Requests {
     return deps.sharding().entityRefFor(ConversationEntity.ENTITY_KEY, conv);
   }
 
-  /** The answer to a request whose entity did not answer in time (sends: outcomeUnknown). */
-  public static ServerFrame notAnswered(String rid) {
-    return ServerFrame.Error.of(rid, ErrorCode.UNAVAILABLE, "not answered in time; retry");
-  }
-
   /**
-   * The answer to a send its conversation did not answer even after its deadline and the longest
-   * write: it may have been stored (its node died mid-write), so not {@code unavailable}.
+   * The answer to a request that failed without an answer of its own ({@link Unanswered}): an
+   * {@code ack} with a rid, a room {@code join}; it may have changed something.
    */
-  static ServerFrame outcomeUnknown(String rid) {
-    Metrics.SENDS_UNKNOWN.increment();
-    return ServerFrame.Error.of(
-        rid,
-        ErrorCode.INTERNAL,
-        "outcome unknown: the conversation did not answer in time; retry with the same cid: you"
-            + " get the original sent if it was stored");
+  public static ServerFrame notAnswered(String rid) {
+    return Unanswered.change(rid);
   }
 
   private static ServerFrame rejected(String rid, Object reply) {

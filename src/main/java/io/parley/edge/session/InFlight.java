@@ -1,6 +1,6 @@
 package io.parley.edge.session;
 
-import io.parley.edge.requests.Requests;
+import io.parley.edge.requests.Unanswered;
 import io.parley.edge.session.SessionMessages.HistoryAnswered;
 import io.parley.edge.session.SessionMessages.SendAnswered;
 import io.parley.metrics.Metrics;
@@ -64,8 +64,7 @@ final class InFlight {
     histories++;
     ctx.pipeToSelf(
         deps.requests().history(user, h),
-        (frame, failure) ->
-            new HistoryAnswered(failure == null ? frame : Requests.notAnswered(h.rid())));
+        (frame, failure) -> new HistoryAnswered(failure == null ? frame : Unanswered.to(h)));
     return null;
   }
 
