@@ -9,7 +9,10 @@ const SUBPROTOCOL = 'parley.v1.json';
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 const PONG_TIMEOUT_MAX_MS = 10_000;
-const WELCOME_TIMEOUT_MS = 15_000;
+// While a crashed core node's shards move, the server keeps asking for the user's entity for up
+// to parley.session.sync-patience (30 s) plus one ask timeout (5 s) before it answers welcome
+// (docs/protocol.md, "Failover"): dropping the socket sooner only starts that wait again.
+const WELCOME_TIMEOUT_MS = 40_000;
 
 export class Connection {
   /**

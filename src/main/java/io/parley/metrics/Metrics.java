@@ -54,6 +54,15 @@ public final class Metrics {
           .description("sends answered outcome unknown: no answer from the conversation in time")
           .register(REGISTRY);
 
+  /**
+   * A hello's token check or sync asked again because an entity did not answer in time, as while
+   * the shards of a crashed node move (edge.session.Patience).
+   */
+  public static final Counter SESSION_RETRIES =
+      Counter.builder("parley.session.retries")
+          .description("hello token checks and syncs asked again after an entity did not answer")
+          .register(REGISTRY);
+
   /** msg frames queued to sockets (pushes, catch-up, room fan-out). */
   public static final Counter MESSAGES_OUT =
       Counter.builder("parley.messages.out")

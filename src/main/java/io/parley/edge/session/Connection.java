@@ -8,7 +8,6 @@ import io.parley.protocol.Codec;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;
-import io.parley.user.UserEntity;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -45,9 +44,6 @@ public final class Connection {
   enum HelloTimeout implements Command {
     INSTANCE
   }
-
-  /** The user entity's answer on the hello's token: revoked, or null when it could not say. */
-  record TokenChecked(Boolean revoked) implements Command {}
 
   /** The node is shutting down: the client should reconnect to another node. */
   public enum Drain implements Command {
@@ -100,55 +96,7 @@ public final class Connection {
       return close(
           out, ErrorCode.RATE_LIMITED, "too many sockets for this user on this node; retry later");
     }
-    return checkingToken(deps, out, transport, claims.get(), hello, m.ackTo());
-  }
-
-  /**
-   * A well-signed token may still have been revoked (logout), which only the user's entity knows.
-   * The hello is not acked until it answers, so the stream hands over no further frame: nothing a
-   * client pipelines behind a revoked hello is ever acted on.
-   */
-  private static Behavior<SessionMessage> checkingToken(
-      SessionDeps deps,
-      Outbox out,
-      String transport,
-      Tokens.Claims claims,
-      ClientFrame.Hello hello,
-      ActorRef<Ack> helloAck) {
-    return Behaviors.setup(
-        ctx -> {
-          ctx.pipeToSelf(
-              deps.sharding()
-                  .entityRefFor(UserEntity.ENTITY_KEY, claims.user())
-                  .<UserEntity.TokenStatus>ask(
-                      replyTo -> new UserEntity.CheckToken(claims.tokenId(), replyTo),
-                      deps.settings().askTimeout()),
-              (status, failure) -> new TokenChecked(failure == null ? status.revoked() : null));
-          return Behaviors.receive(SessionMessage.class)
-              .onMessage(
-                  TokenChecked.class,
-                  checked -> {
-                    if (checked.revoked() == null) {
-                      return close(
-                          out, ErrorCode.UNAVAILABLE, "could not check the token; reconnect");
-                    }
-                    if (checked.revoked())
-                      return close(out, ErrorCode.UNAUTHORIZED, "logged out; log in again");
-                    helloAck.tell(Ack.INSTANCE);
-                    return Session.start(deps, out, transport, claims, hello);
-                  })
-              .onMessageEquals(
-                  HelloTimeout.INSTANCE,
-                  () ->
-                      close(
-                          out,
-                          ErrorCode.UNAVAILABLE,
-                          "could not check the token in time; reconnect"))
-              .onMessageEquals(
-                  Drain.INSTANCE, () -> close(out, ErrorCode.UNAVAILABLE, RECONNECT_ELSEWHERE))
-              .onMessageEquals(StreamClosed.INSTANCE, Behaviors::stopped)
-              .build();
-        });
+    return TokenCheck.start(deps, out, transport, claims.get(), hello, m.ackTo());
   }
 
   /**

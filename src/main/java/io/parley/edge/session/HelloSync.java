@@ -6,17 +6,22 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;
 import io.parley.timeline.Entry;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * A session's hello sync, from the user's conversation states to {@code synced}: the conv_state
  * frames and the catch-up ({@link CatchUp}) are written at the socket's pace, below half of its
  * outbox and woken as it drains, and live entries that arrive meanwhile wait ({@link HeldPushes})
- * so they cannot overtake the catch-up. Owned by one session actor; done once {@link #on} says so.
+ * so they cannot overtake the catch-up. States that do not come in time (an entity's shard moving
+ * after a core node crashed) are asked for again with {@link Patience}. Owned by one session actor;
+ * done once {@link #on} says so.
  */
 final class HelloSync {
   /** What the session hands over to the sync. */
@@ -27,6 +32,11 @@ final class HelloSync {
   /** A page of the catch-up, read from the journal. */
   record CaughtUp(List<Entry> entries, Throwable failure) implements Message {}
 
+  /** Time to ask for the conversation states again. */
+  enum SyncAgain implements Message {
+    INSTANCE
+  }
+
   /** The outbox drained below its low-water mark: the sync may write on. */
   enum RoomToSync implements Message {
     INSTANCE
@@ -34,6 +44,7 @@ final class HelloSync {
 
   private final SessionDeps deps;
   private final ActorContext<SessionMessage> ctx;
+  private final TimerScheduler<SessionMessage> timers;
   private final Outbox out;
   private final OrderedDelivery delivery;
   private final Consumer<ServerFrame> write;
@@ -41,23 +52,34 @@ final class HelloSync {
   private final HeldPushes held;
   private CatchUp catchUp;
   private List<String> cutShort = List.of();
+  private Runnable ask;
+  private Patience patience;
 
   /** {@code seen}: told each conversation's last seq, as the session learns it. */
   HelloSync(
       SessionDeps deps,
       ActorContext<SessionMessage> ctx,
+      TimerScheduler<SessionMessage> timers,
       Outbox out,
       OrderedDelivery delivery,
       Consumer<ServerFrame> write,
       BiConsumer<String, Long> seen) {
     this.deps = deps;
     this.ctx = ctx;
+    this.timers = timers;
     this.out = out;
     this.delivery = delivery;
     this.write = write;
     this.seen = seen;
     SessionSettings s = deps.settings();
     this.held = new HeldPushes(s.outboundBuffer(), s.outboundBufferBytes());
+  }
+
+  /** Asks for the user's conversation states, which {@link #on} then writes. */
+  void start(String user, String device, Map<String, Long> cursors) {
+    ask = () -> ctx.pipeToSelf(deps.requests().sync(user, device, cursors), Synced::new);
+    patience = new Patience(deps.settings(), System.nanoTime());
+    ask.run();
   }
 
   /** A live entry that must wait for the sync. */
@@ -68,6 +90,10 @@ final class HelloSync {
   /** Handles one of the sync's messages; true once {@code synced} is written. */
   boolean on(Message m) {
     if (m instanceof Synced s) return started(s);
+    if (m == SyncAgain.INSTANCE) {
+      ask.run();
+      return false;
+    }
     if (m instanceof CaughtUp c) {
       if (catchUp == null) return false;
       if (c.failure() != null) error("could not read all of your catch-up; page history");
@@ -78,6 +104,11 @@ final class HelloSync {
 
   private boolean started(Synced m) {
     if (m.failure() != null) {
+      Duration wait = patience.retryAfter(System.nanoTime());
+      if (wait != null) {
+        timers.startSingleTimer(SyncAgain.INSTANCE, wait);
+        return false;
+      }
       error("could not load your conversations; reconnect");
       return finish();
     }

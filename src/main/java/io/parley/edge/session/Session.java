@@ -94,7 +94,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.budgets = deps.frameBudgets().connection(user);
     this.pushRef = ctx.getSelf().narrow();
     this.delivery = new OrderedDelivery(e -> write(Frames.msg(e)), this::fill, s.catchUpMax());
-    this.sync = new HelloSync(deps, ctx, out, delivery, this::write, cursors::saw);
+    this.sync = new HelloSync(deps, ctx, timers, out, delivery, this::write, cursors::saw);
     timers.cancelAll();
     timers.startTimerWithFixedDelay(Tick.INSTANCE, s.heartbeat().dividedBy(2));
     timers.startTimerWithFixedDelay(FlushAcks.INSTANCE, s.ackFlush());
@@ -103,8 +103,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     write(
         new ServerFrame.Welcome(
             user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
-    Map<String, Long> cursors = hello.cursors() == null ? Map.of() : hello.cursors();
-    ctx.pipeToSelf(deps.requests().sync(user, device, cursors), HelloSync.Synced::new);
+    sync.start(user, device, hello.cursors() == null ? Map.of() : hello.cursors());
   }
 
   /**
