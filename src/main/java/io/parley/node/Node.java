@@ -9,6 +9,7 @@ import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationSettings;
 import io.parley.edge.net.ServerTls;
 import io.parley.edge.net.SocketServer;
+import io.parley.edge.session.CoreRemovals;
 import io.parley.edge.session.FrameBudgets;
 import io.parley.edge.session.LiveSessions;
 import io.parley.edge.session.RoomRegistry;
@@ -186,6 +187,10 @@ public final class Node implements AutoCloseable {
                 org.apache.pekko.actor.typed.Props.empty()),
             new LiveSessions(system, caps),
             new FrameBudgets(FrameBudgets.Settings.from(config)));
+    system.systemActorOf(
+        CoreRemovals.create(deps.sessions(), settings.reattachSpread()),
+        "parley-core-removals",
+        org.apache.pekko.actor.typed.Props.empty());
     String host = config.getString("parley.node.bind-host");
     RestBudgets restBudgets = new RestBudgets(RestBudgets.Settings.from(config));
     Auth auth = new Auth(tokens, deps.sharding(), settings.askTimeout(), restBudgets);

@@ -50,6 +50,11 @@ public final class Connection {
     INSTANCE
   }
 
+  /** A core node is gone: attach to the user entity again, which may have moved. */
+  enum Reattach implements Command {
+    INSTANCE
+  }
+
   static final String RECONNECT_ELSEWHERE =
       "server shutting down: reconnect (another node will answer)";
 

@@ -15,16 +15,16 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * The connection actors alive on this edge node, so a graceful shutdown can ask each client to
- * reconnect elsewhere before the node goes (see {@link Connection.Drain}); and which user each has
- * said hello as, so that user's socket slot ({@link ConnectionCaps}) is given back when the socket
- * ends.
+ * reconnect elsewhere before the node goes (see {@link Connection.Drain}), and each session can be
+ * asked to attach to its user entity again ({@link CoreRemovals}); and which user each has said
+ * hello as, so that user's socket slot ({@link ConnectionCaps}) is given back when the socket ends.
  */
 public final class LiveSessions {
   // The user whose slot a connection holds, or NO_USER before (or without) a hello.
   private static final String NO_USER = "";
-  // A drain tells its connections in this many slices, so that 100,000 sockets are not 100,000
-  // scheduled tasks.
-  private static final int DRAIN_STEPS = 100;
+  // A drain (or a re-attach) tells its connections in this many slices, so that 100,000 sockets
+  // are not 100,000 scheduled tasks.
+  private static final int SPREAD_STEPS = 100;
 
   private final ActorSystem<?> system;
   private final ConnectionCaps caps;
@@ -76,19 +76,7 @@ public final class LiveSessions {
    */
   public CompletionStage<Done> drain(Duration spread, Duration timeout) {
     draining = true;
-    List<ActorRef<SessionMessage>> going = new ArrayList<>(live.keySet());
-    int steps = Math.min(going.size(), DRAIN_STEPS);
-    for (int step = 0; step < steps; step++) {
-      List<ActorRef<SessionMessage>> slice =
-          going.subList(step * going.size() / steps, (step + 1) * going.size() / steps);
-      Runnable tell = () -> slice.forEach(c -> c.tell(Connection.Drain.INSTANCE));
-      if (step == 0) tell.run();
-      else
-        system
-            .scheduler()
-            .scheduleOnce(
-                spread.multipliedBy(step).dividedBy(steps), tell, system.executionContext());
-    }
+    tellSpread(Connection.Drain.INSTANCE, spread, true);
     if (live.isEmpty()) drained.complete(Done.getInstance());
     CompletableFuture<Done> bounded = new CompletableFuture<>();
     drained.thenAccept(bounded::complete);
@@ -97,5 +85,37 @@ public final class LiveSessions {
         .scheduleOnce(
             timeout, () -> bounded.complete(Done.getInstance()), system.executionContext());
     return bounded;
+  }
+
+  /**
+   * Asks every connection that has said hello to attach to its user entity again, spread evenly
+   * over {@code spread}: after a core node is gone its user entities start elsewhere knowing no
+   * sessions ({@link CoreRemovals}).
+   */
+  void reattach(Duration spread) {
+    // None at once: the removed node's shards must first be forgotten by this node's regions
+    // (they learn of the removal with this), or an attach could still be routed to it.
+    tellSpread(Connection.Reattach.INSTANCE, spread, false);
+  }
+
+  /**
+   * Tells every live connection {@code message}, in slices evenly over {@code spread}; the first
+   * slice at once if {@code firstAtOnce}, else one slice's time later.
+   */
+  private void tellSpread(SessionMessage message, Duration spread, boolean firstAtOnce) {
+    List<ActorRef<SessionMessage>> all = new ArrayList<>(live.keySet());
+    int steps = Math.min(all.size(), SPREAD_STEPS);
+    for (int step = 0; step < steps; step++) {
+      List<ActorRef<SessionMessage>> slice =
+          all.subList(step * all.size() / steps, (step + 1) * all.size() / steps);
+      Runnable tell = () -> slice.forEach(c -> c.tell(message));
+      int at = firstAtOnce ? step : step + 1;
+      if (at == 0) tell.run();
+      else
+        system
+            .scheduler()
+            .scheduleOnce(
+                spread.multipliedBy(at).dividedBy(steps), tell, system.executionContext());
+    }
   }
 }

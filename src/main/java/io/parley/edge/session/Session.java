@@ -139,6 +139,10 @@ final class Session extends AbstractBehavior<SessionMessage> {
       return write(new ServerFrame.Presence(p.user(), p.state(), p.lastSeen()));
     }
     if (m instanceof Push.TokenRevoked r) return onRevoked(r);
+    if (m == Connection.Reattach.INSTANCE) {
+      attach();
+      return this;
+    }
     if (m instanceof Connection.StreamStarted s) return ack(s.ackTo());
     if (m == Connection.Drain.INSTANCE) {
       return closeSession(ErrorCode.UNAVAILABLE, Connection.RECONNECT_ELSEWHERE);
