@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 public final class ChildNode implements AutoCloseable {
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
+  // When each line of output arrived (System.nanoTime), in step with output.
+  private final List<Long> arrivals = new CopyOnWriteArrayList<>();
   private final CountDownLatch up = new CountDownLatch(1);
   private final int httpPort;
 
@@ -95,6 +97,17 @@ public final class ChildNode implements AutoCloseable {
         members + " cluster members Up");
   }
 
+  /**
+   * When this node first printed a line containing {@code text} at or after {@code sinceNanos}
+   * (System.nanoTime, as the line arrived here), or -1 if it has not.
+   */
+  public long printedAt(String text, long sinceNanos) {
+    for (int i = 0; i < output.size() && i < arrivals.size(); i++) {
+      if (arrivals.get(i) >= sinceNanos && output.get(i).contains(text)) return arrivals.get(i);
+    }
+    return -1;
+  }
+
   public InetSocketAddress httpAddress() {
     return new InetSocketAddress("127.0.0.1", httpPort);
   }
@@ -117,6 +130,7 @@ public final class ChildNode implements AutoCloseable {
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
+        arrivals.add(System.nanoTime());
         output.add(line);
         if (line.contains("Parley node up")) up.countDown();
       }

@@ -78,6 +78,23 @@ public abstract class TestClient implements AutoCloseable {
     }
   }
 
+  /**
+   * As {@link #await}, but waits at most {@code wait} (less if the connection closes) and returns
+   * null when nothing matched by then.
+   */
+  public synchronized JsonNode poll(Predicate<JsonNode> match, Duration wait)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      for (int i = 0; i < others.size(); i++) {
+        if (match.test(others.get(i))) return others.remove(i);
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || closeCode != null) return null;
+      wait(Math.max(1, left / 1_000_000));
+    }
+  }
+
   public JsonNode awaitType(String type) throws InterruptedException {
     return await(f -> type.equals(f.path("type").asText()), type);
   }
@@ -152,6 +169,18 @@ public abstract class TestClient implements AutoCloseable {
       wait(Math.max(1, left / 1_000_000));
     }
     return msgs(conv);
+  }
+
+  /** Whether at least n msg frames of conv arrived, waiting at most {@code wait} for them. */
+  public synchronized boolean hasMsgs(String conv, int n, Duration wait)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (msgs(conv).size() < n) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return false;
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return true;
   }
 
   public synchronized List<JsonNode> msgs(String conv) {
