@@ -60,19 +60,24 @@ final class ChaosCluster implements AutoCloseable {
 
   /**
    * Restarts every node that is not running (one a nemesis killed, or one the split-brain resolver
-   * downed, which then exits), and waits until all are members, Up and reachable again.
+   * downed, which exits once it has shut down: possibly well after the fault), until all are
+   * members, Up and reachable again.
    */
   void restoreAll() throws Exception {
-    List<ChaosNode> restarted = new ArrayList<>();
-    for (ChaosNode node : nodes) {
-      if (!node.running()) {
-        say(node + " is not running: starting it again");
-        node.start(env, jvmOptions, classpath);
-        restarted.add(node);
+    long deadline = System.nanoTime() + START_WITHIN.toNanos();
+    while (true) {
+      for (ChaosNode node : nodes) {
+        if (!node.running()) {
+          say(node + " is not running: starting it again");
+          node.start(env, jvmOptions, classpath);
+          node.awaitUp(START_WITHIN);
+        }
       }
+      String missing = wholeness();
+      if (missing == null) return;
+      if (System.nanoTime() > deadline) throw new IOException("cluster not whole: " + missing);
+      Thread.sleep(500); // polling processes and management endpoints: nothing to wait on
     }
-    for (ChaosNode node : restarted) node.awaitUp(START_WITHIN);
-    awaitWhole(START_WITHIN);
   }
 
   void restart(ChaosNode node) throws Exception {
