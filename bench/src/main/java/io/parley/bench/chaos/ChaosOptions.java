@@ -29,6 +29,7 @@ final class ChaosOptions {
   Path root = Path.of(".");
   boolean unsafeAckBeforePersist;
   boolean keepCassandra;
+  String sbr; // null: the product's default, or keep-oldest for the split topology's 2 core nodes
   long seed = 26;
 
   static String usage() {
@@ -39,6 +40,9 @@ final class ChaosOptions {
         "the edge nodes, inflicts each fault in turn and checks the invariants after each",
         "(docs/reliability.md). Options:",
         "  --topology shared|split   3 edge+core nodes (default), or 2 core + 1 edge",
+        "  --sbr keep-majority|keep-oldest  the split-brain resolver's strategy (default: the",
+        "                            node's, keep-majority; keep-oldest for --topology split,",
+        "                            as docs/operations.md advises for 2 core nodes)",
         "  --nemesis LIST            comma-separated, from " + String.join(",", NEMESES),
         "                            (default: all, in that order)",
         "  --random N                then N faults drawn at random (seeded)",
@@ -87,6 +91,7 @@ final class ChaosOptions {
         case "--warm-up" -> o.warmUp = Duration.ofSeconds(Long.parseLong(v));
         case "--netns" -> o.netns = oneOf(v, "auto", "on", "off");
         case "--cassandra" -> o.cassandra = v;
+        case "--sbr" -> o.sbr = oneOf(v, "keep-majority", "keep-oldest");
         case "--username" -> o.username = v;
         case "--password" -> o.password = v;
         case "--out" -> o.out = Path.of(v);
