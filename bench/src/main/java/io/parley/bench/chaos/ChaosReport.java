@@ -11,7 +11,12 @@ import java.util.List;
 /** The run's table, one row per fault: what was done, the invariants, the recovery figures. */
 final class ChaosReport {
   /** A fault's row; it passes when no invariant broke and every conversation recovered in time. */
-  record Row(Nemesis.Fault fault, Verdict verdict, RecoveryTimes recovery, Stats stats) {
+  record Row(
+      Nemesis.Fault fault,
+      Verdict verdict,
+      RecoveryTimes recovery,
+      RecoveryTimes fromStart,
+      Stats stats) {
     boolean passed() {
       return verdict.clean() && recovery.notWritable() == 0;
     }
@@ -61,23 +66,28 @@ final class ChaosReport {
     md.append("# Chaos run ").append(dir.getFileName()).append("\n\n");
     md.append(
         String.format(
-            "Topology %s, %s, %d conversations x %.2f sends/s, %d devices per user%s.%n%n",
+            "Topology %s (resolver %s), %s, %d conversations x %.2f sends/s, %d devices per"
+                + " user%s.%n%n",
             options.topology,
+            options.sbr != null
+                ? options.sbr
+                : options.topology.equals("split") ? "keep-oldest" : "keep-majority",
             namespaces ? "nodes in network namespaces" : "nodes on loopback",
             options.conversations,
             options.rate,
             options.devices,
             options.unsafeAckBeforePersist ? ", UNSAFE ack-before-persist" : ""));
     md.append(
-        "| fault | detail | length | invariants | acked | lost | duplicates | order/gaps |"
+        "| fault | detail | length | invariants | acked | lost | duplicates | out of order | skipped pushes (paged) |"
             + " refused but stored | writer overlaps | writable again p50 / p99 / max |"
+            + " same, from the fault's start |"
             + " not within 12 s | refused | unknown | retries | reconnects |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
       var f = r.verdict().figures();
       md.append(
           String.format(
-              "| %s | %s | %.1f s | %s | %d | %d | %d | %d | %d | %d | %s | %d | %d | %d | %d | %d |%n",
+              "| %s | %s | %.1f s | %s | %d | %d | %d | %d | %d | %d | %d | %s | %s | %d | %d | %d | %d | %d |%n",
               r.fault().nemesis(),
               r.fault().detail(),
               r.fault().length().toMillis() / 1000.0,
@@ -91,6 +101,7 @@ final class ChaosReport {
               f.getOrDefault("refusedButStored", 0L),
               f.getOrDefault("writerOverlaps", 0L),
               times(r.recovery()),
+              times(r.fromStart()),
               r.recovery().notWritable(),
               r.stats().refused(),
               r.stats().unknown(),

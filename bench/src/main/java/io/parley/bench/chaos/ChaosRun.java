@@ -93,15 +93,18 @@ final class ChaosRun {
       Thread.sleep(o.quiet.toMillis()); // load after the fault, by design
       progress.close();
       Records records = load.finish(SETTLE);
+      // Users' journals too: a user entity is a single writer of its own as much as a
+      // conversation is.
+      List<String> ids = new ArrayList<>(records.persistenceIds());
+      ids.addAll(records.userPersistenceIds());
       JournalRows journal =
-          JournalRows.read(
-              new CassandraLogin(contactPoint, o.username, o.password), records.persistenceIds());
+          JournalRows.read(new CassandraLogin(contactPoint, o.username, o.password), ids);
       Verdict verdict = Invariants.check(records, journal);
       RecoveryTimes recovery = records.recoveryAfter(fault.end());
       say(nemesis.name() + ": " + verdict.summary());
       say(nemesis.name() + ": writable again " + recovery.summary());
       return new ChaosReport.Row(
-          fault, verdict, records.recoveryAfter(fault.end()), load.liveStats());
+          fault, verdict, recovery, records.recoveryAfter(fault.start()), load.liveStats());
     }
   }
 
@@ -169,6 +172,8 @@ final class ChaosRun {
     env.put("PARLEY_CASSANDRA_USERNAME", o.username);
     env.put("PARLEY_CASSANDRA_PASSWORD", o.password);
     env.put("PARLEY_TOKEN_SECRET", secret(48));
+    String sbr = o.sbr != null ? o.sbr : o.topology.equals("split") ? "keep-oldest" : null;
+    if (sbr != null) env.put("PARLEY_SBR_STRATEGY", sbr);
     // Every load client comes from this one address: the REST budgets per address, sized for
     // people behind one NAT, would hold the set-up of hundreds of users for minutes.
     for (String budget : List.of("REST", "LOGIN", "REGISTER")) {
