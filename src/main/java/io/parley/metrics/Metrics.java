@@ -56,11 +56,13 @@ public final class Metrics {
 
   /**
    * A hello's token check or sync asked again because an entity did not answer in time, as while
-   * the shards of a crashed node move (edge.session.Patience).
+   * the shards of a crashed node move, or a session's journal read (catch-up, gap) that failed
+   * (edge.session.Patience).
    */
   public static final Counter SESSION_RETRIES =
       Counter.builder("parley.session.retries")
-          .description("hello token checks and syncs asked again after an entity did not answer")
+          .description(
+              "hello token checks, syncs and session journal reads asked again after a failure")
           .register(REGISTRY);
 
   /** msg frames queued to sockets (pushes, catch-up, room fan-out). */

@@ -9,8 +9,10 @@ import io.parley.timeline.Entry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -20,8 +22,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * frames and the catch-up ({@link CatchUp}) are written at the socket's pace, below half of its
  * outbox and woken as it drains, and live entries that arrive meanwhile wait ({@link HeldPushes})
  * so they cannot overtake the catch-up. States that do not come in time (an entity's shard moving
- * after a core node crashed) are asked for again with {@link Patience}. Owned by one session actor;
- * done once {@link #on} says so.
+ * after a core node crashed) are asked for again with {@link Patience}, and so are catch-up pages
+ * whose journal read fails ({@link PatientReads}), within the same patience. Owned by one session
+ * actor; done once {@link #on} says so.
  */
 final class HelloSync {
   /** What the session hands over to the sync. */
@@ -29,7 +32,7 @@ final class HelloSync {
 
   record Synced(Requests.Sync sync, Throwable failure) implements Message {}
 
-  /** A page of the catch-up, read from the journal. */
+  /** A page of the catch-up, read from the journal (failed: not even after asking again). */
   record CaughtUp(List<Entry> entries, Throwable failure) implements Message {}
 
   /** Time to ask for the conversation states again. */
@@ -47,6 +50,7 @@ final class HelloSync {
   private final TimerScheduler<SessionMessage> timers;
   private final Outbox out;
   private final OrderedDelivery delivery;
+  private final PatientReads reads;
   private final Consumer<ServerFrame> write;
   private final BiConsumer<String, Long> seen;
   private final HeldPushes held;
@@ -62,6 +66,7 @@ final class HelloSync {
       TimerScheduler<SessionMessage> timers,
       Outbox out,
       OrderedDelivery delivery,
+      PatientReads reads,
       Consumer<ServerFrame> write,
       BiConsumer<String, Long> seen) {
     this.deps = deps;
@@ -69,6 +74,7 @@ final class HelloSync {
     this.timers = timers;
     this.out = out;
     this.delivery = delivery;
+    this.reads = reads;
     this.write = write;
     this.seen = seen;
     SessionSettings s = deps.settings();
@@ -77,7 +83,12 @@ final class HelloSync {
 
   /** Asks for the user's conversation states, which {@link #on} then writes. */
   void start(String user, String device, Map<String, Long> cursors) {
-    ask = () -> ctx.pipeToSelf(deps.requests().sync(user, device, cursors), Synced::new);
+    start(() -> deps.requests().sync(user, device, cursors));
+  }
+
+  /** Starts with {@code sync} asking for the states (again, with patience, if it fails). */
+  void start(Supplier<CompletionStage<Requests.Sync>> sync) {
+    ask = () -> ctx.pipeToSelf(sync.get(), Synced::new);
     patience = new Patience(deps.settings(), System.nanoTime());
     ask.run();
   }
@@ -152,7 +163,8 @@ final class HelloSync {
       }
 
       public void read(String conv, long from, long to) {
-        ctx.pipeToSelf(deps.timeline().read(conv, from, to), CaughtUp::new);
+        // Within what is left of the sync's patience: synced waits for the page.
+        ctx.pipeToSelf(reads.read(conv, from, to, patience), CaughtUp::new);
       }
 
       public boolean hasRoom() {

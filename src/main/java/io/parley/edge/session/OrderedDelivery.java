@@ -91,14 +91,17 @@ final class OrderedDelivery {
     filler.fill(conv, last + 1, to);
   }
 
-  /** The journal's answer for a gap (empty if it could not be read: the client pages it). */
+  /**
+   * The journal's entries for a gap. A gap that cannot be read is never skipped here: its entries
+   * keep waiting, and the session ends the connection if it gives up ({@link GapFills}).
+   */
   void filled(String conv, List<Entry> entries) {
     Gap gap = gaps.remove(conv);
     if (gap == null) return;
     if (gaps.isEmpty()) gaps = Collections.emptyMap(); // gaps are rare: not a table kept for good
     entries.forEach(this::offer);
-    // Whatever the journal could not give up to gap.to is skipped rather than asked for again,
-    // so a conversation is never held for good; the client sees the gap and pages it.
+    // Whatever the journal, read successfully, does not hold up to gap.to is skipped rather than
+    // asked for again, so a conversation is never held for good; the client sees it and pages.
     if (written.getOrDefault(conv, 0L) < gap.to()) written().put(conv, gap.to());
     gap.waiting().forEach(this::offer);
   }

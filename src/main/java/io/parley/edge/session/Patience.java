@@ -4,11 +4,12 @@ import io.parley.metrics.Metrics;
 import java.time.Duration;
 
 /**
- * How long a session keeps asking an entity that did not answer within the ask timeout: its shard
- * may be moving after a core node crashed, which takes up to the failover budget
- * (docs/operations.md, "Failover after a crash"). Attempts are spaced by a wait that doubles from
- * parley.session.sync-backoff-min to sync-backoff-max, and none starts later than sync-patience
- * after the first. Not thread-safe: owned by one session actor.
+ * How long a session keeps asking an entity that did not answer within the ask timeout (its shard
+ * may be moving after a core node crashed, which takes up to the failover budget:
+ * docs/operations.md, "Failover after a crash"), or the journal for a read that failed. Attempts
+ * are spaced by a wait that doubles from parley.session.sync-backoff-min to sync-backoff-max, and
+ * none starts later than sync-patience after the first. Not thread-safe: used by one attempt at a
+ * time, each after the previous one failed.
  */
 final class Patience {
   private final long deadlineNanos;

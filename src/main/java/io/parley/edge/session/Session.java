@@ -22,7 +22,6 @@ import io.parley.push.SessionMessage;
 import io.parley.tracing.TraceSpan;
 import io.parley.tracing.Tracing;
 import io.parley.user.UserEntity;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -60,6 +59,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final FrameBudgets.Connection budgets;
   private final ActorRef<Push> pushRef;
   private final OrderedDelivery delivery;
+  // The journal reads of the catch-up and of the gaps delivery finds, asked again if they fail.
+  private final PatientReads reads;
+  private final GapFills fills;
   // The conversations this session knows the user is in: acks elsewhere are refused, and acks
   // and read markers beyond what it has seen are clamped.
   private final DeviceCursors cursors;
@@ -93,8 +95,14 @@ final class Session extends AbstractBehavior<SessionMessage> {
     SessionSettings s = deps.settings();
     this.budgets = deps.frameBudgets().connection(user);
     this.pushRef = ctx.getSelf().narrow();
-    this.delivery = new OrderedDelivery(e -> write(Frames.msg(e)), this::fill, s.catchUpMax());
-    this.sync = new HelloSync(deps, ctx, timers, out, delivery, this::write, cursors::saw);
+    this.reads =
+        new PatientReads(
+            (conv, from, to) -> deps.timeline().read(conv, from, to),
+            ctx.getSystem().scheduler(),
+            ctx.getSystem().executionContext());
+    this.fills = new GapFills(ctx, reads, s);
+    this.delivery = new OrderedDelivery(e -> write(Frames.msg(e)), fills, s.catchUpMax());
+    this.sync = new HelloSync(deps, ctx, timers, out, delivery, reads, this::write, cursors::saw);
     timers.cancelAll();
     timers.startTimerWithFixedDelay(Tick.INSTANCE, s.heartbeat().dividedBy(2));
     timers.startTimerWithFixedDelay(FlushAcks.INSTANCE, s.ackFlush());
@@ -272,16 +280,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
     return onReply(m.frame());
   }
 
-  private void fill(String conv, long from, long to) {
-    getContext()
-        .pipeToSelf(
-            deps.timeline().read(conv, from, to),
-            (entries, failure) -> new Filled(conv, failure == null ? entries : List.of()));
-  }
-
   private Behavior<SessionMessage> filled(Filled m) {
-    delivery.filled(m.conv(), m.entries());
-    return this;
+    if (fills.filled(delivery, m)) return this;
+    return closeSession(ErrorCode.UNAVAILABLE, GapFills.GAVE_UP);
   }
 
   private Behavior<SessionMessage> onTick() {
@@ -304,6 +305,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> detach() {
+    reads.end();
     inFlight.release();
     flushAcks();
     rooms.leaveAll();

@@ -21,7 +21,9 @@ final class SessionMessages {
   /** The answer to one of this session's sends (it holds a slot of the node's send gate). */
   record SendAnswered(ServerFrame frame) implements Connection.Command {}
 
-  record Filled(String conv, List<Entry> entries) implements Connection.Command {}
+  /** A gap's entries read from the journal ({@link GapFills}), or why they could not be. */
+  record Filled(String conv, List<Entry> entries, Throwable failure)
+      implements Connection.Command {}
 
   record HistoryAnswered(ServerFrame frame) implements Connection.Command {}
 
