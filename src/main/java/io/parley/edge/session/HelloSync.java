@@ -56,6 +56,7 @@ final class HelloSync {
   private final HeldPushes held;
   private CatchUp catchUp;
   private List<String> cutShort = List.of();
+  private Map<String, Long> clientCursors = Map.of();
   private Runnable ask;
   private Patience patience;
 
@@ -83,11 +84,15 @@ final class HelloSync {
 
   /** Asks for the user's conversation states, which {@link #on} then writes. */
   void start(String user, String device, Map<String, Long> cursors) {
-    start(() -> deps.requests().sync(user, device, cursors));
+    start(cursors, () -> deps.requests().sync(user, device, cursors));
   }
 
-  /** Starts with {@code sync} asking for the states (again, with patience, if it fails). */
-  void start(Supplier<CompletionStage<Requests.Sync>> sync) {
+  /**
+   * Starts with {@code sync} asking for the states (again, with patience, if it fails); {@code
+   * cursors} are the client's.
+   */
+  void start(Map<String, Long> cursors, Supplier<CompletionStage<Requests.Sync>> sync) {
+    clientCursors = cursors;
     ask = () -> ctx.pipeToSelf(sync.get(), Synced::new);
     patience = new Patience(deps.settings(), System.nanoTime());
     ask.run();
@@ -121,6 +126,9 @@ final class HelloSync {
         return false;
       }
       error("could not load your conversations; reconnect");
+      // Which conversations are the user's is unknown, but pushes come only from those: one after
+      // a gap is still held and filled from where the client says it is, never written past it.
+      clientCursors.forEach(delivery::startFrom);
       return finish();
     }
     Requests.Sync sync = m.sync();

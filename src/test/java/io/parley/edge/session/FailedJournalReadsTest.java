@@ -8,6 +8,7 @@ import io.parley.edge.requests.Requests;
 import io.parley.edge.session.SessionMessages.Filled;
 import io.parley.edge.transport.Outbox;
 import io.parley.node.ParleyConfig;
+import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;
 import io.parley.timeline.Entry;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -35,8 +37,9 @@ import org.junit.jupiter.api.Test;
  * session tracks from the client's cursor (7), waits while the gap is read and goes out after it
  * (in ./parley chaos's rolling restart a failed read let seq 19 out to a device holding 7), and a
  * hello's catch-up comes whole. A gap that cannot be read at all is never skipped: the session
- * gives up and ends the connection instead. Stand-in sessions run the real OrderedDelivery,
- * GapFills, PatientReads and HelloSync against a journal that fails on demand.
+ * gives up and ends the connection instead. A hello whose states never come still tracks the
+ * client's cursors. Stand-in sessions run the real HelloSync, OrderedDelivery, GapFills and
+ * PatientReads against a journal that fails on demand.
  */
 class FailedJournalReadsTest {
   private static final ActorTestKit KIT = ActorTestKit.create();
@@ -55,7 +58,7 @@ class FailedJournalReadsTest {
   void aPushAfterAGapWaitsUntilTheGapIsReadThoughTheFirstReadsFail() {
     Journal journal = new Journal(2);
     TestProbe<Object> socket = KIT.createTestProbe();
-    ActorRef<SessionMessage> session = session(journal, settings(Map.of()), socket);
+    ActorRef<SessionMessage> session = synced(journal, settings(Map.of()), socket);
 
     session.tell(new Push(entry(19)));
 
@@ -71,7 +74,7 @@ class FailedJournalReadsTest {
     Journal journal = new Journal(Integer.MAX_VALUE);
     TestProbe<Object> socket = KIT.createTestProbe();
     ActorRef<SessionMessage> session =
-        session(journal, settings(Map.of("parley.session.sync-patience", "1s")), socket);
+        synced(journal, settings(Map.of("parley.session.sync-patience", "1s")), socket);
 
     session.tell(new Push(entry(19)));
 
@@ -87,11 +90,7 @@ class FailedJournalReadsTest {
     TestProbe<Object> socket = KIT.createTestProbe();
     // The device holds up to 7 of a conversation at 18.
     ServerFrame.ConvState state = new ServerFrame.ConvState(CONV, "direct", null, 18, 7, 11, null);
-    syncing(
-        journal,
-        settings(Map.of()),
-        socket,
-        new Requests.Sync(List.of(state), Map.of(CONV, CURSOR)));
+    session(journal, settings(Map.of()), socket, () -> answered(List.of(state)));
 
     socket.expectMessage(state);
     for (long seq = CURSOR + 1; seq <= 18; seq++) socket.expectMessage(Duration.ofSeconds(10), seq);
@@ -99,9 +98,51 @@ class FailedJournalReadsTest {
     assertEquals(List.of("8..18", "8..18", "8..18"), journal.reads(), "failed reads asked again");
   }
 
-  /** A session's hello sync of {@code sync}; what it writes to socket (entries as their seq). */
-  private static void syncing(
-      Journal journal, SessionSettings settings, TestProbe<Object> socket, Requests.Sync sync) {
+  @Test
+  void aHelloWhoseStatesNeverComeStillFillsAGapFromTheClientsCursor() {
+    Journal journal = new Journal(0);
+    TestProbe<Object> socket = KIT.createTestProbe();
+    ActorRef<SessionMessage> session =
+        session(
+            journal,
+            settings(Map.of("parley.session.sync-patience", "1s")),
+            socket,
+            () -> CompletableFuture.failedFuture(new IllegalStateException("ask timed out")));
+    socket.expectMessage(
+        Duration.ofSeconds(10),
+        ServerFrame.Error.of(
+            null, ErrorCode.UNAVAILABLE, "could not load your conversations; reconnect"));
+    socket.expectMessage(new ServerFrame.Synced());
+
+    session.tell(new Push(entry(19)));
+
+    for (long seq = CURSOR + 1; seq <= 19; seq++) socket.expectMessage(Duration.ofSeconds(10), seq);
+  }
+
+  /** A session synced at once, the conversation tracked from the client's cursor. */
+  private static ActorRef<SessionMessage> synced(
+      Journal journal, SessionSettings settings, TestProbe<Object> socket) {
+    ActorRef<SessionMessage> session =
+        session(journal, settings, socket, () -> answered(List.of()));
+    socket.expectMessage(new ServerFrame.Synced());
+    return session;
+  }
+
+  /** The user's states as the user entity would answer, with the client's cursor. */
+  private static CompletionStage<Requests.Sync> answered(List<ServerFrame.ConvState> states) {
+    return CompletableFuture.completedFuture(new Requests.Sync(states, Map.of(CONV, CURSOR)));
+  }
+
+  /**
+   * A session that said hello with cursor 7 in CONV, its states asked with {@code sync}: its hello
+   * sync, ordered delivery and gap fills. What it writes goes to socket (entries as their seq), and
+   * its giving up on a gap.
+   */
+  private static ActorRef<SessionMessage> session(
+      Journal journal,
+      SessionSettings settings,
+      TestProbe<Object> socket,
+      Supplier<CompletionStage<Requests.Sync>> sync) {
     Outbox out = new Outbox();
     // Only its room is asked for: nothing is written to it, and nothing reads it.
     out.attach(
@@ -110,7 +151,7 @@ class FailedJournalReadsTest {
         settings.outboundBufferBytes());
     SessionDeps deps =
         new SessionDeps(settings, null, null, null, null, null, null, null, null, null, null);
-    KIT.spawn(
+    return KIT.spawn(
         Behaviors.<SessionMessage>setup(
             ctx ->
                 Behaviors.withTimers(
@@ -120,11 +161,10 @@ class FailedJournalReadsTest {
                               journal,
                               ctx.getSystem().scheduler(),
                               ctx.getSystem().executionContext());
+                      GapFills fills = new GapFills(ctx, reads, settings);
                       OrderedDelivery delivery =
                           new OrderedDelivery(
-                              e -> socket.ref().tell(e.seq()),
-                              new GapFills(ctx, reads, settings),
-                              settings.catchUpMax());
+                              e -> socket.ref().tell(e.seq()), fills, settings.catchUpMax());
                       HelloSync hello =
                           new HelloSync(
                               deps,
@@ -135,47 +175,30 @@ class FailedJournalReadsTest {
                               reads,
                               frame -> socket.ref().tell(frame),
                               (conv, seq) -> {});
-                      hello.start(() -> CompletableFuture.completedFuture(sync));
+                      hello.start(Map.of(CONV, CURSOR), sync);
+                      boolean[] syncing = {true};
                       return Behaviors.receive(SessionMessage.class)
                           .onMessage(
                               HelloSync.Message.class,
                               m -> {
-                                hello.on(m);
+                                if (syncing[0] && hello.on(m)) syncing[0] = false;
+                                return Behaviors.same();
+                              })
+                          .onMessage(
+                              Push.class,
+                              p -> {
+                                if (syncing[0]) hello.hold(p.entry());
+                                else delivery.offer(p.entry());
+                                return Behaviors.same();
+                              })
+                          .onMessage(
+                              Filled.class,
+                              f -> {
+                                if (!fills.filled(delivery, f)) socket.ref().tell(GapFills.GAVE_UP);
                                 return Behaviors.same();
                               })
                           .build();
                     })));
-  }
-
-  /** A session's ordered delivery and gap fills; what it writes, and its giving up, to socket. */
-  private static ActorRef<SessionMessage> session(
-      Journal journal, SessionSettings settings, TestProbe<Object> socket) {
-    return KIT.spawn(
-        Behaviors.setup(
-            ctx -> {
-              PatientReads reads =
-                  new PatientReads(
-                      journal, ctx.getSystem().scheduler(), ctx.getSystem().executionContext());
-              GapFills fills = new GapFills(ctx, reads, settings);
-              OrderedDelivery delivery =
-                  new OrderedDelivery(
-                      e -> socket.ref().tell(e.seq()), fills, settings.catchUpMax());
-              delivery.startFrom(CONV, CURSOR);
-              return Behaviors.receive(SessionMessage.class)
-                  .onMessage(
-                      Push.class,
-                      p -> {
-                        delivery.offer(p.entry());
-                        return Behaviors.same();
-                      })
-                  .onMessage(
-                      Filled.class,
-                      f -> {
-                        if (!fills.filled(delivery, f)) socket.ref().tell(GapFills.GAVE_UP);
-                        return Behaviors.same();
-                      })
-                  .build();
-            }));
   }
 
   private static SessionSettings settings(Map<String, Object> overrides) {
