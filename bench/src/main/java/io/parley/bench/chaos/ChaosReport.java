@@ -46,6 +46,10 @@ final class ChaosReport {
     return rows.stream().allMatch(Row::passed);
   }
 
+  boolean invariantsHeld() {
+    return rows.stream().allMatch(r -> r.verdict().clean());
+  }
+
   void write() throws IOException {
     Files.writeString(dir.resolve("report.md"), markdown(), StandardCharsets.UTF_8);
   }
