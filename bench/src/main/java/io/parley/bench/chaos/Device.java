@@ -68,7 +68,9 @@ final class Device {
   private int edgeIndex;
   private int failures;
   private int rids;
+  // When the current step of the hello began (the hello, then its welcome), and which step it is.
   private long helloAt;
+  private boolean welcomed;
   private long lastPing;
   private long pingOutstandingSince;
   private CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -119,6 +121,7 @@ final class Device {
       lastError = "";
       state = State.HELLO;
       helloAt = lastPing = System.nanoTime();
+      welcomed = false;
       pingOutstandingSince = 0;
       String cursors = "{\"" + conv + "\":" + received.highest() + "}";
       write(
@@ -159,6 +162,13 @@ final class Device {
         if (conv.equals(f.conv())) received.pushed(f, l.number);
       }
       case "pong" -> pingOutstandingSince = 0;
+      case "welcome" -> {
+        // The token check is done; the sync has a wait of its own (a moving conversation).
+        if (state == State.HELLO) {
+          welcomed = true;
+          helloAt = System.nanoTime();
+        }
+      }
       case "synced" -> {
         state = State.READY;
         failures = 0;
@@ -203,7 +213,10 @@ final class Device {
     long now = System.nanoTime();
     Timings timings = shared.timings;
     if (state == State.HELLO && now - helloAt > timings.helloTimeout().toNanos()) {
-      drop("no synced within " + timings.helloTimeout().toMillis() + " ms of hello");
+      drop(
+          (welcomed ? "no synced within " : "no welcome within ")
+              + timings.helloTimeout().toMillis()
+              + (welcomed ? " ms of welcome" : " ms of hello"));
     } else if (state == State.READY) {
       if (pingOutstandingSince != 0
           && now - pingOutstandingSince > timings.pongTimeout().toNanos()) {

@@ -10,7 +10,11 @@ import java.time.Duration;
  *     device should move on to the next edge well before a person would give up
  * @param pingEvery how often a ready device pings (the contract asks at least every heartbeat_ms)
  * @param pongTimeout a pong missing this long after its ping means the path to the edge is gone
- * @param helloTimeout hello must reach {@code synced} within this, else the next edge
+ * @param helloTimeout each step of a hello must come within this, else the next edge: {@code
+ *     welcome} after the hello, then {@code synced} after {@code welcome}. During a failover a
+ *     hello waits up to {@code parley.session.sync-patience} (30 s) for a moving entity, and the
+ *     contract asks a client to wait at least 35 s for each (docs/protocol.md, "Failover"): a
+ *     device that gave up sooner would start the same wait again on the next edge.
  * @param answerTimeout a send with no answer within this is treated as unknown and retried by cid
  */
 record Timings(
@@ -24,6 +28,6 @@ record Timings(
           Duration.ofSeconds(5),
           Duration.ofSeconds(2),
           Duration.ofSeconds(5),
-          Duration.ofSeconds(15),
+          Duration.ofSeconds(35),
           Duration.ofSeconds(15));
 }

@@ -1,5 +1,6 @@
 package io.parley.bench.chaos;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,8 +62,12 @@ class ClientBehaviourTest {
   }
 
   private Device device(Duration retryFor, FakeEdge... edges) throws Exception {
+    return device(FAST, retryFor, edges);
+  }
+
+  private Device device(Timings timings, Duration retryFor, FakeEdge... edges) throws Exception {
     List<InetSocketAddress> addresses = List.of(edges).stream().map(FakeEdge::address).toList();
-    Shared shared = new Shared(addresses, retryFor, FAST);
+    Shared shared = new Shared(addresses, retryFor, timings);
     open.add(shared);
     Device device = new Device("ta", "d0", CONV, "token", 0, shared);
     shared.timers.scheduleAtFixedRate(device::upkeep, 50, 50, TimeUnit.MILLISECONDS);
@@ -199,7 +206,45 @@ class ClientBehaviourTest {
     Device device = device(Duration.ofSeconds(30), mute, second);
     assertEquals(1, mute.frames("hello").size());
     assertEquals(1, second.frames("hello").size());
-    assertTrue(device.lastDrop().startsWith("no synced within"), device.lastDrop());
+    assertTrue(device.lastDrop().startsWith("no welcome within"), device.lastDrop());
+  }
+
+  @Test
+  void aHelloWhoseStepsEachComeWithinTheHelloTimeoutIsWaitedFor() throws Exception {
+    // A failover: welcome, then synced, each most of helloTimeout late (the server's patience).
+    long step = FAST.helloTimeout().toMillis() * 7 / 10;
+    ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+    open.add(later::shutdownNow);
+    FakeEdge slow =
+        new FakeEdge(
+            (conn, f) -> {
+              switch (f.path("type").asText()) {
+                case "hello" -> {
+                  later.schedule(() -> quietly(() -> conn.welcomeOnly("ta")), step, MILLISECONDS);
+                  later.schedule(() -> quietly(conn::synced), 2 * step, MILLISECONDS);
+                }
+                case "ping" -> conn.send("{\"type\":\"pong\"}");
+                default -> {}
+              }
+            });
+    open.add(slow);
+    FakeEdge second = edge((conn, f) -> {});
+    Device device = device(Duration.ofSeconds(30), slow, second);
+    assertTrue(device.isReady());
+    assertEquals(1, slow.frames("hello").size());
+    assertEquals(0, second.frames("hello").size(), device.lastDrop());
+  }
+
+  private interface Step {
+    void run() throws IOException;
+  }
+
+  private static void quietly(Step step) {
+    try {
+      step.run();
+    } catch (IOException e) {
+      // the test's device went; its assertions say what happened
+    }
   }
 
   @Test

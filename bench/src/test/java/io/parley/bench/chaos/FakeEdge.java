@@ -52,10 +52,20 @@ final class FakeEdge implements AutoCloseable {
 
     /** welcome then synced: what a hello gets. */
     void welcome(String user) throws IOException {
+      welcomeOnly(user);
+      synced();
+    }
+
+    /** The first answer to a hello (after its token check). */
+    void welcomeOnly(String user) throws IOException {
       send(
           "{\"type\":\"welcome\",\"user\":\""
               + user
               + "\",\"device\":\"d0\",\"heartbeat_ms\":30000}");
+    }
+
+    /** The end of a hello's sync. */
+    void synced() throws IOException {
       send("{\"type\":\"synced\"}");
     }
 
