@@ -92,7 +92,9 @@ public final class FaultLoad implements AutoCloseable {
   /** Registers and logs in the users, connects and syncs every device, then starts sending. */
   public void start() throws Exception {
     long began = System.nanoTime();
-    shared = new Shared(settings.edges(), settings.retryFor(), Timings.DEFAULT);
+    shared =
+        new Shared(
+            settings.edges(), settings.retryFor(), Timings.DEFAULT, settings.devicesPerUser());
     List<String> users = new ArrayList<>();
     for (int p = 0; p < settings.conversations(); p++) {
       users.add(settings.runId() + "-a" + p);

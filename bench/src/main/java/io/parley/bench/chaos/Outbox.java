@@ -10,16 +10,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One device's sends, each retried by its cid until it is acked {@code sent} or {@code retryFor}
- * has passed since it was issued: after {@code unavailable} or {@code internal} with backoff (200
- * ms doubling to 2 s), after no answer within {@link Timings#answerTimeout} at once, and after the
- * socket dropped once the device is connected again. Every attempt and answer is recorded, late
- * answers included. Runs under the device's lock (timers take it).
+ * has passed since it was issued: after {@code unavailable}, {@code internal} or another refusal
+ * ({@code rate_limited}) with backoff (200 ms doubling to 2 s), after no answer within {@link
+ * Timings#answerTimeout} at once, and after the socket dropped once the device is connected again.
+ * Every write keeps to the device's {@link SendBudget}, so a device with many sends pending (after
+ * a long outage) spreads them rather than being answered {@code rate_limited}. Every attempt and
+ * answer is recorded, late answers included. Runs under the device's lock (timers take it).
  */
 final class Outbox {
   static final String RID_PREFIX = "s";
+  private static final String RATE_LIMITED = "rate_limited";
 
   private static final Duration BACKOFF_FIRST = Duration.ofMillis(200);
   private static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
@@ -64,6 +68,7 @@ final class Outbox {
 
   private final Device device;
   private final Shared shared;
+  private final SendBudget budget;
   private final List<Pending> all = new ArrayList<>();
   private final Map<String, Sent> byRid = new HashMap<>();
   private int rids;
@@ -72,6 +77,7 @@ final class Outbox {
   Outbox(Device device, Shared shared) {
     this.device = device;
     this.shared = shared;
+    this.budget = SendBudget.share(shared.devicesPerUser);
   }
 
   /** A new message: sent now if the device is connected, else once it is. */
@@ -85,13 +91,37 @@ final class Outbox {
     }
   }
 
+  /** Sends p now, or once the budget has a token for it, unless it is done or waits already. */
   private void attempt(Pending p) {
-    if (p.finished() || p.outstanding != null || p.retryScheduled || stopped) return;
+    if (p.outstanding != null || p.retryScheduled || !mayWrite(p)) return;
+    long wait = budget.reserve(System.nanoTime());
+    if (wait == 0) {
+      write(p);
+    } else {
+      p.retryScheduled = true;
+      shared.after(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(wait) + 1), () -> reserved(p));
+    }
+  }
+
+  /** The token reserved for p is due: p goes unless it no longer should. */
+  private void reserved(Pending p) {
+    synchronized (device) {
+      p.retryScheduled = false;
+      if (p.outstanding == null && mayWrite(p)) write(p);
+    }
+  }
+
+  /** Whether p should be written now; gives it up once retryFor has passed. */
+  private boolean mayWrite(Pending p) {
+    if (p.finished() || stopped) return false;
     if (Duration.between(p.issued, Instant.now()).compareTo(shared.retryFor) > 0) {
       abandon(p);
-      return;
+      return false;
     }
-    if (!device.isReady()) return;
+    return device.isReady();
+  }
+
+  private void write(Pending p) {
     String rid = RID_PREFIX + (++rids);
     Try t = new Try(Instant.now(), device.edge());
     if (!p.tries.isEmpty()) shared.counters.retries.increment();
@@ -137,6 +167,7 @@ final class Outbox {
           };
       if (t.outcome == Outcome.INTERNAL) shared.counters.unknown.increment();
       else shared.counters.refused.increment();
+      if (RATE_LIMITED.equals(f.code())) budget.drain(System.nanoTime());
     }
     if (p.outstanding != t) return;
     p.outstanding = null;

@@ -23,6 +23,8 @@ final class Shared implements AutoCloseable {
   final List<InetSocketAddress> edges;
   final Duration retryFor;
   final Timings timings;
+  // Each user's devices share the edge's per-user send budget (SendBudget).
+  final int devicesPerUser;
   final WebSocketWire wire;
   final ScheduledExecutorService timers = Executors.newScheduledThreadPool(TIMER_THREADS);
   // A thread per connect under way: each blocks for up to Timings.connect when an edge is cut off
@@ -37,10 +39,12 @@ final class Shared implements AutoCloseable {
           });
   final Stats.Counters counters = new Stats.Counters();
 
-  Shared(List<InetSocketAddress> edges, Duration retryFor, Timings timings) throws IOException {
+  Shared(List<InetSocketAddress> edges, Duration retryFor, Timings timings, int devicesPerUser)
+      throws IOException {
     this.edges = List.copyOf(edges);
     this.retryFor = retryFor;
     this.timings = timings;
+    this.devicesPerUser = devicesPerUser;
     this.wire = new WebSocketWire(timings.connect());
   }
 

@@ -11,6 +11,7 @@ import io.parley.bench.chaos.Records.Delivery;
 import io.parley.bench.chaos.Records.Outcome;
 import io.parley.bench.chaos.Records.Send;
 import io.parley.bench.chaos.Records.Source;
+import io.parley.edge.budgets.RateLimiter;
 import io.parley.testing.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -67,7 +68,7 @@ class ClientBehaviourTest {
 
   private Device device(Timings timings, Duration retryFor, FakeEdge... edges) throws Exception {
     List<InetSocketAddress> addresses = List.of(edges).stream().map(FakeEdge::address).toList();
-    Shared shared = new Shared(addresses, retryFor, timings);
+    Shared shared = new Shared(addresses, retryFor, timings, 1);
     open.add(shared);
     Device device = new Device("ta", "d0", CONV, "token", 0, shared);
     shared.timers.scheduleAtFixedRate(device::upkeep, 50, 50, TimeUnit.MILLISECONDS);
@@ -299,6 +300,53 @@ class ClientBehaviourTest {
     assertTrue(send.ack().isEmpty());
     assertTrue(send.attempts().size() >= 2, send.attempts().toString());
     assertTrue(send.attempts().stream().allMatch(a -> a.outcome() == Outcome.UNAVAILABLE));
+  }
+
+  @Test
+  void aDeviceWithManySendsPendingStaysWithinTheEdgesSendBudget() throws Exception {
+    FakeEdge edge = edge((conn, f) -> {}); // sends are never answered: each is retried
+    Device device = device(Duration.ofSeconds(30), edge);
+    int sends = SendBudget.EDGE_BURST + 10;
+    for (int i = 0; i < sends; i++) device.outbox.issue("x" + i);
+    Await.until(
+        () -> edge.frames("send").stream().map(f -> f.path("cid").asText()).distinct().count(),
+        n -> n == sends,
+        WAIT,
+        "every send written");
+    Await.until(() -> edge.frames("send").size(), n -> n >= sends + 10, WAIT, "their retries");
+    // The edge's own bucket over the arrivals: it would have refused none of them.
+    RateLimiter edgeBudget = new RateLimiter(SendBudget.EDGE_RATE, SendBudget.EDGE_BURST);
+    long fullAt = RateLimiter.FULL;
+    List<JsonNode> written = edge.frames("send");
+    long first = written.get(0).path("_at").asLong();
+    List<Long> overAtMs = new ArrayList<>();
+    for (JsonNode f : written) {
+      long at = f.path("_at").asLong();
+      if (edgeBudget.wait(fullAt, at) > 0) overAtMs.add((at - first) / 1_000_000);
+      else fullAt = edgeBudget.take(fullAt, at);
+    }
+    assertEquals(List.of(), overAtMs, "sends the edge would answer rate_limited (ms)");
+  }
+
+  @Test
+  void aSendAnsweredRateLimitedIsRetriedAfterABackoff() throws Exception {
+    AtomicInteger tries = new AtomicInteger();
+    FakeEdge edge =
+        edge(
+            (conn, f) -> {
+              if (!"send".equals(f.path("type").asText())) return;
+              if (tries.incrementAndGet() == 1)
+                answer(conn, f, "{\"type\":\"error\",\"rid\":\"RID\",\"code\":\"rate_limited\"}");
+              else answer(conn, f, "{\"type\":\"sent\",\"rid\":\"RID\",\"seq\":1}");
+            });
+    Device device = device(Duration.ofSeconds(30), edge);
+    device.outbox.issue("x1");
+    Send send = settledSend(device);
+    assertEquals(
+        List.of(Outcome.REFUSED, Outcome.SENT),
+        send.attempts().stream().map(Attempt::outcome).toList());
+    List<Attempt> a = send.attempts();
+    assertTrue(Duration.between(a.get(0).answeredAt(), a.get(1).at()).toMillis() >= 200);
   }
 
   private static String msg(long seq, String cid) {

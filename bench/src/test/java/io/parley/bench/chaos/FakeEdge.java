@@ -77,7 +77,10 @@ final class FakeEdge implements AutoCloseable {
   private final ServerSocket server;
   private final Script script;
 
-  /** Every frame any client sent, in order, with the connection it came on. */
+  /**
+   * Every frame any client sent, in order, with the connection it came on ({@code _conn}) and when
+   * it was read ({@code _at}, System.nanoTime()).
+   */
   final List<JsonNode> frames = new CopyOnWriteArrayList<>();
 
   final List<Conn> conns = new CopyOnWriteArrayList<>();
@@ -135,7 +138,9 @@ final class FakeEdge implements AutoCloseable {
         if ((b0 & 0x0F) == 8) return;
         JsonNode frame = JSON.readTree(payload);
         frames.add(
-            ((com.fasterxml.jackson.databind.node.ObjectNode) frame).put("_conn", conn.number));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) frame)
+                .put("_conn", conn.number)
+                .put("_at", System.nanoTime()));
         script.frame(conn, frame);
       }
     } catch (IOException e) {
