@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
 /**
  * Load of the users' shape through the edge nodes, with the client behaviour the contract asks for
  * (docs/protocol.md): direct pairs, each user on one or two devices spread over the edges; sends at
- * a steady rate per conversation, each with its own cid, retried by that cid on {@code unavailable}
- * and {@code internal} and when unanswered; devices that ack what they hold, page gaps, and
- * reconnect to the next edge with their cursors when a socket closes or a pong is missed. Every
- * attempt and delivery is recorded for {@link Invariants}.
+ * a steady rate per conversation, each with its own cid, resent by that cid every 2 s while
+ * unanswered and retried by it on {@code unavailable} and {@code internal}, within the edge's send
+ * budget ({@link Outbox}); devices that ack what they hold, page gaps, and reconnect to the next
+ * edge with their cursors when a socket closes or a pong is missed. Every attempt and delivery is
+ * recorded for {@link Invariants}.
  *
  * <pre>{@code
  * try (FaultLoad load = new FaultLoad(new FaultLoad.Settings(edges, 100, 0.5, 2,

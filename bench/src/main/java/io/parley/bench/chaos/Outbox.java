@@ -14,12 +14,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One device's sends, each retried by its cid until it is acked {@code sent} or {@code retryFor}
- * has passed since it was issued: after {@code unavailable}, {@code internal} or another refusal
- * ({@code rate_limited}) with backoff (200 ms doubling to 2 s), after no answer within {@link
- * Timings#answerTimeout} at once, and after the socket dropped once the device is connected again.
- * Every write keeps to the device's {@link SendBudget}, so a device with many sends pending (after
- * a long outage) spreads them rather than being answered {@code rate_limited}. Every attempt and
- * answer is recorded, late answers included. Runs under the device's lock (timers take it).
+ * has passed since it was issued. While a send has an attempt unanswered, its cid is sent again on
+ * the same connection every {@link Timings#hedgeEvery} (a hedge; at most {@link #MAX_IN_FLIGHT}
+ * attempts in flight), as a mobile client resends on a timer: the edge stores a cid once and
+ * answers every attempt of it with the same {@code sent}, and the first {@code sent} settles the
+ * send. Once none of its attempts is in flight, a send is retried after {@code unavailable}, {@code
+ * internal} or another refusal ({@code rate_limited}) with backoff (200 ms doubling to 2 s), after
+ * no answer within {@link Timings#answerTimeout} at once, and after the socket dropped once the
+ * device is connected again. Every write keeps to the device's {@link SendBudget}: a device with
+ * many sends pending spreads them, and skips hedges, rather than being answered {@code
+ * rate_limited}. Every attempt and answer is recorded, late answers included. Runs under the
+ * device's lock (timers take it).
  */
 final class Outbox {
   static final String RID_PREFIX = "s";
@@ -27,6 +32,10 @@ final class Outbox {
 
   private static final Duration BACKOFF_FIRST = Duration.ofMillis(200);
   private static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
+  // An attempt lost on its way is answered `internal` after the edge's wait (9 s): at one hedge
+  // every 2 s about five are in flight by then. More would only fill the edge's send gate
+  // (parley.limits.max-sends-in-flight) while a core node is down.
+  static final int MAX_IN_FLIGHT = 5;
 
   /** One attempt being recorded. */
   private static final class Try {
@@ -48,7 +57,8 @@ final class Outbox {
     final String cid;
     final Instant issued;
     final List<Try> tries = new ArrayList<>();
-    Try outstanding;
+    // Attempts written on the current connection and neither answered nor timed out.
+    int inFlight;
     boolean acked;
     boolean abandoned;
     boolean retryScheduled;
@@ -91,12 +101,15 @@ final class Outbox {
     }
   }
 
-  /** Sends p now, or once the budget has a token for it, unless it is done or waits already. */
+  /**
+   * Sends p now, or once the budget has a token for it, unless it is done, has an attempt in flight
+   * (its hedges go on) or waits already.
+   */
   private void attempt(Pending p) {
-    if (p.outstanding != null || p.retryScheduled || !mayWrite(p)) return;
+    if (p.inFlight > 0 || p.retryScheduled || !mayWrite(p)) return;
     long wait = budget.reserve(System.nanoTime());
     if (wait == 0) {
-      write(p);
+      write(p, false);
     } else {
       p.retryScheduled = true;
       shared.after(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(wait) + 1), () -> reserved(p));
@@ -107,28 +120,51 @@ final class Outbox {
   private void reserved(Pending p) {
     synchronized (device) {
       p.retryScheduled = false;
-      if (p.outstanding == null && mayWrite(p)) write(p);
+      if (p.inFlight == 0 && mayWrite(p)) write(p, false);
     }
   }
 
-  /** Whether p should be written now; gives it up once retryFor has passed. */
+  /**
+   * The timer of p's latest attempt t: while an attempt of p is unanswered, p's cid goes again, if
+   * the budget spares a token; else the timer looks again after another hedgeEvery.
+   */
+  private void hedge(Pending p, Try t) {
+    synchronized (device) {
+      if (p.finished() || stopped || p.inFlight == 0 || p.tries.get(p.tries.size() - 1) != t)
+        return;
+      if (!p.retryScheduled
+          && p.inFlight < MAX_IN_FLIGHT
+          && mayWrite(p)
+          && budget.tryHedge(System.nanoTime())) {
+        write(p, true);
+      } else {
+        shared.after(shared.timings.hedgeEvery(), () -> hedge(p, t));
+      }
+    }
+  }
+
+  /**
+   * Whether p should be written now; gives it up once retryFor has passed and none is in flight.
+   */
   private boolean mayWrite(Pending p) {
     if (p.finished() || stopped) return false;
     if (Duration.between(p.issued, Instant.now()).compareTo(shared.retryFor) > 0) {
-      abandon(p);
+      if (p.inFlight == 0) abandon(p);
       return false;
     }
     return device.isReady();
   }
 
-  private void write(Pending p) {
+  private void write(Pending p, boolean hedge) {
     String rid = RID_PREFIX + (++rids);
     Try t = new Try(Instant.now(), device.edge());
     if (!p.tries.isEmpty()) shared.counters.retries.increment();
+    if (hedge) shared.counters.hedges.increment();
     p.tries.add(t);
-    p.outstanding = t;
+    p.inFlight++;
     byRid.put(rid, new Sent(p, t));
     shared.after(shared.timings.answerTimeout(), () -> timedOut(p, t));
+    shared.after(shared.timings.hedgeEvery(), () -> hedge(p, t));
     device.write(
         "{\"type\":\"send\",\"rid\":\""
             + rid
@@ -148,7 +184,9 @@ final class Outbox {
     Pending p = s.send();
     Try t = s.attempt();
     if (t.outcome != Outcome.UNANSWERED && t.outcome != Outcome.TIMEOUT) return;
-    t.late = t.outcome == Outcome.TIMEOUT;
+    boolean awaited = t.outcome == Outcome.UNANSWERED;
+    if (awaited) p.inFlight--;
+    t.late = !awaited;
     t.answeredAt = Instant.now();
     if ("sent".equals(f.type())) {
       t.outcome = Outcome.SENT;
@@ -169,9 +207,8 @@ final class Outbox {
       else shared.counters.refused.increment();
       if (RATE_LIMITED.equals(f.code())) budget.drain(System.nanoTime());
     }
-    if (p.outstanding != t) return;
-    p.outstanding = null;
-    if (p.finished()) return;
+    // While another attempt is in flight, the hedges go on; a late answer changes nothing.
+    if (!awaited || p.inFlight > 0 || p.finished() || p.retryScheduled) return;
     long delay = backoff(BACKOFF_FIRST, BACKOFF_MAX, p.refusals++);
     p.retryScheduled = true;
     shared.after(Duration.ofMillis(delay), () -> retry(p));
@@ -193,19 +230,18 @@ final class Outbox {
     synchronized (device) {
       if (t.outcome != Outcome.UNANSWERED) return;
       t.outcome = Outcome.TIMEOUT;
+      p.inFlight--;
       shared.counters.timeouts.increment();
-      if (p.outstanding == t) {
-        p.outstanding = null;
-        attempt(p);
-      }
+      attempt(p);
     }
   }
 
   /** The socket dropped: answers to its attempts will never come; resend once ready. */
   void closed() {
     for (Sent s : byRid.values()) {
-      if (s.attempt().outcome == Outcome.UNANSWERED) s.attempt().outcome = Outcome.CLOSED;
-      if (s.send().outstanding == s.attempt()) s.send().outstanding = null;
+      if (s.attempt().outcome != Outcome.UNANSWERED) continue;
+      s.attempt().outcome = Outcome.CLOSED;
+      s.send().inFlight--;
     }
     byRid.clear();
   }
@@ -217,8 +253,7 @@ final class Outbox {
 
   /** Gives up on sends past retryFor that wait for nothing. */
   void expire() {
-    for (Pending p : all)
-      if (!p.finished() && p.outstanding == null && !p.retryScheduled) attempt(p);
+    for (Pending p : all) attempt(p);
   }
 
   private void abandon(Pending p) {
@@ -229,7 +264,7 @@ final class Outbox {
   /** Whether every send is acked or given up, with no attempt awaiting its answer. */
   boolean settled() {
     synchronized (device) {
-      for (Pending p : all) if (!p.finished() || p.outstanding != null) return false;
+      for (Pending p : all) if (!p.finished() || p.inFlight > 0) return false;
       return true;
     }
   }

@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A {@link FaultLoad}'s counts so far, for a progress line: sends issued and acked, attempts
  * answered {@code unavailable} (or another refusal) and {@code internal}, attempts that got no
- * answer in time, retries, reconnects, msg frames delivered, and sends neither acked nor given up.
+ * answer in time, retries (every attempt after a send's first) and of them the hedges (resent on a
+ * timer while an attempt was unanswered), reconnects, msg frames delivered, and sends neither acked
+ * nor given up.
  */
 public record Stats(
     long issued,
@@ -16,7 +18,8 @@ public record Stats(
     long retries,
     long reconnects,
     long delivered,
-    long outstanding) {
+    long outstanding,
+    long hedges) {
 
   public String line() {
     return "issued "
@@ -31,7 +34,9 @@ public record Stats(
         + timeouts
         + ", retries "
         + retries
-        + ", reconnects "
+        + " (hedges "
+        + hedges
+        + "), reconnects "
         + reconnects
         + ", delivered "
         + delivered
@@ -47,6 +52,7 @@ public record Stats(
     final LongAdder unknown = new LongAdder();
     final LongAdder timeouts = new LongAdder();
     final LongAdder retries = new LongAdder();
+    final LongAdder hedges = new LongAdder();
     final LongAdder reconnects = new LongAdder();
     final LongAdder delivered = new LongAdder();
     final LongAdder finished = new LongAdder();
@@ -61,7 +67,8 @@ public record Stats(
           retries.sum(),
           reconnects.sum(),
           delivered.sum(),
-          issued.sum() - finished.sum());
+          issued.sum() - finished.sum(),
+          hedges.sum());
     }
   }
 }

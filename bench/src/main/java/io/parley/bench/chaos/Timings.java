@@ -16,18 +16,23 @@ import java.time.Duration;
  *     contract asks a client to wait at least 35 s for each (docs/protocol.md, "Failover"): a
  *     device that gave up sooner would start the same wait again on the next edge.
  * @param answerTimeout a send with no answer within this is treated as unknown and retried by cid
+ * @param hedgeEvery a send still unanswered this long after its latest attempt is sent again with
+ *     its cid on the same connection, as a mobile client resends on a timer: an attempt lost on its
+ *     way (to a core node that died) is otherwise answered only after the edge's whole wait (9 s)
  */
 record Timings(
     Duration connect,
     Duration pingEvery,
     Duration pongTimeout,
     Duration helloTimeout,
-    Duration answerTimeout) {
+    Duration answerTimeout,
+    Duration hedgeEvery) {
   static final Timings DEFAULT =
       new Timings(
           Duration.ofSeconds(5),
           Duration.ofSeconds(2),
           Duration.ofSeconds(5),
           Duration.ofSeconds(35),
-          Duration.ofSeconds(15));
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(2));
 }

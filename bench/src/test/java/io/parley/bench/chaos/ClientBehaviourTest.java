@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,13 +33,24 @@ import org.junit.jupiter.api.Test;
 class ClientBehaviourTest {
   private static final String CONV = "d:ta:tb";
   private static final Duration WAIT = Duration.ofSeconds(10);
+  // Hedges later than the answer timeout: the tests of the timeout path see none.
   private static final Timings FAST =
       new Timings(
           Duration.ofSeconds(2),
           Duration.ofMillis(100),
           Duration.ofMillis(400),
           Duration.ofSeconds(2),
-          Duration.ofMillis(400));
+          Duration.ofMillis(400),
+          Duration.ofSeconds(1));
+  // Hedges well before the answer timeout.
+  private static final Timings HEDGING =
+      new Timings(
+          FAST.connect(),
+          FAST.pingEvery(),
+          FAST.pongTimeout(),
+          FAST.helloTimeout(),
+          Duration.ofSeconds(5),
+          Duration.ofMillis(300));
 
   private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -304,8 +316,8 @@ class ClientBehaviourTest {
 
   @Test
   void aDeviceWithManySendsPendingStaysWithinTheEdgesSendBudget() throws Exception {
-    FakeEdge edge = edge((conn, f) -> {}); // sends are never answered: each is retried
-    Device device = device(Duration.ofSeconds(30), edge);
+    FakeEdge edge = edge((conn, f) -> {}); // sends are never answered: each is hedged
+    Device device = device(HEDGING, Duration.ofSeconds(30), edge);
     int sends = SendBudget.EDGE_BURST + 10;
     for (int i = 0; i < sends; i++) device.outbox.issue("x" + i);
     Await.until(
@@ -313,7 +325,7 @@ class ClientBehaviourTest {
         n -> n == sends,
         WAIT,
         "every send written");
-    Await.until(() -> edge.frames("send").size(), n -> n >= sends + 10, WAIT, "their retries");
+    Await.until(() -> edge.frames("send").size(), n -> n >= sends + 10, WAIT, "their hedges");
     // The edge's own bucket over the arrivals: it would have refused none of them.
     RateLimiter edgeBudget = new RateLimiter(SendBudget.EDGE_RATE, SendBudget.EDGE_BURST);
     long fullAt = RateLimiter.FULL;
@@ -326,6 +338,79 @@ class ClientBehaviourTest {
       else fullAt = edgeBudget.take(fullAt, at);
     }
     assertEquals(List.of(), overAtMs, "sends the edge would answer rate_limited (ms)");
+  }
+
+  /**
+   * An edge that holds each send frame and answers them all {@code sent} with the cid's seq once
+   * the cid's {@code answerOn}-th frame arrives; a cid it has no entry for is never answered.
+   */
+  private FakeEdge answeringOnFrame(Map<String, Integer> answerOn, Map<String, Long> seqs)
+      throws IOException {
+    Map<String, List<JsonNode>> held = new ConcurrentHashMap<>();
+    return edge(
+        (conn, f) -> {
+          if (!"send".equals(f.path("type").asText())) return;
+          String cid = f.path("cid").asText();
+          List<JsonNode> frames = held.computeIfAbsent(cid, c -> new CopyOnWriteArrayList<>());
+          frames.add(f);
+          if (frames.size() != answerOn.getOrDefault(cid, 0)) return;
+          String sent = "{\"type\":\"sent\",\"rid\":\"RID\",\"seq\":" + seqs.get(cid) + "}";
+          for (int i = frames.size() - 1; i >= 0; i--) answer(conn, frames.get(i), sent);
+        });
+  }
+
+  private static Send send(Device device, String cid) {
+    return device.outbox.sends().stream().filter(s -> s.cid().equals(cid)).findFirst().get();
+  }
+
+  private static List<JsonNode> sendsOf(FakeEdge edge, String cid) {
+    return edge.frames("send").stream().filter(f -> cid.equals(f.path("cid").asText())).toList();
+  }
+
+  @Test
+  void anUnansweredSendIsResentWithItsCidEveryHedgeEveryAndTheFirstSentSettlesIt()
+      throws Exception {
+    // x1 is answered once its third attempt arrives (the latest first, then the two held ones);
+    // x2, issued after, once its second: by then x1's timer would have hedged again, had it.
+    FakeEdge edge = answeringOnFrame(Map.of("x1", 3, "x2", 2), Map.of("x1", 5L, "x2", 6L));
+    Device device = device(HEDGING, Duration.ofSeconds(30), edge);
+    device.outbox.issue("x1");
+    Send x1 = settledSend(device);
+    device.outbox.issue("x2");
+    Await.until(() -> send(device, "x2").ack().isPresent(), a -> a, WAIT, "x2 acked");
+
+    List<JsonNode> frames = sendsOf(edge, "x1");
+    assertEquals(3, frames.size(), frames.toString());
+    assertEquals(3, frames.stream().map(f -> f.path("rid").asText()).distinct().count());
+    long hedgeEvery = HEDGING.hedgeEvery().toNanos();
+    for (int i = 1; i < frames.size(); i++) {
+      long gap = frames.get(i).path("_at").asLong() - frames.get(i - 1).path("_at").asLong();
+      assertTrue(gap >= hedgeEvery * 9 / 10, "attempt " + i + " after " + gap / 1_000_000 + " ms");
+    }
+    // Every answer is recorded; the first sent, the third attempt's, is the ack.
+    List<Attempt> a = x1.attempts();
+    assertEquals(
+        List.of(Outcome.SENT, Outcome.SENT, Outcome.SENT),
+        a.stream().map(Attempt::outcome).toList());
+    assertTrue(a.stream().noneMatch(Attempt::late), a.toString());
+    assertEquals(a.get(2), x1.ack().get());
+    assertEquals(5, x1.ackedSeq());
+  }
+
+  @Test
+  void aSendHasAtMostMaxInFlightAttemptsUnanswered() throws Exception {
+    // x1 is never answered; x2, issued once x1 has its maximum out, is answered on its third
+    // attempt: two hedge periods in which x1 could have gone again.
+    FakeEdge edge = answeringOnFrame(Map.of("x2", 3), Map.of("x2", 1L));
+    Device device = device(HEDGING, Duration.ofSeconds(30), edge);
+    device.outbox.issue("x1");
+    Await.until(
+        () -> sendsOf(edge, "x1").size(), n -> n >= Outbox.MAX_IN_FLIGHT, WAIT, "x1's attempts");
+    device.outbox.issue("x2");
+    Await.until(() -> send(device, "x2").ack().isPresent(), a -> a, WAIT, "x2 acked");
+    assertEquals(Outbox.MAX_IN_FLIGHT, sendsOf(edge, "x1").size());
+    assertTrue(
+        send(device, "x1").attempts().stream().allMatch(t -> t.outcome() == Outcome.UNANSWERED));
   }
 
   @Test
