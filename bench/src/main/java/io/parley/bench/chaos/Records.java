@@ -7,12 +7,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.pekko.persistence.typed.PersistenceId;
 
 /**
@@ -170,26 +169,75 @@ public final class Records {
    */
   public RecoveryTimes recoveryAfter(Instant faultEnd, Duration within) {
     Map<String, Send> firstAcked = new TreeMap<>();
-    Set<String> issuedAfter = new TreeSet<>();
+    Map<String, List<Send>> issuedAfter = new TreeMap<>();
     for (Send s : sends) {
       if (s.issued().isBefore(faultEnd)) continue;
-      issuedAfter.add(s.conv());
+      issuedAfter.computeIfAbsent(s.conv(), c -> new ArrayList<>()).add(s);
       if (s.ack().isPresent()) firstAcked.merge(s.conv(), s, Records::earlierAck);
     }
     List<RecoveryTimes.Conversation> measured = new ArrayList<>();
     for (String conv : histories.keySet()) {
-      if (!issuedAfter.contains(conv)) continue;
+      if (!issuedAfter.containsKey(conv)) continue;
+      String trace = trace(issuedAfter.get(conv), faultEnd);
       Send s = firstAcked.get(conv);
       if (s == null) {
-        measured.add(new RecoveryTimes.Conversation(conv, null, null));
+        measured.add(new RecoveryTimes.Conversation(conv, null, null, trace));
       } else {
         Instant acked = s.ack().get().answeredAt();
         measured.add(
             new RecoveryTimes.Conversation(
-                conv, Duration.between(faultEnd, acked), Duration.between(s.issued(), acked)));
+                conv,
+                Duration.between(faultEnd, acked),
+                Duration.between(s.issued(), acked),
+                trace));
       }
     }
     return new RecoveryTimes(faultEnd, within, histories.size(), measured);
+  }
+
+  // Sends and attempts a slow conversation's example shows: enough to tell a send that waited for
+  // its device (no attempt yet) from one that waited for an answer.
+  private static final int TRACED_SENDS = 2;
+  private static final int TRACED_ATTEMPTS = 6;
+
+  /**
+   * The first sends issued after {@code faultEnd}, each with its device, issue time and attempts
+   * (outcome, written and answered), times in seconds since {@code faultEnd}: "c.4 by ta/d0 at
+   * +0.4: INTERNAL +0.4>+9.4, SENT +9.6>+9.7".
+   */
+  private static String trace(List<Send> issued, Instant faultEnd) {
+    List<String> traced = new ArrayList<>();
+    issued.stream()
+        .sorted(Comparator.comparing(Send::issued))
+        .limit(TRACED_SENDS)
+        .forEach(
+            s -> {
+              List<String> attempts = new ArrayList<>();
+              for (Attempt a :
+                  s.attempts().subList(0, Math.min(TRACED_ATTEMPTS, s.attempts().size())))
+                attempts.add(
+                    a.outcome()
+                        + " "
+                        + since(faultEnd, a.at())
+                        + (a.answeredAt() == null ? "" : ">" + since(faultEnd, a.answeredAt())));
+              if (s.attempts().size() > TRACED_ATTEMPTS)
+                attempts.add((s.attempts().size() - TRACED_ATTEMPTS) + " more");
+              traced.add(
+                  s.cid()
+                      + " by "
+                      + s.user()
+                      + "/"
+                      + s.device()
+                      + " at "
+                      + since(faultEnd, s.issued())
+                      + ": "
+                      + (attempts.isEmpty() ? "never written" : String.join(", ", attempts)));
+            });
+    return String.join("; ", traced);
+  }
+
+  private static String since(Instant from, Instant at) {
+    return String.format(Locale.ROOT, "%+.1f", Duration.between(from, at).toMillis() / 1000.0);
   }
 
   private static Send earlierAck(Send a, Send b) {

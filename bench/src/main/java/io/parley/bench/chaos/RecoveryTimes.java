@@ -15,8 +15,12 @@ import java.util.Objects;
 public record RecoveryTimes(
     Instant faultEnd, Duration within, int conversations, List<Conversation> measured) {
 
-  /** One conversation: null durations if no send issued after the fault was acked. */
-  public record Conversation(String conv, Duration sinceFaultEnd, Duration fromIssue) {}
+  /**
+   * One conversation: null durations if no send issued after the fault was acked; {@code trace}
+   * says what its first sends after the fault went through (for the examples of slow ones).
+   */
+  public record Conversation(
+      String conv, Duration sinceFaultEnd, Duration fromIssue, String trace) {}
 
   public RecoveryTimes {
     measured = List.copyOf(measured);
@@ -72,7 +76,9 @@ public record RecoveryTimes(
         .limit(n)
         .map(
             c ->
-                c.conv() + (c.sinceFaultEnd() == null ? " not acked" : " " + ms(c.sinceFaultEnd())))
+                c.conv()
+                    + (c.sinceFaultEnd() == null ? " not acked" : " " + ms(c.sinceFaultEnd()))
+                    + (c.trace().isEmpty() ? "" : " (" + c.trace() + ")"))
         .toList();
   }
 

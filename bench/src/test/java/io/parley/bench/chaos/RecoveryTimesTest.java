@@ -42,10 +42,12 @@ class RecoveryTimesTest {
                     "never",
                     FAULT_END + 2000,
                     attempt(FAULT_END + 2000, Outcome.UNAVAILABLE, FAULT_END + 2100, -1)),
+                // held: its device never got to write its send (say, stuck in its hello)
+                send("held", FAULT_END + 300),
                 // idle: no send after the fault
                 ackedAt("idle", FAULT_END - 5000, FAULT_END - 4000)),
             List.of(),
-            List.of("quick", "also", "slow", "never", "idle").stream()
+            List.of("quick", "also", "slow", "never", "held", "idle").stream()
                 .map(c -> new History(c, List.of(), true))
                 .toList());
     RecoveryTimes r = records.recoveryAfter(at(FAULT_END));
@@ -56,11 +58,16 @@ class RecoveryTimesTest {
     assertEquals(Duration.ofMillis(2000), r.p50());
     assertEquals(Duration.ofMillis(13000), r.p99());
     assertEquals(Duration.ofMillis(13000), r.max());
-    assertEquals(2, r.notWritable(), r.summary());
+    assertEquals(3, r.notWritable(), r.summary());
     assertEquals(1, r.unmeasured(), r.summary());
     assertEquals(
         List.of(Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMillis(12000)),
         r.fromIssue());
-    assertEquals(List.of("never not acked", "slow 13000 ms"), r.notWritableExamples(5));
+    assertEquals(
+        List.of(
+            "held not acked (held100300 by ta/d0 at +0.3: never written)",
+            "never not acked (never102000 by ta/d0 at +2.0: UNAVAILABLE +2.0>+2.1)",
+            "slow 13000 ms (slow101000 by ta/d0 at +1.0: SENT +1.0>+13.0)"),
+        r.notWritableExamples(5));
   }
 }
