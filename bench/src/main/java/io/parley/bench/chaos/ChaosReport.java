@@ -99,11 +99,10 @@ final class ChaosReport {
               f.getOrDefault("acked", 0L),
               f.getOrDefault("lost", 0L),
               f.getOrDefault("duplicates", 0L) + f.getOrDefault("duplicateDeliveries", 0L),
-              f.getOrDefault("reordered", 0L)
-                  + f.getOrDefault("gaps", 0L)
-                  + f.getOrDefault("historyGaps", 0L),
+              f.getOrDefault("reordered", 0L) + f.getOrDefault("historyGaps", 0L),
+              f.getOrDefault("gaps", 0L),
               f.getOrDefault("refusedButStored", 0L),
-              f.getOrDefault("writerOverlaps", 0L),
+              f.getOrDefault("writerOverlaps", 0L) + f.getOrDefault("journalSameSeq", 0L),
               times(r.recovery()),
               times(r.fromStart()),
               r.recovery().notWritable(),
