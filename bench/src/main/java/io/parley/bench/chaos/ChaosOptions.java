@@ -29,7 +29,6 @@ final class ChaosOptions {
   Path root = Path.of(".");
   boolean unsafeAckBeforePersist;
   boolean keepCassandra;
-  String sbr; // null: the product's default, or keep-oldest for the split topology's 2 core nodes
   long seed = 26;
 
   static String usage() {
@@ -42,9 +41,6 @@ final class ChaosOptions {
         "held but a conversation took over 12 s to take sends again, 2 the run could not go on.",
         "Options:",
         "  --topology shared|split   3 edge+core nodes (default), or 2 core + 1 edge",
-        "  --sbr keep-majority|keep-oldest  the split-brain resolver's strategy (default: the",
-        "                            node's, keep-majority; keep-oldest for --topology split,",
-        "                            as docs/operations.md advises for 2 core nodes)",
         "  --nemesis LIST            comma-separated, from " + String.join(",", NEMESES),
         "                            (default: all, in that order)",
         "  --random N                then N faults drawn at random (seeded)",
@@ -93,7 +89,6 @@ final class ChaosOptions {
         case "--warm-up" -> o.warmUp = Duration.ofSeconds(Long.parseLong(v));
         case "--netns" -> o.netns = oneOf(v, "auto", "on", "off");
         case "--cassandra" -> o.cassandra = v;
-        case "--sbr" -> o.sbr = oneOf(v, "keep-majority", "keep-oldest");
         case "--username" -> o.username = v;
         case "--password" -> o.password = v;
         case "--out" -> o.out = Path.of(v);

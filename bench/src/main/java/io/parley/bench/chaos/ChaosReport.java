@@ -70,12 +70,8 @@ final class ChaosReport {
     md.append("# Chaos run ").append(dir.getFileName()).append("\n\n");
     md.append(
         String.format(
-            "Topology %s (resolver %s), %s, %d conversations x %.2f sends/s, %d devices per"
-                + " user%s.%n%n",
+            "Topology %s, %s, %d conversations x %.2f sends/s, %d devices per user%s.%n%n",
             options.topology,
-            options.sbr != null
-                ? options.sbr
-                : options.topology.equals("split") ? "keep-oldest" : "keep-majority",
             namespaces ? "nodes in network namespaces" : "nodes on loopback",
             options.conversations,
             options.rate,

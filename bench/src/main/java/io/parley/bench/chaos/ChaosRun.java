@@ -172,8 +172,6 @@ final class ChaosRun {
     env.put("PARLEY_CASSANDRA_USERNAME", o.username);
     env.put("PARLEY_CASSANDRA_PASSWORD", o.password);
     env.put("PARLEY_TOKEN_SECRET", secret(48));
-    String sbr = o.sbr != null ? o.sbr : o.topology.equals("split") ? "keep-oldest" : null;
-    if (sbr != null) env.put("PARLEY_SBR_STRATEGY", sbr);
     // Every load client comes from this one address: the REST budgets per address, sized for
     // people behind one NAT, would hold the set-up of hundreds of users for minutes.
     for (String budget : List.of("REST", "LOGIN", "REGISTER")) {
