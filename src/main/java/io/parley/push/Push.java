@@ -39,4 +39,12 @@ public sealed interface Push extends SessionMessage, CborSerializable {
 
   /** The login token with this id was revoked (logout): its sessions must close. */
   record TokenRevoked(String tokenId) implements Push {}
+
+  /**
+   * The user entity is stopping (sharding hands its shard to another node, or passivates it): the
+   * session attaches again, reaching it where it starts next, rather than at its next refresh.
+   */
+  enum AttachAgain implements Push {
+    INSTANCE
+  }
 }

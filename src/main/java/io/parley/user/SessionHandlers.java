@@ -53,6 +53,15 @@ final class SessionHandlers {
         .thenNoReply();
   }
 
+  /**
+   * Sharding stops the entity (its shard moves to another node, or it is passivated): its sessions
+   * attach again, to wherever it starts next, rather than miss its pushes until their refresh.
+   */
+  ReplyEffect<Event, State> onStop() {
+    sessions.push(Push.AttachAgain.INSTANCE);
+    return effects.stop().thenNoReply();
+  }
+
   ReplyEffect<Event, State> onFriendPresence(State state, FriendPresence cmd) {
     // Pending counts: the new friend's presence can arrive before this side stored the accept.
     if (!state.contacts().knows(cmd.friend())) return effects.noReply();

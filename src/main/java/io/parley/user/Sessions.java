@@ -10,9 +10,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
  * A user's connected device sessions, in memory only: they vanish with the entity's incarnation,
- * and edge sessions re-attach every {@code parley.session.refresh}. Presence follows from them: the
- * first session makes the user online, the last one to leave makes them offline. A session that
- * re-attaches while known changes nothing, so the refresh never re-announces "online".
+ * and edge sessions attach again when it stops ({@link Push.AttachAgain}), when a core node is
+ * removed, and every {@code parley.session.refresh}. Presence follows from them: the first session
+ * makes the user online, the last one to leave makes them offline. A session that re-attaches while
+ * known changes nothing, so the refresh never re-announces "online".
  *
  * <p>An exact-size array rather than a hash map: most users have one session, a few have a handful
  * (bounded per edge node by {@code parley.session.max-sockets-per-user}), and every online user's

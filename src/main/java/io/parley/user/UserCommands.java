@@ -66,6 +66,7 @@ final class UserCommands {
     if (command instanceof Notify c) return sessionHandlers.pushed(c.push());
     if (command instanceof FriendPresence c) return sessionHandlers.onFriendPresence(state, c);
     if (command instanceof Detach c) return sessionHandlers.onDetach(state, c);
+    if (command == UserEntity.Stop.INSTANCE) return sessionHandlers.onStop();
     if (command instanceof CheckToken c) {
       return effects.reply(c.replyTo(), new TokenStatus(state.revoked().contains(c.tokenId())));
     }

@@ -34,7 +34,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * both a friend (or pending) and blocked ({@link Contacts}); a revoked token stays revoked until it
  * expires; a user is put into a group only with {@link GroupConsent} (registered, not blocking the
  * inviter, within the hourly cap of group adds); sessions are not state (they vanish with the
- * incarnation, and edge sessions re-attach every {@code parley.session.refresh}).
+ * incarnation; edge sessions attach again when it stops, and every {@code parley.session.refresh}).
  */
 public final class UserEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -110,6 +110,13 @@ public final class UserEntity
   public record Attach(String device, String tokenId, ActorRef<Push> session) implements Command {}
 
   public record Detach(ActorRef<Push> session) implements Command {}
+
+  /**
+   * Sharding's stop message (its shard moves, or it is passivated): see {@link Push.AttachAgain}.
+   */
+  enum Stop implements Command {
+    INSTANCE
+  }
 
   /** {@code traceparent}: the entry's span when its send is traced (io.parley.tracing). */
   public record Deliver(Entry entry, @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
@@ -268,6 +275,7 @@ public final class UserEntity
         Entity.of(
                 ENTITY_KEY,
                 ctx -> create(ctx.getEntityId(), snapshotEvery, sharding, consent, notices))
+            .withStopMessage(Stop.INSTANCE)
             .withRole("core"));
   }
 

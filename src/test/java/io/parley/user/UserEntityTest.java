@@ -189,6 +189,25 @@ class UserEntityTest {
   }
 
   @Test
+  void shardingsStopMessageTellsEverySessionToAttachAgainAndStops() {
+    var ida =
+        testKit.spawn(
+            UserEntity.create(
+                "ida", 100, sharding, new io.parley.conversation.UserNotices(sharding)));
+    TestProbe<Push> phone = testKit.createTestProbe(Push.class);
+    TestProbe<Push> laptop = testKit.createTestProbe(Push.class);
+    ida.tell(new UserEntity.Attach("phone", "t-phone", phone.ref()));
+    ida.tell(new UserEntity.Attach("laptop", "t-laptop", laptop.ref()));
+
+    ida.tell(UserEntity.Stop.INSTANCE);
+
+    // Its next incarnation (on another node, say) knows no sessions: each attaches again.
+    assertEquals(Push.AttachAgain.INSTANCE, phone.receiveMessage());
+    assertEquals(Push.AttachAgain.INSTANCE, laptop.receiveMessage());
+    testKit.createTestProbe().expectTerminated(ida);
+  }
+
+  @Test
   void revokedTokensAreForgottenOnceExpired() {
     RevokedTokens tokens =
         RevokedTokens.NONE.plus("a", 100, 50).plus("b", 300, 150).plus("c", 120, 160);

@@ -1,12 +1,13 @@
 package io.parley.edge.session;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A session's clock: when its client was last heard, when it last re-attached to its user entity
- * (which forgets sessions when it moves or restarts), and when its login token expires. The session
- * asks it on each tick what is due. Not thread-safe: owned by one session actor. (Three longs in
- * one object: about 40 bytes a socket.)
+ * (which forgets sessions when it moves or restarts) and when to attach again after it moved, and
+ * when its login token expires. The session asks it on each tick what is due. Not thread-safe:
+ * owned by one session actor. (Three longs in one object: about 40 bytes a socket.)
  */
 final class Liveness {
   enum Due {
@@ -37,6 +38,16 @@ final class Liveness {
     if (now - lastRefreshNanos < settings.refresh().toNanos()) return Due.NOTHING;
     lastRefreshNanos = now;
     return Due.REFRESH;
+  }
+
+  /**
+   * When to attach again after the user entity said it is moving: a random point of
+   * parley.session.reattach-spread, so that the sessions of a handed-off shard's users do not all
+   * start their entities again in one instant.
+   */
+  Duration reattachDelay() {
+    long spread = settings.reattachSpread().toNanos();
+    return Duration.ofNanos(ThreadLocalRandom.current().nextLong(spread + 1));
   }
 
   /**

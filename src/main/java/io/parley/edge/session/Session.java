@@ -151,6 +151,10 @@ final class Session extends AbstractBehavior<SessionMessage> {
       attach();
       return this;
     }
+    if (m == Push.AttachAgain.INSTANCE) {
+      timers.startSingleTimer(Connection.Reattach.INSTANCE, liveness.reattachDelay());
+      return this;
+    }
     if (m instanceof Connection.StreamStarted s) return ack(s.ackTo());
     if (m == Connection.Drain.INSTANCE) {
       return closeSession(ErrorCode.UNAVAILABLE, Connection.RECONNECT_ELSEWHERE);
