@@ -3,6 +3,7 @@ package io.parley.push;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.parley.CborSerializable;
 import io.parley.timeline.Entry;
+import java.util.Map;
 
 /** What core pushes to a device session. Best effort: seq + catch-up repair any loss. */
 public sealed interface Push extends SessionMessage, CborSerializable {
@@ -47,4 +48,11 @@ public sealed interface Push extends SessionMessage, CborSerializable {
   enum AttachAgain implements Push {
     INSTANCE
   }
+
+  /**
+   * The user entity, started lately, pushed entries of these conversations (up to these seqs)
+   * before this session attached to it: the session may have missed them, and reads them from the
+   * journal.
+   */
+  record Missed(Map<String, Long> upTo) implements Push {}
 }

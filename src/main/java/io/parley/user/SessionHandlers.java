@@ -76,7 +76,7 @@ final class SessionHandlers {
     Entry entry = cmd.entry();
     // Own entries count as read without a write here: the conversation knows each member's
     // latest own seq, and unread is computed from both (Requests.summary).
-    if (cmd.traceparent() == null) sessions.push(new Push.Delivery(entry));
+    if (cmd.traceparent() == null) sessions.deliver(entry);
     else sessions.pushTraced(entry, cmd.traceparent(), userId);
     if (unlisted(state, entry)) {
       // A conversation's entries reach its members only: one that reaches a user whose list

@@ -1,10 +1,14 @@
 package io.parley.user;
 
+import com.typesafe.config.Config;
 import io.parley.push.Push;
 import io.parley.timeline.Entry;
 import io.parley.tracing.TraceSpan;
 import io.parley.tracing.Tracing;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
@@ -14,6 +18,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * removed, and every {@code parley.session.refresh}. Presence follows from them: the first session
  * makes the user online, the last one to leave makes them offline. A session that re-attaches while
  * known changes nothing, so the refresh never re-announces "online".
+ *
+ * <p>A new incarnation knows none of the sessions its predecessor had, and pushes that reach it
+ * before they attach again would miss them. So for its first {@code missedWindow} it remembers the
+ * highest seq it pushed per conversation, and tells each session that attaches in that time ({@link
+ * Push.Missed}), which reads what it lacks from the journal.
  *
  * <p>An exact-size array rather than a hash map: most users have one session, a few have a handful
  * (bounded per edge node by {@code parley.session.max-sockets-per-user}), and every online user's
@@ -25,9 +34,26 @@ final class Sessions {
 
   private final ActorContext<UserEntity.Command> ctx;
   private ActorRef<Push>[] sessions = NONE;
+  // System.nanoTime() at which this incarnation's first missedWindow ends.
+  private final long youngUntil;
+  // Per conversation, the highest seq pushed while this incarnation is young; null before the
+  // first push and once the window has passed.
+  private Map<String, Long> pushedYoung;
 
-  Sessions(ActorContext<UserEntity.Command> ctx) {
+  Sessions(ActorContext<UserEntity.Command> ctx, long missedWindowNanos) {
     this.ctx = ctx;
+    this.youngUntil = System.nanoTime() + missedWindowNanos;
+  }
+
+  /**
+   * How long a new incarnation tells the sessions that attach to it what it pushed before: until
+   * the slowest of them attaches again, at its refresh (parley.session.refresh, checked on a tick
+   * every half heartbeat), or within parley.session.reattach-spread of being told to.
+   */
+  static Duration missedWindow(Config config) {
+    Duration refresh = config.getDuration("parley.session.refresh");
+    Duration tick = config.getDuration("parley.session.heartbeat").dividedBy(2);
+    return refresh.plus(tick).plus(config.getDuration("parley.session.reattach-spread"));
   }
 
   /** Adds session; true if the user had none, i.e. just came online. */
@@ -38,6 +64,7 @@ final class Sessions {
     sessions[sessions.length - 1] = session;
     // A session on a node that dies never detaches itself.
     ctx.watchWith(session, new UserEntity.Detach(session));
+    if (young() && pushedYoung != null) session.tell(new Push.Missed(Map.copyOf(pushedYoung)));
     return first;
   }
 
@@ -60,6 +87,12 @@ final class Sessions {
     for (ActorRef<Push> session : sessions) session.tell(push);
   }
 
+  /** An entry for the user's sessions, remembered while this incarnation is young. */
+  void deliver(Entry entry) {
+    push(new Push.Delivery(entry));
+    remember(entry);
+  }
+
   /**
    * Pushes an entry whose send is traced, in a {@code parley.deliver} span that the sessions'
    * writes continue. Only traced pushes come here, so an untraced one never looks up the tracer.
@@ -68,7 +101,21 @@ final class Sessions {
     TraceSpan span =
         Tracing.get(ctx.getSystem()).deliver(traceparent, entry.conv(), entry.seq(), user);
     push(new Push.Delivery(entry, span == null ? null : span.traceparent()));
+    remember(entry);
     if (span != null) span.sessions(sessions.length).end();
+  }
+
+  private void remember(Entry entry) {
+    if (!young()) return;
+    if (pushedYoung == null) pushedYoung = new HashMap<>();
+    pushedYoung.merge(entry.conv(), entry.seq(), Math::max);
+  }
+
+  /** Whether this incarnation is within its first missedWindow (the record is dropped after). */
+  private boolean young() {
+    if (System.nanoTime() - youngUntil <= 0) return true;
+    pushedYoung = null;
+    return false;
   }
 
   private int indexOf(ActorRef<Push> session) {

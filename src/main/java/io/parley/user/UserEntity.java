@@ -34,7 +34,9 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * both a friend (or pending) and blocked ({@link Contacts}); a revoked token stays revoked until it
  * expires; a user is put into a group only with {@link GroupConsent} (registered, not blocking the
  * inviter, within the hourly cap of group adds); sessions are not state (they vanish with the
- * incarnation; edge sessions attach again when it stops, and every {@code parley.session.refresh}).
+ * incarnation; edge sessions attach again when it stops, and every {@code parley.session.refresh}),
+ * and pushes made in a new incarnation's first {@link Sessions#missedWindow} reach the sessions
+ * that attach in it ({@link Sessions}).
  */
 public final class UserEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -300,7 +302,8 @@ public final class UserEntity
     return Behaviors.setup(
         ctx ->
             new UserEntity(
-                new Sessions(ctx),
+                new Sessions(
+                    ctx, Sessions.missedWindow(ctx.getSystem().settings().config()).toNanos()),
                 userId,
                 snapshotEvery,
                 sharding,

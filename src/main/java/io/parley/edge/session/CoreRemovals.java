@@ -13,7 +13,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * node's sessions until each one's next refresh (parley.session.refresh, 30 s). So every session
  * here attaches again at once, spread over parley.session.reattach-spread. Messages sent once the
  * member is removed wait in sharding until its shards have their new home, so none is lost to the
- * removed node. One per edge node. (A user entity that sharding stops on a live node tells its
+ * removed node, and what a new user entity pushed before a session attached is told to it then
+ * (Push.Missed). One per edge node. (A user entity that sharding stops on a live node tells its
  * sessions itself: Push.AttachAgain.)
  */
 public final class CoreRemovals {

@@ -21,6 +21,8 @@ final class HeldPushes {
   private long keptBodyBytes;
   // Per conversation past the bound: {first seq dropped, last seq dropped}.
   private final Map<String, long[]> dropped = new HashMap<>();
+  // Per conversation, the highest seq the user entity pushed before this session attached to it.
+  private final Map<String, Long> owed = new HashMap<>();
 
   HeldPushes(int maxEntries, long maxBodyBytes) {
     this.maxEntries = maxEntries;
@@ -41,7 +43,15 @@ final class HeldPushes {
     run[1] = Math.max(run[1], e.seq());
   }
 
-  /** Hands everything held to {@code delivery}, oldest first; dropped runs are read back. */
+  /** Entries of conv up to seq were pushed that may not have reached this session. */
+  void owe(String conv, long seq) {
+    owed.merge(conv, seq, Math::max);
+  }
+
+  /**
+   * Hands everything held to {@code delivery}, oldest first; dropped runs, and what is owed, are
+   * read back.
+   */
   void release(OrderedDelivery delivery) {
     kept.forEach(delivery::offer);
     dropped.forEach(
@@ -49,6 +59,7 @@ final class HeldPushes {
           delivery.startFromIfUnknown(conv, run[0] - 1);
           delivery.readUpTo(conv, run[1]);
         });
+    owed.forEach(delivery::readUpTo);
   }
 
   /** A body's size as held: its text's chars (system entries' bodies are small objects). */

@@ -103,6 +103,11 @@ final class HelloSync {
     held.hold(e);
   }
 
+  /** Entries of conv up to seq that may have missed this session: read once the sync is done. */
+  void owe(String conv, long seq) {
+    held.owe(conv, seq);
+  }
+
   /** Handles one of the sync's messages; true once {@code synced} is written. */
   boolean on(Message m) {
     if (m instanceof Synced s) return started(s);

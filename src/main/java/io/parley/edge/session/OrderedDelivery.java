@@ -30,8 +30,20 @@ final class OrderedDelivery {
   private Map<String, Long> written = Collections.emptyMap();
   private Map<String, Gap> gaps = Collections.emptyMap();
 
-  /** A gap being read from the journal up to {@code to}, and the entries waiting behind it. */
-  private record Gap(long to, List<Entry> waiting) {}
+  /**
+   * A gap being read from the journal up to {@code to}, the entries waiting behind it, and the seq
+   * owed up to.
+   */
+  private static final class Gap {
+    final long to;
+    final List<Entry> waiting = new ArrayList<>();
+    long owed;
+
+    Gap(long to) {
+      this.to = to;
+      this.owed = to;
+    }
+  }
 
   OrderedDelivery(Consumer<Entry> write, Filler filler, long maxFill) {
     this.write = write;
@@ -61,17 +73,13 @@ final class OrderedDelivery {
   boolean offer(Entry e) {
     Gap gap = gaps.get(e.conv());
     if (gap != null) {
-      gap.waiting().add(e);
+      gap.waiting.add(e);
       return false;
     }
     Long last = written.get(e.conv());
     if (last != null && e.seq() <= last) return false;
     if (last != null && e.seq() > last + 1) {
-      long to = Math.min(e.seq() - 1, last + maxFill);
-      List<Entry> waiting = new ArrayList<>();
-      waiting.add(e);
-      gaps().put(e.conv(), new Gap(to, waiting));
-      filler.fill(e.conv(), last + 1, to);
+      open(e.conv(), last + 1, Math.min(e.seq() - 1, last + maxFill)).waiting.add(e);
       return false;
     }
     written().put(e.conv(), e.seq());
@@ -80,15 +88,19 @@ final class OrderedDelivery {
   }
 
   /**
-   * Entries of conv up to {@code seq} exist that were not offered here (dropped while held): reads
-   * them from the journal, at most {@code maxFill}; the client pages anything beyond.
+   * Entries of conv up to {@code seq} exist that were not offered here (dropped while held, or
+   * pushed while the user entity knew no session here): reads them from the journal, at most {@code
+   * maxFill} at a time.
    */
   void readUpTo(String conv, long seq) {
+    Gap gap = gaps.get(conv);
+    if (gap != null) {
+      gap.owed = Math.max(gap.owed, seq);
+      return;
+    }
     Long last = written.get(conv);
-    if (gaps.containsKey(conv) || last == null || seq <= last) return;
-    long to = Math.min(seq, last + maxFill);
-    gaps().put(conv, new Gap(to, new ArrayList<>()));
-    filler.fill(conv, last + 1, to);
+    if (last == null || seq <= last) return;
+    open(conv, last + 1, Math.min(seq, last + maxFill)).owed = seq;
   }
 
   /**
@@ -102,8 +114,16 @@ final class OrderedDelivery {
     entries.forEach(this::offer);
     // Whatever the journal, read successfully, does not hold up to gap.to is skipped rather than
     // asked for again, so a conversation is never held for good; the client sees it and pages.
-    if (written.getOrDefault(conv, 0L) < gap.to()) written().put(conv, gap.to());
-    gap.waiting().forEach(this::offer);
+    if (written.getOrDefault(conv, 0L) < gap.to) written().put(conv, gap.to);
+    gap.waiting.forEach(this::offer);
+    if (gap.owed > gap.to) readUpTo(conv, gap.owed);
+  }
+
+  private Gap open(String conv, long from, long to) {
+    Gap gap = new Gap(to);
+    gaps().put(conv, gap);
+    filler.fill(conv, from, to);
+    return gap;
   }
 
   private Map<String, Long> written() {

@@ -155,6 +155,10 @@ final class Session extends AbstractBehavior<SessionMessage> {
       timers.startSingleTimer(Connection.Reattach.INSTANCE, liveness.reattachDelay());
       return this;
     }
+    if (m instanceof Push.Missed missed) {
+      missed.upTo().forEach(sync != null ? sync::owe : delivery::readUpTo);
+      return this;
+    }
     if (m instanceof Connection.StreamStarted s) return ack(s.ackTo());
     if (m == Connection.Drain.INSTANCE) {
       return closeSession(ErrorCode.UNAVAILABLE, Connection.RECONNECT_ELSEWHERE);
