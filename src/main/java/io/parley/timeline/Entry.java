@@ -17,4 +17,22 @@ public record Entry(
     String event = body.path("event").asText();
     return "left".equals(event) || "kicked".equals(event);
   }
+
+  /** Whether this entry puts user into its group: it created it with them, or they joined. */
+  public boolean adds(String user) {
+    if (!"system".equals(kind)) return false;
+    return switch (body.path("event").asText()) {
+      case "created" ->
+          user.equals(body.path("owner").asText(null)) || lists(body, "members", user);
+      case "joined" -> lists(body, "users", user);
+      default -> false;
+    };
+  }
+
+  private static boolean lists(JsonNode body, String field, String user) {
+    for (JsonNode listed : body.path(field)) {
+      if (user.equals(listed.asText())) return true;
+    }
+    return false;
+  }
 }

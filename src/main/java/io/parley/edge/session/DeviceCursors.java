@@ -7,14 +7,15 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * One device session's view of its conversations: the highest seq it has seen in each (from sync,
- * pushes and history), and its delivery acks not yet stored. A device holds at most what reached
- * it, so an ack is clamped to what it has seen: a stored cursor beyond the timeline would skip the
- * next entries in every later catch-up. Not thread-safe: owned by one session.
+ * entries written and history), and its delivery acks not yet stored. A device holds at most what
+ * reached it, so an ack is clamped to what it has seen: a stored cursor beyond the timeline would
+ * skip the next entries in every later catch-up. Not thread-safe: owned by one session.
  */
 final class DeviceCursors {
   private final String user;
@@ -32,6 +33,11 @@ final class DeviceCursors {
     return lastSeen.get(conv);
   }
 
+  /** Whether the session knows the user is in conv (by the hello sync, entries or pages since). */
+  boolean knows(String conv) {
+    return lastSeen.containsKey(conv);
+  }
+
   void saw(String conv, long seq) {
     if (!(lastSeen instanceof HashMap)) lastSeen = new HashMap<>();
     lastSeen.merge(conv, seq, Math::max);
@@ -41,6 +47,14 @@ final class DeviceCursors {
   void track(Entry e) {
     if (e.removes(user)) lastSeen.remove(e.conv());
     else saw(e.conv(), e.seq());
+  }
+
+  /** {@code write}, which sees each entry as it writes it: entries reach the socket through it. */
+  Consumer<Entry> seeing(Consumer<Entry> write) {
+    return e -> {
+      track(e);
+      write.accept(e);
+    };
   }
 
   /** Takes a cumulative ack, clamped to what was seen; false when conv is not the user's. */

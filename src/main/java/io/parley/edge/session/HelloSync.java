@@ -140,6 +140,7 @@ final class HelloSync {
     SessionSettings s = deps.settings();
     sync.states().forEach(state -> seen.accept(state.conv(), state.lastSeq()));
     sync.cursors().forEach(delivery::startFrom);
+    delivery.listed();
     cutShort = CatchUp.cutShort(sync.states(), sync.cursors(), s.catchUpMax());
     catchUp = new CatchUp(io(), sync.states(), sync.cursors(), s.catchUpMax(), s.historyMaxLimit());
     return pump();

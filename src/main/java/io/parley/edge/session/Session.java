@@ -101,7 +101,9 @@ final class Session extends AbstractBehavior<SessionMessage> {
             ctx.getSystem().scheduler(),
             ctx.getSystem().executionContext());
     this.fills = new GapFills(ctx, reads, s);
-    this.delivery = new OrderedDelivery(e -> write(Frames.msg(e)), fills, s.catchUpMax());
+    this.delivery =
+        new OrderedDelivery(
+            user, cursors.seeing(e -> write(Frames.msg(e))), fills, s.catchUpMax(), cursors::knows);
     this.sync = new HelloSync(deps, ctx, timers, out, delivery, reads, this::write, cursors::saw);
     timers.cancelAll();
     timers.startTimerWithFixedDelay(Tick.INSTANCE, s.heartbeat().dividedBy(2));
@@ -256,7 +258,6 @@ final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> onDelivery(Push.Delivery d) {
-    cursors.track(d.entry());
     TraceSpan span = d.traceparent() == null ? null : traced(d); // null: not traced
     boolean written = false;
     if (sync != null) sync.hold(d.entry());

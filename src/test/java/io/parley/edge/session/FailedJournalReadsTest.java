@@ -164,7 +164,11 @@ class FailedJournalReadsTest {
                       GapFills fills = new GapFills(ctx, reads, settings);
                       OrderedDelivery delivery =
                           new OrderedDelivery(
-                              e -> socket.ref().tell(e.seq()), fills, settings.catchUpMax());
+                              "bob",
+                              e -> socket.ref().tell(e.seq()),
+                              fills,
+                              settings.catchUpMax(),
+                              conv -> false);
                       HelloSync hello =
                           new HelloSync(
                               deps,

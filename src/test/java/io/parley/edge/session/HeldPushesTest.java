@@ -14,9 +14,11 @@ class HeldPushesTest {
   private final List<String> fills = new ArrayList<>();
   private final OrderedDelivery delivery =
       new OrderedDelivery(
+          "ann",
           e -> written.add(e.seq()),
           (conv, from, to) -> fills.add(conv + " " + from + ".." + to),
-          500);
+          500,
+          conv -> false);
 
   private static Entry entry(String conv, long seq) {
     return new Entry(conv, seq, "ann", "c" + seq, "text", null, 0);
