@@ -21,8 +21,12 @@ import java.util.Random;
  * fault, a quiet spell, and the invariants checked from the clients' records and the journal.
  */
 final class ChaosRun {
+  // Apart per mode: a netns run's Cassandra kept with --keep-cassandra (JMX on localhost at
+  // CQL + 1000) must not stop the suite's short form from starting its own.
   static final int CQL_PORT = 9242;
   static final int STORAGE_PORT = 7200;
+  static final int LOOPBACK_CQL_PORT = 9342;
+  static final int LOOPBACK_STORAGE_PORT = 7300;
   private static final Duration RETRY_FOR = Duration.ofSeconds(90);
   private static final Duration SETTLE = Duration.ofSeconds(90);
 
@@ -50,8 +54,8 @@ final class ChaosRun {
                 o.root.toAbsolutePath(),
                 cassandraDir(o.root, mode),
                 cassandraHost,
-                CQL_PORT,
-                STORAGE_PORT);
+                net != null ? CQL_PORT : LOOPBACK_CQL_PORT,
+                net != null ? STORAGE_PORT : LOOPBACK_STORAGE_PORT);
         cassandra.start();
         contactPoint = cassandra.contactPoint();
       }

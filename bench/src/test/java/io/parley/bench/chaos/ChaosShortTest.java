@@ -30,8 +30,8 @@ class ChaosShortTest {
             ROOT,
             ChaosRun.cassandraDir(ROOT, "loopback"),
             "127.0.0.1",
-            ChaosRun.CQL_PORT,
-            ChaosRun.STORAGE_PORT)
+            ChaosRun.LOOPBACK_CQL_PORT,
+            ChaosRun.LOOPBACK_STORAGE_PORT)
         .stop();
   }
 
