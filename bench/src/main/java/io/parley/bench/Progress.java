@@ -2,16 +2,19 @@ package io.parley.bench;
 
 import java.util.Locale;
 
-/** Calls a task once a second on a daemon thread until stopped (the per-second progress line). */
-final class Progress {
+/**
+ * Calls a task once a period (a second unless said otherwise) on a daemon thread until stopped: the
+ * progress line of a load step or of a chaos run.
+ */
+public final class Progress {
   private final Thread thread;
   private volatile boolean stopped;
 
-  private Progress(Runnable task) {
+  private Progress(long periodNanos, Runnable task) {
     thread =
         new Thread(
             () -> {
-              long next = System.nanoTime() + 1_000_000_000L;
+              long next = System.nanoTime() + periodNanos;
               while (!stopped) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
@@ -23,7 +26,7 @@ final class Progress {
                 }
                 if (stopped) return;
                 task.run();
-                next += 1_000_000_000L;
+                next += periodNanos;
               }
             },
             "bench-progress");
@@ -31,13 +34,17 @@ final class Progress {
   }
 
   static Progress start(Runnable task) {
-    Progress p = new Progress(task);
+    return every(java.time.Duration.ofSeconds(1), task);
+  }
+
+  public static Progress every(java.time.Duration period, Runnable task) {
+    Progress p = new Progress(period.toNanos(), task);
     p.thread.start();
     return p;
   }
 
   /** Stops it and waits for a task under way, so nothing that task records comes after this. */
-  void stop() {
+  public void stop() {
     stopped = true;
     thread.interrupt();
     try {

@@ -55,7 +55,7 @@ final class ChaosCluster implements AutoCloseable {
       node.awaitUp(START_WITHIN);
       say(node + " up");
     }
-    awaitWhole(START_WITHIN);
+    restoreAll();
   }
 
   /**
@@ -84,18 +84,6 @@ final class ChaosCluster implements AutoCloseable {
     node.terminate(STOP_WITHIN);
     node.start(env, jvmOptions, classpath);
     node.awaitUp(START_WITHIN);
-  }
-
-  /** Waits until every running node sees every node Up and none unreachable. */
-  void awaitWhole(Duration within) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    String last = "";
-    while (true) {
-      last = wholeness();
-      if (last == null) return;
-      if (System.nanoTime() > deadline) throw new IOException("cluster not whole: " + last);
-      Thread.sleep(500); // polling management endpoints: nothing to wait on
-    }
   }
 
   /** Null if every node sees all nodes Up and reachable, else what is missing. */

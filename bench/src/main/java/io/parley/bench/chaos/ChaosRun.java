@@ -2,6 +2,7 @@ package io.parley.bench.chaos;
 
 import static io.parley.bench.chaos.ChaosCluster.say;
 
+import io.parley.bench.Progress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ final class ChaosRun {
   static final int LOOPBACK_STORAGE_PORT = 7300;
   private static final Duration RETRY_FOR = Duration.ofSeconds(90);
   private static final Duration SETTLE = Duration.ofSeconds(90);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
   private final ChaosOptions o;
   private final Path dir;
@@ -86,16 +88,20 @@ final class ChaosRun {
     FaultLoad.Settings settings =
         new FaultLoad.Settings(
             cluster.edges(), o.conversations, o.rate, o.devices, RETRY_FOR, runId, o.seed + phase);
-    try (FaultLoad load = new FaultLoad(settings, System.out);
-        Progress progress = new Progress(load)) {
+    try (FaultLoad load = new FaultLoad(settings, System.out)) {
       load.start();
-      progress.start();
-      Thread.sleep(o.warmUp.toMillis()); // load before the fault, by design
-      Nemesis.Fault fault = nemesis.inflict(cluster);
-      cluster.restoreAll();
-      say("cluster whole again; " + o.quiet.toSeconds() + " s of load before the check");
-      Thread.sleep(o.quiet.toMillis()); // load after the fault, by design
-      progress.close();
+      Progress progress =
+          Progress.every(PROGRESS_EVERY, () -> say("load: " + load.liveStats().line()));
+      Nemesis.Fault fault;
+      try {
+        Thread.sleep(o.warmUp.toMillis()); // load before the fault, by design
+        fault = nemesis.inflict(cluster);
+        cluster.restoreAll();
+        say("cluster whole again; " + o.quiet.toSeconds() + " s of load before the check");
+        Thread.sleep(o.quiet.toMillis()); // load after the fault, by design
+      } finally {
+        progress.stop();
+      }
       Records records = load.finish(SETTLE);
       // Users' journals too: a user entity is a single writer of its own as much as a
       // conversation is.

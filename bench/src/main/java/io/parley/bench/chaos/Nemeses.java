@@ -116,7 +116,7 @@ final class Nemeses {
           for (ChaosNode node : cluster.nodes) {
             say("rolling: restarting " + node);
             cluster.restart(node);
-            cluster.awaitWhole(Duration.ofSeconds(180));
+            cluster.restoreAll();
           }
           return new Fault("rolling", "SIGTERM and start, node by node", start, Instant.now());
         });
