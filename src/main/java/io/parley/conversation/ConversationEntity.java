@@ -151,6 +151,17 @@ public final class ConversationEntity
    */
   record Flush() implements Command {}
 
+  /**
+   * Sharding's stop message (its shard moves, or it is passivated). Not Pekko's default PoisonPill:
+   * an entity whose recovery keeps failing (Cassandra down) restarts after a backoff, and a
+   * PoisonPill that reaches one of those attempts dies with it, so the recovered entity never
+   * stopped and its shard's hand-off waited out {@code handoff-timeout} (60 s, with every message
+   * of the shard held). A command waits in the entity's stash, which outlives those restarts.
+   */
+  enum Stop implements Command {
+    INSTANCE
+  }
+
   /** Outcome of linking a direct conversation's members; failure null = linked. */
   record MembersLinked(ErrorCode failure, Set<String> blockedSenders) implements Command {}
 
@@ -168,6 +179,7 @@ public final class ConversationEntity
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, sharding))
+            .withStopMessage(Stop.INSTANCE)
             .withRole("core"));
   }
 
@@ -259,6 +271,7 @@ public final class ConversationEntity
             .onCommand(SubscribeRoom.class, reads::onSubscribeRoom)
             .onCommand(RoomNodeGone.class, reads::onRoomNodeGone)
             .onCommand(Flush.class, (state, flush) -> writes.flush(state))
+            .onCommand(Stop.class, (state, stop) -> writes.flushThenStop(state))
             .onCommand(LinkAnswered.class, (s, a) -> linkChange(() -> memberLinks.answered(a)))
             .onCommand(RetryLink.class, (s, r) -> linkChange(() -> memberLinks.retry(r)))
             .build();

@@ -52,6 +52,11 @@ final class TimelineWrites {
     return write(state, null, null).thenNoReply();
   }
 
+  /** Writes the held posts (their senders wait for them), then stops. */
+  ReplyEffect<Event, TimelineState> flushThenStop(TimelineState state) {
+    return write(state, null, null).thenStop().thenNoReply();
+  }
+
   /** A post past its deadline: refused, nothing stored (its sender may have stopped waiting). */
   ReplyEffect<Event, TimelineState> late(ConversationEntity.Post post) {
     Metrics.POSTS_LATE.increment();
