@@ -4,8 +4,10 @@ import io.parley.conversation.ConversationEntity.Command;
 import io.parley.conversation.ConversationEntity.Flush;
 import io.parley.conversation.Replies.PostReply;
 import io.parley.conversation.Replies.Rejected;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ErrorCode;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
@@ -14,11 +16,15 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * recovery, a completed one. Part of one conversation entity's actor.
  */
 final class Signals {
+  // Longer recoveries are logged one by one: sends to the conversation wait meanwhile.
+  private static final long SLOW_RECOVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
   private final ActorContext<Command> ctx;
   private final ConversationId conv;
   private final WriteInFlight writing;
   // Spans of the posts being written; null while tracing is off.
   private final PostTraces traces;
+  // Since when it has not been recovered: its start, or its last failure (a restart follows).
+  private long unrecoveredSince = System.nanoTime();
 
   Signals(
       ActorContext<Command> ctx, ConversationId conv, WriteInFlight writing, PostTraces traces) {
@@ -37,6 +43,7 @@ final class Signals {
    * persist-failure-backoff} (a rejected write stops it; sharding starts it again).
    */
   void persistFailed(Throwable cause, boolean rejected) {
+    unrecoveredSince = System.nanoTime();
     List<ActorRef<PostReply>> waiting = writing.failed();
     Rejected answer =
         rejected || FailedWrites.nothingStored(cause)
@@ -59,11 +66,18 @@ final class Signals {
   }
 
   void recoveryFailed(Throwable cause) {
+    unrecoveredSince = System.nanoTime();
     ctx.getLog().error("{}: recovery failed; restarting after backoff", conv.value(), cause);
   }
 
   /** Recovered to {@code state}; {@code journalSeq} is the journal's highest seq for it. */
   void recovered(TimelineState state, long journalSeq) {
+    long took = System.nanoTime() - unrecoveredSince;
+    Metrics.CONVERSATION_RECOVERY.record(took, TimeUnit.NANOSECONDS);
+    if (took > SLOW_RECOVERY_NANOS) {
+      ctx.getLog()
+          .info("{}: recovered to seq {} in {} ms", conv.value(), journalSeq, took / 1_000_000);
+    }
     // Each takes one late answer to a failed write out of the way (WriteInFlight).
     for (int i = writing.takeLateAnswers(); i > 0; i--) ctx.getSelf().tell(new Flush());
     if (journalSeq != state.lastSeq()) {

@@ -81,6 +81,16 @@ public final class Metrics {
           "parley.journal.write",
           "conversation entity: one journal write, from its handler to stored (a write may hold several posts)");
 
+  /**
+   * A conversation entity's recovery (snapshot and events since): from its start, or from its last
+   * failure (the backoff before the restart included), to recovered. After a node dies this is the
+   * wait between a shard's new home and its conversations taking sends (docs/operations.md).
+   */
+  public static final Timer CONVERSATION_RECOVERY =
+      latency(
+          "parley.conversation.recovery",
+          "conversation entity: from its start or last failure to recovered");
+
   /** Frames queued towards sockets but not yet written. */
   public static final AtomicLong PUSH_QUEUE =
       REGISTRY.gauge("parley.push.queue.depth", new AtomicLong());

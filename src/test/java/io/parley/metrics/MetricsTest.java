@@ -55,6 +55,8 @@ class MetricsTest {
       assertTrue(value(text, "parley_connections_open") >= 1);
       assertTrue(value(text, "parley_send_persist_seconds_count") >= 5);
       assertTrue(value(text, "parley_journal_write_seconds_count") >= 5);
+      // The conversation was started, so recovered, for this test at least.
+      assertTrue(value(text, "parley_conversation_recovery_seconds_count") >= 1);
       for (String series :
           List.of(
               "parley_push_queue_depth",
