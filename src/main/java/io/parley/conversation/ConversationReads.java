@@ -65,11 +65,15 @@ final class ConversationReads {
 
   ReplyEffect<Event, TimelineState> onPage(TimelineState state, Page cmd) {
     if (!mayUse(state, cmd.user())) return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
-    long first =
-        conv.isGroup()
-            ? state.membership().member(cmd.user()).map(Membership.Member::joinedSeq).orElse(1L)
-            : 1;
-    return effects.reply(cmd.replyTo(), Pages.range(state.lastSeq(), first, cmd));
+    return effects.reply(
+        cmd.replyTo(), Pages.range(state.lastSeq(), firstSeq(state, cmd.user()), cmd));
+  }
+
+  /** The first entry user may read: in a group, the one that last added them (history's start). */
+  private long firstSeq(TimelineState state, String user) {
+    return conv.isGroup()
+        ? state.membership().member(user).map(Membership.Member::joinedSeq).orElse(1L)
+        : 1;
   }
 
   ReplyEffect<Event, TimelineState> onSummary(TimelineState state, GetSummary cmd) {
@@ -85,7 +89,8 @@ final class ConversationReads {
             state.lastSeq(),
             state.lastOwn(cmd.user()),
             state.epoch(),
-            lastEntry));
+            lastEntry,
+            firstSeq(state, cmd.user())));
   }
 
   ReplyEffect<Event, TimelineState> onForwardRead(TimelineState state, ForwardRead cmd) {

@@ -20,7 +20,11 @@ public final class Replies {
   /** History entries {@code from..to} (inclusive; empty when to < from) may be read. */
   public record PageRange(long from, long to, boolean hasMore) implements PageReply {}
 
-  /** lastEntry is null while the timeline is empty; epoch is "" then; title only for groups. */
+  /**
+   * lastEntry is null while the timeline is empty; epoch is "" then; title only for groups. {@code
+   * firstSeq}: the first entry the user may read (in a group, the one that last added them; 0 from
+   * a node that predates it, read as 1).
+   */
   public record Summary(
       String conv,
       String kind,
@@ -28,7 +32,8 @@ public final class Replies {
       long lastSeq,
       long lastOwnSeq,
       String epoch,
-      Entry lastEntry)
+      Entry lastEntry,
+      long firstSeq)
       implements SummaryReply {}
 
   public record Rejected(ErrorCode code, String message)

@@ -89,7 +89,9 @@ public final class Requests {
   }
 
   /** One line of the recent-conversations list: its state and its last entry (null if none). */
-  public record ConversationView(ServerFrame.ConvState state, ServerFrame.Msg last) {}
+  /** {@code firstSeq}: the first entry the user may read. */
+  public record ConversationView(
+      ServerFrame.ConvState state, ServerFrame.Msg last, long firstSeq) {}
 
   /** The user's conversations, most recent first (by the time of their last entry). */
   public CompletionStage<List<ConversationView>> conversations(String user) {
@@ -212,22 +214,33 @@ public final class Requests {
                   .mapAsync(
                       deps.settings().syncParallelism(),
                       read ->
-                          convState(user, read.getKey(), read.getValue())
+                          summary(user, read.getKey(), read.getValue())
                               .thenApply(Optional::ofNullable))
                   .filter(Optional::isPresent)
                   .map(Optional::get)
                   .runWith(Sink.seq(), system)
-                  .thenApply(convStates -> new Sync(convStates, cursors));
+                  .thenApply(views -> synced(views, cursors));
             });
   }
 
-  private CompletionStage<ServerFrame.ConvState> convState(String user, String conv, long readSeq) {
-    return summary(user, conv, readSeq).thenApply(view -> view == null ? null : view.state());
+  /**
+   * The sync of these conversations. Catch-up never goes back before the first entry the user may
+   * read: a member removed from a group and added again while this device was away gets nothing of
+   * the time they were out, as history shows nothing of it.
+   */
+  private static Sync synced(List<ConversationView> views, Map<String, Long> cursors) {
+    List<ServerFrame.ConvState> states = new ArrayList<>(views.size());
+    for (ConversationView view : views) {
+      states.add(view.state());
+      cursors.computeIfPresent(view.state().conv(), (c, seq) -> Math.max(seq, view.firstSeq() - 1));
+    }
+    return new Sync(states, cursors);
   }
 
   /**
    * unread = last_seq - read_seq. read_seq is the user's read marker or their latest own entry,
-   * whichever is later (writing implies having read), clamped to the timeline.
+   * whichever is later (writing implies having read), clamped to the timeline, and never before the
+   * first entry the user may read: a member added to a group late has not missed its past.
    */
   private CompletionStage<ConversationView> summary(String user, String conv, long readSeq) {
     return conversation(conv)
@@ -237,7 +250,9 @@ public final class Requests {
         .thenApply(
             reply -> {
               if (!(reply instanceof Replies.Summary s)) return null;
-              long read = Math.min(Math.max(readSeq, s.lastOwnSeq()), s.lastSeq());
+              long first = Math.max(1, s.firstSeq());
+              long read =
+                  Math.min(Math.max(Math.max(readSeq, s.lastOwnSeq()), first - 1), s.lastSeq());
               var state =
                   new ServerFrame.ConvState(
                       s.conv(),
@@ -248,7 +263,7 @@ public final class Requests {
                       s.lastSeq() - read,
                       s.epoch());
               return new ConversationView(
-                  state, s.lastEntry() == null ? null : Frames.msg(s.lastEntry()));
+                  state, s.lastEntry() == null ? null : Frames.msg(s.lastEntry()), first);
             });
   }
 
