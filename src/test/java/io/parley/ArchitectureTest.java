@@ -45,6 +45,8 @@ class ArchitectureTest {
         .definedBy("io.parley.user..")
         .layer("push")
         .definedBy("io.parley.push..")
+        .layer("notifications")
+        .definedBy("io.parley.notifications..")
         .layer("leaves")
         .definedBy(
             "io.parley.timeline..",
@@ -66,6 +68,8 @@ class ArchitectureTest {
         .whereLayer("user")
         .mayOnlyBeAccessedByLayers("conversation", "storage", "edge", "http", "node")
         .whereLayer("push")
+        .mayOnlyBeAccessedByLayers("conversation", "user", "edge", "http", "node")
+        .whereLayer("notifications")
         .mayOnlyBeAccessedByLayers("conversation", "user", "edge", "http", "node")
         .check(main);
   }
