@@ -21,7 +21,9 @@ public final class Providers {
   /** The enabled providers, on a new HTTP client (HTTP/2, parley.push.connect-timeout). */
   public static Map<Provider, PushProvider> from(Config config) {
     Config push = config.getConfig(ProviderSettings.PUSH);
-    if (push.getBoolean("apns.enabled")) return from(config, clientBuilder(config).build());
+    if (push.getBoolean("apns.enabled") || push.getBoolean("fcm.enabled")) {
+      return from(config, clientBuilder(config).build());
+    }
     return Map.of(); // no client, no thread
   }
 
@@ -41,6 +43,11 @@ public final class Providers {
           "APNs push on: {} for topic {}",
           apns.config().getString("endpoint"),
           apns.config().getString("topic"));
+    }
+    ProviderSettings.Block fcm = ProviderSettings.Block.of(push, "fcm", "PARLEY_FCM");
+    if (fcm.config().getBoolean("enabled")) {
+      providers.put(Provider.FCM, new FcmProvider(http, common, fcm));
+      log.info("FCM push on: {}", fcm.config().getString("endpoint"));
     }
     return Collections.unmodifiableMap(providers);
   }

@@ -46,12 +46,23 @@ final class PushHttp {
         && cause.getCause() != null) {
       cause = cause.getCause();
     }
+    if (cause instanceof Refused refused) return refused.outcome;
     String what = cause.getClass().getSimpleName();
     // Messages of the JDK's transport errors name no URL, so no device token.
     String reason = cause.getMessage() == null ? what : what + ": " + cause.getMessage();
     return cause instanceof IOException
         ? new Outcome.Retry(null, reason)
         : new Outcome.Failed(reason);
+  }
+
+  /** A step before the push itself (FCM's token exchange) that ended in an outcome. */
+  static final class Refused extends RuntimeException {
+    final transient Outcome outcome;
+
+    Refused(Outcome outcome) {
+      super(outcome.toString(), null, false, false);
+      this.outcome = outcome;
+    }
   }
 
   /** The statuses worth trying again: too many requests, and the server's own errors. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.HashMap;
@@ -46,6 +47,18 @@ class ProvidersSettingsTest {
     return s;
   }
 
+  private static Map<String, Object> fcm() throws Exception {
+    Path account =
+        PushFixtures.serviceAccount(
+            dir.resolve("service-account.json"), rsa.getPrivate(), "https://oauth2.example/t");
+    return new HashMap<>(
+        Map.of(
+            "parley.push.fcm.enabled",
+            true,
+            "parley.push.fcm.service-account-file",
+            account.toString()));
+  }
+
   /** The message of the refusal to start with {@code settings}. */
   private static String refusal(Map<String, Object> settings) {
     return assertThrows(
@@ -66,8 +79,10 @@ class ProvidersSettingsTest {
 
   @Test
   void eachEnabledProviderIsMade() throws Exception {
-    Map<Provider, PushProvider> providers = Providers.from(PushFixtures.config(apns()), CLIENT);
-    assertEquals(Set.of(Provider.APNS), providers.keySet());
+    Map<String, Object> all = apns();
+    all.putAll(fcm());
+    Map<Provider, PushProvider> providers = Providers.from(PushFixtures.config(all), CLIENT);
+    assertEquals(Set.of(Provider.APNS, Provider.FCM), providers.keySet());
     providers.forEach((kind, provider) -> assertEquals(kind, provider.kind()));
   }
 
@@ -107,6 +122,31 @@ class ProvidersSettingsTest {
     assertNames(refusal(ftp), "parley.push.apns.endpoint", "PARLEY_APNS_ENDPOINT");
     assertFalse(
         refusal(ftp).contains("ftp:"), "a URL is not quoted: a webhook's may hold a secret");
+  }
+
+  @Test
+  void fcmRefusesAServiceAccountFileItCannotUse() throws Exception {
+    Map<String, Object> s = fcm();
+    s.put("parley.push.fcm.service-account-file", "");
+    assertNames(
+        refusal(s), "parley.push.fcm.service-account-file", "PARLEY_FCM_SERVICE_ACCOUNT_FILE");
+    String json = Files.readString(dir.resolve("service-account.json"));
+    for (String field :
+        new String[] {"project_id", "client_email", "private_key", "private_key_id", "token_uri"}) {
+      Path without =
+          PushFixtures.write(
+              dir.resolve("no-" + field + ".json"),
+              json.replace("\"" + field + "\"", "\"renamed_" + field + "\""));
+      s.put("parley.push.fcm.service-account-file", without.toString());
+      assertNames(refusal(s), "parley.push.fcm.service-account-file", "has no " + field);
+    }
+    Path notJson = PushFixtures.write(dir.resolve("not.json"), "-----BEGIN PRIVATE KEY-----");
+    s.put("parley.push.fcm.service-account-file", notJson.toString());
+    assertNames(refusal(s), "parley.push.fcm.service-account-file", "not a JSON");
+    Path ecKey =
+        PushFixtures.serviceAccount(dir.resolve("ec-account.json"), ec.getPrivate(), "https://t");
+    s.put("parley.push.fcm.service-account-file", ecKey.toString());
+    assertNames(refusal(s), "parley.push.fcm.service-account-file", "private_key");
   }
 
   @Test

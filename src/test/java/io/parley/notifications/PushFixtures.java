@@ -1,5 +1,6 @@
 package io.parley.notifications;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -21,6 +22,10 @@ import java.util.Map;
 
 /** Keys, credential files and settings for the provider tests, made in-process. */
 final class PushFixtures {
+  static final String PROJECT = "parley-test";
+  static final String CLIENT_EMAIL = "pusher@parley-test.iam.gserviceaccount.com";
+  static final String PRIVATE_KEY_ID = "0123456789abcdef0123456789abcdef01234567";
+
   private PushFixtures() {}
 
   static KeyPair ecKey(String curve) throws Exception {
@@ -45,6 +50,22 @@ final class PushFixtures {
 
   static Path write(Path file, String text) throws IOException {
     return Files.writeString(file, text);
+  }
+
+  /** A service account JSON key as Google hands it out (the fields FCM needs, and some more). */
+  static Path serviceAccount(Path file, PrivateKey key, String tokenUri) throws IOException {
+    ObjectNode json =
+        PushHttp.JSON
+            .createObjectNode()
+            .put("type", "service_account")
+            .put("project_id", PROJECT)
+            .put("private_key_id", PRIVATE_KEY_ID)
+            .put("private_key", pem(key))
+            .put("client_email", CLIENT_EMAIL)
+            .put("client_id", "100000000000000000000")
+            .put("auth_uri", "https://accounts.google.com/o/oauth2/auth")
+            .put("token_uri", tokenUri);
+    return write(file, json.toPrettyString());
   }
 
   /** conf/application.conf under {@code settings}. */
