@@ -21,8 +21,11 @@ public final class Providers {
   /** The enabled providers, on a new HTTP client (HTTP/2, parley.push.connect-timeout). */
   public static Map<Provider, PushProvider> from(Config config) {
     Config push = config.getConfig(ProviderSettings.PUSH);
-    if (push.getBoolean("apns.enabled") || push.getBoolean("fcm.enabled")) {
-      return from(config, clientBuilder(config).build());
+    // Each provider's block is named as clients name the provider (apns, fcm, webhook).
+    for (Provider provider : Provider.values()) {
+      if (push.getBoolean(provider.wire() + ".enabled")) {
+        return from(config, clientBuilder(config).build());
+      }
     }
     return Map.of(); // no client, no thread
   }
@@ -48,6 +51,12 @@ public final class Providers {
     if (fcm.config().getBoolean("enabled")) {
       providers.put(Provider.FCM, new FcmProvider(http, common, fcm));
       log.info("FCM push on: {}", fcm.config().getString("endpoint"));
+    }
+    ProviderSettings.Block webhook = ProviderSettings.Block.of(push, "webhook", "PARLEY_WEBHOOK");
+    if (webhook.config().getBoolean("enabled")) {
+      providers.put(Provider.WEBHOOK, new WebhookProvider(http, common, webhook));
+      // The host only: a webhook URL's path or query may hold a secret of its own.
+      log.info("Webhook push on: {}", webhook.url("url").getHost());
     }
     return Collections.unmodifiableMap(providers);
   }

@@ -59,6 +59,18 @@ class ProvidersSettingsTest {
             account.toString()));
   }
 
+  private static Map<String, Object> webhook(String secret) throws Exception {
+    Path file = PushFixtures.write(dir.resolve("webhook-secret"), secret);
+    return new HashMap<>(
+        Map.of(
+            "parley.push.webhook.enabled",
+            true,
+            "parley.push.webhook.url",
+            "https://hooks.example/parley",
+            "parley.push.webhook.secret-file",
+            file.toString()));
+  }
+
   /** The message of the refusal to start with {@code settings}. */
   private static String refusal(Map<String, Object> settings) {
     return assertThrows(
@@ -81,8 +93,9 @@ class ProvidersSettingsTest {
   void eachEnabledProviderIsMade() throws Exception {
     Map<String, Object> all = apns();
     all.putAll(fcm());
+    all.putAll(webhook("s".repeat(32)));
     Map<Provider, PushProvider> providers = Providers.from(PushFixtures.config(all), CLIENT);
-    assertEquals(Set.of(Provider.APNS, Provider.FCM), providers.keySet());
+    assertEquals(Set.of(Provider.values()), providers.keySet());
     providers.forEach((kind, provider) -> assertEquals(kind, provider.kind()));
   }
 
@@ -147,6 +160,18 @@ class ProvidersSettingsTest {
         PushFixtures.serviceAccount(dir.resolve("ec-account.json"), ec.getPrivate(), "https://t");
     s.put("parley.push.fcm.service-account-file", ecKey.toString());
     assertNames(refusal(s), "parley.push.fcm.service-account-file", "private_key");
+  }
+
+  @Test
+  void theWebhookRefusesAShortSecretOrABadUrl() throws Exception {
+    Map<String, Object> shortSecret = webhook("s".repeat(31) + "\n");
+    assertNames(
+        refusal(shortSecret), "parley.push.webhook.secret-file", "PARLEY_WEBHOOK_SECRET_FILE");
+    Map<String, Object> noUrl = webhook("s".repeat(32));
+    noUrl.put("parley.push.webhook.url", "");
+    assertNames(refusal(noUrl), "parley.push.webhook.url", "PARLEY_WEBHOOK_URL");
+    noUrl.put("parley.push.webhook.url", "hooks.example/parley");
+    assertNames(refusal(noUrl), "parley.push.webhook.url", "not an http(s) URL");
   }
 
   @Test
