@@ -5,9 +5,11 @@ import static io.parley.node.Manifests.env;
 import static io.parley.node.Manifests.list;
 import static io.parley.node.Manifests.secretData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
@@ -17,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
+import io.parley.notifications.Provider;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,9 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Secrets reach the pods as Kubernetes advises: passwords as secretKeyRef variables, key and trust
- * stores as files on read-only mounts of the Secret (never in the ConfigMap or a literal), every
- * one named in secret-template.yaml; and Cassandra requires logins and TLS, each replica on its own
- * machine, one seed.
+ * stores and the push providers' keys as files on read-only mounts of the Secret (never in a
+ * ConfigMap or a literal), every one named in secret-template.yaml; and Cassandra requires logins
+ * and TLS, each replica on its own machine, one seed.
  */
 class KubernetesSecretsTest {
   /** Variables that hold a credential: never a literal or a ConfigMap value. */
@@ -51,7 +54,17 @@ class KubernetesSecretsTest {
           "PARLEY_ARTERY_KEYSTORE",
           "PARLEY_ARTERY_TRUSTSTORE",
           "PARLEY_TLS_KEYSTORE",
-          "PARLEY_AT_REST_KEYS_FILE");
+          "PARLEY_AT_REST_KEYS_FILE",
+          "PARLEY_APNS_KEY_FILE",
+          "PARLEY_FCM_SERVICE_ACCOUNT_FILE",
+          "PARLEY_WEBHOOK_SECRET_FILE");
+
+  /** The push providers' credentials, as files of Secrets an operator may not have made. */
+  private static final Map<String, String> PUSH_SECRETS =
+      Map.of(
+          "PARLEY_APNS_KEY_FILE", "parley-apns",
+          "PARLEY_FCM_SERVICE_ACCOUNT_FILE", "parley-fcm",
+          "PARLEY_WEBHOOK_SECRET_FILE", "parley-webhook");
 
   private static Manifests k8s;
 
@@ -120,12 +133,54 @@ class KubernetesSecretsTest {
         }
       }
     }
-    // No credential in the ConfigMap every pod reads.
-    for (String key :
-        k8s.one(io.fabric8.kubernetes.api.model.ConfigMap.class, "parley-config")
-            .getData()
-            .keySet()) {
-      assertTrue(!CREDENTIALS.contains(key) && !FILES.contains(key), "parley-config holds " + key);
+    // No credential in a ConfigMap (parley-config, parley-push).
+    for (var map : k8s.all(io.fabric8.kubernetes.api.model.ConfigMap.class)) {
+      for (String key : map.getData().keySet()) {
+        assertTrue(
+            !CREDENTIALS.contains(key) && !FILES.contains(key),
+            map.getMetadata().getName() + " holds " + key);
+      }
+    }
+  }
+
+  /**
+   * The push queues run on core nodes: they get the providers' credentials as files of their
+   * Secrets, each optional (a cluster without pushes needs none), and every provider is off until
+   * the operator enables it. Edge nodes get none of it.
+   */
+  @Test
+  void coreNodesGetThePushCredentialsFromOptionalSecretsAndPushesAreOff() {
+    Workload core = k8s.node("core");
+    Map<String, String> environment = k8s.environment(core, container(core));
+    Map<String, String> files = secretFiles(core, container(core));
+    for (var push : PUSH_SECRETS.entrySet()) {
+      String path = environment.get(push.getKey());
+      assertNotNull(path, core + ": " + push.getKey());
+      assertEquals(push.getValue(), files.get(path).split("/", 2)[0], push.getKey());
+    }
+    List<String> optional = new ArrayList<>();
+    for (Volume v : core.template().getSpec().getVolumes()) {
+      if (v.getProjected() == null) continue;
+      for (VolumeProjection p : v.getProjected().getSources()) {
+        if (p.getSecret() != null && Boolean.TRUE.equals(p.getSecret().getOptional())) {
+          optional.add(p.getSecret().getName());
+        }
+      }
+    }
+    assertEquals(
+        Set.copyOf(PUSH_SECRETS.values()),
+        Set.copyOf(optional),
+        "the push Secrets, and only they, are optional");
+    Config conf = k8s.nodeConfig(core);
+    for (Provider provider : Provider.values()) {
+      assertFalse(
+          conf.getBoolean("parley.push." + provider.wire() + ".enabled"), provider + " is on");
+    }
+    Workload edge = k8s.node("edge");
+    for (String variable : k8s.environment(edge, container(edge)).keySet()) {
+      assertFalse(
+          variable.matches("PARLEY_(APNS|FCM|WEBHOOK)_.*"),
+          edge + " gets push setting " + variable);
     }
   }
 
