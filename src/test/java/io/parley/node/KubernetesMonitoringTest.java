@@ -11,6 +11,8 @@ import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.parley.metrics.Metrics;
 import io.parley.node.StrictManifests.Manifest;
+import io.parley.notifications.PushQueue;
+import io.parley.notifications.PushQueueSettings;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * k8s/monitoring/: the PodMonitor scrapes every Parley node where /metrics is (the management
- * port), and the PrometheusRule alerts on refused sends, readiness and split-brain downing, each on
- * a series that exists.
+ * port), and the PrometheusRule alerts on refused sends, readiness, split-brain downing and pushes
+ * dropped or refused, each on a series that exists.
  */
 class KubernetesMonitoringTest {
   private static Manifests k8s;
@@ -74,7 +76,7 @@ class KubernetesMonitoringTest {
   }
 
   @Test
-  void rulesAlertOnRefusedSendsReadinessAndDowningWithSeriesThatExist() throws Exception {
+  void rulesAlertOnRefusedSendsReadinessDowningAndPushesWithSeriesThatExist() throws Exception {
     Map<String, String> alerts = new LinkedHashMap<>();
     for (var group : one(PrometheusRule.class).getSpec().getGroups()) {
       for (Rule rule : group.getRules()) {
@@ -91,6 +93,10 @@ class KubernetesMonitoringTest {
     assertTrue(
         alerts.get("ParleyMembersDowned").contains("parley_cluster_members_downed_total"),
         alerts.toString());
+    assertTrue(
+        alerts.get("ParleyPushesDropped").contains("parley_push_dropped_total"), alerts.toString());
+    assertTrue(
+        alerts.get("ParleyPushesFailing").contains("parley_push_failed_total"), alerts.toString());
     // Every parley_ series a rule reads is one a node exports (its cluster gauges included).
     ActorSystem<Void> system =
         ActorSystem.create(
@@ -101,6 +107,13 @@ class KubernetesMonitoringTest {
                 .withFallback(com.typesafe.config.ConfigFactory.defaultReference()));
     try {
       io.parley.metrics.ClusterGauges.start(system);
+      // A core node's push queue, which registers the parley_push_* series, even with pushes off.
+      new PushQueue(
+          Map.of(),
+          (user, device, token) -> {},
+          system.scheduler(),
+          system.executionContext(),
+          PushQueueSettings.from(ParleyConfig.load(com.typesafe.config.ConfigFactory.empty())));
       String scrape = Metrics.scrape();
       Matcher series =
           Pattern.compile("\\bparley_[a-z_]+").matcher(String.join("\n", alerts.values()));
