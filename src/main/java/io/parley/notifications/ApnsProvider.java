@@ -30,8 +30,10 @@ public final class ApnsProvider implements PushProvider {
   static final int MAX_COLLAPSE_ID_BYTES = 64;
 
   private static final Pattern DEVICE_TOKEN = Pattern.compile("[0-9A-Fa-f]{1,200}");
-  private static final Set<String> DEAD_TOKEN_REASONS =
-      Set.of("BadDeviceToken", "DeviceTokenNotForTopic");
+  // Not DeviceTokenNotForTopic: that is a wrong topic in Parley's settings, which would remove
+  // every iOS registration in bulk; it is a failure for the operator to see (the alert on
+  // refusals).
+  private static final Set<String> DEAD_TOKEN_REASONS = Set.of("BadDeviceToken");
   private static final Set<String> STALE_JWT_REASONS =
       Set.of("ExpiredProviderToken", "InvalidProviderToken");
 

@@ -185,7 +185,7 @@ class ApnsProviderTest {
             Answer.of(400, "{\"reason\":\"BadDeviceToken\"}"),
             new Outcome.DeadToken("BadDeviceToken"),
             Answer.of(400, "{\"reason\":\"DeviceTokenNotForTopic\"}"),
-            new Outcome.DeadToken("DeviceTokenNotForTopic"),
+            new Outcome.Failed("DeviceTokenNotForTopic"),
             Answer.of(413, "{\"reason\":\"PayloadTooLarge\"}"),
             new Outcome.Failed("PayloadTooLarge"),
             Answer.of(400, "{\"reason\":\"BadCollapseId\"}"),
