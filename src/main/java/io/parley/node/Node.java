@@ -137,7 +137,8 @@ public final class Node implements AutoCloseable {
       UserEntity.init(
           system,
           config.getInt("parley.user.snapshot-every"),
-          new io.parley.conversation.UserNotices(ClusterSharding.get(system)));
+          new io.parley.conversation.UserNotices(ClusterSharding.get(system)),
+          io.parley.notifications.NotificationSink.DISABLED);
       ClusterGauges.start(system);
       if (ParleyConfig.hasRole(config, "core")) {
         EntityGauges.start(

@@ -1,6 +1,7 @@
 package io.parley.user;
 
 import io.parley.push.Push;
+import io.parley.user.PushProtocol.PushDeviceRemoved;
 import io.parley.user.UserEntity.Event;
 import io.parley.user.UserEntity.LoggedOut;
 import io.parley.user.UserEntity.Profile;
@@ -11,13 +12,15 @@ import io.parley.user.UserEntity.Registered;
 import io.parley.user.UserEntity.RevokeToken;
 import io.parley.user.UserEntity.State;
 import io.parley.user.UserEntity.UpdateProfile;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * The user entity's account commands: registering once, the profile, and logging a token out (its
- * sessions are told at once). Part of one user entity's actor.
+ * sessions are told at once, its devices' push registrations go). Part of one user entity's actor.
  */
 final class AccountHandlers {
   private final EffectFactories<Event, State> effects;
@@ -49,14 +52,21 @@ final class AccountHandlers {
         .thenReply(cmd.replyTo(), State::profile);
   }
 
+  /** The token's devices stop getting pushes too ({@link PushDevices#loggedOut}). */
   ReplyEffect<Event, State> onRevokeToken(State state, RevokeToken cmd) {
     Push revoked = new Push.TokenRevoked(cmd.tokenId());
     if (state.revoked().contains(cmd.tokenId())) {
       sessions.push(revoked);
       return effects.reply(cmd.replyTo(), Done.getInstance());
     }
+    List<Event> events = new ArrayList<>();
+    events.add(new LoggedOut(cmd.tokenId(), cmd.expiresAt(), System.currentTimeMillis()));
+    state
+        .push()
+        .loggedOut(cmd.tokenId(), cmd.device(), sessions.devicesWith(cmd.tokenId()))
+        .forEach(device -> events.add(new PushDeviceRemoved(device)));
     return effects
-        .persist(new LoggedOut(cmd.tokenId(), cmd.expiresAt(), System.currentTimeMillis()))
+        .persist(events)
         .thenRun(s -> sessions.push(revoked))
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }

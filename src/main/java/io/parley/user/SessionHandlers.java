@@ -38,7 +38,7 @@ final class SessionHandlers {
       cmd.session().tell(new Push.TokenRevoked(cmd.tokenId()));
       return effects.noReply();
     }
-    if (sessions.attach(cmd.session()) && state.registered()) {
+    if (sessions.attach(cmd.session(), cmd.device(), cmd.tokenId()) && state.registered()) {
       presence.announce(state.contacts().friends(), Presence.ONLINE, null);
     }
     return effects.noReply();

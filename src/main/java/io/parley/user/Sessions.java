@@ -6,8 +6,10 @@ import io.parley.timeline.Entry;
 import io.parley.tracing.TraceSpan;
 import io.parley.tracing.Tracing;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -24,7 +26,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * highest seq it pushed per conversation, and tells each session that attaches in that time ({@link
  * Push.Missed}), which reads what it lacks from the journal.
  *
- * <p>An exact-size array rather than a hash map: most users have one session, a few have a handful
+ * <p>Each session's device and login token id are kept beside it: a device with a live session is
+ * not pushed ({@link PushHandlers}), and logging a token out removes the push registrations of the
+ * devices that used it.
+ *
+ * <p>Exact-size arrays rather than a hash map: most users have one session, a few have a handful
  * (bounded per edge node by {@code parley.session.max-sockets-per-user}), and every online user's
  * entity holds this; a map with one entry cost about 160 bytes.
  */
@@ -33,7 +39,12 @@ final class Sessions {
   private static final ActorRef<Push>[] NONE = new ActorRef[0];
 
   private final ActorContext<UserEntity.Command> ctx;
+  private static final String[] NO_IDS = new String[0];
+
   private ActorRef<Push>[] sessions = NONE;
+  // Per session (same index): its device id and the id of the token it authenticated with.
+  private String[] devices = NO_IDS;
+  private String[] tokenIds = NO_IDS;
   // System.nanoTime() at which this incarnation's first missedWindow ends.
   private final long youngUntil;
   // Per conversation, the highest seq pushed while this incarnation is young; null before the
@@ -57,11 +68,16 @@ final class Sessions {
   }
 
   /** Adds session; true if the user had none, i.e. just came online. */
-  boolean attach(ActorRef<Push> session) {
+  boolean attach(ActorRef<Push> session, String device, String tokenId) {
     if (indexOf(session) >= 0) return false;
     boolean first = sessions.length == 0;
-    sessions = Arrays.copyOf(sessions, sessions.length + 1);
-    sessions[sessions.length - 1] = session;
+    int n = sessions.length + 1;
+    sessions = Arrays.copyOf(sessions, n);
+    devices = Arrays.copyOf(devices, n);
+    tokenIds = Arrays.copyOf(tokenIds, n);
+    sessions[n - 1] = session;
+    devices[n - 1] = device;
+    tokenIds[n - 1] = tokenId;
     // A session on a node that dies never detaches itself.
     ctx.watchWith(session, new UserEntity.Detach(session));
     if (young() && pushedYoung != null) session.tell(new Push.Missed(Map.copyOf(pushedYoung)));
@@ -72,15 +88,38 @@ final class Sessions {
   boolean detach(ActorRef<Push> session) {
     int i = indexOf(session);
     if (i < 0) return false;
-    ActorRef<Push>[] left = Arrays.copyOf(sessions, sessions.length - 1);
-    if (i < left.length) left[i] = sessions[sessions.length - 1];
-    sessions = left.length == 0 ? NONE : left;
+    int last = sessions.length - 1;
+    ActorRef<Push>[] left = Arrays.copyOf(sessions, last);
+    String[] leftDevices = Arrays.copyOf(devices, last);
+    String[] leftTokens = Arrays.copyOf(tokenIds, last);
+    if (i < last) {
+      left[i] = sessions[last];
+      leftDevices[i] = devices[last];
+      leftTokens[i] = tokenIds[last];
+    }
+    sessions = last == 0 ? NONE : left;
+    devices = last == 0 ? NO_IDS : leftDevices;
+    tokenIds = last == 0 ? NO_IDS : leftTokens;
     ctx.unwatch(session);
     return sessions.length == 0;
   }
 
   boolean online() {
     return sessions.length > 0;
+  }
+
+  /** Whether a session of this device is attached. */
+  boolean live(String device) {
+    for (String d : devices) if (device.equals(d)) return true;
+    return false;
+  }
+
+  /** The devices of the sessions that authenticated with this token. */
+  List<String> devicesWith(String tokenId) {
+    List<String> found = new ArrayList<>();
+    for (int i = 0; i < tokenIds.length; i++)
+      if (tokenId.equals(tokenIds[i])) found.add(devices[i]);
+    return found;
   }
 
   void push(Push push) {

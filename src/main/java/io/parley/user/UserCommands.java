@@ -22,6 +22,7 @@ import io.parley.user.UserEntity.GetProfile;
 import io.parley.user.UserEntity.LinkConversation;
 import io.parley.user.UserEntity.MarkRead;
 import io.parley.user.UserEntity.Notify;
+import io.parley.user.UserEntity.PushCommand;
 import io.parley.user.UserEntity.ReadReceipt;
 import io.parley.user.UserEntity.Register;
 import io.parley.user.UserEntity.RevokeToken;
@@ -30,6 +31,7 @@ import io.parley.user.UserEntity.TokenStatus;
 import io.parley.user.UserEntity.UnlinkConversation;
 import io.parley.user.UserEntity.UpdateProfile;
 import java.util.Map;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -44,18 +46,40 @@ final class UserCommands {
   private final AccountHandlers accountHandlers;
   private final SessionHandlers sessionHandlers;
   private final MembershipHandlers membershipHandlers;
+  private final PushHandlers pushHandlers;
 
   UserCommands(
       EffectFactories<Event, State> effects,
       ContactHandlers contactHandlers,
       AccountHandlers accountHandlers,
       SessionHandlers sessionHandlers,
-      MembershipHandlers membershipHandlers) {
+      MembershipHandlers membershipHandlers,
+      PushHandlers pushHandlers) {
     this.effects = effects;
     this.contactHandlers = contactHandlers;
     this.accountHandlers = accountHandlers;
     this.sessionHandlers = sessionHandlers;
     this.membershipHandlers = membershipHandlers;
+    this.pushHandlers = pushHandlers;
+  }
+
+  /** One user entity's handlers, sharing its sessions. */
+  static UserCommands of(
+      EffectFactories<Event, State> effects,
+      ActorContext<Command> ctx,
+      String userId,
+      UserDeps deps) {
+    Sessions sessions = new Sessions(ctx, deps.missedWindowNanos());
+    Presence presence = new Presence(userId, deps.sharding());
+    PushHandlers push = new PushHandlers(effects, deps);
+    return new UserCommands(
+        effects,
+        new ContactHandlers(
+            effects, userId, sessions, presence, deps.notices(), deps.maxPendingRequests()),
+        new AccountHandlers(effects, sessions),
+        new SessionHandlers(effects, sessions, presence, userId),
+        new MembershipHandlers(effects, userId, sessions, deps.notices(), deps.consent()),
+        push);
   }
 
   ReplyEffect<Event, State> onCommand(State state, Command command) {
@@ -90,6 +114,7 @@ final class UserCommands {
     if (command instanceof UpdateProfile c) return accountHandlers.onUpdateProfile(state, c);
     if (command instanceof RevokeToken c) return accountHandlers.onRevokeToken(state, c);
     if (command instanceof ConsentToGroup c) return membershipHandlers.onConsentToGroup(state, c);
+    if (command instanceof PushCommand c) return pushHandlers.on(state, c);
     throw new IllegalArgumentException("unknown command " + command.getClass().getName());
   }
 }

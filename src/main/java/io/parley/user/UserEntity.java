@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.parley.CborSerializable;
+import io.parley.notifications.NotificationSink;
 import io.parley.push.Push;
 import io.parley.timeline.Entry;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -25,9 +27,9 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * A person: account credentials, profile, contacts, revoked login tokens, and the conversations
- * they belong to; plus, in memory only, the device sessions currently connected anywhere in the
- * cluster ({@link Sessions}).
+ * A person: account credentials, profile, contacts, revoked login tokens, the conversations they
+ * belong to and the devices they registered for pushes; plus, in memory only, the device sessions
+ * currently connected anywhere in the cluster ({@link Sessions}).
  *
  * <p>Invariants: an account is registered once and its id never changes hands; the conversation
  * list changes only by {@link LinkConversation} and {@link UnlinkConversation}; a user is never
@@ -36,7 +38,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * inviter, within the hourly cap of group adds); sessions are not state (they vanish with the
  * incarnation; edge sessions attach again when it stops, and every {@code parley.session.refresh}),
  * and pushes made in a new incarnation's first {@link Sessions#missedWindow} reach the sessions
- * that attach in it ({@link Sessions}).
+ * that attach in it ({@link Sessions}); a device is pushed through its provider at most once per
+ * (conversation, seq), and only while it has no live session ({@link PushHandlers}).
  */
 public final class UserEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -154,9 +157,21 @@ public final class UserEntity
   public record Profile(boolean exists, String nickname, String avatar)
       implements CborSerializable {}
 
-  /** Logout: the token with this id (valid until expiresAt, epoch ms) no longer authenticates. */
-  public record RevokeToken(String tokenId, long expiresAt, ActorRef<Done> replyTo)
-      implements Command {}
+  /**
+   * Logout: the token with this id (valid until expiresAt, epoch ms) no longer authenticates, and
+   * the push registrations of its devices go: {@code device} (named by the client, or null), those
+   * registered with the token, those whose sessions authenticated with it.
+   */
+  public record RevokeToken(
+      String tokenId,
+      long expiresAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String device,
+      ActorRef<Done> replyTo)
+      implements Command {
+    public RevokeToken(String tokenId, long expiresAt, ActorRef<Done> replyTo) {
+      this(tokenId, expiresAt, null, replyTo);
+    }
+  }
 
   public record CheckToken(String tokenId, ActorRef<TokenStatus> replyTo) implements Command {}
 
@@ -169,6 +184,15 @@ public final class UserEntity
   public record ConsentToGroup(
       String inviter, String conv, boolean reserve, ActorRef<GroupConsent.Answer> replyTo)
       implements Command {}
+
+  /**
+   * Push devices and when to push ({@link PushHandlers}): the commands, in {@link PushProtocol}.
+   */
+  public sealed interface PushCommand extends Command
+      permits PushProtocol.RegisterPushDevice,
+          PushProtocol.UnregisterPushDevice,
+          PushProtocol.GetPushDevices,
+          PushProtocol.RemovePushDevice {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -195,21 +219,26 @@ public final class UserEntity
   /** {@code by} was allowed to add the user to group conv at ts (counts against the hourly cap). */
   public record AddedToGroup(String conv, String by, long ts) implements Event {}
 
+  /** The push devices' events, in {@link PushProtocol}. */
+  public sealed interface PushEvent extends Event
+      permits PushProtocol.PushDeviceRegistered,
+          PushProtocol.PushDeviceRemoved,
+          PushProtocol.PushNotified {}
+
   /**
    * The user entity's state, by concern: the account, the inbox (conversations, read markers,
-   * device cursors), contacts, revoked tokens and the group adds counted against the hourly cap.
-   * Live sessions are not state: they are in memory only ({@link Sessions}).
+   * device cursors), contacts, revoked tokens, the group adds counted against the hourly cap and
+   * the push devices. Live sessions are not state: they are in memory only ({@link Sessions}).
    */
   public record State(
       Account account,
       Inbox inbox,
       Contacts contacts,
       RevokedTokens revoked,
-      GroupConsent.Adds groupAdds)
+      GroupConsent.Adds groupAdds,
+      PushDevices push)
       implements CborSerializable {
-    static final State EMPTY =
-        new State(
-            Account.NONE, Inbox.EMPTY, Contacts.EMPTY, RevokedTokens.NONE, GroupConsent.Adds.NONE);
+    static final State EMPTY = new State(null, null, null, null, null, null); // each part's own
 
     public State {
       // Snapshots written before a part existed deserialize it as null.
@@ -218,6 +247,7 @@ public final class UserEntity
       contacts = contacts == null ? Contacts.EMPTY : contacts;
       revoked = revoked == null ? RevokedTokens.NONE : revoked;
       groupAdds = groupAdds == null ? GroupConsent.Adds.NONE : groupAdds;
+      push = push == null ? PushDevices.NONE : push;
     }
 
     /**
@@ -231,6 +261,7 @@ public final class UserEntity
         @JsonProperty("contacts") Contacts contacts,
         @JsonProperty("revoked") RevokedTokens revoked,
         @JsonProperty("groupAdds") GroupConsent.Adds groupAdds,
+        @JsonProperty("push") PushDevices push,
         @JsonProperty("passwordHash") String passwordHash,
         @JsonProperty("nickname") String nickname,
         @JsonProperty("avatar") String avatar,
@@ -239,7 +270,7 @@ public final class UserEntity
         @JsonProperty("delivered") Map<String, Map<String, Long>> delivered) {
       if (account == null) account = new Account(passwordHash, nickname, avatar, lastSeen);
       if (inbox == null) inbox = new Inbox(reads, delivered);
-      return new State(account, inbox, contacts, revoked, groupAdds);
+      return new State(account, inbox, contacts, revoked, groupAdds, push);
     }
 
     boolean registered() {
@@ -266,73 +297,46 @@ public final class UserEntity
     }
   }
 
-  /** The most friend requests a user may have waiting, in and out (each side checks its own). */
-  public static final String MAX_PENDING_REQUESTS = "parley.user.max-pending-requests";
-
-  /** {@code notices}: how this entity tells conversations of blocks and reads. */
-  public static void init(ActorSystem<?> system, int snapshotEvery, ConversationNotices notices) {
+  /**
+   * {@code notices}: how this entity tells conversations of blocks and reads; {@code pushes}: where
+   * it hands the pushes it decides on ({@link NotificationSink#DISABLED}: pushes off).
+   */
+  public static void init(
+      ActorSystem<?> system,
+      int snapshotEvery,
+      ConversationNotices notices,
+      NotificationSink pushes) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    GroupConsent consent = GroupConsent.from(system.settings().config());
+    UserDeps deps = UserDeps.from(system, sharding, notices, pushes);
     sharding.init(
-        Entity.of(
-                ENTITY_KEY,
-                ctx -> create(ctx.getEntityId(), snapshotEvery, sharding, consent, notices))
+        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), snapshotEvery, deps))
             .withStopMessage(Stop.INSTANCE)
             .withRole("core"));
   }
 
   public static Behavior<Command> create(
-      String userId, int snapshotEvery, ClusterSharding sharding, ConversationNotices notices) {
-    return Behaviors.setup(
-        ctx ->
-            create(
-                userId,
-                snapshotEvery,
-                sharding,
-                GroupConsent.from(ctx.getSystem().settings().config()),
-                notices));
-  }
-
-  static Behavior<Command> create(
       String userId,
       int snapshotEvery,
       ClusterSharding sharding,
-      GroupConsent consent,
-      ConversationNotices notices) {
+      ConversationNotices notices,
+      NotificationSink pushes) {
     return Behaviors.setup(
         ctx ->
-            new UserEntity(
-                new Sessions(
-                    ctx, Sessions.missedWindow(ctx.getSystem().settings().config()).toNanos()),
-                userId,
-                snapshotEvery,
-                sharding,
-                consent,
-                notices,
-                ctx.getSystem().settings().config().getInt(MAX_PENDING_REQUESTS)));
+            create(
+                userId, snapshotEvery, UserDeps.from(ctx.getSystem(), sharding, notices, pushes)));
+  }
+
+  static Behavior<Command> create(String userId, int snapshotEvery, UserDeps deps) {
+    return Behaviors.setup(ctx -> new UserEntity(ctx, userId, snapshotEvery, deps));
   }
 
   private final int snapshotEvery;
   private final UserCommands commands;
 
-  private UserEntity(
-      Sessions sessions,
-      String userId,
-      int snapshotEvery,
-      ClusterSharding sharding,
-      GroupConsent consent,
-      ConversationNotices notices,
-      int maxPendingRequests) {
+  private UserEntity(ActorContext<Command> ctx, String userId, int snapshotEvery, UserDeps deps) {
     super(PersistenceId.of(ENTITY_KEY.name(), userId));
     this.snapshotEvery = snapshotEvery;
-    Presence presence = new Presence(userId, sharding);
-    this.commands =
-        new UserCommands(
-            Effect(),
-            new ContactHandlers(Effect(), userId, sessions, presence, notices, maxPendingRequests),
-            new AccountHandlers(Effect(), sessions),
-            new SessionHandlers(Effect(), sessions, presence, userId),
-            new MembershipHandlers(Effect(), userId, sessions, notices, consent));
+    this.commands = UserCommands.of(Effect(), ctx, userId, deps);
   }
 
   @Override

@@ -65,7 +65,8 @@ class BurstOrderTest {
     UserEntity.init(
         testKit.system(),
         100,
-        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
+        io.parley.notifications.NotificationSink.DISABLED);
     EntityTestCluster.registerUsers(testKit, "ann", "ben", "cat");
   }
 

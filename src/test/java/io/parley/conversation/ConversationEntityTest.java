@@ -39,7 +39,8 @@ class ConversationEntityTest {
     UserEntity.init(
         testKit.system(),
         100,
-        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
+        io.parley.notifications.NotificationSink.DISABLED);
     // Users tell their direct conversations about blocks through sharding.
     ConversationEntity.init(testKit.system(), settings(1000));
     for (String user : new String[] {"alice", "bob", "carol", "dan", "eve", "fay"}) {

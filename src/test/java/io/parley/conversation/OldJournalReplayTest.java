@@ -36,7 +36,8 @@ class OldJournalReplayTest {
     UserEntity.init(
         testKit.system(),
         100,
-        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
+        io.parley.notifications.NotificationSink.DISABLED);
     fixture = JournalFixture.read(WriteJournalFixture.RESOURCE);
     serialization = JournalFixture.serialization(testKit.system());
   }

@@ -84,7 +84,11 @@ class PostDeadlineTest {
           }
           return ProcessingSuccess.getInstance();
         });
-    UserEntity.init(testKit.system(), 100, new UserNotices(sharding));
+    UserEntity.init(
+        testKit.system(),
+        100,
+        new UserNotices(sharding),
+        io.parley.notifications.NotificationSink.DISABLED);
     EntityTestCluster.registerUsers(testKit, "ann", "ben", "cat", "dan");
   }
 

@@ -67,7 +67,8 @@ public final class WriteJournalFixture {
       UserEntity.init(
           testKit.system(),
           100,
-          new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
+          new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
+          io.parley.notifications.NotificationSink.DISABLED);
       EntityTestCluster.registerUsers(testKit, USERS);
       var kit = kit(testKit);
       Replies.PostReply created =

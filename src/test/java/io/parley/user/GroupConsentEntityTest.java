@@ -32,7 +32,8 @@ class GroupConsentEntityTest {
     UserEntity.init(
         testKit.system(),
         100,
-        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
+        io.parley.notifications.NotificationSink.DISABLED);
     // A block tells the blocker's direct conversation with the other.
     ConversationEntity.init(
         testKit.system(), ConversationSettings.from(testKit.system().settings().config()));
@@ -51,9 +52,12 @@ class GroupConsentEntityTest {
             UserEntity.create(
                 user,
                 100,
-                sharding,
-                new GroupConsent(CAP),
-                new io.parley.conversation.UserNotices(sharding)),
+                UserDeps.from(
+                        testKit.system(),
+                        sharding,
+                        new io.parley.conversation.UserNotices(sharding),
+                        io.parley.notifications.NotificationSink.DISABLED)
+                    .with(new GroupConsent(CAP))),
             EventSourcedBehaviorTestKit.enabledSerializationSettings());
     if (registered)
       kit.<UserEntity.RegisterReply>runCommand(r -> new UserEntity.Register("hash", user, r));

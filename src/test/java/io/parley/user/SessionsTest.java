@@ -115,7 +115,8 @@ class SessionsTest {
           return Behaviors.receiveMessage(
               command -> {
                 if (command instanceof UserEntity.Deliver d) sessions.deliver(d.entry());
-                if (command instanceof UserEntity.Attach a) sessions.attach(a.session());
+                if (command instanceof UserEntity.Attach a)
+                  sessions.attach(a.session(), a.device(), a.tokenId());
                 return Behaviors.same();
               });
         });

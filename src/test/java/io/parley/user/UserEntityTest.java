@@ -42,7 +42,8 @@ class UserEntityTest {
     UserEntity.init(
         testKit.system(),
         100,
-        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
+        io.parley.notifications.NotificationSink.DISABLED);
     ConversationEntity.init(
         testKit.system(), ConversationSettings.from(testKit.system().settings().config()));
   }
@@ -58,7 +59,11 @@ class UserEntityTest {
         EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
             testKit.system(),
             UserEntity.create(
-                user, 100, sharding, new io.parley.conversation.UserNotices(sharding)),
+                user,
+                100,
+                sharding,
+                new io.parley.conversation.UserNotices(sharding),
+                io.parley.notifications.NotificationSink.DISABLED),
             EventSourcedBehaviorTestKit.enabledSerializationSettings());
     kit.<UserEntity.RegisterReply>runCommand(r -> new UserEntity.Register("hash", user, r));
     return kit;
@@ -119,7 +124,11 @@ class UserEntityTest {
         EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
             testKit.system(),
             UserEntity.create(
-                "nobody", 100, sharding, new io.parley.conversation.UserNotices(sharding)),
+                "nobody",
+                100,
+                sharding,
+                new io.parley.conversation.UserNotices(sharding),
+                io.parley.notifications.NotificationSink.DISABLED),
             EventSourcedBehaviorTestKit.enabledSerializationSettings());
     for (Op op : Op.values()) {
       var result = kit.<Answer>runCommand(r -> new UserEntity.ContactFrom("xan", op, r));
@@ -193,7 +202,11 @@ class UserEntityTest {
     var ida =
         testKit.spawn(
             UserEntity.create(
-                "ida", 100, sharding, new io.parley.conversation.UserNotices(sharding)));
+                "ida",
+                100,
+                sharding,
+                new io.parley.conversation.UserNotices(sharding),
+                io.parley.notifications.NotificationSink.DISABLED));
     TestProbe<Push> phone = testKit.createTestProbe(Push.class);
     TestProbe<Push> laptop = testKit.createTestProbe(Push.class);
     ida.tell(new UserEntity.Attach("phone", "t-phone", phone.ref()));

@@ -42,7 +42,8 @@ public final class WriteUserJournalFixture {
             USER,
             SNAPSHOT_EVERY,
             ClusterSharding.get(testKit.system()),
-            new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system()))),
+            new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
+            io.parley.notifications.NotificationSink.DISABLED),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
   }
 
@@ -51,7 +52,8 @@ public final class WriteUserJournalFixture {
     UserEntity.init(
         testKit.system(),
         100,
-        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
+        io.parley.notifications.NotificationSink.DISABLED);
     io.parley.conversation.ConversationEntity.init(
         testKit.system(),
         new io.parley.conversation.ConversationSettings(

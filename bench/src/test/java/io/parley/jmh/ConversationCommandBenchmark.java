@@ -75,7 +75,8 @@ public class ConversationCommandBenchmark {
     UserEntity.init(
         testKit.system(),
         100,
-        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())));
+        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
+        io.parley.notifications.NotificationSink.DISABLED);
     String run = Long.toString(System.currentTimeMillis(), 36);
     String alice = "alice" + run, bob = "bob" + run;
     for (String user : new String[] {alice, bob}) {

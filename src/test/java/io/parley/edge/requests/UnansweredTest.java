@@ -66,7 +66,11 @@ class UnansweredTest {
               }
               return ProcessingSuccess.getInstance();
             });
-    UserEntity.init(testKit.system(), 100, new UserNotices(sharding));
+    UserEntity.init(
+        testKit.system(),
+        100,
+        new UserNotices(sharding),
+        io.parley.notifications.NotificationSink.DISABLED);
     ConversationEntity.init(
         testKit.system(),
         new ConversationSettings(

@@ -195,7 +195,8 @@ public final class RecoveryBenchmark {
     UserEntity.init(
         system,
         config.getInt("parley.user.snapshot-every"),
-        new io.parley.conversation.UserNotices(ClusterSharding.get(system)));
+        new io.parley.conversation.UserNotices(ClusterSharding.get(system)),
+        io.parley.notifications.NotificationSink.DISABLED);
     String machine =
         RecoveryReport.machine(
             cql.execute("SELECT release_version FROM system.local").one().getString(0),
