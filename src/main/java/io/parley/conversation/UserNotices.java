@@ -1,6 +1,9 @@
 package io.parley.conversation;
 
 import io.parley.user.ConversationNotices;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /** User entities' notices to conversations, through sharding (fire and forget, as before). */
@@ -24,5 +27,18 @@ public final class UserNotices implements ConversationNotices {
     sharding
         .entityRefFor(ConversationEntity.ENTITY_KEY, conv)
         .tell(new ConversationEntity.ForwardRead(user, seq));
+  }
+
+  @Override
+  public CompletionStage<Optional<Counts>> counts(String conv, String user, Duration timeout) {
+    return sharding
+        .entityRefFor(ConversationEntity.ENTITY_KEY, conv)
+        .<Replies.SummaryReply>ask(
+            replyTo -> new ConversationEntity.GetSummary(user, replyTo), timeout)
+        .thenApply(
+            reply ->
+                reply instanceof Replies.Summary s
+                    ? Optional.of(new Counts(s.lastSeq(), s.lastOwnSeq(), s.firstSeq()))
+                    : Optional.empty());
   }
 }

@@ -1,9 +1,14 @@
 package io.parley.user;
 
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
 /**
- * What a user entity tells conversations after storing a change of its own. The conversation
- * package implements it ({@code conversation.UserNotices}), so that this package needs nothing of
- * the conversation's: the two entities' packages no longer import each other.
+ * What a user entity tells conversations after storing a change of its own, and the one thing it
+ * asks them (the unread counts a push's badge needs). The conversation package implements it
+ * ({@code conversation.UserNotices}), so that this package needs nothing of the conversation's: the
+ * two entities' packages no longer import each other.
  */
 public interface ConversationNotices {
   /**
@@ -14,4 +19,16 @@ public interface ConversationNotices {
 
   /** {@code user} has read {@code conv} up to {@code seq}: the other members get a read receipt. */
   void read(String conv, String user, long seq);
+
+  /**
+   * {@code conv}'s counts for {@code user}, as its summary has them; empty if the user may not use
+   * it. Fails if the conversation does not answer within {@code timeout}.
+   */
+  CompletionStage<Optional<Counts>> counts(String conv, String user, Duration timeout);
+
+  /**
+   * The last seq, the user's latest own entry (text or recall), and the first entry the user may
+   * read (in a group, the one that last added them).
+   */
+  record Counts(long lastSeq, long lastOwnSeq, long firstSeq) {}
 }

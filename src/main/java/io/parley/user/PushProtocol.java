@@ -2,6 +2,7 @@ package io.parley.user;
 
 import io.parley.notifications.Provider;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -38,6 +39,17 @@ public final class PushProtocol {
    * device may have registered a new one meanwhile). {@code replyTo} may be null.
    */
   public record RemovePushDevice(String device, String token, ActorRef<Done> replyTo)
+      implements UserEntity.PushCommand {}
+
+  /** A conversation's burst of entries is due for pushes ({@link Coalescer}; local only). */
+  record PushDue(String conv) implements UserEntity.PushCommand {}
+
+  /** What a due burst's pushes needed of other entities ({@link PushHandlers}; local only). */
+  record PushReady(
+      String conv,
+      Coalescer.Burst burst,
+      String senderName,
+      Map<String, ConversationNotices.Counts> summaries)
       implements UserEntity.PushCommand {}
 
   /** device registered at ts (epoch ms), replacing its registration and any other of token. */

@@ -15,21 +15,27 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * The user entity's device sessions: attaching and detaching them (presence follows), and the
- * pushes core sends them. Nothing here is stored but going offline. Part of one user entity's
- * actor.
+ * pushes core sends them (and, for devices without a session, {@link PushHandlers}). Nothing here
+ * is stored but going offline. Part of one user entity's actor.
  */
 final class SessionHandlers {
   private final EffectFactories<Event, State> effects;
   private final Sessions sessions;
   private final Presence presence;
   private final String userId;
+  private final PushHandlers push;
 
   SessionHandlers(
-      EffectFactories<Event, State> effects, Sessions sessions, Presence presence, String userId) {
+      EffectFactories<Event, State> effects,
+      Sessions sessions,
+      Presence presence,
+      String userId,
+      PushHandlers push) {
     this.effects = effects;
     this.sessions = sessions;
     this.presence = presence;
     this.userId = userId;
+    this.push = push;
   }
 
   ReplyEffect<Event, State> onAttach(State state, Attach cmd) {
@@ -78,6 +84,8 @@ final class SessionHandlers {
     // latest own seq, and unread is computed from both (Requests.summary).
     if (cmd.traceparent() == null) sessions.deliver(entry);
     else sessions.pushTraced(entry, cmd.traceparent(), userId);
+    // Devices with no live session may get it through their push provider, a little later.
+    push.saw(state, entry);
     if (unlisted(state, entry)) {
       // A conversation's entries reach its members only: one that reaches a user whose list
       // lacks it means its "list it" was lost (a group's, see conversation.MemberLinks). Repair.

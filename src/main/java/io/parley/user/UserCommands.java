@@ -71,13 +71,14 @@ final class UserCommands {
       UserDeps deps) {
     Sessions sessions = new Sessions(ctx, deps.missedWindowNanos());
     Presence presence = new Presence(userId, deps.sharding());
-    PushHandlers push = new PushHandlers(effects, deps);
+    Coalescer coalescer = new Coalescer(ctx, deps.push().coalesce());
+    PushHandlers push = new PushHandlers(effects, ctx, coalescer, userId, sessions, deps);
     return new UserCommands(
         effects,
         new ContactHandlers(
             effects, userId, sessions, presence, deps.notices(), deps.maxPendingRequests()),
         new AccountHandlers(effects, sessions),
-        new SessionHandlers(effects, sessions, presence, userId),
+        new SessionHandlers(effects, sessions, presence, userId, push),
         new MembershipHandlers(effects, userId, sessions, deps.notices(), deps.consent()),
         push);
   }

@@ -192,7 +192,9 @@ public final class UserEntity
       permits PushProtocol.RegisterPushDevice,
           PushProtocol.UnregisterPushDevice,
           PushProtocol.GetPushDevices,
-          PushProtocol.RemovePushDevice {}
+          PushProtocol.RemovePushDevice,
+          PushProtocol.PushDue,
+          PushProtocol.PushReady {}
 
   public sealed interface Event extends CborSerializable {}
 
