@@ -17,6 +17,7 @@ public final class Routes extends AllDirectives {
   private final UserRoutes users;
   private final ProfileRoutes profiles;
   private final ConversationRoutes conversations;
+  private final DeviceRoutes devices;
   private final RestBudgets budgets;
   // Present when the port speaks TLS: then browsers are told to keep to https (HSTS).
   private final Optional<Duration> hstsMaxAge;
@@ -27,6 +28,7 @@ public final class Routes extends AllDirectives {
       UserRoutes users,
       ProfileRoutes profiles,
       ConversationRoutes conversations,
+      DeviceRoutes devices,
       RestBudgets budgets,
       Optional<Duration> hstsMaxAge) {
     this.webSocket = webSocket;
@@ -34,6 +36,7 @@ public final class Routes extends AllDirectives {
     this.users = users;
     this.profiles = profiles;
     this.conversations = conversations;
+    this.devices = devices;
     this.budgets = budgets;
   }
 
@@ -52,7 +55,12 @@ public final class Routes extends AllDirectives {
                 () ->
                     pathPrefix(
                         "v1",
-                        () -> concat(users.routes(), profiles.routes(), conversations.routes()))),
+                        () ->
+                            concat(
+                                users.routes(),
+                                profiles.routes(),
+                                devices.routes(),
+                                conversations.routes()))),
             web.routes());
     return SecurityHeaders.around(hstsMaxAge, () -> budgets.perAddress(() -> all));
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.auth.Passwords;
 import io.parley.auth.Tokens;
+import io.parley.protocol.ClientFrame;
 import io.parley.protocol.Text;
 import io.parley.user.UserEntity;
 import io.parley.user.UserId;
@@ -24,8 +25,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code POST /api/v1/users} (register), {@code POST /api/v1/sessions} (log in) and {@code DELETE
- * /api/v1/sessions} (log out: revokes the Bearer token of the request). No business logic here:
- * validation of the request, then the user entity decides.
+ * /api/v1/sessions[?device=]} (log out: revokes the Bearer token of the request, and the push
+ * registration of that device). No business logic here: validation of the request, then the user
+ * entity decides.
  */
 public final class UserRoutes extends AllDirectives {
   private static final int MIN_PASSWORD = 8;
@@ -78,7 +80,13 @@ public final class UserRoutes extends AllDirectives {
             () ->
                 concat(
                     post(() -> budgets.loginFromAddress(() -> JsonBody.object(json, this::login))),
-                    delete(() -> auth.authenticated(this::logout)))));
+                    delete(
+                        () ->
+                            auth.authenticated(
+                                claims ->
+                                    parameterOptional(
+                                        "device",
+                                        device -> logout(claims, device.orElse(null))))))));
   }
 
   private Route register(JsonNode body) {
@@ -178,14 +186,20 @@ public final class UserRoutes extends AllDirectives {
         });
   }
 
-  /** Revokes this token (its sessions close); it stays revoked until it would have expired. */
-  private Route logout(Tokens.Claims claims) {
+  /**
+   * Revokes this token (its sessions close); it stays revoked until it would have expired. The push
+   * registrations of its devices go too: {@code device} (the query's, may be null), and those the
+   * user entity knows used the token.
+   */
+  private Route logout(Tokens.Claims claims, String device) {
+    if (device != null && !ClientFrame.validDevice(device))
+      return Json.error(StatusCodes.BAD_REQUEST, "bad_request", ClientFrame.DEVICE_RULE);
     return onSuccess(
         user(claims.user())
             .<Done>ask(
                 replyTo ->
                     new UserEntity.RevokeToken(
-                        claims.tokenId(), claims.expiresAt().toEpochMilli(), replyTo),
+                        claims.tokenId(), claims.expiresAt().toEpochMilli(), device, replyTo),
                 askTimeout),
         done -> complete(StatusCodes.NO_CONTENT));
   }

@@ -23,6 +23,7 @@ import io.parley.edge.transport.TcpTransport;
 import io.parley.edge.transport.WebSocketTransport;
 import io.parley.http.Auth;
 import io.parley.http.ConversationRoutes;
+import io.parley.http.DeviceRoutes;
 import io.parley.http.KnownUsers;
 import io.parley.http.ProfileRoutes;
 import io.parley.http.RestBudgets;
@@ -236,6 +237,7 @@ public final class Node implements AutoCloseable {
             users,
             profiles,
             conversations,
+            new DeviceRoutes(deps.devices(), auth, json, settings.frameLimits()),
             restBudgets,
             tls == null
                 ? Optional.empty()

@@ -32,7 +32,9 @@ import java.util.Map;
   @JsonSubTypes.Type(value = ClientFrame.FriendRemove.class, name = "friend_remove"),
   @JsonSubTypes.Type(value = ClientFrame.Block.class, name = "block"),
   @JsonSubTypes.Type(value = ClientFrame.Unblock.class, name = "unblock"),
-  @JsonSubTypes.Type(value = ClientFrame.Contacts.class, name = "contacts")
+  @JsonSubTypes.Type(value = ClientFrame.Contacts.class, name = "contacts"),
+  @JsonSubTypes.Type(value = ClientFrame.PushRegister.class, name = "push_register"),
+  @JsonSubTypes.Type(value = ClientFrame.PushUnregister.class, name = "push_unregister")
 })
 public sealed interface ClientFrame {
   int MAX_ID_CHARS = 64;
@@ -59,8 +61,7 @@ public sealed interface ClientFrame {
     public String validate(Limits limits) {
       if (token == null || token.isEmpty()) return "hello needs a token";
       if (!Text.wellFormed(token)) return ILL_FORMED;
-      if (device == null || !device.matches("[A-Za-z0-9_.-]{1,64}"))
-        return "device must be 1-64 chars of [A-Za-z0-9_.-]";
+      if (!validDevice(device)) return DEVICE_RULE;
       if (cursors != null
           && (cursors.values().stream().anyMatch(s -> s == null || s < 0)
               || !Text.wellFormed(cursors.keySet())))
@@ -247,6 +248,58 @@ public sealed interface ClientFrame {
 
   record Contacts(String rid) implements ClientFrame {}
 
+  /**
+   * Push registrations (extension, docs/protocol.md "Push notifications"): the user entity keeps
+   * them.
+   */
+  sealed interface PushOp extends ClientFrame {
+    /** The device it is about; null: the session's own. */
+    String device();
+  }
+
+  /**
+   * Registers (or replaces) a device's push token. {@code provider} is checked against the
+   * providers the server knows at the edge (this package knows none).
+   */
+  record PushRegister(String rid, String device, String provider, String token, Boolean preview)
+      implements PushOp {
+    @Override
+    public String validate(Limits limits) {
+      return pushProblem(device, provider, token, limits.maxPushTokenBytes());
+    }
+  }
+
+  record PushUnregister(String rid, String device) implements PushOp {
+    @Override
+    public String validate(Limits limits) {
+      return device == null || validDevice(device) ? null : DEVICE_RULE;
+    }
+  }
+
+  /**
+   * What is wrong with a push registration's fields, or null (the socket frame and the REST call
+   * alike). {@code device} may be null (the session's own); a token is 1 to {@code maxTokenBytes}
+   * chars of printable ASCII without spaces, as every provider's tokens are.
+   */
+  static String pushProblem(String device, String provider, String token, int maxTokenBytes) {
+    if (device != null && !validDevice(device)) return DEVICE_RULE;
+    if (provider == null) return "provider is required";
+    if (token == null || token.isEmpty()) return "token is required";
+    if (token.length() > maxTokenBytes) return "token must be at most " + maxTokenBytes + " bytes";
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c < '!' || c > '~') return "token must be printable ASCII without spaces";
+    }
+    return null;
+  }
+
+  String DEVICE_RULE = "device must be 1-64 chars of [A-Za-z0-9_.-]";
+
+  /** A device id as hello takes it. */
+  static boolean validDevice(String device) {
+    return device != null && device.matches("[A-Za-z0-9_.-]{1,64}");
+  }
+
   int MAX_TITLE = 128;
 
   /** User id syntax, kept here so the wire layer does not depend on the user package. */
@@ -258,6 +311,9 @@ public sealed interface ClientFrame {
     }
   }
 
-  /** The protocol limits a frame is checked against (from parley.limits). */
-  record Limits(int historyMaxLimit, int maxBodyBytes) {}
+  /**
+   * The protocol limits a frame is checked against (from parley.limits, and parley.push's
+   * max-token-bytes).
+   */
+  record Limits(int historyMaxLimit, int maxBodyBytes, int maxPushTokenBytes) {}
 }

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
-  private final Codec json = Codec.json(new ClientFrame.Limits(200, 16384));
-  private final Codec cbor = Codec.cbor(new ClientFrame.Limits(200, 16384));
+  private final Codec json = Codec.json(new ClientFrame.Limits(200, 16384, 4096));
+  private final Codec cbor = Codec.cbor(new ClientFrame.Limits(200, 16384, 4096));
 
   private Codec.Decoded decode(String text) {
     return json.decode(text.getBytes(StandardCharsets.UTF_8));

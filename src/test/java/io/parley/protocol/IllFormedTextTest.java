@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class IllFormedTextTest {
   private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
-  private final Codec json = Codec.json(new ClientFrame.Limits(200, 16384));
-  private final Codec cbor = Codec.cbor(new ClientFrame.Limits(200, 16384));
+  private final Codec json = Codec.json(new ClientFrame.Limits(200, 16384, 4096));
+  private final Codec cbor = Codec.cbor(new ClientFrame.Limits(200, 16384, 4096));
 
   private ServerFrame.Error refused(String frame) {
     Codec.Decoded d = json.decode(frame.getBytes(StandardCharsets.UTF_8));

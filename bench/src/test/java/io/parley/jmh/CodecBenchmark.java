@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class CodecBenchmark {
-  private static final ClientFrame.Limits LIMITS = new ClientFrame.Limits(200, 16384);
+  private static final ClientFrame.Limits LIMITS = new ClientFrame.Limits(200, 16384, 4096);
   private static final String BODY = "x".repeat(100);
 
   private Codec json;

@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class PageFit {
   // Only encodes, to measure: the frame limits it would decode with do not matter.
-  private static final ObjectMapper JSON = Codec.json(new ClientFrame.Limits(0, 0)).mapper();
+  private static final ObjectMapper JSON = Codec.json(new ClientFrame.Limits(0, 0, 0)).mapper();
   // JSON escapes a control character in six bytes (\u0001): the most one UTF-8 byte can become.
   private static final int MAX_ESCAPE_BYTES = 6;
   // A msg frame's fields besides its body: type, conv, from, kind, seq and ts, and a cid of 64

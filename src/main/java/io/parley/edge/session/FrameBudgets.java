@@ -55,7 +55,8 @@ public final class FrameBudgets {
       if (f instanceof ClientFrame.Leave l) return SessionRooms.isRoom(l.conv()) ? ROOMS : CHANGES;
       if (f instanceof ClientFrame.GroupOp
           || f instanceof ClientFrame.Create
-          || f instanceof ClientFrame.ContactOp) {
+          || f instanceof ClientFrame.ContactOp
+          || f instanceof ClientFrame.PushOp) {
         return CHANGES;
       }
       return CONTROL; // ping, and a hello after hello

@@ -199,6 +199,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     else if (frame instanceof ClientFrame.Typing t) typing(t);
     else if (frame instanceof ClientFrame.Create c) pipe(deps.groups().create(user, c), c.rid());
     else if (frame instanceof ClientFrame.GroupOp g) pipe(deps.groups().handle(user, g), g.rid());
+    else if (frame instanceof ClientFrame.PushOp p)
+      pipe(deps.devices().handle(user, device, tokenId, p), p.rid());
     else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
     return this;
   }

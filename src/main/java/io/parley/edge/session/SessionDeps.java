@@ -2,6 +2,7 @@ package io.parley.edge.session;
 
 import io.parley.auth.Tokens;
 import io.parley.edge.budgets.SendGate;
+import io.parley.edge.requests.Devices;
 import io.parley.edge.requests.Groups;
 import io.parley.edge.requests.People;
 import io.parley.edge.requests.RequestDeps;
@@ -27,7 +28,8 @@ public record SessionDeps(
     Requests requests,
     People people,
     Groups groups,
-    FrameBudgets frameBudgets) {
+    FrameBudgets frameBudgets,
+    Devices devices) {
 
   public static SessionDeps create(
       ActorSystem<?> system,
@@ -56,6 +58,7 @@ public record SessionDeps(
         new Requests(requests, system),
         new People(requests),
         new Groups(requests),
-        frameBudgets);
+        frameBudgets,
+        new Devices(requests, settings.maxPushDevices()));
   }
 }

@@ -9,8 +9,9 @@ import java.time.Duration;
 
 /**
  * Edge settings from {@code parley.session}, {@code parley.limits}, {@code parley.ask-timeout}, the
- * sends' deadline and wait ({@link SendDeadline}) and the group size the edge checks before it asks
- * each invitee ({@code parley.conversation}).
+ * sends' deadline and wait ({@link SendDeadline}), the group size the edge checks before it asks
+ * each invitee ({@code parley.conversation}) and the push registrations' limits ({@code
+ * parley.push}: a token's size, the devices per user that refusals name).
  */
 public record SessionSettings(
     Duration helloTimeout,
@@ -36,7 +37,9 @@ public record SessionSettings(
     Duration askTimeout,
     SendDeadline sendDeadline,
     int maxGroupSize,
-    int maxPendingRequests) {
+    int maxPendingRequests,
+    int maxPushTokenBytes,
+    int maxPushDevices) {
 
   public static SessionSettings from(Config config) {
     Config s = config.getConfig("parley.session");
@@ -66,7 +69,9 @@ public record SessionSettings(
             config.getDuration("parley.ask-timeout"),
             SendDeadline.from(config),
             config.getInt("parley.conversation.max-group-size"),
-            config.getInt("parley.user.max-pending-requests"));
+            config.getInt("parley.user.max-pending-requests"),
+            config.getInt("parley.push.max-token-bytes"),
+            config.getInt("parley.push.max-devices-per-user"));
     String problem =
         PageFit.problem(
             settings.maxPageBytes(), settings.maxBodyBytes(), settings.outboundBufferBytes());
@@ -76,7 +81,7 @@ public record SessionSettings(
   }
 
   public ClientFrame.Limits frameLimits() {
-    return new ClientFrame.Limits(historyMaxLimit, maxBodyBytes);
+    return new ClientFrame.Limits(historyMaxLimit, maxBodyBytes, maxPushTokenBytes);
   }
 
   /** What the edge's requests apply, of these. */

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** History pages cut to a byte budget, measured against the codecs' real encodings. */
 class PageFitTest {
-  private static final Codec JSON = Codec.json(new ClientFrame.Limits(200, 16_384));
-  private static final Codec CBOR = Codec.cbor(new ClientFrame.Limits(200, 16_384));
+  private static final Codec JSON = Codec.json(new ClientFrame.Limits(200, 16_384, 4096));
+  private static final Codec CBOR = Codec.cbor(new ClientFrame.Limits(200, 16_384, 4096));
 
   private static List<ServerFrame.Msg> msgs(int n, String body) {
     return IntStream.rangeClosed(1, n)

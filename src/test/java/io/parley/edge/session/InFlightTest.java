@@ -112,6 +112,7 @@ class InFlightTest {
             new Requests(requests, KIT.system()),
             null,
             null,
+            null,
             null);
     Behavior<SessionMessage> behavior =
         Behaviors.setup(
