@@ -370,6 +370,74 @@ class PushEntityTest {
     assertEquals(1, push.count(), "the system entry was not counted");
   }
 
+  @Test
+  void aLongTextIsCutToThePreviewLengthOnACodePoint() {
+    String conv = "d:ora:" + bob;
+    Kit ora = kit(Ids.user("ora"), new Summaries(), settings(10, null), conv);
+    ora.register("phone", true, "t1");
+    ora.deliver(text(conv, 1, bob, "\uD83D\uDE00".repeat(12)));
+    ora.due(conv);
+    assertEquals("\uD83D\uDE00".repeat(10), ora.sink.next().text(), "10 characters, none split");
+    ora.deliver(text(conv, 2, bob, "short"));
+    ora.due(conv);
+    assertEquals("short", ora.sink.next().text());
+  }
+
+  @Test
+  void theFirstBadgeAsksOnlyAFewConversationsAtATime() {
+    Summaries summaries = new Summaries();
+    summaries.delay = Duration.ofMillis(20);
+    List<String> convs = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String conv = "g:many" + i;
+      convs.add(conv);
+      summaries.counts.put(conv, new Counts(2, 0, 1));
+    }
+    Kit pam = kit(Ids.user("pam"), summaries, null, convs.toArray(String[]::new));
+    pam.register("phone", false, "t1");
+    pam.deliver(text("g:many0", 3, bob, "hi"));
+    pam.due("g:many0");
+    assertEquals(39 * 2 + 3, pam.sink.next().badge(), "every conversation counted");
+    int parallelism = PushSettings.from(testKit.system().settings().config()).summaryParallelism();
+    assertTrue(
+        summaries.mostInFlight.get() <= parallelism,
+        summaries.mostInFlight.get() + " asked at once");
+  }
+
+  @Test
+  void lookupsThatDoNotAnswerDelayThePushOnlyUntilTheirTimeout() {
+    String conv = "d:quy:" + bob;
+    String quiet = "g:quiet";
+    Summaries summaries = new Summaries();
+    summaries.counts.put(conv, new Counts(1, 0, 1));
+    summaries.silent.add(quiet);
+    Kit quy = kit(Ids.user("quy"), summaries, settings(200, Duration.ofMillis(300)), conv, quiet);
+    quy.register("phone", false, "t1");
+    String stranger = Ids.user("gone"); // no such user: no nickname
+    quy.deliver(text(conv, 2, stranger, "hi"));
+    quy.due(conv);
+    Notification push = quy.sink.next();
+    assertEquals(stranger, push.senderName(), "the id stands in for a nickname");
+    assertEquals(2, push.badge(), "what is known: the quiet conversation is left out");
+    quy.deliver(text(conv, 3, stranger, "again"));
+    quy.due(conv);
+    quy.sink.next();
+    assertEquals(2, summaries.asked.get(quiet).get(), "asked again at the next push");
+    assertEquals(1, summaries.asked.get(conv).get());
+  }
+
+  /** The configured push settings with another preview length and, if given, lookup timeout. */
+  private static PushSettings settings(int previewMaxChars, Duration lookupTimeout) {
+    PushSettings base = PushSettings.from(testKit.system().settings().config());
+    return new PushSettings(
+        base.maxDevices(),
+        base.coalesce(),
+        base.systemEntries(),
+        previewMaxChars,
+        lookupTimeout == null ? base.lookupTimeout() : lookupTimeout,
+        base.summaryParallelism());
+  }
+
   private static Entry text(String conv, long seq, String from, String body) {
     return new Entry(conv, seq, from, "c" + seq, "text", TextNode.valueOf(body), 1000L + seq);
   }
@@ -441,10 +509,18 @@ class PushEntityTest {
     }
   }
 
-  /** The conversations' summaries, from a map; counts how often each was asked. */
+  /**
+   * The conversations' summaries, from a map; counts how often each was asked. With {@code delay},
+   * each answers that much later (and the most asked at once is kept); a conversation in {@code
+   * silent} never answers (its ask fails at the timeout, as sharding's does).
+   */
   private static final class Summaries implements ConversationNotices {
     final Map<String, Counts> counts = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+    final java.util.Set<String> silent = ConcurrentHashMap.newKeySet();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger mostInFlight = new AtomicInteger();
+    Duration delay = Duration.ZERO;
 
     @Override
     public void blockChanged(String blocker, String blocked, boolean blocking) {}
@@ -455,7 +531,19 @@ class PushEntityTest {
     @Override
     public CompletionStage<Optional<Counts>> counts(String conv, String user, Duration timeout) {
       asked.computeIfAbsent(conv, c -> new AtomicInteger()).incrementAndGet();
-      return CompletableFuture.completedFuture(Optional.ofNullable(counts.get(conv)));
+      if (silent.contains(conv)) {
+        return new CompletableFuture<Optional<Counts>>()
+            .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      if (delay.isZero())
+        return CompletableFuture.completedFuture(Optional.ofNullable(counts.get(conv)));
+      mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      return CompletableFuture.supplyAsync(
+          () -> {
+            inFlight.decrementAndGet();
+            return Optional.ofNullable(counts.get(conv));
+          },
+          CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
     }
   }
 }
