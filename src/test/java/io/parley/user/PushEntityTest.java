@@ -154,12 +154,23 @@ class PushEntityTest {
     String conv = "g:burst";
     Kit dee = kit("dee", conv);
     dee.register("phone", false, "t1");
-    for (int seq = 11; seq <= 15; seq++) dee.deliver(text(conv, seq, bob, "m" + seq));
+    for (int seq = 11; seq <= 15; seq++) {
+      var delivered = dee.kit.runCommand(new UserEntity.Deliver(text(conv, seq, bob, "m" + seq)));
+      assertTrue(delivered.hasNoEvents(), "no write per message");
+    }
     dee.due(conv);
     Notification push = dee.sink.next();
     assertEquals(15, push.seq());
     assertEquals(5, push.count());
     dee.sink.quiet();
+    var journal =
+        dee.kit.persistenceTestKit().persistedInStorage("User|" + dee.user).stream()
+            .filter(e -> e instanceof PushProtocol.PushNotified)
+            .toList();
+    assertEquals(
+        List.of(new PushProtocol.PushNotified(conv, 15, List.of("phone"))),
+        journal,
+        "one write for the burst");
   }
 
   @Test
