@@ -139,7 +139,7 @@ public final class Node implements AutoCloseable {
           system,
           config.getInt("parley.user.snapshot-every"),
           new io.parley.conversation.UserNotices(ClusterSharding.get(system)),
-          io.parley.notifications.NotificationSink.DISABLED);
+          PushNotifications.sink(system, config));
       ClusterGauges.start(system);
       if (ParleyConfig.hasRole(config, "core")) {
         EntityGauges.start(
