@@ -12,9 +12,9 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code GET /api/v1/users/{id}} ({user, nickname, avatar}) and {@code PATCH /api/v1/me}
- * ({nickname?, avatar?}; an avatar of null or "" clears it). Bearer token required. Validation
- * here; the user entity stores.
+ * {@code GET /api/v1/users/{id}} ({user, nickname, avatar}; and findable, for the caller's own) and
+ * {@code PATCH /api/v1/me} ({nickname?, avatar?, findable?}; an avatar of null or "" clears it).
+ * Bearer token required. Validation here; the user entity stores.
  */
 public final class ProfileRoutes extends AllDirectives {
   private final ClusterSharding sharding;
@@ -43,7 +43,7 @@ public final class ProfileRoutes extends AllDirectives {
             () ->
                 path(
                     PathMatchers.segment(),
-                    id -> get(() -> auth.authenticated(claims -> profile(id))))),
+                    id -> get(() -> auth.authenticated(claims -> profile(claims.user(), id))))),
         path(
             "me",
             () ->
@@ -54,13 +54,13 @@ public final class ProfileRoutes extends AllDirectives {
                                 JsonBody.object(json, body -> update(claims.user(), body))))));
   }
 
-  private Route profile(String id) {
+  private Route profile(String me, String id) {
     if (!UserId.isValid(id)) return notFound();
     return onSuccess(
         sharding
             .entityRefFor(UserEntity.ENTITY_KEY, id)
             .<UserEntity.Profile>ask(UserEntity.GetProfile::new, askTimeout),
-        profile -> profile.exists() ? reply(id, profile) : notFound());
+        profile -> profile.exists() ? reply(id, profile, id.equals(me)) : notFound());
   }
 
   private Route update(String me, JsonNode body) {
@@ -83,20 +83,29 @@ public final class ProfileRoutes extends AllDirectives {
                 + avatarMaxChars
                 + " chars, or null");
     }
+    Boolean findable = null;
+    if (body.has("findable")) {
+      if (!body.get("findable").isBoolean()) return badRequest("findable must be true or false");
+      findable = body.get("findable").booleanValue();
+    }
     String newNickname = nickname;
     String newAvatar = avatar;
+    Boolean newFindable = findable;
     return onSuccess(
         sharding
             .entityRefFor(UserEntity.ENTITY_KEY, me)
             .<UserEntity.Profile>ask(
-                replyTo -> new UserEntity.UpdateProfile(newNickname, newAvatar, replyTo),
+                replyTo ->
+                    new UserEntity.UpdateProfile(newNickname, newAvatar, newFindable, replyTo),
                 askTimeout),
-        profile -> profile.exists() ? reply(me, profile) : notFound());
+        profile -> profile.exists() ? reply(me, profile, true) : notFound());
   }
 
-  private Route reply(String id, UserEntity.Profile profile) {
+  /** {@code own}: the caller's own profile, which also says whether search finds them. */
+  private Route reply(String id, UserEntity.Profile profile, boolean own) {
     var out = json.createObjectNode().put("user", id).put("nickname", profile.nickname());
     out.put("avatar", profile.avatar());
+    if (own) out.put("findable", profile.findable());
     return Json.complete(StatusCodes.OK, out);
   }
 

@@ -35,6 +35,7 @@ import io.parley.protocol.Codec;
 import io.parley.storage.CassandraSessions;
 import io.parley.storage.CassandraSettings;
 import io.parley.storage.JournalProbe;
+import io.parley.storage.PeopleTable;
 import io.parley.storage.Schema;
 import io.parley.storage.TimelineReader;
 import io.parley.tracing.Tracing;
@@ -139,7 +140,8 @@ public final class Node implements AutoCloseable {
           system,
           config.getInt("parley.user.snapshot-every"),
           new io.parley.conversation.UserNotices(ClusterSharding.get(system)),
-          PushNotifications.sink(system, config));
+          PushNotifications.sink(system, config),
+          new PeopleTable(system));
       ClusterGauges.start(system);
       if (ParleyConfig.hasRole(config, "core")) {
         EntityGauges.start(

@@ -4,7 +4,6 @@ import io.parley.push.Push;
 import io.parley.user.PushProtocol.PushDeviceRemoved;
 import io.parley.user.UserEntity.Event;
 import io.parley.user.UserEntity.LoggedOut;
-import io.parley.user.UserEntity.Profile;
 import io.parley.user.UserEntity.ProfileUpdated;
 import io.parley.user.UserEntity.Register;
 import io.parley.user.UserEntity.RegisterReply;
@@ -25,16 +24,20 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 final class AccountHandlers {
   private final EffectFactories<Event, State> effects;
   private final Sessions sessions;
+  private final DirectoryListing listing;
 
-  AccountHandlers(EffectFactories<Event, State> effects, Sessions sessions) {
+  AccountHandlers(
+      EffectFactories<Event, State> effects, Sessions sessions, DirectoryListing listing) {
     this.effects = effects;
     this.sessions = sessions;
+    this.listing = listing;
   }
 
   ReplyEffect<Event, State> onRegister(State state, Register cmd) {
     if (state.registered()) return effects.reply(cmd.replyTo(), RegisterReply.TAKEN);
     return effects
         .persist(new Registered(cmd.passwordHash(), cmd.nickname(), System.currentTimeMillis()))
+        .thenRun(listing::relist)
         .thenReply(cmd.replyTo(), s -> RegisterReply.CREATED);
   }
 
@@ -45,10 +48,19 @@ final class AccountHandlers {
         cmd.avatar() == null
             ? state.account().avatar()
             : cmd.avatar().isEmpty() ? null : cmd.avatar();
-    Profile updated = new Profile(true, nickname, avatar);
-    if (updated.equals(state.profile())) return effects.reply(cmd.replyTo(), updated);
+    boolean findable = cmd.findable() == null ? state.account().findable() : cmd.findable();
+    List<Event> events = new ArrayList<>();
+    if (!nickname.equals(state.account().nickname())
+        || !java.util.Objects.equals(avatar, state.account().avatar())) {
+      events.add(new ProfileUpdated(nickname, avatar));
+    }
+    if (findable != state.account().findable()) {
+      events.add(new PeopleProtocol.FindableSet(findable));
+    }
+    if (events.isEmpty()) return effects.reply(cmd.replyTo(), state.profile());
     return effects
-        .persist(new ProfileUpdated(nickname, avatar))
+        .persist(events)
+        .thenRun(listing::relist)
         .thenReply(cmd.replyTo(), State::profile);
   }
 

@@ -47,6 +47,7 @@ final class UserCommands {
   private final SessionHandlers sessionHandlers;
   private final MembershipHandlers membershipHandlers;
   private final PushHandlers pushHandlers;
+  private final DirectoryListing listing;
 
   UserCommands(
       EffectFactories<Event, State> effects,
@@ -54,8 +55,10 @@ final class UserCommands {
       AccountHandlers accountHandlers,
       SessionHandlers sessionHandlers,
       MembershipHandlers membershipHandlers,
-      PushHandlers pushHandlers) {
+      PushHandlers pushHandlers,
+      DirectoryListing listing) {
     this.effects = effects;
+    this.listing = listing;
     this.contactHandlers = contactHandlers;
     this.accountHandlers = accountHandlers;
     this.sessionHandlers = sessionHandlers;
@@ -73,17 +76,20 @@ final class UserCommands {
     Presence presence = new Presence(userId, deps.sharding());
     Coalescer coalescer = new Coalescer(ctx, deps.push().coalesce());
     PushHandlers push = new PushHandlers(effects, ctx, coalescer, userId, sessions, deps);
+    DirectoryListing listing = new DirectoryListing(effects, ctx, userId, deps, sessions);
     return new UserCommands(
         effects,
         new ContactHandlers(
             effects, userId, sessions, presence, deps.notices(), deps.maxPendingRequests()),
-        new AccountHandlers(effects, sessions),
+        new AccountHandlers(effects, sessions, listing),
         new SessionHandlers(effects, sessions, presence, userId, push),
         new MembershipHandlers(effects, userId, sessions, deps.notices(), deps.consent()),
-        push);
+        push,
+        listing);
   }
 
   ReplyEffect<Event, State> onCommand(State state, Command command) {
+    listing.started(state);
     if (command instanceof Deliver c) return sessionHandlers.onDeliver(state, c);
     if (command instanceof Attach c) return sessionHandlers.onAttach(state, c);
     if (command instanceof AdvanceCursors c) return membershipHandlers.onAdvanceCursors(state, c);
@@ -116,6 +122,7 @@ final class UserCommands {
     if (command instanceof RevokeToken c) return accountHandlers.onRevokeToken(state, c);
     if (command instanceof ConsentToGroup c) return membershipHandlers.onConsentToGroup(state, c);
     if (command instanceof PushCommand c) return pushHandlers.on(state, c);
+    if (command instanceof UserEntity.PeopleCommand c) return listing.on(state, c);
     throw new IllegalArgumentException("unknown command " + command.getClass().getName());
   }
 }

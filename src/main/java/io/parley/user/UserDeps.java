@@ -16,13 +16,24 @@ record UserDeps(
     NotificationSink pushes,
     PushSettings push,
     int maxPendingRequests,
-    long missedWindowNanos) {
+    long missedWindowNanos,
+    Directory directory,
+    java.time.Duration relistRetry) {
 
   static UserDeps from(
       ActorSystem<?> system,
       ClusterSharding sharding,
       ConversationNotices notices,
       NotificationSink pushes) {
+    return from(system, sharding, notices, pushes, Directory.NONE);
+  }
+
+  static UserDeps from(
+      ActorSystem<?> system,
+      ClusterSharding sharding,
+      ConversationNotices notices,
+      NotificationSink pushes,
+      Directory directory) {
     var config = system.settings().config();
     return new UserDeps(
         sharding,
@@ -32,19 +43,37 @@ record UserDeps(
         PushSettings.from(config),
         // The most friend requests a user may have waiting, in and out (each side checks its own).
         config.getInt("parley.user.max-pending-requests"),
-        Sessions.missedWindow(config).toNanos());
+        Sessions.missedWindow(config).toNanos(),
+        directory,
+        config.getDuration("parley.people.relist-retry"));
   }
 
   /** The same with another group consent (tests of its cap). */
   UserDeps with(GroupConsent other) {
     return new UserDeps(
-        sharding, other, notices, pushes, push, maxPendingRequests, missedWindowNanos);
+        sharding,
+        other,
+        notices,
+        pushes,
+        push,
+        maxPendingRequests,
+        missedWindowNanos,
+        directory,
+        relistRetry);
   }
 
   /** The same with other push settings (tests of the coalescing window). */
   UserDeps with(PushSettings other) {
     return new UserDeps(
-        sharding, consent, notices, pushes, other, maxPendingRequests, missedWindowNanos);
+        sharding,
+        consent,
+        notices,
+        pushes,
+        other,
+        maxPendingRequests,
+        missedWindowNanos,
+        directory,
+        relistRetry);
   }
 
   boolean pushesOn() {

@@ -149,13 +149,28 @@ public final class UserEntity
 
   public record GetProfile(ActorRef<Profile> replyTo) implements Command {}
 
-  /** Null fields stay as they are; an empty avatar clears it. Callers validate the values. */
-  public record UpdateProfile(String nickname, String avatar, ActorRef<Profile> replyTo)
-      implements Command {}
+  /**
+   * Null fields stay as they are; an empty avatar clears it; {@code findable}: whether others may
+   * find the user by search ({@link PeopleProtocol}). Callers validate the values.
+   */
+  public record UpdateProfile(
+      String nickname,
+      String avatar,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean findable,
+      ActorRef<Profile> replyTo)
+      implements Command {
+    public UpdateProfile(String nickname, String avatar, ActorRef<Profile> replyTo) {
+      this(nickname, avatar, null, replyTo);
+    }
+  }
 
   /** avatar is null when the user has none; exists is false for an unknown user. */
-  public record Profile(boolean exists, String nickname, String avatar)
-      implements CborSerializable {}
+  public record Profile(boolean exists, String nickname, String avatar, boolean findable)
+      implements CborSerializable {
+    public Profile(boolean exists, String nickname, String avatar) {
+      this(exists, nickname, avatar, true);
+    }
+  }
 
   /**
    * Logout: the token with this id (valid until expiresAt, epoch ms) no longer authenticates, and
@@ -196,7 +211,15 @@ public final class UserEntity
           PushProtocol.PushDue,
           PushProtocol.PushReady {}
 
+  /** Finding people and friends' presence: the commands, in {@link PeopleProtocol}. */
+  public sealed interface PeopleCommand extends Command
+      permits PeopleProtocol.BlocksUser, PeopleProtocol.Relisted, PeopleProtocol.ListAgain {}
+
   public sealed interface Event extends CborSerializable {}
+
+  /** The directory's events ({@link DirectoryListing}), in {@link PeopleProtocol}. */
+  public sealed interface PeopleEvent extends Event
+      permits PeopleProtocol.FindableSet, PeopleProtocol.DirectoryListed {}
 
   public record Registered(String passwordHash, String nickname, long ts) implements Event {}
 
@@ -295,7 +318,7 @@ public final class UserEntity
     }
 
     Profile profile() {
-      return new Profile(registered(), account.nickname(), account.avatar());
+      return new Profile(registered(), account.nickname(), account.avatar(), account.findable());
     }
   }
 
@@ -308,8 +331,18 @@ public final class UserEntity
       int snapshotEvery,
       ConversationNotices notices,
       NotificationSink pushes) {
+    init(system, snapshotEvery, notices, pushes, Directory.NONE);
+  }
+
+  /** {@code directory}: where the entities list their users for search. */
+  public static void init(
+      ActorSystem<?> system,
+      int snapshotEvery,
+      ConversationNotices notices,
+      NotificationSink pushes,
+      Directory directory) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    UserDeps deps = UserDeps.from(system, sharding, notices, pushes);
+    UserDeps deps = UserDeps.from(system, sharding, notices, pushes, directory);
     sharding.init(
         Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), snapshotEvery, deps))
             .withStopMessage(Stop.INSTANCE)

@@ -35,6 +35,10 @@ final class UserEvents {
       return with(without, s.push().forget(u.conv()));
     }
     if (e instanceof PushEvent p) return with(s, pushed(s.push(), p));
+    if (e instanceof PeopleProtocol.FindableSet f)
+      return with(s, s.account().findable(f.findable()));
+    if (e instanceof PeopleProtocol.DirectoryListed l)
+      return with(s, s.account().listedAs(l.nickname()));
     if (e instanceof ContactsChanged c) {
       Contacts contacts = s.contacts().apply(c.change(), c.other());
       return new State(s.account(), s.inbox(), contacts, s.revoked(), s.groupAdds(), s.push());
