@@ -16,6 +16,7 @@ public final class Routes extends AllDirectives {
   private final WebSocketTransport webSocket;
   private final UserRoutes users;
   private final ProfileRoutes profiles;
+  private final PeopleRoutes people;
   private final ConversationRoutes conversations;
   private final DeviceRoutes devices;
   private final RestBudgets budgets;
@@ -27,6 +28,7 @@ public final class Routes extends AllDirectives {
       WebSocketTransport webSocket,
       UserRoutes users,
       ProfileRoutes profiles,
+      PeopleRoutes people,
       ConversationRoutes conversations,
       DeviceRoutes devices,
       RestBudgets budgets,
@@ -35,6 +37,7 @@ public final class Routes extends AllDirectives {
     this.hstsMaxAge = hstsMaxAge;
     this.users = users;
     this.profiles = profiles;
+    this.people = people;
     this.conversations = conversations;
     this.devices = devices;
     this.budgets = budgets;
@@ -58,6 +61,7 @@ public final class Routes extends AllDirectives {
                         () ->
                             concat(
                                 users.routes(),
+                                people.routes(),
                                 profiles.routes(),
                                 devices.routes(),
                                 conversations.routes()))),

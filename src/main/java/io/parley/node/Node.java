@@ -25,6 +25,7 @@ import io.parley.http.Auth;
 import io.parley.http.ConversationRoutes;
 import io.parley.http.DeviceRoutes;
 import io.parley.http.KnownUsers;
+import io.parley.http.PeopleRoutes;
 import io.parley.http.ProfileRoutes;
 import io.parley.http.RestBudgets;
 import io.parley.http.Routes;
@@ -238,6 +239,7 @@ public final class Node implements AutoCloseable {
             webSocket,
             users,
             profiles,
+            new PeopleRoutes(deps.search(), auth, json),
             conversations,
             new DeviceRoutes(deps.devices(), auth, json, settings.frameLimits()),
             restBudgets,

@@ -34,7 +34,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = ClientFrame.Unblock.class, name = "unblock"),
   @JsonSubTypes.Type(value = ClientFrame.Contacts.class, name = "contacts"),
   @JsonSubTypes.Type(value = ClientFrame.PushRegister.class, name = "push_register"),
-  @JsonSubTypes.Type(value = ClientFrame.PushUnregister.class, name = "push_unregister")
+  @JsonSubTypes.Type(value = ClientFrame.PushUnregister.class, name = "push_unregister"),
+  @JsonSubTypes.Type(value = ClientFrame.FindPeople.class, name = "find_people")
 })
 public sealed interface ClientFrame {
   int MAX_ID_CHARS = 64;
@@ -247,6 +248,33 @@ public sealed interface ClientFrame {
   }
 
   record Contacts(String rid) implements ClientFrame {}
+
+  /**
+   * Finding people by a prefix of their id or nickname (extension, docs/protocol.md "Finding
+   * people"). The minimum length of {@code q} and the largest {@code limit} are settings, checked
+   * where the search runs; here only the shape.
+   */
+  record FindPeople(String rid, String q, String cursor, Integer limit) implements ClientFrame {
+    @Override
+    public String validate(Limits limits) {
+      if (q == null) return "find_people needs q";
+      if (limit != null && limit < 1) return "limit must be >= 1";
+      return Text.wellFormed(q) && (cursor == null || Text.wellFormed(cursor)) ? null : ILL_FORMED;
+    }
+  }
+
+  /**
+   * The current presence of some of the user's friends (extension, docs/protocol.md "Presence");
+   * how many users one query may name is a setting, checked where it is answered.
+   */
+  record PresenceQuery(String rid, java.util.List<String> users) implements ClientFrame {
+    @Override
+    public String validate(Limits limits) {
+      if (users == null || users.stream().anyMatch(u -> u == null || !Text.wellFormed(u)))
+        return "presence needs users: a list of user ids";
+      return null;
+    }
+  }
 
   /**
    * Push registrations (extension, docs/protocol.md "Push notifications"): the user entity keeps

@@ -22,6 +22,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.ContactList.class, name = "contacts"),
   @JsonSubTypes.Type(value = ServerFrame.ContactEvent.class, name = "contact"),
   @JsonSubTypes.Type(value = ServerFrame.Presence.class, name = "presence"),
+  @JsonSubTypes.Type(value = ServerFrame.People.class, name = "people"),
   @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error")
 })
 public sealed interface ServerFrame {
@@ -68,6 +69,11 @@ public sealed interface ServerFrame {
 
   /** {@code state} is "online" or "offline"; lastSeen (epoch ms) is set when offline. */
   record Presence(String user, String state, Long lastSeen) implements ServerFrame {}
+
+  /** A page of people found; {@code cursor} is null on the last page. */
+  record People(String rid, List<Person> users, String cursor) implements ServerFrame {}
+
+  record Person(String user, String nickname) {}
 
   record Error(String rid, String code, String message) implements ServerFrame {
     public static Error of(String rid, ErrorCode code, String message) {

@@ -50,7 +50,9 @@ public final class TestNodes implements BeforeAllCallback, ParameterResolver {
       raised(
           List.of(
               "parley.rest.per-address.rate", "parley.rest.per-address.burst",
-              "parley.rest.per-user.rate", "parley.rest.per-user.burst"),
+              "parley.rest.per-user.rate", "parley.rest.per-user.burst",
+              // Searches too: tests poll the directory; PeopleSearchTest checks the budget.
+              "parley.people.search.rate", "parley.people.search.burst"),
           "parley.rest",
           "login",
           "register");

@@ -27,7 +27,9 @@ public final class Unanswered {
 
   /** What {@code request} is told when its entity did not answer in time. */
   public static ServerFrame to(ClientFrame request) {
-    if (request instanceof ClientFrame.History || request instanceof ClientFrame.Contacts) {
+    if (request instanceof ClientFrame.History
+        || request instanceof ClientFrame.Contacts
+        || request instanceof ClientFrame.FindPeople) {
       return ServerFrame.Error.of(
           request.rid(), ErrorCode.UNAVAILABLE, "not answered in time; nothing was stored; retry");
     }

@@ -50,7 +50,9 @@ public final class FrameBudgets {
         return a.rid() == null ? ACKS : READS; // with a rid it is stored at once
       if (f instanceof ClientFrame.Typing) return TYPING;
       if (f instanceof ClientFrame.Read) return READS;
-      if (f instanceof ClientFrame.History || f instanceof ClientFrame.Contacts) return QUERIES;
+      if (f instanceof ClientFrame.History
+          || f instanceof ClientFrame.Contacts
+          || f instanceof ClientFrame.FindPeople) return QUERIES;
       if (f instanceof ClientFrame.Join j) return SessionRooms.isRoom(j.conv()) ? ROOMS : CHANGES;
       if (f instanceof ClientFrame.Leave l) return SessionRooms.isRoom(l.conv()) ? ROOMS : CHANGES;
       if (f instanceof ClientFrame.GroupOp

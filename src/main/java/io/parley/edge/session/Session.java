@@ -201,6 +201,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     else if (frame instanceof ClientFrame.GroupOp g) pipe(deps.groups().handle(user, g), g.rid());
     else if (frame instanceof ClientFrame.PushOp p)
       pipe(deps.devices().handle(user, device, tokenId, p), p.rid());
+    else if (frame instanceof ClientFrame.FindPeople f)
+      pipe(deps.search().find(user, f.rid(), f.q(), f.cursor(), f.limit()), f.rid());
     else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
     return this;
   }

@@ -5,8 +5,10 @@ import io.parley.edge.budgets.SendGate;
 import io.parley.edge.requests.Devices;
 import io.parley.edge.requests.Groups;
 import io.parley.edge.requests.People;
+import io.parley.edge.requests.PeopleSearch;
 import io.parley.edge.requests.RequestDeps;
 import io.parley.edge.requests.Requests;
+import io.parley.storage.PeopleTable;
 import io.parley.storage.TimelineReader;
 import io.parley.tracing.Tracing;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,7 +31,8 @@ public record SessionDeps(
     People people,
     Groups groups,
     FrameBudgets frameBudgets,
-    Devices devices) {
+    Devices devices,
+    PeopleSearch search) {
 
   public static SessionDeps create(
       ActorSystem<?> system,
@@ -59,6 +62,11 @@ public record SessionDeps(
         new People(requests),
         new Groups(requests),
         frameBudgets,
-        new Devices(requests, settings.maxPushDevices()));
+        new Devices(requests, settings.maxPushDevices()),
+        new PeopleSearch(
+            PeopleSearch.Settings.from(system.settings().config()),
+            new PeopleTable(system),
+            sharding,
+            settings.askTimeout()));
   }
 }

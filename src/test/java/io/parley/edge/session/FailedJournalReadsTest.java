@@ -150,7 +150,8 @@ class FailedJournalReadsTest {
         null,
         settings.outboundBufferBytes());
     SessionDeps deps =
-        new SessionDeps(settings, null, null, null, null, null, null, null, null, null, null, null);
+        new SessionDeps(
+            settings, null, null, null, null, null, null, null, null, null, null, null, null);
     return KIT.spawn(
         Behaviors.<SessionMessage>setup(
             ctx ->
