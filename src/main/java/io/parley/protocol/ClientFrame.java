@@ -35,7 +35,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = ClientFrame.Contacts.class, name = "contacts"),
   @JsonSubTypes.Type(value = ClientFrame.PushRegister.class, name = "push_register"),
   @JsonSubTypes.Type(value = ClientFrame.PushUnregister.class, name = "push_unregister"),
-  @JsonSubTypes.Type(value = ClientFrame.FindPeople.class, name = "find_people")
+  @JsonSubTypes.Type(value = ClientFrame.FindPeople.class, name = "find_people"),
+  @JsonSubTypes.Type(value = ClientFrame.PresenceQuery.class, name = "presence")
 })
 public sealed interface ClientFrame {
   int MAX_ID_CHARS = 64;

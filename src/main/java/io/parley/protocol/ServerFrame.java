@@ -23,6 +23,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.ContactEvent.class, name = "contact"),
   @JsonSubTypes.Type(value = ServerFrame.Presence.class, name = "presence"),
   @JsonSubTypes.Type(value = ServerFrame.People.class, name = "people"),
+  @JsonSubTypes.Type(value = ServerFrame.PresenceList.class, name = "presence_list"),
   @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error")
 })
 public sealed interface ServerFrame {
@@ -74,6 +75,15 @@ public sealed interface ServerFrame {
   record People(String rid, List<Person> users, String cursor) implements ServerFrame {}
 
   record Person(String user, String nickname) {}
+
+  /**
+   * Friends' current presence: on hello (no rid) and as the answer to a presence query. {@code
+   * more}: true when the user has more friends than one list holds (ask for them by name).
+   */
+  record PresenceList(String rid, List<FriendState> friends, Boolean more) implements ServerFrame {}
+
+  /** {@code state} is "online" or "offline"; lastSeen (epoch ms) is set when offline and known. */
+  record FriendState(String user, String state, Long lastSeen) {}
 
   record Error(String rid, String code, String message) implements ServerFrame {
     public static Error of(String rid, ErrorCode code, String message) {

@@ -3,7 +3,9 @@ package io.parley.user;
 import io.parley.user.PeopleProtocol.Blocks;
 import io.parley.user.PeopleProtocol.BlocksUser;
 import io.parley.user.PeopleProtocol.DirectoryListed;
+import io.parley.user.PeopleProtocol.GetPresence;
 import io.parley.user.PeopleProtocol.ListAgain;
+import io.parley.user.PeopleProtocol.PresenceView;
 import io.parley.user.PeopleProtocol.Relisted;
 import io.parley.user.UserEntity.Command;
 import io.parley.user.UserEntity.Event;
@@ -57,6 +59,12 @@ final class DirectoryListing {
   }
 
   ReplyEffect<Event, State> on(State state, PeopleCommand command) {
+    if (command instanceof GetPresence c) {
+      boolean friend = state.contacts().friends().contains(c.asker());
+      return effects.reply(
+          c.replyTo(),
+          new PresenceView(friend, friend && sessions.online(), state.account().lastSeen()));
+    }
     if (command instanceof BlocksUser c) {
       return effects.reply(c.replyTo(), new Blocks(state.contacts().blocked().contains(c.other())));
     }

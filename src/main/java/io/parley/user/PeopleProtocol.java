@@ -11,6 +11,20 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class PeopleProtocol {
   private PeopleProtocol() {}
 
+  /**
+   * This user's presence, for {@code asker}: answered only if they are friends (on this side), so
+   * presence stays friends-only whatever the asker's side says.
+   */
+  public record GetPresence(String asker, ActorRef<PresenceView> replyTo)
+      implements UserEntity.PeopleCommand {}
+
+  /**
+   * {@code friend}: false when the asker is not this user's friend (nothing else is told); {@code
+   * lastSeen}: when the last session left (epoch ms, 0 = never).
+   */
+  public record PresenceView(boolean friend, boolean online, long lastSeen)
+      implements CborSerializable {}
+
   /** Does this user block {@code other}? (Search leaves such pairs out both ways.) */
   public record BlocksUser(String other, ActorRef<Blocks> replyTo)
       implements UserEntity.PeopleCommand {}

@@ -213,7 +213,10 @@ public final class UserEntity
 
   /** Finding people and friends' presence: the commands, in {@link PeopleProtocol}. */
   public sealed interface PeopleCommand extends Command
-      permits PeopleProtocol.BlocksUser, PeopleProtocol.Relisted, PeopleProtocol.ListAgain {}
+      permits PeopleProtocol.GetPresence,
+          PeopleProtocol.BlocksUser,
+          PeopleProtocol.Relisted,
+          PeopleProtocol.ListAgain {}
 
   public sealed interface Event extends CborSerializable {}
 

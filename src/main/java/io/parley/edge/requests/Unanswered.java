@@ -29,7 +29,8 @@ public final class Unanswered {
   public static ServerFrame to(ClientFrame request) {
     if (request instanceof ClientFrame.History
         || request instanceof ClientFrame.Contacts
-        || request instanceof ClientFrame.FindPeople) {
+        || request instanceof ClientFrame.FindPeople
+        || request instanceof ClientFrame.PresenceQuery) {
       return ServerFrame.Error.of(
           request.rid(), ErrorCode.UNAVAILABLE, "not answered in time; nothing was stored; retry");
     }

@@ -52,7 +52,8 @@ public final class FrameBudgets {
       if (f instanceof ClientFrame.Read) return READS;
       if (f instanceof ClientFrame.History
           || f instanceof ClientFrame.Contacts
-          || f instanceof ClientFrame.FindPeople) return QUERIES;
+          || f instanceof ClientFrame.FindPeople
+          || f instanceof ClientFrame.PresenceQuery) return QUERIES;
       if (f instanceof ClientFrame.Join j) return SessionRooms.isRoom(j.conv()) ? ROOMS : CHANGES;
       if (f instanceof ClientFrame.Leave l) return SessionRooms.isRoom(l.conv()) ? ROOMS : CHANGES;
       if (f instanceof ClientFrame.GroupOp

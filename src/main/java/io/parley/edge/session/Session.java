@@ -8,6 +8,7 @@ import io.parley.edge.session.Connection.Inbound;
 import io.parley.edge.session.SessionMessages.Filled;
 import io.parley.edge.session.SessionMessages.FlushAcks;
 import io.parley.edge.session.SessionMessages.HistoryAnswered;
+import io.parley.edge.session.SessionMessages.PresenceListed;
 import io.parley.edge.session.SessionMessages.Reply;
 import io.parley.edge.session.SessionMessages.SendAnswered;
 import io.parley.edge.session.SessionMessages.Tick;
@@ -68,6 +69,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private final SessionRooms rooms;
   // Non-null until the hello sync is written: live entries wait so as not to overtake it.
   private HelloSync sync;
+  // Non-null until the friends' presence list is written: the pushes that may be newer.
+  private PresenceListing presenceList;
   private final InFlight inFlight;
   private final Liveness liveness;
   private final TimerScheduler<SessionMessage> timers;
@@ -114,6 +117,10 @@ final class Session extends AbstractBehavior<SessionMessage> {
         new ServerFrame.Welcome(
             user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
     sync.start(user, device, hello.cursors() == null ? Map.of() : hello.cursors());
+    presenceList = new PresenceListing();
+    ctx.pipeToSelf(
+        deps.presence().list(user),
+        (list, failure) -> new PresenceListed(failure == null ? list : PresenceListing.FAILED));
   }
 
   /**
@@ -142,10 +149,16 @@ final class Session extends AbstractBehavior<SessionMessage> {
     if (m instanceof HelloSync.Message h) return onSync(h);
     if (m instanceof Filled f) return filled(f);
     if (m instanceof HistoryAnswered h) return historyAnswered(h);
+    if (m instanceof PresenceListed l) {
+      ServerFrame frame = presenceList.merged(l.frame());
+      presenceList = null;
+      return write(frame);
+    }
     if (m instanceof Push.ContactChanged c) {
       return write(new ServerFrame.ContactEvent(c.event(), c.user()));
     }
     if (m instanceof Push.PresenceChanged p) {
+      if (presenceList != null) presenceList.pushed(p);
       return write(new ServerFrame.Presence(p.user(), p.state(), p.lastSeen()));
     }
     if (m instanceof Push.TokenRevoked r) return onRevoked(r);
@@ -203,6 +216,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
       pipe(deps.devices().handle(user, device, tokenId, p), p.rid());
     else if (frame instanceof ClientFrame.FindPeople f)
       pipe(deps.search().find(user, f.rid(), f.q(), f.cursor(), f.limit()), f.rid());
+    else if (frame instanceof ClientFrame.PresenceQuery q)
+      pipe(deps.presence().query(user, q), q.rid());
     else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
     return this;
   }

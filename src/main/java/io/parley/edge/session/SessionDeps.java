@@ -3,6 +3,7 @@ package io.parley.edge.session;
 import io.parley.auth.Tokens;
 import io.parley.edge.budgets.SendGate;
 import io.parley.edge.requests.Devices;
+import io.parley.edge.requests.FriendsPresence;
 import io.parley.edge.requests.Groups;
 import io.parley.edge.requests.People;
 import io.parley.edge.requests.PeopleSearch;
@@ -32,7 +33,8 @@ public record SessionDeps(
     Groups groups,
     FrameBudgets frameBudgets,
     Devices devices,
-    PeopleSearch search) {
+    PeopleSearch search,
+    FriendsPresence presence) {
 
   public static SessionDeps create(
       ActorSystem<?> system,
@@ -67,6 +69,11 @@ public record SessionDeps(
             PeopleSearch.Settings.from(system.settings().config()),
             new PeopleTable(system),
             sharding,
-            settings.askTimeout()));
+            settings.askTimeout()),
+        new FriendsPresence(
+            FriendsPresence.Settings.from(system.settings().config()),
+            sharding,
+            settings.askTimeout(),
+            system));
   }
 }

@@ -27,6 +27,9 @@ final class SessionMessages {
 
   record HistoryAnswered(ServerFrame frame) implements Connection.Command {}
 
+  /** The friends' presence list of the hello ({@link PresenceListing}), or why there is none. */
+  record PresenceListed(ServerFrame frame) implements Connection.Command {}
+
   enum TokenExpired implements Connection.Command {
     INSTANCE
   }

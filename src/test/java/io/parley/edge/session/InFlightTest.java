@@ -114,6 +114,7 @@ class InFlightTest {
             null,
             null,
             null,
+            null,
             null);
     Behavior<SessionMessage> behavior =
         Behaviors.setup(
