@@ -54,7 +54,8 @@ class ArchitectureTest {
             "io.parley.protocol..",
             "io.parley.auth..",
             "io.parley.metrics..",
-            "io.parley.tracing..")
+            "io.parley.tracing..",
+            "io.parley.moderation..")
         .whereLayer("node")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("http")
@@ -77,7 +78,9 @@ class ArchitectureTest {
   @Test
   void leavesDependOnNoOtherParleyPackage() {
     for (String leaf :
-        new String[] {"timeline", "atrest", "protocol", "auth", "metrics", "tracing"}) {
+        new String[] {
+          "timeline", "atrest", "protocol", "auth", "metrics", "tracing", "moderation"
+        }) {
       noClasses()
           .that()
           .resideInAPackage("io.parley." + leaf + "..")

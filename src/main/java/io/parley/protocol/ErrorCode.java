@@ -1,6 +1,6 @@
 package io.parley.protocol;
 
-/** The error codes of docs/protocol.md section 7. */
+/** The error codes of docs/protocol.md section 7, and Parley's extensions. */
 public enum ErrorCode {
   BAD_REQUEST,
   UNAUTHORIZED,
@@ -10,7 +10,9 @@ public enum ErrorCode {
   TOO_LARGE,
   RATE_LIMITED,
   UNAVAILABLE,
-  INTERNAL;
+  INTERNAL,
+  /** Extension (docs/protocol.md "Content filter"): a text body the filter refuses. */
+  CONTENT_REJECTED;
 
   public String wire() {
     return name().toLowerCase();

@@ -1,14 +1,20 @@
 package io.parley.edge.session;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.parley.conversation.ConversationId;
 import io.parley.edge.requests.Unanswered;
 import io.parley.edge.session.SessionMessages.HistoryAnswered;
+import io.parley.edge.session.SessionMessages.Reviewed;
 import io.parley.edge.session.SessionMessages.SendAnswered;
 import io.parley.metrics.Metrics;
+import io.parley.moderation.Moderation;
+import io.parley.moderation.Verdict;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import io.parley.push.SessionMessage;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
@@ -21,17 +27,30 @@ final class InFlight {
   private final SessionDeps deps;
   private int sends;
   private int histories;
+  private final Reviews reviews = new Reviews();
 
   InFlight(SessionDeps deps) {
     this.deps = deps;
   }
 
-  /** Posts a send; null, or the error to answer at once (then nothing was sent). */
+  /**
+   * Posts a send, once moderation passed its body ({@link Moderation}: the filter at once, the
+   * service's answer in a {@link Reviewed}); null, or the error to answer at once (then nothing was
+   * sent).
+   */
   ServerFrame.Error send(ActorContext<SessionMessage> ctx, String user, ClientFrame.Send s) {
     int maxBodyBytes = deps.settings().maxBodyBytes();
     if (!s.isRecall() && s.body().asText().getBytes(StandardCharsets.UTF_8).length > maxBodyBytes) {
       return ServerFrame.Error.of(
           s.rid(), ErrorCode.TOO_LARGE, "body exceeds " + maxBodyBytes + " bytes");
+    }
+    Moderation moderation = deps.moderation();
+    String kind = s.isRecall() ? null : kindOf(s.conv()); // null: not moderated
+    ClientFrame.Send post = s;
+    if (kind != null) {
+      Verdict filtered = moderation.filter(kind, s.body().textValue());
+      if (!filtered.passes()) return refusal(s, filtered);
+      post = withText(s, filtered.text());
     }
     if (!deps.sendGate().tryEnter()) {
       Metrics.SENDS_REFUSED.increment();
@@ -40,8 +59,62 @@ final class InFlight {
     }
     sends++;
     Metrics.MESSAGES_IN.increment();
-    deps.requests().send(ctx, user, s, SendAnswered::new);
+    boolean hooked = kind != null && moderation.hooked(kind);
+    if (!hooked && reviews.isEmpty()) {
+      deps.requests().send(ctx, user, post, SendAnswered::new);
+      return null;
+    }
+    // Behind (or itself) a send the moderation service is asked about: it waits its turn.
+    Reviews.Pending pending = reviews.add(post, hooked ? null : Verdict.pass(null));
+    if (hooked) {
+      ctx.pipeToSelf(
+          moderation.review(s.conv(), kind, user, post.body().textValue()),
+          (verdict, failure) -> new Reviewed(pending, failure == null ? verdict : Verdict.FAILED));
+    }
     return null;
+  }
+
+  /**
+   * The service answered about a waiting send: the sends now at the head of the line go to their
+   * conversations, or are refused ({@code refused} gets each refusal).
+   */
+  void reviewed(
+      ActorContext<SessionMessage> ctx,
+      String user,
+      Reviewed r,
+      Consumer<ServerFrame.Error> refused) {
+    for (Reviews.Pending p : reviews.decided(r.pending(), r.verdict())) {
+      Verdict verdict = p.verdict();
+      if (verdict.passes()) {
+        ClientFrame.Send post = verdict.text() == null ? p.send : withText(p.send, verdict.text());
+        deps.requests().send(ctx, user, post, SendAnswered::new);
+      } else {
+        sendAnswered(); // its slot goes back: it is not sent
+        refused.accept(refusal(p.send, verdict));
+      }
+    }
+  }
+
+  private static ServerFrame.Error refusal(ClientFrame.Send s, Verdict verdict) {
+    if (verdict.outcome() == Verdict.Outcome.REJECTED) {
+      return ServerFrame.Error.of(
+          s.rid(), ErrorCode.CONTENT_REJECTED, "the message was refused for its content");
+    }
+    return ServerFrame.Error.of(
+        s.rid(),
+        ErrorCode.UNAVAILABLE,
+        "the moderation service did not answer; nothing was stored; retry with the same cid");
+  }
+
+  /** The send with {@code text} as its body (the same send when the text is unchanged). */
+  private static ClientFrame.Send withText(ClientFrame.Send s, String text) {
+    if (text.equals(s.body().textValue())) return s;
+    return new ClientFrame.Send(s.rid(), s.conv(), s.cid(), s.kind(), TextNode.valueOf(text));
+  }
+
+  /** "direct", "group" or "room"; null for an id that is none (the conversation refuses it). */
+  private static String kindOf(String conv) {
+    return ConversationId.parse(conv).map(id -> id.kind().wire()).orElse(null);
   }
 
   /** A send was answered: its slot goes back to the gate. */

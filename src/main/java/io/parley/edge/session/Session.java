@@ -10,6 +10,7 @@ import io.parley.edge.session.SessionMessages.FlushAcks;
 import io.parley.edge.session.SessionMessages.HistoryAnswered;
 import io.parley.edge.session.SessionMessages.PresenceListed;
 import io.parley.edge.session.SessionMessages.Reply;
+import io.parley.edge.session.SessionMessages.Reviewed;
 import io.parley.edge.session.SessionMessages.SendAnswered;
 import io.parley.edge.session.SessionMessages.Tick;
 import io.parley.edge.session.SessionMessages.TokenExpired;
@@ -149,6 +150,10 @@ final class Session extends AbstractBehavior<SessionMessage> {
     if (m instanceof HelloSync.Message h) return onSync(h);
     if (m instanceof Filled f) return filled(f);
     if (m instanceof HistoryAnswered h) return historyAnswered(h);
+    if (m instanceof Reviewed r) {
+      inFlight.reviewed(getContext(), user, r, this::write);
+      return this;
+    }
     if (m instanceof PresenceListed l) {
       ServerFrame frame = presenceList.merged(l.frame());
       presenceList = null;

@@ -9,6 +9,7 @@ import io.parley.edge.requests.People;
 import io.parley.edge.requests.PeopleSearch;
 import io.parley.edge.requests.RequestDeps;
 import io.parley.edge.requests.Requests;
+import io.parley.moderation.Moderation;
 import io.parley.storage.PeopleTable;
 import io.parley.storage.TimelineReader;
 import io.parley.tracing.Tracing;
@@ -34,7 +35,8 @@ public record SessionDeps(
     FrameBudgets frameBudgets,
     Devices devices,
     PeopleSearch search,
-    FriendsPresence presence) {
+    FriendsPresence presence,
+    Moderation moderation) {
 
   public static SessionDeps create(
       ActorSystem<?> system,
@@ -74,6 +76,7 @@ public record SessionDeps(
             FriendsPresence.Settings.from(system.settings().config()),
             sharding,
             settings.askTimeout(),
-            system));
+            system),
+        Moderation.from(system.settings().config()));
   }
 }

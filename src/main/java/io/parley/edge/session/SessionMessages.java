@@ -27,6 +27,10 @@ final class SessionMessages {
 
   record HistoryAnswered(ServerFrame frame) implements Connection.Command {}
 
+  /** The moderation service's verdict on a waiting send ({@link Reviews}). */
+  record Reviewed(Reviews.Pending pending, io.parley.moderation.Verdict verdict)
+      implements Connection.Command {}
+
   /** The friends' presence list of the hello ({@link PresenceListing}), or why there is none. */
   record PresenceListed(ServerFrame frame) implements Connection.Command {}
 

@@ -151,7 +151,8 @@ class FailedJournalReadsTest {
         settings.outboundBufferBytes());
     SessionDeps deps =
         new SessionDeps(
-            settings, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            settings, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null);
     return KIT.spawn(
         Behaviors.<SessionMessage>setup(
             ctx ->

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import io.parley.edge.budgets.SendGate;
 import io.parley.edge.requests.RequestDeps;
 import io.parley.edge.requests.Requests;
+import io.parley.moderation.Moderation;
 import io.parley.node.ParleyConfig;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ServerFrame;
@@ -115,7 +116,8 @@ class InFlightTest {
             null,
             null,
             null,
-            null);
+            null,
+            Moderation.NONE);
     Behavior<SessionMessage> behavior =
         Behaviors.setup(
             ctx -> {
