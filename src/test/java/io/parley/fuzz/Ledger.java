@@ -43,6 +43,8 @@ final class Ledger {
           "contacts",
           "contact",
           "presence",
+          "presence_list",
+          "people",
           "error");
   private static final int MAX_FINDINGS = 20;
 

@@ -119,9 +119,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
             user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
     sync.start(user, device, hello.cursors() == null ? Map.of() : hello.cursors());
     presenceList = new PresenceListing();
-    ctx.pipeToSelf(
-        deps.presence().list(user),
-        (list, failure) -> new PresenceListed(failure == null ? list : PresenceListing.FAILED));
+    presenceList.start(ctx, deps.presence(), user, s);
   }
 
   /**
@@ -339,6 +337,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   private Behavior<SessionMessage> detach() {
     reads.end();
+    if (presenceList != null) presenceList.end();
     inFlight.release();
     flushAcks();
     rooms.leaveAll();
