@@ -40,6 +40,19 @@ final class ServerFrames {
       return new ServerFrame.ContactEvent(text(r), text(r));
     if (shape == ServerFrame.Presence.class)
       return new ServerFrame.Presence(text(r), text(r), r.nextBoolean() ? null : r.nextLong());
+    if (shape == ServerFrame.People.class) {
+      List<ServerFrame.Person> users = new ArrayList<>();
+      for (int i = r.nextInt(4); i > 0; i--) users.add(new ServerFrame.Person(text(r), maybe(r)));
+      return new ServerFrame.People(maybe(r), users, maybe(r));
+    }
+    if (shape == ServerFrame.PresenceList.class) {
+      List<ServerFrame.FriendState> friends = new ArrayList<>();
+      for (int i = r.nextInt(4); i > 0; i--) {
+        Long lastSeen = r.nextBoolean() ? null : r.nextLong();
+        friends.add(new ServerFrame.FriendState(text(r), text(r), lastSeen));
+      }
+      return new ServerFrame.PresenceList(maybe(r), friends, r.nextBoolean() ? null : true);
+    }
     if (shape == ServerFrame.Error.class) return new ServerFrame.Error(maybe(r), text(r), text(r));
     throw new AssertionError(
         "a server frame shape the fuzz does not know yet: " + shape.getSimpleName());
