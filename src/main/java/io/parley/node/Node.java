@@ -40,6 +40,7 @@ import io.parley.storage.PeopleTable;
 import io.parley.storage.Schema;
 import io.parley.storage.TimelineReader;
 import io.parley.tracing.Tracing;
+import io.parley.user.UserEntities;
 import io.parley.user.UserEntity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -137,7 +138,7 @@ public final class Node implements AutoCloseable {
       }
       // On nodes without the core role these become sharding proxies.
       ConversationEntity.init(system, ConversationSettings.from(config));
-      UserEntity.init(
+      UserEntities.init(
           system,
           config.getInt("parley.user.snapshot-every"),
           new io.parley.conversation.UserNotices(ClusterSharding.get(system)),

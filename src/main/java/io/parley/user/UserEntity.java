@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.parley.CborSerializable;
-import io.parley.notifications.NotificationSink;
 import io.parley.push.Push;
 import io.parley.timeline.Entry;
 import java.util.List;
@@ -13,12 +12,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -325,53 +319,10 @@ public final class UserEntity
     }
   }
 
-  /**
-   * {@code notices}: how this entity tells conversations of blocks and reads; {@code pushes}: where
-   * it hands the pushes it decides on ({@link NotificationSink#DISABLED}: pushes off).
-   */
-  public static void init(
-      ActorSystem<?> system,
-      int snapshotEvery,
-      ConversationNotices notices,
-      NotificationSink pushes) {
-    init(system, snapshotEvery, notices, pushes, Directory.NONE);
-  }
-
-  /** {@code directory}: where the entities list their users for search. */
-  public static void init(
-      ActorSystem<?> system,
-      int snapshotEvery,
-      ConversationNotices notices,
-      NotificationSink pushes,
-      Directory directory) {
-    ClusterSharding sharding = ClusterSharding.get(system);
-    UserDeps deps = UserDeps.from(system, sharding, notices, pushes, directory);
-    sharding.init(
-        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), snapshotEvery, deps))
-            .withStopMessage(Stop.INSTANCE)
-            .withRole("core"));
-  }
-
-  public static Behavior<Command> create(
-      String userId,
-      int snapshotEvery,
-      ClusterSharding sharding,
-      ConversationNotices notices,
-      NotificationSink pushes) {
-    return Behaviors.setup(
-        ctx ->
-            create(
-                userId, snapshotEvery, UserDeps.from(ctx.getSystem(), sharding, notices, pushes)));
-  }
-
-  static Behavior<Command> create(String userId, int snapshotEvery, UserDeps deps) {
-    return Behaviors.setup(ctx -> new UserEntity(ctx, userId, snapshotEvery, deps));
-  }
-
   private final int snapshotEvery;
   private final UserCommands commands;
 
-  private UserEntity(ActorContext<Command> ctx, String userId, int snapshotEvery, UserDeps deps) {
+  UserEntity(ActorContext<Command> ctx, String userId, int snapshotEvery, UserDeps deps) {
     super(PersistenceId.of(ENTITY_KEY.name(), userId));
     this.snapshotEvery = snapshotEvery;
     this.commands = UserCommands.of(Effect(), ctx, userId, deps);

@@ -10,7 +10,6 @@ import io.parley.conversation.Replies.Posted;
 import io.parley.conversation.Replies.Rejected;
 import io.parley.protocol.ErrorCode;
 import io.parley.testing.EntityTestCluster;
-import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +61,7 @@ class BurstOrderTest {
           }
           return ProcessingSuccess.getInstance();
         });
-    UserEntity.init(
+    io.parley.user.UserEntities.init(
         testKit.system(),
         100,
         new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),

@@ -13,6 +13,7 @@ import io.parley.conversation.Replies.Rejected;
 import io.parley.protocol.ErrorCode;
 import io.parley.testing.EntityTestCluster;
 import io.parley.user.Contacts;
+import io.parley.user.UserEntities;
 import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,7 @@ class ConversationEntityTest {
   static void startCluster() throws Exception {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
-    UserEntity.init(
+    UserEntities.init(
         testKit.system(),
         100,
         new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.parley.testing.EntityTestCluster;
 import io.parley.testing.JournalFixture;
-import io.parley.user.UserEntity;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -33,7 +32,7 @@ class OldJournalReplayTest {
   @BeforeAll
   static void start() throws Exception {
     testKit = EntityTestCluster.start();
-    UserEntity.init(
+    io.parley.user.UserEntities.init(
         testKit.system(),
         100,
         new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),

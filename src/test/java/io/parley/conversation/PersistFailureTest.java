@@ -15,7 +15,6 @@ import io.parley.conversation.Replies.Posted;
 import io.parley.conversation.Replies.Rejected;
 import io.parley.protocol.ErrorCode;
 import io.parley.testing.EntityTestCluster;
-import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +84,7 @@ class PersistFailureTest {
           }
           return ProcessingSuccess.getInstance();
         });
-    UserEntity.init(
+    io.parley.user.UserEntities.init(
         testKit.system(),
         100,
         new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),

@@ -14,6 +14,7 @@ import io.parley.protocol.ErrorCode;
 import io.parley.push.Push;
 import io.parley.testing.Await;
 import io.parley.testing.EntityTestCluster;
+import io.parley.user.UserEntities;
 import io.parley.user.UserEntity;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,7 +85,7 @@ class PostDeadlineTest {
           }
           return ProcessingSuccess.getInstance();
         });
-    UserEntity.init(
+    UserEntities.init(
         testKit.system(),
         100,
         new UserNotices(sharding),

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.parley.conversation.ConversationEntity.GroupOp;
 import io.parley.testing.EntityTestCluster;
 import io.parley.testing.JournalFixture;
-import io.parley.user.UserEntity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +63,7 @@ public final class WriteJournalFixture {
   public static void main(String[] args) throws Exception {
     ActorTestKit testKit = EntityTestCluster.start();
     try {
-      UserEntity.init(
+      io.parley.user.UserEntities.init(
           testKit.system(),
           100,
           new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),

@@ -29,7 +29,7 @@ class GroupConsentEntityTest {
   static void startCluster() {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
-    UserEntity.init(
+    UserEntities.init(
         testKit.system(),
         100,
         new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
@@ -49,7 +49,7 @@ class GroupConsentEntityTest {
     var kit =
         EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
             testKit.system(),
-            UserEntity.create(
+            UserEntities.create(
                 user,
                 100,
                 UserDeps.from(

@@ -61,7 +61,7 @@ class PushEntityTest {
             EventSourcedBehaviorTestKit.config()
                 .withFallback(ConfigFactory.parseString("parley.push.coalesce = 1h")));
     sharding = ClusterSharding.get(testKit.system());
-    UserEntity.init(testKit.system(), 100, new Summaries(), NotificationSink.DISABLED);
+    UserEntities.init(testKit.system(), 100, new Summaries(), NotificationSink.DISABLED);
     bob = Ids.user("bob");
     sharding
         .entityRefFor(UserEntity.ENTITY_KEY, bob)
@@ -84,7 +84,7 @@ class PushEntityTest {
     var kit =
         EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
             testKit.system(),
-            UserEntity.create(user, 100, deps),
+            UserEntities.create(user, 100, deps),
             EventSourcedBehaviorTestKit.enabledSerializationSettings());
     kit.<UserEntity.RegisterReply>runCommand(r -> new UserEntity.Register("hash", user, r));
     for (String conv : convs) {

@@ -39,7 +39,7 @@ class UserEntityTest {
   static void startCluster() {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
-    UserEntity.init(
+    UserEntities.init(
         testKit.system(),
         100,
         new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
@@ -58,7 +58,7 @@ class UserEntityTest {
     var kit =
         EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
             testKit.system(),
-            UserEntity.create(
+            UserEntities.create(
                 user,
                 100,
                 sharding,
@@ -123,7 +123,7 @@ class UserEntityTest {
     var kit =
         EventSourcedBehaviorTestKit.<UserEntity.Command, UserEntity.Event, UserEntity.State>create(
             testKit.system(),
-            UserEntity.create(
+            UserEntities.create(
                 "nobody",
                 100,
                 sharding,
@@ -201,7 +201,7 @@ class UserEntityTest {
   void shardingsStopMessageTellsEverySessionToAttachAgainAndStops() {
     var ida =
         testKit.spawn(
-            UserEntity.create(
+            UserEntities.create(
                 "ida",
                 100,
                 sharding,

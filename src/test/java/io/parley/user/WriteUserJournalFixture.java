@@ -38,7 +38,7 @@ public final class WriteUserJournalFixture {
       ActorTestKit testKit) {
     return EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        UserEntity.create(
+        UserEntities.create(
             USER,
             SNAPSHOT_EVERY,
             ClusterSharding.get(testKit.system()),
@@ -49,7 +49,7 @@ public final class WriteUserJournalFixture {
 
   /** Read markers and contact changes are forwarded to conversations and users: both reachable. */
   static void startConversations(ActorTestKit testKit) {
-    UserEntity.init(
+    UserEntities.init(
         testKit.system(),
         100,
         new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),

@@ -7,6 +7,7 @@ import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationSettings;
 import io.parley.conversation.Replies;
 import io.parley.testing.EntityTestCluster;
+import io.parley.user.UserEntities;
 import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -72,7 +73,7 @@ public class ConversationCommandBenchmark {
   public void setUp() throws Exception {
     testKit = EntityTestCluster.start(JOURNAL);
     ClusterSharding sharding = ClusterSharding.get(testKit.system());
-    UserEntity.init(
+    UserEntities.init(
         testKit.system(),
         100,
         new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),

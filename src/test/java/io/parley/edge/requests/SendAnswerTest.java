@@ -13,7 +13,6 @@ import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ServerFrame;
 import io.parley.testing.Await;
 import io.parley.testing.EntityTestCluster;
-import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,7 +67,7 @@ class SendAnswerTest {
               }
               return ProcessingSuccess.getInstance();
             });
-    UserEntity.init(
+    io.parley.user.UserEntities.init(
         testKit.system(),
         100,
         new UserNotices(sharding),

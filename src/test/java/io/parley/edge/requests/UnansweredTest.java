@@ -15,6 +15,7 @@ import io.parley.protocol.ServerFrame;
 import io.parley.testing.Await;
 import io.parley.testing.EntityTestCluster;
 import io.parley.user.Contacts;
+import io.parley.user.UserEntities;
 import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +67,7 @@ class UnansweredTest {
               }
               return ProcessingSuccess.getInstance();
             });
-    UserEntity.init(
+    UserEntities.init(
         testKit.system(),
         100,
         new UserNotices(sharding),

@@ -20,6 +20,7 @@ import io.parley.node.ParleyConfig;
 import io.parley.storage.CassandraSessions;
 import io.parley.storage.CassandraSettings;
 import io.parley.storage.Schema;
+import io.parley.user.UserEntities;
 import io.parley.user.UserEntity;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,7 +193,7 @@ public final class RecoveryBenchmark {
   private void measure() throws Exception {
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    UserEntity.init(
+    UserEntities.init(
         system,
         config.getInt("parley.user.snapshot-every"),
         new io.parley.conversation.UserNotices(ClusterSharding.get(system)),
