@@ -94,6 +94,12 @@ public final class ConversationEntity
   public record Page(String user, Long before, Long after, int limit, ActorRef<PageReply> replyTo)
       implements Command {}
 
+  /**
+   * The edited entries among {@code from..to} and their latest edits, for a reader of that range
+   * (history, catch-up, gap fills). Says nothing but seqs; whoever reads the range may already.
+   */
+  public record GetEdits(long from, long to, ActorRef<Replies.Edits> replyTo) implements Command {}
+
   public record GetSummary(String user, ActorRef<SummaryReply> replyTo) implements Command {}
 
   /** Starts a group: the owner and the members it was created with. */
@@ -262,6 +268,10 @@ public final class ConversationEntity
             .onCommand(Post.class, posts::onPost)
             .onCommand(Page.class, reads::onPage)
             .onCommand(GetSummary.class, reads::onSummary)
+            .onCommand(
+                GetEdits.class,
+                (state, cmd) ->
+                    Effect().reply(cmd.replyTo(), state.edits().in(cmd.from(), cmd.to())))
             .onCommand(Create.class, groups::onCreate)
             .onCommand(Manage.class, groups::onManage)
             .onCommand(ForwardRead.class, reads::onForwardRead)

@@ -18,7 +18,11 @@ public record ConversationSettings(
     int maxGroupSize,
     int maxPostsPerWrite,
     Backoff persistFailureBackoff,
-    boolean ackBeforePersist) {
+    boolean ackBeforePersist,
+    Duration editWindow) {
+  /** How long after an entry its sender may edit it, unless set (parley.conversation). */
+  static final Duration DEFAULT_EDIT_WINDOW = Duration.ofHours(48);
+
   /** With the unsafe switch off, as every setting but the chaos suite's self-test has it. */
   public ConversationSettings(
       int dedupWindow,
@@ -38,7 +42,8 @@ public record ConversationSettings(
         maxGroupSize,
         maxPostsPerWrite,
         persistFailureBackoff,
-        false);
+        false,
+        DEFAULT_EDIT_WINDOW);
   }
 
   public static ConversationSettings from(Config config) {
@@ -56,7 +61,8 @@ public record ConversationSettings(
             backoff.getDuration("min"),
             backoff.getDuration("max"),
             backoff.getDouble("random-factor")),
-        config.getBoolean("parley.unsafe.ack-before-persist"));
+        config.getBoolean("parley.unsafe.ack-before-persist"),
+        c.getDuration("edit-window"));
   }
 
   /** How long a conversation waits to restart after a failed write: min, doubling up to max. */

@@ -15,10 +15,10 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * A post's way into the timeline: the checks (storable, member, a retry of a stored cid, a direct
- * conversation's links and blocks, a recall's rules), then a write of its own, or a place in the
- * next shared one ({@link PendingPosts}), but only before its deadline. A direct conversation's
- * posts wait, stashed in order, until its members are linked ({@link DirectLinks}). Part of one
- * conversation entity's actor.
+ * conversation's links and blocks, a recall's or an edit's rules), then a write of its own, or a
+ * place in the next shared one ({@link PendingPosts}), but only before its deadline. A direct
+ * conversation's posts wait, stashed in order, until its members are linked ({@link DirectLinks}).
+ * Part of one conversation entity's actor.
  */
 final class PostCommands {
   private final ActorContext<Command> ctx;
@@ -77,26 +77,34 @@ final class PostCommands {
       if (links.blocks(cmd.from())) return reads.reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
     }
     boolean recall = TimelineState.RECALL.equals(cmd.kind());
-    if (recall) {
-      Rejected problem = Recalls.check(state, cmd);
-      if (problem != null) return effects.reply(cmd.replyTo(), problem);
-    }
-    // Recalls are not held: two held recalls of one entry would both pass the check above.
+    boolean edit = TimelineState.EDIT.equals(cmd.kind());
+    long now = System.currentTimeMillis();
+    Rejected problem =
+        recall
+            ? Recalls.check(state, cmd)
+            : edit ? Edits.check(state, cmd, now, settings.editWindow()) : null;
+    if (problem != null) return effects.reply(cmd.replyTo(), problem);
+    // Recalls and edits are not held: two held recalls of one entry would both pass the check
+    // above, and so would an edit held behind a recall of its entry.
+    boolean plain = !recall && !edit;
     boolean hold =
-        !recall
+        plain
             && !settings.ackBeforePersist()
             && backlog.behind() > 0
             && pending.size() + 1 < settings.maxPostsPerWrite();
-    long now = System.currentTimeMillis();
     // The deadline holds until a write takes the post: now, or (held) when the next one starts.
     if (!hold && cmd.lateAt(now)) return writes.late(cmd);
-    // A recall stores only the seq it withdraws, whatever else its body held.
+    // A recall stores only the seq it withdraws, an edit the seq and text, whatever else the
+    // body held.
     Timeline.Appended entry =
         recall
             ? new Timeline.Recalled(cmd.from(), cmd.cid(), Recalls.seqOf(cmd), now)
-            : new Timeline.Posted(cmd.from(), cmd.cid(), cmd.body(), now);
+            : edit
+                ? new Timeline.Edited(
+                    cmd.from(), cmd.cid(), Edits.seqOf(cmd), Edits.textOf(cmd), now)
+                : new Timeline.Posted(cmd.from(), cmd.cid(), cmd.body(), now);
     if (traces != null) traces.started(cmd, conv.value());
-    if (settings.ackBeforePersist() && !recall) return writes.ackBeforeAppend(state, entry, cmd);
+    if (settings.ackBeforePersist() && plain) return writes.ackBeforeAppend(state, entry, cmd);
     if (hold) {
       if (pending.isEmpty()) ctx.getSelf().tell(new Flush());
       pending.hold(entry, cmd.replyTo(), cmd.deadline());

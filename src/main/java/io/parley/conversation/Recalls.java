@@ -21,19 +21,9 @@ final class Recalls {
   /** Why this recall may not be stored, or null when it may. */
   static Rejected check(TimelineState state, ConversationEntity.Post cmd) {
     long seq = seqOf(cmd);
-    if (seq < 1 || seq > state.lastSeq()) {
-      return new Rejected(ErrorCode.NOT_FOUND, "no entry " + seq + " in this conversation");
-    }
+    Rejected problem = Targets.ownText(state, cmd.from(), seq, "recall");
+    if (problem != null) return problem;
     DedupWindow.Record target = state.dedup().at(seq);
-    if (target == null) {
-      return new Rejected(ErrorCode.FORBIDDEN, "entry " + seq + " is too old to recall");
-    }
-    if (!target.from().equals(cmd.from())) {
-      return new Rejected(ErrorCode.FORBIDDEN, "only its sender may recall entry " + seq);
-    }
-    if (!TimelineState.TEXT.equals(target.kind())) {
-      return new Rejected(ErrorCode.BAD_REQUEST, "entry " + seq + " is not a text entry");
-    }
     if (target.recalled()) {
       return new Rejected(ErrorCode.CONFLICT, "entry " + seq + " is already recalled");
     }

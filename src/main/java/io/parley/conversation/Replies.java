@@ -36,6 +36,16 @@ public final class Replies {
       long firstSeq)
       implements SummaryReply {}
 
+  /**
+   * Edited entries and the seq of each one's latest edit: {@code targets[i]} was last edited by
+   * {@code latest[i]}; targets ascending.
+   */
+  public record Edits(long[] targets, long[] latest) implements CborSerializable {
+    public boolean none() {
+      return targets.length == 0;
+    }
+  }
+
   public record Rejected(ErrorCode code, String message)
       implements PostReply, PageReply, SummaryReply {}
 

@@ -23,14 +23,14 @@ public final class Timeline {
 
   /** One timeline entry, typed or legacy, as far as the timeline and its readers care. */
   public sealed interface Appended extends ConversationEntity.Event
-      permits EntryAppended, Posted, Recalled, GroupEvent {
+      permits EntryAppended, Posted, Recalled, Edited, GroupEvent {
     String from();
 
     String cid();
 
     long ts();
 
-    /** {@code text}, {@code recall} or {@code system}. */
+    /** {@code text}, {@code recall}, {@code edit} or {@code system}. */
     String kind();
 
     /** The entry's body on the wire. */
@@ -64,6 +64,23 @@ public final class Timeline {
     @Override
     public JsonNode body() {
       return JSON.objectNode().put("seq", seq);
+    }
+  }
+
+  /**
+   * The sender replaced the text of their entry {@code seq} with {@code text}. Entry {@code seq}
+   * stays as it was stored; readers show it with the latest edit's text ({@link EditIndex}).
+   */
+  public record Edited(String from, String cid, long seq, String text, long ts)
+      implements Appended {
+    @Override
+    public String kind() {
+      return TimelineState.EDIT;
+    }
+
+    @Override
+    public JsonNode body() {
+      return JSON.objectNode().put("seq", seq).put("text", text);
     }
   }
 
@@ -162,6 +179,9 @@ public final class Timeline {
         return new Posted(e.from(), e.cid(), b, e.ts());
       case TimelineState.RECALL:
         return new Recalled(e.from(), e.cid(), b.path("seq").asLong(), e.ts());
+      case TimelineState.EDIT:
+        return new Edited(
+            e.from(), e.cid(), b.path("seq").asLong(), b.path("text").asText(), e.ts());
       case TimelineState.SYSTEM:
         String user = b.path("user").asText(null);
         switch (b.path("event").asText()) {

@@ -1,5 +1,6 @@
 package io.parley.conversation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.parley.CborSerializable;
 import io.parley.conversation.ConversationEntity.EntryAppended;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import org.apache.pekko.persistence.typed.SnapshotAdapter;
 public final class TimelineState {
   static final String TEXT = "text";
   static final String RECALL = "recall";
+  static final String EDIT = "edit";
   static final String SYSTEM = "system";
 
   private long lastSeq;
@@ -22,7 +24,8 @@ public final class TimelineState {
   private Timeline.Appended last;
   private final DedupWindow dedup;
   private final Membership membership;
-  // Per sender, the seq of their latest text or recall: what they wrote they have read, so it
+  private final EditIndex edits;
+  // Per sender, the seq of their latest text, recall or edit: what they wrote they have read, so it
   // never counts as unread for them, without a read-marker write per send. Null in a room,
   // whose audience has no unread count and may be huge.
   private final Map<String, Long> lastOwn;
@@ -33,8 +36,10 @@ public final class TimelineState {
       Timeline.Appended last,
       DedupWindow dedup,
       Membership membership,
+      EditIndex edits,
       Map<String, Long> lastOwn) {
     this.lastSeq = lastSeq;
+    this.edits = edits;
     this.firstTs = firstTs;
     this.last = last;
     this.dedup = dedup;
@@ -49,6 +54,7 @@ public final class TimelineState {
         null,
         new DedupWindow(dedupWindow),
         Membership.empty(),
+        new EditIndex(),
         room ? null : new HashMap<>());
   }
 
@@ -59,6 +65,7 @@ public final class TimelineState {
     last = e;
     dedup.remember(new DedupWindow.Record(e.from(), e.cid(), lastSeq, e.ts(), e.kind(), false));
     if (e instanceof Timeline.Recalled r) dedup.markRecalled(r.seq());
+    if (e instanceof Timeline.Edited ed) edits.edited(ed.seq(), lastSeq);
     if (e instanceof Timeline.GroupEvent g) membership.apply(g, lastSeq);
     else if (!SYSTEM.equals(e.kind()) && lastOwn != null) lastOwn.put(e.from(), lastSeq);
     return this;
@@ -97,6 +104,10 @@ public final class TimelineState {
     return membership;
   }
 
+  EditIndex edits() {
+    return edits;
+  }
+
   /** What a snapshot stores: an immutable copy, since the plugin serializes it later. */
   public record Snapshot(
       long lastSeq,
@@ -107,10 +118,13 @@ public final class TimelineState {
       String title,
       // Absent in snapshots taken before it existed: then the senders' user entities still
       // hold read markers for their own earlier sends (they were written per send).
-      Map<String, Long> lastOwn)
+      Map<String, Long> lastOwn,
+      // Absent in snapshots taken before edits existed, and while there are none.
+      @JsonInclude(JsonInclude.Include.NON_NULL) Replies.Edits edits)
       implements CborSerializable {}
 
   Snapshot snapshot() {
+    Replies.Edits edited = edits.all();
     return new Snapshot(
         lastSeq,
         firstTs,
@@ -118,7 +132,8 @@ public final class TimelineState {
         dedup.records(),
         membership.members(),
         membership.title(),
-        lastOwn == null ? null : Map.copyOf(lastOwn));
+        lastOwn == null ? null : Map.copyOf(lastOwn),
+        edited.none() ? null : edited);
   }
 
   static TimelineState of(Snapshot s, int dedupWindow, boolean room) {
@@ -128,6 +143,7 @@ public final class TimelineState {
         s.last(),
         DedupWindow.of(dedupWindow, s.dedup()),
         new Membership(s.members() == null ? Map.of() : s.members(), s.title()),
+        EditIndex.of(s.edits()),
         room ? null : s.lastOwn() == null ? new HashMap<>() : new HashMap<>(s.lastOwn()));
   }
 

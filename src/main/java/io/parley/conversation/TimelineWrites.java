@@ -154,6 +154,17 @@ final class TimelineWrites {
           ? null
           : "a recall's body is {\"seq\": n}";
     }
+    if (TimelineState.EDIT.equals(cmd.kind())) {
+      JsonNode body = cmd.body();
+      JsonNode text = body == null ? null : body.get("text");
+      return text != null
+              && body.path("seq").canConvertToLong()
+              && text.isTextual()
+              && !text.textValue().isEmpty()
+              && Text.wellFormed(text.textValue())
+          ? null
+          : "an edit's body is {\"seq\": n, \"text\": well-formed text, not empty}";
+    }
     JsonNode body = cmd.body();
     return body != null && body.isTextual() && Text.wellFormed(body.textValue())
         ? null

@@ -80,6 +80,21 @@ public sealed interface ClientFrame {
       return "recall".equals(kind);
     }
 
+    public boolean isEdit() {
+      return "edit".equals(kind);
+    }
+
+    /** {@code text}, {@code recall} or {@code edit} (a send without a kind is text). */
+    public String kindOrText() {
+      return kind == null ? "text" : kind;
+    }
+
+    /** The text this send stores: a text body, an edit's new text; null for a recall. */
+    public String text() {
+      if (isRecall()) return null;
+      return isEdit() ? body.get("text").textValue() : body.textValue();
+    }
+
     @Override
     public String validate(Limits limits) {
       if (conv == null || conv.isEmpty()) return "send needs a conv";
@@ -97,7 +112,20 @@ public sealed interface ClientFrame {
             ? null
             : "a recall's body must be {\"seq\": n} with n >= 1";
       }
-      return "kind must be \"text\" or \"recall\"";
+      if (kind.equals("edit")) {
+        JsonNode seq = body == null ? null : body.get("seq");
+        JsonNode text = body == null ? null : body.get("text");
+        if (seq == null
+            || !seq.isIntegralNumber()
+            || !seq.canConvertToLong()
+            || seq.asLong() < 1
+            || text == null
+            || !text.isTextual()
+            || text.textValue().isEmpty())
+          return "an edit's body must be {\"seq\": n, \"text\": \"new text\"} with n >= 1";
+        return Text.wellFormed(text.textValue()) ? null : ILL_FORMED;
+      }
+      return "kind must be \"text\", \"recall\" or \"edit\"";
     }
   }
 

@@ -45,8 +45,26 @@ public sealed interface ServerFrame {
 
   record Sent(String rid, String conv, String cid, long seq, long ts) implements ServerFrame {}
 
-  record Msg(String conv, long seq, String from, String cid, String kind, JsonNode body, long ts)
-      implements ServerFrame {}
+  /**
+   * {@code edited} and {@code editSeq}: only on a text entry read back after it was edited (its
+   * body is then the latest edit's text, editSeq that edit's seq); null (left out) otherwise.
+   */
+  record Msg(
+      String conv,
+      long seq,
+      String from,
+      String cid,
+      String kind,
+      JsonNode body,
+      long ts,
+      Boolean edited,
+      Long editSeq)
+      implements ServerFrame {
+    public Msg(
+        String conv, long seq, String from, String cid, String kind, JsonNode body, long ts) {
+      this(conv, seq, from, cid, kind, body, ts, null, null);
+    }
+  }
 
   record HistoryPage(String rid, String conv, List<Msg> messages, boolean hasMore)
       implements ServerFrame {}

@@ -27,8 +27,8 @@ public interface ConversationNotices {
   CompletionStage<Optional<Counts>> counts(String conv, String user, Duration timeout);
 
   /**
-   * The last seq, the user's latest own entry (text or recall), and the first entry the user may
-   * read (in a group, the one that last added them).
+   * The last seq, the user's latest own entry (text, recall or edit), and the first entry the user
+   * may read (in a group, the one that last added them).
    */
   record Counts(long lastSeq, long lastOwnSeq, long firstSeq) {}
 }

@@ -27,7 +27,10 @@ record PushSettings(
         p.getInt("summary-parallelism"));
   }
 
-  /** Whether an entry of this kind is pushed at all (text and recall; system entries if on). */
+  /**
+   * Whether an entry of this kind is pushed at all (text and recall; system entries if on). Never
+   * an edit: fixing a typo must not wake every offline phone again (docs/protocol.md, "Edit").
+   */
   boolean pushes(String kind) {
     return "text".equals(kind) || "recall".equals(kind) || (systemEntries && "system".equals(kind));
   }

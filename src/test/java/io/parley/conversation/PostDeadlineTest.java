@@ -124,7 +124,8 @@ class PostDeadlineTest {
         5000,
         16,
         new ConversationSettings.Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.2),
-        ackBeforePersist);
+        ackBeforePersist,
+        Duration.ofHours(48));
   }
 
   private static ActorRef<ConversationEntity.Command> spawn(String conv) {

@@ -46,7 +46,7 @@ class TimelineStateTest {
     TimelineState.Snapshot s = old.snapshot();
     var withoutField =
         new TimelineState.Snapshot(
-            s.lastSeq(), s.firstTs(), s.last(), s.dedup(), s.members(), s.title(), null);
+            s.lastSeq(), s.firstTs(), s.last(), s.dedup(), s.members(), s.title(), null, null);
     TimelineState restored = TimelineState.of(withoutField, 10, false);
     assertEquals(0, restored.lastOwn("alice"), "earlier sends were stored as read markers then");
     restored.append(text("alice", "a2"));

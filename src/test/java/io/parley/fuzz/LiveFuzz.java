@@ -157,8 +157,7 @@ final class LiveFuzz {
     }
     if (d.frame() instanceof ClientFrame.Send send && send.conv().equals(setup.pools().main())) {
       StoredTimeline.Candidate c =
-          new StoredTimeline.Candidate(
-              send.cid(), send.isRecall() ? "recall" : "text", send.body());
+          new StoredTimeline.Candidate(send.cid(), send.kindOrText(), send.body());
       StoredTimeline.Candidate before = candidates.putIfAbsent(c.cid(), c);
       if (before != null
           && !(before.kind().equals(c.kind()) && Decodes.same(before.body(), c.body()))) {
@@ -207,7 +206,7 @@ final class LiveFuzz {
             LARGE_SEQ,
             setup.self(),
             s.cid(),
-            s.isRecall() ? "recall" : "text",
+            s.kindOrText(),
             s.body(),
             System.currentTimeMillis());
     return oracle.encode(entry).length <= frameBudget / settings.historyMaxLimit();

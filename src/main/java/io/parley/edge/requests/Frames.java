@@ -9,7 +9,17 @@ public final class Frames {
   private Frames() {}
 
   public static ServerFrame.Msg msg(Entry e) {
-    return new ServerFrame.Msg(e.conv(), e.seq(), e.from(), e.cid(), e.kind(), e.body(), e.ts());
+    boolean edited = e.editSeq() > 0;
+    return new ServerFrame.Msg(
+        e.conv(),
+        e.seq(),
+        e.from(),
+        e.cid(),
+        e.kind(),
+        e.body(),
+        e.ts(),
+        edited ? Boolean.TRUE : null,
+        edited ? e.editSeq() : null);
   }
 
   public static List<ServerFrame.Msg> msgs(List<Entry> entries) {

@@ -7,6 +7,7 @@ import io.parley.metrics.Metrics;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
+import io.parley.timeline.Entry;
 import io.parley.tracing.TraceSpan;
 import io.parley.user.UserEntity;
 import java.util.ArrayList;
@@ -31,10 +32,18 @@ import org.apache.pekko.stream.javadsl.Source;
 public final class Requests {
   private final RequestDeps deps;
   private final ActorSystem<?> system;
+  private final EditedEntries entries;
 
   public Requests(RequestDeps deps, ActorSystem<?> system) {
     this.deps = deps;
     this.system = system;
+    this.entries =
+        new EditedEntries(deps.sharding(), deps.timeline(), deps.settings().askTimeout());
+  }
+
+  /** Entries from..to of conv as readers see them (edited ones with their latest text). */
+  public CompletionStage<List<Entry>> entries(String conv, long from, long to) {
+    return entries.read(conv, from, to);
   }
 
   /**
@@ -71,7 +80,7 @@ public final class Requests {
             new ConversationEntity.Post(
                 user,
                 f.cid(),
-                f.isRecall() ? "recall" : "text",
+                f.kindOrText(),
                 f.body(),
                 replyTo,
                 span == null ? null : span.traceparent(),
@@ -139,7 +148,7 @@ public final class Requests {
                         ErrorCode.UNAVAILABLE,
                         "server busy reading history; retry shortly"));
               }
-              return deps.timeline()
+              return entries
                   .read(f.conv(), range.from(), range.to())
                   .whenComplete((entries, failure) -> deps.historyReads().exit(1))
                   .thenApply(

@@ -1,5 +1,7 @@
 package io.parley.edge.session;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.parley.conversation.ConversationId;
 import io.parley.edge.requests.Unanswered;
@@ -40,15 +42,17 @@ final class InFlight {
    */
   ServerFrame.Error send(ActorContext<SessionMessage> ctx, String user, ClientFrame.Send s) {
     int maxBodyBytes = deps.settings().maxBodyBytes();
-    if (!s.isRecall() && s.body().asText().getBytes(StandardCharsets.UTF_8).length > maxBodyBytes) {
+    // An edit's new text has the limits, and goes through the filter, of a text send's body.
+    String text = s.text(); // null: a recall, neither limited nor moderated
+    if (text != null && text.getBytes(StandardCharsets.UTF_8).length > maxBodyBytes) {
       return ServerFrame.Error.of(
           s.rid(), ErrorCode.TOO_LARGE, "body exceeds " + maxBodyBytes + " bytes");
     }
     Moderation moderation = deps.moderation();
-    String kind = s.isRecall() ? null : kindOf(s.conv()); // null: not moderated
+    String kind = text == null ? null : kindOf(s.conv()); // null: not moderated
     ClientFrame.Send post = s;
     if (kind != null) {
-      Verdict filtered = moderation.filter(kind, s.body().textValue());
+      Verdict filtered = moderation.filter(kind, text);
       if (!filtered.passes()) return refusal(s, filtered);
       post = withText(s, filtered.text());
     }
@@ -68,7 +72,7 @@ final class InFlight {
     Reviews.Pending pending = reviews.add(post, hooked ? null : Verdict.pass(null));
     if (hooked) {
       ctx.pipeToSelf(
-          moderation.review(s.conv(), kind, user, post.body().textValue()),
+          moderation.review(s.conv(), kind, user, post.text()),
           (verdict, failure) -> new Reviewed(pending, failure == null ? verdict : Verdict.FAILED));
     }
     return null;
@@ -106,10 +110,12 @@ final class InFlight {
         "the moderation service did not answer; nothing was stored; retry with the same cid");
   }
 
-  /** The send with {@code text} as its body (the same send when the text is unchanged). */
+  /** The send with {@code text} as its text (the same send when the text is unchanged). */
   private static ClientFrame.Send withText(ClientFrame.Send s, String text) {
-    if (text.equals(s.body().textValue())) return s;
-    return new ClientFrame.Send(s.rid(), s.conv(), s.cid(), s.kind(), TextNode.valueOf(text));
+    if (text.equals(s.text())) return s;
+    JsonNode body =
+        s.isEdit() ? ((ObjectNode) s.body().deepCopy()).put("text", text) : TextNode.valueOf(text);
+    return new ClientFrame.Send(s.rid(), s.conv(), s.cid(), s.kind(), body);
   }
 
   /** "direct", "group" or "room"; null for an id that is none (the conversation refuses it). */

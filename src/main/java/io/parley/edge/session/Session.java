@@ -101,7 +101,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     this.pushRef = ctx.getSelf().narrow();
     this.reads =
         new PatientReads(
-            (conv, from, to) -> deps.timeline().read(conv, from, to),
+            (conv, from, to) -> deps.requests().entries(conv, from, to),
             ctx.getSystem().scheduler(),
             ctx.getSystem().executionContext());
     this.fills = new GapFills(ctx, reads, s);
