@@ -130,6 +130,12 @@ public final class ConversationEntity
   /** A member read up to seq: tell the other members (read receipts). Nothing is stored here. */
   public record ForwardRead(String user, long seq) implements Command {}
 
+  /**
+   * A device of member {@code user} holds a direct conversation up to seq: tell the other member
+   * (delivered receipts). Nothing is stored; groups and rooms ignore it.
+   */
+  public record ForwardDelivered(String user, long seq) implements Command {}
+
   /** A member is typing: tell the other members' devices. Nothing is stored. */
   public record Typing(String user) implements Command {}
 
@@ -275,6 +281,7 @@ public final class ConversationEntity
             .onCommand(Create.class, groups::onCreate)
             .onCommand(Manage.class, groups::onManage)
             .onCommand(ForwardRead.class, reads::onForwardRead)
+            .onCommand(ForwardDelivered.class, reads::onForwardDelivered)
             .onCommand(Typing.class, reads::onTyping)
             .onCommand(BlockChanged.class, posts::onBlockChanged)
             .onCommand(MembersLinked.class, posts::onMembersLinked)

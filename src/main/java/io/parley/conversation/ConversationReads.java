@@ -100,6 +100,18 @@ final class ConversationReads {
     return effects.noReply();
   }
 
+  /**
+   * Direct conversations only: in a group every ack of every member's devices would cost a message
+   * to every other member's user entity (members x acks), for a tick few group apps show.
+   */
+  ReplyEffect<Event, TimelineState> onForwardDelivered(
+      TimelineState state, ConversationEntity.ForwardDelivered cmd) {
+    if (conv.isDirect() && mayUse(state, cmd.user())) {
+      fanout.deliveredReceipt(others(state, cmd.user()), cmd.user(), cmd.seq());
+    }
+    return effects.noReply();
+  }
+
   ReplyEffect<Event, TimelineState> onTyping(TimelineState state, Typing cmd) {
     if (!conv.isRoom() && mayUse(state, cmd.user())) {
       fanout.notify(others(state, cmd.user()), new Push.TypingNotice(conv.value(), cmd.user()));

@@ -65,6 +65,11 @@ public final class Fanout {
       user(user).tell(new UserEntity.ReadReceipt(conv.value(), reader, seq));
   }
 
+  void deliveredReceipt(Collection<String> users, String holder, long seq) {
+    for (String user : users)
+      user(user).tell(new UserEntity.DeliveredReceipt(conv.value(), holder, seq));
+  }
+
   /** Links and waits: each reply says whether the user exists and whom of others it blocks. */
   CompletionStage<List<UserEntity.LinkReply>> linkAndAsk(List<String> users, Duration timeout) {
     List<CompletableFuture<UserEntity.LinkReply>> replies =

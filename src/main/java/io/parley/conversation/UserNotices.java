@@ -30,6 +30,13 @@ public final class UserNotices implements ConversationNotices {
   }
 
   @Override
+  public void delivered(String conv, String user, long seq) {
+    sharding
+        .entityRefFor(ConversationEntity.ENTITY_KEY, conv)
+        .tell(new ConversationEntity.ForwardDelivered(user, seq));
+  }
+
+  @Override
   public CompletionStage<Optional<Counts>> counts(String conv, String user, Duration timeout) {
     return sharding
         .entityRefFor(ConversationEntity.ENTITY_KEY, conv)

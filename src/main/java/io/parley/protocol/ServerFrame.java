@@ -16,6 +16,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Msg.class, name = "msg"),
   @JsonSubTypes.Type(value = ServerFrame.HistoryPage.class, name = "history"),
   @JsonSubTypes.Type(value = ServerFrame.ReadMarker.class, name = "read"),
+  @JsonSubTypes.Type(value = ServerFrame.Delivered.class, name = "delivered"),
   @JsonSubTypes.Type(value = ServerFrame.Ok.class, name = "ok"),
   @JsonSubTypes.Type(value = ServerFrame.Created.class, name = "created"),
   @JsonSubTypes.Type(value = ServerFrame.Typing.class, name = "typing"),
@@ -38,6 +39,9 @@ public sealed interface ServerFrame {
 
   /** {@code user} has read {@code conv} up to {@code seq}. */
   record ReadMarker(String conv, String user, long seq) implements ServerFrame {}
+
+  /** A device of {@code user} holds every entry of direct conversation {@code conv} up to seq. */
+  record Delivered(String conv, String user, long seq) implements ServerFrame {}
 
   record Synced() implements ServerFrame {}
 

@@ -26,6 +26,12 @@ public sealed interface Push extends SessionMessage, CborSerializable {
    */
   record ReadMarker(String conv, String user, long seq, String device) implements Push {}
 
+  /**
+   * The other member of direct conversation {@code conv}, {@code user}, has a device that holds
+   * every entry up to {@code seq} (a delivered receipt; never stored).
+   */
+  record Delivered(String conv, String user, long seq) implements Push {}
+
   /** A room's new entry, published once per edge node (rooms have no per-member pushes). */
   record RoomEntry(Entry entry) implements Push {}
 

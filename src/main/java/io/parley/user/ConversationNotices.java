@@ -21,6 +21,12 @@ public interface ConversationNotices {
   void read(String conv, String user, long seq);
 
   /**
+   * A device of {@code user} holds direct conversation {@code conv} up to {@code seq}, more than
+   * any of the user's devices before: the other member gets a delivered receipt.
+   */
+  void delivered(String conv, String user, long seq);
+
+  /**
    * {@code conv}'s counts for {@code user}, as its summary has them; empty if the user may not use
    * it. Fails if the conversation does not answer within {@code timeout}.
    */

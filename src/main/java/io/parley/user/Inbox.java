@@ -40,6 +40,15 @@ public record Inbox(Map<String, Long> reads, Map<String, Map<String, Long>> deli
     return new Inbox(Maps.with(reads, conv, seq), delivered);
   }
 
+  /** The highest seq of conv any device stored as delivered (0: none). */
+  long deliveredUpTo(String conv) {
+    long highest = 0;
+    for (Map<String, Long> cursors : delivered.values()) {
+      highest = Math.max(highest, cursors.getOrDefault(conv, 0L));
+    }
+    return highest;
+  }
+
   /** Only the cursors that move forward, or an empty map. */
   Map<String, Long> advancing(String device, Map<String, Long> cursors) {
     Map<String, Long> current = delivered.getOrDefault(device, Map.of());

@@ -15,6 +15,7 @@ import io.parley.user.UserEntity.ReadMarked;
 import io.parley.user.UserEntity.ReadReply;
 import io.parley.user.UserEntity.State;
 import io.parley.user.UserEntity.UnlinkConversation;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.Done;
@@ -32,6 +33,9 @@ final class MembershipHandlers {
   private final Sessions sessions;
   private final ConversationNotices notices;
   private final GroupConsent consent;
+  // Per direct conversation, the highest seq any device of the user acked while this entity runs
+  // (in memory: a receipt costs no write; after a restart it starts from the stored cursors).
+  private final Map<String, Long> delivered = new HashMap<>();
 
   MembershipHandlers(
       EffectFactories<Event, State> effects,
@@ -88,6 +92,21 @@ final class MembershipHandlers {
               notices.read(cmd.conv(), userId, cmd.seq());
             })
         .thenReply(cmd.replyTo(), s -> ReadReply.DONE);
+  }
+
+  /**
+   * Tells the conversation when an ack raises the highest seq any device of the user holds (it
+   * sends the other member a delivered receipt). Stored cursors count: a device's ack below what
+   * another device already stored is no news.
+   */
+  ReplyEffect<Event, State> onAcked(State state, UserEntity.Acked cmd) {
+    if (!state.isMember(cmd.conv())) return effects.noReply();
+    long highest = delivered.computeIfAbsent(cmd.conv(), conv -> state.inbox().deliveredUpTo(conv));
+    if (cmd.seq() > highest) {
+      delivered.put(cmd.conv(), cmd.seq());
+      notices.delivered(cmd.conv(), userId, cmd.seq());
+    }
+    return effects.noReply();
   }
 
   ReplyEffect<Event, State> onAdvanceCursors(State state, AdvanceCursors cmd) {

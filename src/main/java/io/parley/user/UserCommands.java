@@ -1,5 +1,6 @@
 package io.parley.user;
 
+import io.parley.push.Push;
 import io.parley.user.UserEntity.AdvanceCursors;
 import io.parley.user.UserEntity.Attach;
 import io.parley.user.UserEntity.ChangeContact;
@@ -94,6 +95,9 @@ final class UserCommands {
     if (command instanceof Attach c) return sessionHandlers.onAttach(state, c);
     if (command instanceof AdvanceCursors c) return membershipHandlers.onAdvanceCursors(state, c);
     if (command instanceof ReadReceipt c) return sessionHandlers.onReadReceipt(state, c);
+    if (command instanceof UserEntity.Acked c) return membershipHandlers.onAcked(state, c);
+    if (command instanceof UserEntity.DeliveredReceipt c)
+      return sessionHandlers.pushed(new Push.Delivered(c.conv(), c.user(), c.seq()));
     if (command instanceof Notify c) return sessionHandlers.pushed(c.push());
     if (command instanceof FriendPresence c) return sessionHandlers.onFriendPresence(state, c);
     if (command instanceof Detach c) return sessionHandlers.onDetach(state, c);

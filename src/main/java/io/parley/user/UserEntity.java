@@ -95,6 +95,15 @@ public final class UserEntity
   public record ReadReceipt(String conv, String user, long seq) implements Command {}
 
   /**
+   * A device of this user acked direct conversation conv up to seq (its session's highest): when it
+   * is the highest of any device, the other member gets a delivered receipt. Nothing is stored.
+   */
+  public record Acked(String conv, long seq) implements Command {}
+
+  /** The other member of direct conversation conv has a device holding it up to seq. */
+  public record DeliveredReceipt(String conv, String user, long seq) implements Command {}
+
+  /**
    * A device holds every entry up to the given seq, per conversation (coalesced acks). {@code
    * replyTo} may be null; if set it hears {@link Done} once the cursors are stored.
    */

@@ -37,6 +37,7 @@ final class Ledger {
           "msg",
           "history",
           "read",
+          "delivered",
           "ok",
           "created",
           "typing",

@@ -30,6 +30,8 @@ final class ServerFrames {
     }
     if (shape == ServerFrame.ReadMarker.class)
       return new ServerFrame.ReadMarker(text(r), text(r), r.nextLong());
+    if (shape == ServerFrame.Delivered.class)
+      return new ServerFrame.Delivered(text(r), text(r), r.nextLong());
     if (shape == ServerFrame.Ok.class) return new ServerFrame.Ok(maybe(r));
     if (shape == ServerFrame.Created.class) return new ServerFrame.Created(maybe(r), text(r));
     if (shape == ServerFrame.Typing.class) return new ServerFrame.Typing(text(r), text(r));

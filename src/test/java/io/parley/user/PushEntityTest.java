@@ -540,6 +540,9 @@ class PushEntityTest {
     public void read(String conv, String user, long seq) {}
 
     @Override
+    public void delivered(String conv, String user, long seq) {}
+
+    @Override
     public CompletionStage<Optional<Counts>> counts(String conv, String user, Duration timeout) {
       asked.computeIfAbsent(conv, c -> new AtomicInteger()).incrementAndGet();
       if (silent.contains(conv)) {

@@ -1,5 +1,6 @@
 package io.parley.edge.session;
 
+import io.parley.conversation.ConversationId;
 import io.parley.timeline.Entry;
 import io.parley.user.UserEntity;
 import java.time.Duration;
@@ -23,6 +24,11 @@ final class DeviceCursors {
   // never acks, keeps no table.
   private Map<String, Long> lastSeen = Collections.emptyMap();
   private Map<String, Long> unflushed = Collections.emptyMap();
+  // Per direct conversation, the highest ack this session passed on for a delivered receipt.
+  private Map<String, Long> told = Collections.emptyMap();
+  // The latest ack taken, clamped, and its conversation (for rose).
+  private String lastConv;
+  private long lastAck;
 
   DeviceCursors(String user) {
     this.user = user;
@@ -62,8 +68,23 @@ final class DeviceCursors {
     Long seen = lastSeen.get(conv);
     if (seen == null) return false;
     if (!(unflushed instanceof HashMap)) unflushed = new HashMap<>();
-    unflushed.merge(conv, Math.min(seq, seen), Math::max);
+    lastConv = conv;
+    lastAck = Math.min(seq, seen);
+    unflushed.merge(conv, lastAck, Math::max);
     return true;
+  }
+
+  /**
+   * The ack just {@link #acked} in a direct conversation, when it is above any this session passed
+   * on before (for a delivered receipt); else 0. Groups and rooms have no delivered receipts.
+   */
+  long rose(String conv) {
+    if (!conv.equals(lastConv) || lastAck <= 0) return 0;
+    if (!ConversationId.parse(conv).map(ConversationId::isDirect).orElse(false)) return 0;
+    if (lastAck <= told.getOrDefault(conv, 0L)) return 0;
+    if (!(told instanceof HashMap)) told = new HashMap<>();
+    told.put(conv, lastAck);
+    return lastAck;
   }
 
   /**

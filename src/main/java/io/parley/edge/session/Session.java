@@ -142,6 +142,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     if (m instanceof SendAnswered a) return onSendAnswered(a);
     if (m instanceof Reply r) return onReply(r.frame());
     if (m instanceof Push.ReadMarker r) return onReadMarker(r);
+    if (m instanceof Push.Delivered d)
+      return write(new ServerFrame.Delivered(d.conv(), d.user(), d.seq()));
     if (m instanceof Push.TypingNotice t) return typing(t);
     if (m == Tick.INSTANCE) return onTick();
     if (m == FlushAcks.INSTANCE) return flushAcks();
@@ -260,6 +262,10 @@ final class Session extends AbstractBehavior<SessionMessage> {
       error(a.rid(), ErrorCode.FORBIDDEN, "not a member of this conversation");
       return;
     }
+    // A delivered receipt's way starts here, only when this device's ack rises in a direct
+    // conversation: an ack storm of one seq costs the core nothing.
+    long rose = cursors.rose(a.conv());
+    if (rose > 0) userEntity().tell(new UserEntity.Acked(a.conv(), rose));
     if (a.rid() == null) return;
     pipe(
         cursors
