@@ -1,44 +1,21 @@
 // Acceptance test of Parley's web client in a real browser (Debian's Chromium, headless),
-// against a real node whose base URL comes in PARLEY_BASE_URL. Run by WebClientTest under
-// `./parley test`; by hand: `PARLEY_BASE_URL=http://127.0.0.1:8080/ node chat.spec.mjs`.
+// against a real node whose base URL comes in PARLEY_BASE_URL: two people chat through a
+// network drop with nothing lost or duplicated. Run by run.mjs (WebClientTest under
+// `./parley test`); by hand: `PARLEY_BASE_URL=http://127.0.0.1:8080/ node chat.spec.mjs`.
 //
 // Two browser contexts are two people (alice, bob); a second page in bob's context is a
 // second tab, i.e. a second device of bob. Every wait is for a DOM condition, never a sleep.
 
-import { chromium } from 'playwright-core';
-import { mkdir, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  BASE, OUT, WAIT_MS, CONTEXT, log, step, check, pageErrors, launch, newPage as openPage, waitFor,
+  waitOnline, waitNotOnline, register, openDirect, sendMessage, messages, screenshot, cspViolations,
+} from './lib.mjs';
 
-const BASE = process.env.PARLEY_BASE_URL;
-const OUT = process.env.PARLEY_E2E_OUT
-  ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'target', 'e2e');
-const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
-const WAIT_MS = Number(process.env.PARLEY_E2E_WAIT_MS ?? 20_000);
-const TRACE = process.env.PARLEY_E2E_TRACE === '1'; // log every WebSocket frame
-const PASSWORD = 'correct-horse-battery';
 const OFFLINE_BURST = 10;
 const MORE_FOR_PAGING = 45; // with what is there before, more than one history page (50)
-
-if (!BASE) {
-  console.error('PARLEY_BASE_URL is not set (e.g. http://127.0.0.1:8080/)');
-  process.exit(2);
-}
-
 const started = Date.now();
-const log = (...args) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
-
-async function step(name, fn) {
-  const t = Date.now();
-  log(`▶ ${name}`);
-  await fn();
-  log(`✔ ${name} (${Date.now() - t} ms)`);
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(`check failed: ${message}`);
-}
 
 const run = Date.now().toString(36);
 const alice = `wa-${run}`;
@@ -46,30 +23,7 @@ const bob = `wb-${run}`;
 const conv = `d:${[alice, bob].sort().join(':')}`;
 const convButton = `#conv-list button[data-conv="${conv}"]`;
 
-// Over https:// (a node with TLS on, under a self-signed test certificate) the browser is told to
-// accept the node's certificate, as a developer does once for `./parley run --tls`; the page must
-// then reach its WebSocket as wss:// by itself.
-const CONTEXT = {
-  viewport: { width: 1100, height: 760 },
-  ignoreHTTPSErrors: BASE.startsWith('https:'),
-};
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-
-const pageErrors = [];
-const cspViolations = []; // the page asked for something its Content-Security-Policy refuses
+const browser = await launch();
 const sockets = new Map(); // page name -> [{hello, msgs: ['conv#seq', ...]}], one per WebSocket
 
 function parse(payload) {
@@ -92,12 +46,10 @@ function traceSockets(page, name) {
     ws.on('framesent', (f) => {
       const frame = parse(f.payload);
       if (frame?.type === 'hello') record.hello = frame;
-      if (TRACE) log(`[${name}] ws#${list.length} -> ${frame?.type === 'hello' ? JSON.stringify({ ...frame, token: '…' }) : f.payload}`);
     });
     ws.on('framereceived', (f) => {
       const frame = parse(f.payload);
       if (frame?.type === 'msg') record.msgs.push(`${frame.conv}#${frame.seq}`);
-      if (TRACE) log(`[${name}] ws#${list.length} <- ${f.payload}`);
     });
   });
 }
@@ -117,54 +69,7 @@ async function expectCatchUp(name, cursor, seqs) {
     `${name} got exactly seqs ${seqs[0]}..${seqs.at(-1)} pushed in order after reconnecting (got ${got().join(', ')})`);
 }
 
-async function newPage(context, name) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
-  traceSockets(page, name);
-  page.on('pageerror', (e) => {
-    pageErrors.push(`${name}: ${e.message}`);
-    log(`[${name}] page error: ${e.stack ?? e.message}`);
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') log(`[${name}] console.${m.type()}: ${m.text()}`);
-    if (/Content Security Policy/.test(m.text())) cspViolations.push(`${name}: ${m.text()}`);
-  });
-  page.on('requestfailed', (r) => {
-    if (!r.url().includes('/ws')) log(`[${name}] request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  await page.goto(BASE);
-  return page;
-}
-
-const waitFor = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: WAIT_MS, polling: 100 });
-
-async function register(page, user, nickname) {
-  await page.fill('#register-user', user);
-  await page.fill('#register-nickname', nickname);
-  await page.fill('#register-password', PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await waitOnline(page);
-}
-
-const waitOnline = (page) => page.waitForSelector('#conn-status[data-state="online"]');
-
-const waitNotOnline = (page) => page.waitForSelector('#conn-status:not([data-state="online"])');
-
-async function sendMessage(page, text) {
-  await page.fill('#composer-input', text);
-  await page.press('#composer-input', 'Enter');
-}
-
-/** The open chat's messages: [{seq, text, state, mine}] in DOM order. */
-const messages = (page) =>
-  page.$$eval('#messages li.msg', (items) =>
-    items.map((li) => ({
-      seq: li.dataset.seq === '' ? null : Number(li.dataset.seq),
-      text: li.querySelector('.text')?.textContent ?? '',
-      state: li.dataset.state ?? null,
-      mine: li.classList.contains('mine'),
-    })),
-  );
+const newPage = (context, name) => openPage(context, name, { trace: traceSockets });
 
 const badgeOf = (page) =>
   page.evaluate((sel) => document.querySelector(`${sel} .badge`)?.textContent ?? '', convButton);
@@ -207,8 +112,6 @@ const trackerUrl = `http://127.0.0.1:${tracker.address().port}/pixel.gif`;
 
 let exitCode = 0;
 try {
-  await mkdir(OUT, { recursive: true });
-  for (const file of await readdir(OUT)) if (file.startsWith('failure-')) await rm(path.join(OUT, file));
   const ctxA = await browser.newContext(CONTEXT);
   const ctxB = await browser.newContext(CONTEXT);
   let a;
@@ -223,9 +126,7 @@ try {
   });
 
   await step('alice starts a direct chat with bob; bob sees it unread, reads it, replies', async () => {
-    await a.fill('#new-direct-user', bob);
-    await a.press('#new-direct-user', 'Enter');
-    await a.waitForSelector('#chat:not([hidden])');
+    await openDirect(a, bob);
     await sendMessage(a, 'hello bob');
     await b1.waitForSelector(convButton);
     await waitBadge(b1, '1');
@@ -395,12 +296,12 @@ try {
     // Notices fade after a few seconds; the pictures should show the chat, not them.
     await b1.waitForFunction(() => document.getElementById('toasts').childElementCount === 0, null, { timeout: 15_000, polling: 100 });
     await b1.$eval('#messages-scroll', (s) => { s.scrollTop = s.scrollHeight; });
-    await b1.screenshot({ path: path.join(OUT, 'chat.png') });
+    await screenshot(b1, 'chat');
     await b1.setViewportSize({ width: 375, height: 740 });
-    await b1.screenshot({ path: path.join(OUT, 'chat-375.png') });
+    await screenshot(b1, 'chat-375');
     await b1.click('#back-button');
     await b1.waitForSelector('#sidebar:visible');
-    await b1.screenshot({ path: path.join(OUT, 'list-375.png') });
+    await screenshot(b1, 'list-375');
     log(`screenshots in ${OUT}`);
   });
 
@@ -414,7 +315,7 @@ try {
   log(`FAIL: ${e.stack ?? e.message}`);
   for (const context of browser.contexts()) {
     for (const [i, page] of context.pages().entries()) {
-      const file = path.join(OUT, `failure-${browser.contexts().indexOf(context)}-${i}.png`);
+      const file = path.join(OUT, `failure-chat-${browser.contexts().indexOf(context)}-${i}.png`);
       await page.screenshot({ path: file }).catch(() => {});
       log(`failure screenshot: ${file}`);
     }
