@@ -53,4 +53,32 @@ await runSpec('ui', async (browser) => {
     check(luminance(l.panel) > 0.9 && luminance(l.text) < 0.05, `light stays light (${JSON.stringify(l)})`);
     await screenshot(a, 'dark');
   });
+
+  await step('toasts: a notice leaves the newest message and the composer visible (1100 and 375 px)', async () => {
+    for (let i = 0; i < 14; i++) await sendMessage(p, `filler ${i}`);
+    await waitLastText(a, 'filler 13');
+    for (const width of [1100, 375]) {
+      await a.setViewportSize({ width, height: 740 });
+      await a.evaluate(() => document.getElementById('toasts').replaceChildren());
+      // Any notice: a friend request from the peer shows one.
+      await p.getByRole('button', { name: /^Contacts/ }).click();
+      await p.fill('#contact-user', me);
+      await p.getByRole('button', { name: 'Add friend' }).click();
+      await a.waitForSelector('#toasts .toast');
+      const overlap = await a.evaluate(() => {
+        const toast = document.querySelector('#toasts .toast').getBoundingClientRect();
+        const hits = (r) => toast.left < r.right && r.left < toast.right && toast.top < r.bottom && r.top < toast.bottom;
+        const last = [...document.querySelectorAll('#messages li.msg')].at(-1).getBoundingClientRect();
+        const composer = document.getElementById('composer').getBoundingClientRect();
+        return { last: hits(last), composer: hits(composer) };
+      });
+      check(!overlap.last && !overlap.composer, `at ${width} px the toast covers neither the newest message nor the composer (${JSON.stringify(overlap)})`);
+      await screenshot(a, `toast-${width}`);
+      await p.getByRole('button', { name: /^Contacts/ }).click();
+      await p.click(`#pending-out button[data-op="friend_remove"][data-user="${me}"]`);
+      await p.waitForSelector(`#pending-out button[data-user="${me}"]`, { state: 'detached' });
+      await p.getByRole('button', { name: /^Chats/ }).click();
+    }
+    await a.setViewportSize(CONTEXT.viewport);
+  });
 });
