@@ -81,4 +81,24 @@ await runSpec('ui', async (browser) => {
     }
     await a.setViewportSize(CONTEXT.viewport);
   });
+
+  await step('links: http(s) URLs are links (new tab, noopener noreferrer); other text stays text', async () => {
+    const text = 'see https://example.com/a?b=1&c=<x>, or http://127.0.0.1:1/p. '
+      + 'Not javascript:alert(1), data:text/html,hi, ftp://x.org or <a href="https://evil.test">a</a> <img src=x onerror="window.pwned=1">';
+    await sendMessage(p, text);
+    await waitLastText(a, text);
+    const shown = await a.$eval('#messages li.msg:last-child .text', (node) => ({
+      links: [...node.querySelectorAll('a')].map((l) => ({ href: l.getAttribute('href'), text: l.textContent, target: l.target, rel: l.rel })),
+      elements: [...node.querySelectorAll('*')].map((e) => e.tagName),
+      pwned: window.pwned === 1,
+    }));
+    const want = [
+      { href: 'https://example.com/a?b=1&c=', text: 'https://example.com/a?b=1&c=', target: '_blank', rel: 'noopener noreferrer' },
+      { href: 'http://127.0.0.1:1/p', text: 'http://127.0.0.1:1/p', target: '_blank', rel: 'noopener noreferrer' },
+      { href: 'https://evil.test/', text: 'https://evil.test', target: '_blank', rel: 'noopener noreferrer' },
+    ];
+    check(JSON.stringify(shown.links) === JSON.stringify(want), `exactly the http(s) URLs are safe links (${JSON.stringify(shown.links)})`);
+    check(shown.elements.every((t) => t === 'A') && !shown.pwned, `no markup from the text but the links (${shown.elements.join(',')})`);
+    await screenshot(a, 'links');
+  });
 });

@@ -2,6 +2,7 @@
 // Methods of View (views.js mixes them into its prototype; `this` is the view).
 
 import { $, el, clock, lastSeen, reconcile } from './view-dom.js';
+import { richText } from './view-text.js';
 
 const STATE_LABEL = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' };
 const STATE_MARK = { sending: '◷', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
@@ -156,7 +157,7 @@ export class ChatMethods {
         'div',
         { class: 'bubble' },
         item.sender ? el('span', { class: 'from', text: item.sender }) : null,
-        el('p', { class: 'text', text: item.body }),
+        el('p', { class: 'text' }, richText(item.body)),
         el(
           'span',
           { class: 'meta' },
