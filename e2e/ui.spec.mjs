@@ -72,6 +72,9 @@ await runSpec('ui', async (browser) => {
         const composer = document.getElementById('composer').getBoundingClientRect();
         return { last: hits(last), composer: hits(composer) };
       });
+      const toast = await a.$eval('#toasts .toast', (t) => ({ fg: getComputedStyle(t).color, bg: getComputedStyle(t).backgroundColor }));
+      const [hi, lo] = [luminance(toast.fg), luminance(toast.bg)].sort((x, y) => y - x);
+      check((hi + 0.05) / (lo + 0.05) >= 4.5, `the toast's text is readable in dark mode (${JSON.stringify(toast)})`);
       check(!overlap.last && !overlap.composer, `at ${width} px the toast covers neither the newest message nor the composer (${JSON.stringify(overlap)})`);
       await screenshot(a, `toast-${width}`);
       await p.getByRole('button', { name: /^Contacts/ }).click();
@@ -100,5 +103,25 @@ await runSpec('ui', async (browser) => {
     check(JSON.stringify(shown.links) === JSON.stringify(want), `exactly the http(s) URLs are safe links (${JSON.stringify(shown.links)})`);
     check(shown.elements.every((t) => t === 'A') && !shown.pwned, `no markup from the text but the links (${shown.elements.join(',')})`);
     await screenshot(a, 'links');
+  });
+
+  await step('over-long: over 16 KiB of UTF-8 the composer says so and will not send; at 16 KiB it sends', async () => {
+    const shown = () => a.$$eval('#messages li.msg', (items) => items.length);
+    const before = await shown();
+    const over = 'é'.repeat(8193); // 8,193 characters, 16,386 bytes: a character cut would let it through
+    await a.fill('#composer-input', over);
+    await a.waitForSelector('#composer-count.over:has-text("16,386")');
+    check(await a.isDisabled('#composer-send'), 'Send is disabled over the limit');
+    await a.press('#composer-input', 'Enter');
+    check((await a.inputValue('#composer-input')) === over, 'Enter keeps the over-long text in the composer, whole');
+    check((await shown()) === before, 'nothing was sent');
+    await screenshot(a, 'too-long');
+    const fits = 'é'.repeat(8192); // 16,384 bytes: exactly the limit
+    await a.fill('#composer-input', fits);
+    await a.waitForSelector('#composer-count:not(.over)');
+    check(!(await a.isDisabled('#composer-send')), 'Send is enabled again at the limit');
+    await a.press('#composer-input', 'Enter');
+    await waitLastText(p, fits);
+    await a.waitForSelector('#composer-count', { state: 'hidden' });
   });
 });

@@ -58,21 +58,7 @@ export class EventMethods {
       if (e.key === 'Escape') this.closeConversation();
     });
 
-    const input = $('composer-input');
-    this.on($('composer'), 'submit', (e) => {
-      e.preventDefault();
-      this.sendComposer();
-    });
-    this.on(input, 'keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-        e.preventDefault();
-        this.sendComposer();
-      }
-    });
-    this.on(input, 'input', () => {
-      this.autosize();
-      if (c.openId && input.value.trim()) c.typing(c.openId);
-    });
+    this.bindComposer();
 
     const scroller = $('messages-scroll');
     this.on(scroller, 'scroll', () => {

@@ -11,6 +11,7 @@ import { EventMethods } from './view-events.js';
 import { ListMethods } from './view-list.js';
 import { ChatMethods } from './view-chat.js';
 import { ContactMethods } from './view-contacts.js';
+import { ComposerMethods } from './view-composer.js';
 
 export class View {
   constructor(client, { onLogout }) {
@@ -75,22 +76,6 @@ export class View {
     (button || $('new-direct-user')).focus();
   }
 
-  sendComposer() {
-    const input = $('composer-input');
-    const text = input.value.trim();
-    if (!text || !this.client.openId) return;
-    this.client.sendText(this.client.openId, text);
-    input.value = '';
-    this.autosize();
-    this.stickToBottom = true;
-  }
-
-  autosize() {
-    const input = $('composer-input');
-    input.style.height = 'auto';
-    input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
-  }
-
   maybeLoadOlder() {
     const scroller = $('messages-scroll');
     const c = this.client.openId && this.client.convs.get(this.client.openId);
@@ -115,7 +100,7 @@ export class View {
 }
 
 // Non-enumerable, like methods declared in the class itself.
-for (const methods of [EventMethods, ListMethods, ChatMethods, ContactMethods]) {
+for (const methods of [EventMethods, ListMethods, ChatMethods, ContactMethods, ComposerMethods]) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(methods.prototype))) {
     if (name === 'constructor') continue;
     if (Object.hasOwn(View.prototype, name)) throw new Error(`View.${name} is defined twice`);
