@@ -63,10 +63,11 @@ export function launch() {
 }
 
 /** A page that logs its errors, console warnings and CSP violations, opened at the node. */
-export async function newPage(context, name, { trace } = {}) {
+export async function newPage(context, name, { trace, before } = {}) {
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   trace?.(page, name);
+  await before?.(page);
   if (TRACE) {
     page.on('websocket', (ws) => {
       ws.on('framesent', (f) => log(`[${name}] -> ${String(f.payload).replace(/"token":"[^"]*"/, '"token":"…"')}`));

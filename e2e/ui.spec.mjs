@@ -4,7 +4,7 @@
 // Retry/Discard. Run by run.mjs; by hand: PARLEY_BASE_URL=http://127.0.0.1:8080/ node ui.spec.mjs
 
 import {
-  CONTEXT, step, check, newPage, register, openDirect, sendMessage, waitLastText, screenshot, runSpec, unique,
+  CONTEXT, step, check, waitFor, newPage, register, openDirect, sendMessage, waitLastText, screenshot, runSpec, unique,
 } from './lib.mjs';
 
 /** Relative luminance (0 black .. 1 white) of a computed `rgb(...)` colour. */
@@ -123,5 +123,55 @@ await runSpec('ui', async (browser) => {
     await a.press('#composer-input', 'Enter');
     await waitLastText(p, fits);
     await a.waitForSelector('#composer-count', { state: 'hidden' });
+  });
+
+  await step('refused: a send the server refuses says why and offers Retry and Discard', async () => {
+    const last = '#messages li.msg.mine:last-child';
+    await p.getByRole('button', { name: /^Contacts/ }).click();
+    await p.fill('#contact-user', me);
+    await p.getByRole('button', { name: 'Block' }).click();
+    await p.waitForSelector(`#blocked button[data-user="${me}"]`);
+    await sendMessage(a, 'to be discarded');
+    await a.waitForSelector(`${last}[data-state="failed"] .failed[data-code="forbidden"]:has-text("cannot send")`);
+    await screenshot(a, 'refused');
+    await a.click(`${last} button[data-action="discard"]`);
+    await waitFor(a, () => ![...document.querySelectorAll('#messages li.msg .text')].some((t) => t.textContent === 'to be discarded'));
+    await sendMessage(a, 'sent on retry');
+    await a.waitForSelector(`${last}[data-state="failed"]`);
+    await p.click(`#blocked button[data-op="unblock"][data-user="${me}"]`);
+    await p.waitForSelector(`#blocked button[data-user="${me}"]`, { state: 'detached' });
+    await p.getByRole('button', { name: /^Chats/ }).click();
+    await a.click(`${last} button[data-action="retry"]`);
+    await waitLastText(a, 'sent on retry');
+    await waitLastText(p, 'sent on retry');
+    check(!(await p.$$eval('#messages li.msg .text', (t) => t.map((n) => n.textContent))).includes('to be discarded'), 'the discarded message never reached the peer');
+  });
+
+  await step('refused: a send refused with try-again codes is retried, then shows why; others at once', async () => {
+    // A second tab whose socket answers each send of a marked text with a refusal, as a busy
+    // or strict server would; everything else passes through to the node.
+    const refusals = [];
+    const b = await newPage(dark, 'me-tab2', {
+      before: (page) => page.routeWebSocket(/\/ws$/, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((data) => {
+          const f = JSON.parse(data);
+          const code = f.type === 'send' && /^refuse:/.test(f.body) ? f.body.slice(7) : null;
+          if (!code) return server.send(data);
+          refusals.push(code);
+          ws.send(JSON.stringify({ type: 'error', rid: f.rid, code, message: code }));
+        });
+      }),
+    });
+    await b.click(`#conv-list button[data-conv="d:${[me, peer].sort().join(':')}"]`);
+    const last = '#messages li.msg.mine:last-child';
+    for (const [code, reason] of [['rate_limited', 'too fast'], ['content_rejected', 'content filter'], ['too_large', 'too long']]) {
+      await sendMessage(b, `refuse:${code}`);
+      await b.waitForSelector(`${last}[data-state="failed"] .failed[data-code="${code}"]:has-text("${reason}")`);
+      await b.click(`${last} button[data-action="discard"]`);
+    }
+    check(JSON.stringify(refusals) === JSON.stringify(['rate_limited', 'rate_limited', 'rate_limited', 'content_rejected', 'too_large']),
+      `a refusal to try again is retried (3 tries in all), the others are not (${refusals.join(', ')})`);
+    await b.close();
   });
 });

@@ -11,6 +11,20 @@ const SEND_RETRY_MAX_MS = 15_000;
 // Send errors to try again with the same cid (docs/protocol.md 7): nothing was stored, or
 // (`internal`) the outcome is unknown and the retry returns the original `sent` if it was.
 const RETRYABLE = new Set(['unavailable', 'rate_limited', 'disconnected', 'internal']);
+// After this many refusals in a row the message shows why, with Retry and Discard, instead of
+// sitting in "sending" while the server keeps refusing it.
+const AUTO_RETRIES = 3;
+// What a refusal means to the sender (docs/protocol.md 7 and "Content filter").
+const REASONS = {
+  too_large: 'too long for the server (over 16 KiB)',
+  rate_limited: 'sending too fast; wait a moment',
+  content_rejected: 'refused by the content filter; change the text',
+  forbidden: 'you cannot send to this conversation',
+  not_found: 'no such user or conversation',
+  bad_request: 'the server could not read it',
+  unavailable: 'the server is busy; nothing was stored',
+  internal: 'the server did not confirm it',
+};
 
 export class OutboxMethods {
 
@@ -60,13 +74,15 @@ export class OutboxMethods {
   onSendError(cid, f) {
     const item = this.outbox.find((i) => i.cid === cid);
     if (!item || item.state !== 'sending') return;
-    if (RETRYABLE.has(f.code)) {
+    item.refusals = (item.refusals ?? 0) + 1;
+    if (RETRYABLE.has(f.code) && item.refusals < AUTO_RETRIES) {
       const delay = Math.min(SEND_RETRY_MAX_MS, SEND_RETRY_MS * item.attempts);
       setTimeout(() => this.trySend(item), delay);
       return;
     }
     item.state = 'failed';
-    item.error = f.message || f.code;
+    item.code = f.code;
+    item.error = REASONS[f.code] ?? f.message ?? f.code;
     if (item.kind === 'recall') {
       this.dropFromOutbox(item);
       this.toast(`Could not recall: ${item.error}`, 'error');
@@ -89,7 +105,8 @@ export class OutboxMethods {
     const item = this.outbox.find((i) => i.cid === cid);
     if (!item) return;
     item.state = 'sending';
-    item.error = null;
+    item.error = item.code = null;
+    item.refusals = 0;
     this.save();
     this.trySend(item);
     this.changed();

@@ -61,6 +61,7 @@ export class ChatMethods {
         readers,
         cid: m ? m.cid : item.cid,
         error: item?.error,
+        code: item?.code,
         sig: JSON.stringify([seq, body, clock(ts), state, sender, readers, item?.error]),
       });
     }
@@ -174,7 +175,7 @@ export class ChatMethods {
         item.state === 'failed'
           ? el(
               'span',
-              { class: 'failed' },
+              { class: 'failed', role: 'alert', dataset: { code: item.code ?? '' } },
               `Not sent: ${item.error ?? 'error'}. `,
               el('button', { type: 'button', class: 'link', dataset: { action: 'retry', cid: item.cid }, text: 'Retry' }),
               ' ',
