@@ -14,6 +14,15 @@ export class PeopleMethods {
     await this.refreshContacts();
   }
 
+  /** One page of users whose id or nickname starts with q (docs/protocol.md "Finding people"). */
+  async findPeople(q, cursor) {
+    const reply = await this.ask({ type: 'find_people', q, ...(cursor ? { cursor } : {}), limit: 20 });
+    for (const u of reply.users ?? []) {
+      if (!this.profile(u.user)) this.profiles.set(u.user, { nickname: u.nickname, avatar: null });
+    }
+    return { users: reply.users ?? [], cursor: reply.cursor ?? null };
+  }
+
   onContactEvent(f) {
     const name = this.displayName(f.user);
     if (f.event === 'request') this.toast(`${name} wants to be your friend`);

@@ -59,6 +59,7 @@ export class EventMethods {
     });
 
     this.bindComposer();
+    this.bindSearch();
 
     const scroller = $('messages-scroll');
     this.on(scroller, 'scroll', () => {

@@ -12,6 +12,7 @@ import { ListMethods } from './view-list.js';
 import { ChatMethods } from './view-chat.js';
 import { ContactMethods } from './view-contacts.js';
 import { ComposerMethods } from './view-composer.js';
+import { SearchMethods } from './view-search.js';
 
 export class View {
   constructor(client, { onLogout }) {
@@ -34,10 +35,13 @@ export class View {
     clearInterval(this.ticker);
     for (const [target, type, fn] of this.listeners) target.removeEventListener(type, fn);
     document.title = 'Parley';
-    for (const id of ['conv-list', 'messages', 'friends', 'pending-in', 'pending-out', 'blocked', 'toasts', 'announcer']) {
+    for (const id of ['conv-list', 'messages', 'friends', 'pending-in', 'pending-out', 'blocked', 'people-results', 'toasts', 'announcer']) {
       $(id).replaceChildren();
     }
     document.body.classList.remove('chat-open');
+    clearTimeout(this.search?.timer);
+    $('people-q').value = '';
+    $('people-status').textContent = '';
   }
 
   on(target, type, fn) {
@@ -96,11 +100,12 @@ export class View {
     this.renderList();
     this.renderChat();
     this.renderContacts();
+    this.renderSearch();
   }
 }
 
 // Non-enumerable, like methods declared in the class itself.
-for (const methods of [EventMethods, ListMethods, ChatMethods, ContactMethods, ComposerMethods]) {
+for (const methods of [EventMethods, ListMethods, ChatMethods, ContactMethods, ComposerMethods, SearchMethods]) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(methods.prototype))) {
     if (name === 'constructor') continue;
     if (Object.hasOwn(View.prototype, name)) throw new Error(`View.${name} is defined twice`);
