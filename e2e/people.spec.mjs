@@ -1,9 +1,10 @@
 // People: finding someone by the start of their nickname, asking them to be a friend or
-// chatting with them from the results. Run by run.mjs; by hand:
+// chatting with them from the results, and presence that is right after a reload (the
+// presence_list after welcome). Run by run.mjs; by hand:
 // PARLEY_BASE_URL=http://127.0.0.1:8080/ node people.spec.mjs
 
 import {
-  CONTEXT, step, check, waitFor, newPage, register, screenshot, runSpec, unique,
+  CONTEXT, step, check, waitFor, waitOnline, newPage, register, screenshot, runSpec, unique,
 } from './lib.mjs';
 
 await runSpec('people', async (browser) => {
@@ -13,7 +14,8 @@ await runSpec('people', async (browser) => {
   const ctxC = await browser.newContext(CONTEXT);
   const ctxD = await browser.newContext(CONTEXT);
   const c = await newPage(ctxC, 'carol');
-  const d = await newPage(ctxD, 'dave');
+  let d = await newPage(ctxD, 'dave');
+  const friendDot = (user) => `#friends li:has(button[data-user="${user}"]) .dot`;
 
   await step('carol and dave register', async () => {
     await Promise.all([register(c, carol, 'Carol'), register(d, dave, daveNick)]);
@@ -34,5 +36,25 @@ await runSpec('people', async (browser) => {
     await c.click(`${row} button[data-op="chat"]`);
     await c.waitForSelector('#chat:not([hidden])');
     await waitFor(c, (name) => document.getElementById('chat-title').textContent === name, daveNick);
+  });
+
+  await step('presence after a reload: carol reloads and sees dave online at once', async () => {
+    await c.reload();
+    await waitOnline(c);
+    await c.getByRole('button', { name: /^Contacts/ }).click();
+    await c.waitForSelector(`${friendDot(dave)}.online`);
+    await screenshot(c, 'presence-reload');
+  });
+
+  await step('presence after a reload: dave leaves; carol reloads and sees him offline, with when', async () => {
+    await d.close();
+    await c.waitForSelector(`${friendDot(dave)}.offline`);
+    await c.reload();
+    await waitOnline(c);
+    await c.getByRole('button', { name: /^Contacts/ }).click();
+    await c.waitForSelector(`${friendDot(dave)}.offline[title^="last seen"]`);
+    d = await newPage(ctxD, 'dave-again');
+    await waitOnline(d);
+    await c.waitForSelector(`${friendDot(dave)}.online`);
   });
 });

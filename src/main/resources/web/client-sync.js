@@ -100,14 +100,10 @@ export class SyncMethods {
         this.onTyping(f);
         break;
       case 'presence':
-        this.presence.set(f.user, { state: f.state, lastSeen: f.last_seen ?? null });
-        // Presence comes from friends only: a new one was accepted, maybe on another device
-        // of ours (those get no contact event), so the contact lists are stale. Our own side
-        // of the friendship may be stored a moment after this push: ask again shortly after.
-        if (!this.contacts.friends.includes(f.user)) {
-          this.refreshContacts();
-          setTimeout(() => this.refreshContacts(), 1_500);
-        }
+        this.onPresence(f);
+        break;
+      case 'presence_list':
+        this.onPresenceList(f);
         break;
       case 'contacts':
         this.contacts = {
@@ -116,6 +112,8 @@ export class SyncMethods {
           pending_out: f.pending_out ?? [],
           blocked: f.blocked ?? [],
         };
+        this.contactsLoaded = true;
+        this.askUnlistedPresence();
         break;
       case 'contact':
         this.onContactEvent(f);
@@ -156,6 +154,7 @@ export class SyncMethods {
       return;
     }
     if (f.rid) return; // answered through ask()
+    if (this.presenceListFailed(f)) return;
     if (f.code === 'unavailable') this.toast('The server asked us to reconnect…');
     else if (f.code !== 'forbidden') this.toast(f.message || f.code, 'error');
   }

@@ -154,7 +154,8 @@ export class Connection {
         this.onUnauthorized(frame.message || 'please log in again');
         return;
       }
-      if (frame.code === 'unavailable') {
+      // A presence list the server could not make is no reason to leave (client-presence.js).
+      if (frame.code === 'unavailable' && !/presence/.test(frame.message ?? '')) {
         // Draining node or a failed sync: the server wants us back (elsewhere), with cursors.
         this.onFrame(frame);
         this.drop('unavailable');
