@@ -60,6 +60,7 @@ export class EventMethods {
 
     this.bindComposer();
     this.bindSearch();
+    this.bindNotify();
 
     const scroller = $('messages-scroll');
     this.on(scroller, 'scroll', () => {

@@ -13,6 +13,7 @@ import { ChatMethods } from './view-chat.js';
 import { ContactMethods } from './view-contacts.js';
 import { ComposerMethods } from './view-composer.js';
 import { SearchMethods } from './view-search.js';
+import { NotifyMethods } from './view-notify.js';
 
 export class View {
   constructor(client, { onLogout }) {
@@ -101,11 +102,12 @@ export class View {
     this.renderChat();
     this.renderContacts();
     this.renderSearch();
+    this.renderNotify();
   }
 }
 
 // Non-enumerable, like methods declared in the class itself.
-for (const methods of [EventMethods, ListMethods, ChatMethods, ContactMethods, ComposerMethods, SearchMethods]) {
+for (const methods of [EventMethods, ListMethods, ChatMethods, ContactMethods, ComposerMethods, SearchMethods, NotifyMethods]) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(methods.prototype))) {
     if (name === 'constructor') continue;
     if (Object.hasOwn(View.prototype, name)) throw new Error(`View.${name} is defined twice`);
