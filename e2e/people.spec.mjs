@@ -52,6 +52,8 @@ await runSpec('people', async (browser) => {
     await c.click(`${row} button[data-op="friend_request"]`);
     await c.waitForSelector(`${row} .state:has-text("requested")`);
     await d.getByRole('button', { name: /^Contacts/ }).click();
+    await d.waitForSelector(`#pending-in button[data-user="${carol}"]`);
+    check(!/null/.test(await d.textContent('#pending-in')), 'a request shows no "null" where presence would be');
     await d.click(`#pending-in button[data-op="friend_accept"][data-user="${carol}"]`);
     await c.waitForSelector(`${row} .state:has-text("friend")`);
     await c.click(`${row} button[data-op="chat"]`);

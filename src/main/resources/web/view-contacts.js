@@ -1,7 +1,7 @@
 // The contacts panel of a View: friends with presence, requests both ways, blocked users.
 // Methods of View (views.js mixes them into its prototype; `this` is the view).
 
-import { $, el, lastSeen, reconcile } from './view-dom.js';
+import { $, el, lastSeen, reconcile, setChildren } from './view-dom.js';
 
 export class ContactMethods {
 
@@ -27,7 +27,7 @@ export class ContactMethods {
         list.map((u) => person(u, actions, withPresence)),
         () => el('li'),
         (node, item) =>
-          node.replaceChildren(
+          setChildren(node,
             item.withPresence ? el('span', { class: `dot ${item.presence?.state ?? 'unknown'}`, title: lastSeen(item.presence) || 'presence unknown' }) : null,
             el('span', { class: 'person', text: item.name !== item.user ? `${item.name} (${item.user})` : item.user }),
             el(

@@ -16,6 +16,11 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** replaceChildren without the nulls of optional parts (replaceChildren would show "null"). */
+export function setChildren(node, ...children) {
+  node.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+}
+
 export function clock(ts) {
   if (!ts) return '';
   const d = new Date(ts);

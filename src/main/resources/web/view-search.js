@@ -3,7 +3,7 @@
 // Methods of View (views.js mixes them into its prototype; `this` is the view).
 
 import { directId } from './client.js';
-import { $, el, reconcile } from './view-dom.js';
+import { $, el, reconcile, setChildren } from './view-dom.js';
 
 const MIN_CHARS = 2; // parley.people.min-query-chars
 const TYPING_PAUSE_MS = 300; // one search per pause in typing, not per key
@@ -75,7 +75,7 @@ export class SearchMethods {
     });
     reconcile($('people-results'), items, () => el('li'), (node, item) => {
       const name = item.nickname && item.nickname !== item.user ? `${item.nickname} (${item.user})` : item.user;
-      node.replaceChildren(
+      setChildren(node,
         el('span', { class: 'person', text: name }),
         item.state ? el('span', { class: 'state', text: item.state }) : null,
         item.user === c.me
