@@ -95,9 +95,11 @@ export class ChatMethods {
       dot.hidden = true;
       const n = conv.members?.size;
       sub = n ? `Group · ${n} ${n === 1 ? 'member' : 'members'}` : 'Group';
+      if (conv.left) sub = 'You are no longer a member of this group';
     }
     $('chat-sub').textContent = sub;
-    $('group-menu').hidden = conv.kind !== 'group';
+    this.renderGroup(conv);
+    $('composer').hidden = !!conv.left;
 
     const typing = c.typingIn(conv).map((u) => c.displayName(u));
     $('typing').textContent = typing.length ? `${typing.join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…` : '';

@@ -61,6 +61,7 @@ export class EventMethods {
     this.bindComposer();
     this.bindSearch();
     this.bindNotify();
+    this.bindGroup();
 
     const scroller = $('messages-scroll');
     this.on(scroller, 'scroll', () => {
@@ -78,28 +79,6 @@ export class EventMethods {
       if (action === 'retry') c.retry(cid);
       else if (action === 'discard') c.discard(cid);
       else if (action === 'recall') c.recall(c.openId, Number(seq));
-    });
-
-    this.on($('invite-form'), 'submit', async (e) => {
-      e.preventDefault();
-      const users = $('invite-users').value.split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
-      const bad = users.find((u) => !USER_ID.test(u));
-      if (!users.length || bad) return this.toast('List user ids to invite.', 'error');
-      try {
-        await c.invite(c.openId, users);
-        $('invite-users').value = '';
-        $('group-menu').open = false;
-      } catch (err) {
-        this.toast(`Could not invite: ${err.message}`, 'error');
-      }
-    });
-    this.on($('leave-button'), 'click', async () => {
-      try {
-        await c.leave(c.openId);
-        this.closeConversation();
-      } catch (err) {
-        this.toast(`Could not leave: ${err.message}`, 'error');
-      }
     });
 
     this.on($('contact-form'), 'submit', async (e) => {

@@ -14,6 +14,7 @@ import { ContactMethods } from './view-contacts.js';
 import { ComposerMethods } from './view-composer.js';
 import { SearchMethods } from './view-search.js';
 import { NotifyMethods } from './view-notify.js';
+import { GroupViewMethods } from './view-group.js';
 
 export class View {
   constructor(client, { onLogout }) {
@@ -36,7 +37,7 @@ export class View {
     clearInterval(this.ticker);
     for (const [target, type, fn] of this.listeners) target.removeEventListener(type, fn);
     document.title = 'Parley';
-    for (const id of ['conv-list', 'messages', 'friends', 'pending-in', 'pending-out', 'blocked', 'people-results', 'toasts', 'announcer']) {
+    for (const id of ['conv-list', 'messages', 'friends', 'pending-in', 'pending-out', 'blocked', 'people-results', 'group-members', 'toasts', 'announcer']) {
       $(id).replaceChildren();
     }
     document.body.classList.remove('chat-open');
@@ -107,7 +108,7 @@ export class View {
 }
 
 // Non-enumerable, like methods declared in the class itself.
-for (const methods of [EventMethods, ListMethods, ChatMethods, ContactMethods, ComposerMethods, SearchMethods, NotifyMethods]) {
+for (const methods of [EventMethods, ListMethods, ChatMethods, ContactMethods, ComposerMethods, SearchMethods, NotifyMethods, GroupViewMethods]) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(methods.prototype))) {
     if (name === 'constructor') continue;
     if (Object.hasOwn(View.prototype, name)) throw new Error(`View.${name} is defined twice`);
