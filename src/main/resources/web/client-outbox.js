@@ -119,6 +119,7 @@ export class OutboxMethods {
   }
 
   typing(convId) {
+    if (this.conv(convId).kind === 'room') return; // the server ignores typing in rooms
     const now = Date.now();
     if (now - (this.typingSent.get(convId) ?? 0) < TYPING_EVERY_MS) return;
     if (this.conn.send({ type: 'typing', conv: convId })) this.typingSent.set(convId, now);

@@ -131,6 +131,7 @@ export class SyncMethods {
     // Sends the server never answered go again, same cid: the server stores each cid once.
     for (const item of this.outbox) if (item.state === 'sending') this.trySend(item);
     this.refreshContacts();
+    this.rejoinRooms();
   }
 
   onSynced() {

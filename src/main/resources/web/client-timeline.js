@@ -76,7 +76,7 @@ export class TimelineMethods {
     if (m.kind === 'system') this.applySystem(c, m);
     if (source === 'push') {
       if (had && m.seq > top + 1) this.fillGaps(c);
-      this.scheduleAck(c);
+      if (c.kind !== 'room') this.scheduleAck(c); // rooms keep no delivery cursors
       if (!c.known && c.kind === 'group') this.scheduleListRefresh();
     }
     if (c.id === this.openId) this.scheduleRead();

@@ -18,6 +18,7 @@ import { OutboxMethods } from './client-outbox.js';
 import { GroupMethods } from './client-groups.js';
 import { PeopleMethods } from './client-people.js';
 import { PresenceMethods } from './client-presence.js';
+import { RoomMethods } from './client-rooms.js';
 
 export { USER_ID, randomId, directId, Conversation } from './conversation.js';
 
@@ -166,7 +167,7 @@ export class ChatClient extends EventTarget {
 }
 
 // Non-enumerable, like methods declared in the class itself.
-for (const methods of [SyncMethods, TimelineMethods, ReadMethods, OutboxMethods, GroupMethods, PeopleMethods, PresenceMethods]) {
+for (const methods of [SyncMethods, TimelineMethods, ReadMethods, OutboxMethods, GroupMethods, PeopleMethods, PresenceMethods, RoomMethods]) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(methods.prototype))) {
     if (name === 'constructor') continue;
     if (Object.hasOwn(ChatClient.prototype, name)) throw new Error(`ChatClient.${name} is defined twice`);

@@ -43,9 +43,11 @@ export class Conversation {
     this.known = false; // the server has described it (conv_state or the REST list)
     this.left = false;
     this.touched = 0; // local time it was started here (sorts it before it has entries)
+    this.joined = false; // a room this tab is in (rooms only)
   }
 
   get unread() {
+    if (this.kind === 'room') return 0; // a room is a stream to watch, not a list to read
     return Math.max(0, this.lastSeq - this.readSeq);
   }
 

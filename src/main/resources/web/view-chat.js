@@ -91,6 +91,9 @@ export class ChatMethods {
       dot.className = `dot ${p?.state ?? 'unknown'}`;
       const who = title !== conv.peer ? `@${conv.peer}` : '';
       sub = [who, lastSeen(p)].filter(Boolean).join(' · ');
+    } else if (conv.kind === 'room') {
+      dot.hidden = true;
+      sub = 'Room · live: anyone may join';
     } else {
       dot.hidden = true;
       const n = conv.members?.size;
@@ -99,6 +102,7 @@ export class ChatMethods {
     }
     $('chat-sub').textContent = sub;
     this.renderGroup(conv);
+    this.renderRoom(conv);
     $('composer').hidden = !!conv.left;
 
     const typing = c.typingIn(conv).map((u) => c.displayName(u));

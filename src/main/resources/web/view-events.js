@@ -62,6 +62,7 @@ export class EventMethods {
     this.bindSearch();
     this.bindNotify();
     this.bindGroup();
+    this.bindRooms();
 
     const scroller = $('messages-scroll');
     this.on(scroller, 'scroll', () => {

@@ -33,6 +33,7 @@ export class ListMethods {
       c.loadProfile(conv.peer);
       return c.displayName(conv.peer);
     }
+    if (conv.kind === 'room') return `#${conv.id.slice(2)}`;
     return conv.title || (conv.kind === 'group' ? 'Group' : conv.id);
   }
 
@@ -49,7 +50,7 @@ export class ListMethods {
   renderList() {
     const c = this.client;
     const convs = [...c.convs.values()]
-      .filter((v) => !v.left && v.kind !== 'room' && (v.lastSeq > 0 || v.touched > 0 || v.id === c.openId))
+      .filter((v) => !v.left && (v.kind === 'room' ? v.joined : v.lastSeq > 0 || v.touched > 0 || v.id === c.openId))
       .sort((a, b) => b.sortKey - a.sortKey || (a.id < b.id ? -1 : 1));
     const items = convs.map((v) => {
       const title = this.title(v);
@@ -95,7 +96,7 @@ export class ListMethods {
                 ? el('span', { class: `dot ${item.presence?.state ?? 'unknown'}`, title: lastSeen(item.presence) || 'presence unknown' })
                 : null,
               el('span', { class: 'conv-name', text: item.title }),
-              item.conv.kind === 'group' ? el('span', { class: 'tag', text: 'group' }) : null,
+              item.conv.kind !== 'direct' ? el('span', { class: 'tag', text: item.conv.kind }) : null,
             ),
             el('span', { class: 'conv-last', text: item.preview }),
           ),

@@ -15,6 +15,7 @@ import { ComposerMethods } from './view-composer.js';
 import { SearchMethods } from './view-search.js';
 import { NotifyMethods } from './view-notify.js';
 import { GroupViewMethods } from './view-group.js';
+import { RoomViewMethods } from './view-room.js';
 
 export class View {
   constructor(client, { onLogout }) {
@@ -108,7 +109,7 @@ export class View {
 }
 
 // Non-enumerable, like methods declared in the class itself.
-for (const methods of [EventMethods, ListMethods, ChatMethods, ContactMethods, ComposerMethods, SearchMethods, NotifyMethods, GroupViewMethods]) {
+for (const methods of [EventMethods, ListMethods, ChatMethods, ContactMethods, ComposerMethods, SearchMethods, NotifyMethods, GroupViewMethods, RoomViewMethods]) {
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(methods.prototype))) {
     if (name === 'constructor') continue;
     if (Object.hasOwn(View.prototype, name)) throw new Error(`View.${name} is defined twice`);
