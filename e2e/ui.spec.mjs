@@ -174,4 +174,31 @@ await runSpec('ui', async (browser) => {
       `a refusal to try again is retried (3 tries in all), the others are not (${refusals.join(', ')})`);
     await b.close();
   });
+
+  await step('a direct chat is named by conv_state.title when the peer\'s profile cannot be loaded', async () => {
+    const conv = `d:${[me, peer].sort().join(':')}`;
+    const b = await newPage(dark, 'me-tab3', {
+      before: async (page) => {
+        await page.route(`**/api/v1/users/${peer}`, (route) => route.abort());
+        await page.route('**/api/v1/conversations', async (route) => {
+          const res = await route.fetch();
+          const body = await res.json();
+          for (const v of body.conversations) delete v.title;
+          await route.fulfill({ response: res, json: body });
+        });
+        // The server as the contract has it: a direct conversation's title is the peer's nickname.
+        await page.routeWebSocket(/\/ws$/, (ws) => {
+          const server = ws.connectToServer();
+          server.onMessage((data) => {
+            const f = JSON.parse(data);
+            if (f.type === 'conv_state' && f.conv === conv) f.title = 'Pat (from conv_state)';
+            ws.send(JSON.stringify(f));
+          });
+        });
+      },
+    });
+    await waitFor(b, (sel) => document.querySelector(`${sel} .conv-name`)?.textContent === 'Pat (from conv_state)',
+      `#conv-list button[data-conv="${conv}"]`);
+    await b.close();
+  });
 });

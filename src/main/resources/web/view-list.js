@@ -30,8 +30,10 @@ export class ListMethods {
   title(conv) {
     const c = this.client;
     if (conv.kind === 'direct') {
+      // The peer's profile is the freshest name; the server's conv_state title (their nickname
+      // when the conversation was described) stands in until it loads, or if it cannot.
       c.loadProfile(conv.peer);
-      return c.displayName(conv.peer);
+      return c.profile(conv.peer)?.nickname || conv.title || conv.peer;
     }
     if (conv.kind === 'room') return `#${conv.id.slice(2)}`;
     return conv.title || (conv.kind === 'group' ? 'Group' : conv.id);
