@@ -39,6 +39,11 @@ export class OutboxMethods {
     this.enqueue({ conv: convId, kind: 'recall', body: { seq } });
   }
 
+  /** A new text for our own text entry `seq` (an `edit` entry; the server checks it is ours). */
+  edit(convId, seq, text) {
+    this.enqueue({ conv: convId, kind: 'edit', body: { seq, text } });
+  }
+
   enqueue({ conv, kind, body }) {
     const item = { cid: `w-${randomId(20)}`, conv, kind, body, ts: Date.now(), state: 'sending', attempts: 0 };
     this.outbox.push(item);
@@ -83,9 +88,9 @@ export class OutboxMethods {
     item.state = 'failed';
     item.code = f.code;
     item.error = REASONS[f.code] ?? f.message ?? f.code;
-    if (item.kind === 'recall') {
+    if (item.kind !== 'text') {
       this.dropFromOutbox(item);
-      this.toast(`Could not recall: ${item.error}`, 'error');
+      this.toast(`Could not ${item.kind}: ${item.error}`, 'error');
     }
     this.save();
   }

@@ -73,6 +73,8 @@ export class TimelineMethods {
       c.typing.delete(m.from);
     }
     if (m.kind === 'recall' && m.body && typeof m.body.seq === 'number') c.recalled.add(m.body.seq);
+    if (m.kind === 'edit' && m.body) c.noteEdit(m.body.seq, m.seq, m.body.text);
+    if (m.edited && typeof m.body === 'string') c.noteEdit(m.seq, m.edit_seq ?? m.seq, m.body);
     if (m.kind === 'system') this.applySystem(c, m);
     if (source === 'push') {
       if (had && m.seq > top + 1) this.fillGaps(c);

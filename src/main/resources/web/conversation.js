@@ -37,6 +37,7 @@ export class Conversation {
     this.atStart = false; // nothing older than `lowest` exists
     this.loading = false; // a history request is out
     this.recalled = new Set();
+    this.edits = new Map(); // seq -> {seq: the edit's own seq, text}: the latest text of an edited entry
     this.receipts = new Map(); // other member -> highest seq they have read
     this.typing = new Map(); // user -> shown until (ms)
     this.members = null; // Set of members, once the group's "created" entry was seen
@@ -70,6 +71,12 @@ export class Conversation {
     return this.lastSeq > this.highest ? { after: this.highest, until: this.lastSeq } : null;
   }
 
+  /** Keeps an entry's newest text: edits may arrive in any order (push, pages, catch-up). */
+  noteEdit(target, editSeq, text) {
+    if (typeof target !== 'number' || typeof text !== 'string') return;
+    if ((this.edits.get(target)?.seq ?? -1) < editSeq) this.edits.set(target, { seq: editSeq, text });
+  }
+
   readByOthers(seq, me) {
     const readers = [];
     for (const [user, upTo] of this.receipts) if (user !== me && upTo >= seq) readers.push(user);
@@ -82,6 +89,7 @@ export class Conversation {
     this.last = null;
     this.atStart = false;
     this.recalled.clear();
+    this.edits.clear();
     this.receipts.clear();
   }
 }

@@ -29,7 +29,7 @@ export class ChatMethods {
     }
     rows.sort((a, b) => a.seq - b.seq || (a.item?.ts ?? 0) - (b.item?.ts ?? 0));
     for (const { m, item } of rows) {
-      if (m && m.kind === 'recall') continue;
+      if (m && (m.kind === 'recall' || m.kind === 'edit')) continue; // shown on their targets
       if (m && m.kind === 'system') {
         const text = this.systemText(m);
         items.push({ key: `s${m.seq}`, type: 'notice', seq: m.seq, text, sig: `n|${text}` });
@@ -42,7 +42,8 @@ export class ChatMethods {
         items.push({ key, type: 'recalled', seq, mine, sig: 'recalled' });
         continue;
       }
-      const body = m ? (typeof m.body === 'string' ? m.body : '') : item.body;
+      const edit = m ? conv.edits.get(m.seq) : null;
+      const body = edit ? edit.text : m ? (typeof m.body === 'string' ? m.body : '') : item.body;
       const ts = m ? m.ts : item.ts;
       const from = m ? m.from : me;
       const state = mine ? this.ownState(conv, seq, m ? null : item) : null;
@@ -60,9 +61,11 @@ export class ChatMethods {
         state,
         readers,
         cid: m ? m.cid : item.cid,
+        stored: !!m,
+        edited: !!edit,
         error: item?.error,
         code: item?.code,
-        sig: JSON.stringify([seq, body, clock(ts), state, sender, readers, item?.error]),
+        sig: JSON.stringify([seq, body, clock(ts), state, sender, readers, item?.error, !!m, !!edit]),
       });
     }
     return items;
@@ -168,13 +171,17 @@ export class ChatMethods {
         el(
           'span',
           { class: 'meta' },
+          item.edited ? el('span', { class: 'edited', text: '(edited)' }) : null,
           el('time', { datetime: item.ts ? new Date(item.ts).toISOString() : null, text: clock(item.ts) }),
           item.state
             ? el('span', { class: `tick ${item.state}`, title: stateTitle },
                 el('span', { 'aria-hidden': 'true', text: STATE_MARK[item.state] }),
                 el('span', { class: 'visually-hidden', text: stateTitle }))
             : null,
-          item.mine && (item.state === 'delivered' || item.state === 'read')
+          item.mine && item.stored
+            ? el('button', { type: 'button', class: 'link recall', dataset: { action: 'edit', seq: String(item.seq) }, text: 'Edit' })
+            : null,
+          item.mine && item.stored
             ? el('button', { type: 'button', class: 'link recall', dataset: { action: 'recall', seq: String(item.seq) }, text: 'Recall' })
             : null,
         ),

@@ -1,4 +1,5 @@
-// The composer of a View: sending on Enter, typing notices, its height, and the body limit.
+// The composer of a View: sending on Enter, typing notices, its height, the body limit, and
+// editing one of our own messages (the composer holds its text; Enter saves, Escape cancels).
 // Methods of View (views.js mixes them into its prototype; `this` is the view).
 
 import { $ } from './view-dom.js';
@@ -19,8 +20,12 @@ export class ComposerMethods {
       e.preventDefault();
       this.sendComposer();
     });
+    this.on($('edit-cancel'), 'click', () => this.cancelEdit());
     this.on(input, 'keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      if (e.key === 'Escape' && this.editing) {
+        e.stopPropagation(); // Escape ends the edit, not the chat
+        this.cancelEdit();
+      } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
         this.sendComposer();
       }
@@ -28,7 +33,7 @@ export class ComposerMethods {
     this.on(input, 'input', () => {
       this.autosize();
       this.checkLength();
-      if (c.openId && input.value.trim()) c.typing(c.openId);
+      if (c.openId && input.value.trim() && !this.editing) c.typing(c.openId);
     });
   }
 
@@ -47,10 +52,45 @@ export class ComposerMethods {
     return !over;
   }
 
+  startEdit(seq) {
+    const c = this.client;
+    const conv = c.openId && c.convs.get(c.openId);
+    const m = conv?.entries.get(seq);
+    if (!m || m.from !== c.me || m.kind !== 'text') return;
+    this.editing = { conv: conv.id, seq, draft: this.editing ? this.editing.draft : $('composer-input').value };
+    $('composer-input').value = conv.edits.get(seq)?.text ?? m.body;
+    this.showEditing();
+  }
+
+  cancelEdit() {
+    if (!this.editing) return;
+    $('composer-input').value = this.editing.draft;
+    this.editing = null;
+    this.showEditing();
+  }
+
+  showEditing() {
+    $('edit-bar').hidden = !this.editing;
+    $('composer-send').textContent = this.editing ? 'Save' : 'Send';
+    this.autosize();
+    this.checkLength();
+    $('composer-input').focus();
+  }
+
   sendComposer() {
     const input = $('composer-input');
     const text = input.value.trim();
     if (!text || !this.client.openId || !this.checkLength()) return;
+    const editing = this.editing;
+    if (editing && editing.conv === this.client.openId) {
+      const conv = this.client.convs.get(editing.conv);
+      const before = conv.edits.get(editing.seq)?.text ?? conv.entries.get(editing.seq)?.body;
+      if (text !== before) this.client.edit(editing.conv, editing.seq, text);
+      input.value = editing.draft;
+      this.editing = null;
+      this.showEditing();
+      return;
+    }
     this.client.sendText(this.client.openId, text);
     input.value = '';
     this.autosize();

@@ -80,6 +80,7 @@ export class EventMethods {
       if (action === 'retry') c.retry(cid);
       else if (action === 'discard') c.discard(cid);
       else if (action === 'recall') c.recall(c.openId, Number(seq));
+      else if (action === 'edit') this.startEdit(Number(seq));
     });
 
     this.on($('contact-form'), 'submit', async (e) => {

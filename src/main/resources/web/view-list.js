@@ -45,6 +45,7 @@ export class ListMethods {
     const who = m.from === this.client.me ? 'You: ' : conv.kind === 'direct' ? '' : `${this.client.displayName(m.from)}: `;
     if (m.kind === 'system') return this.systemText(m);
     if (m.kind === 'recall') return `${who}withdrew a message`;
+    if (m.kind === 'edit') return `${who}${typeof m.body?.text === 'string' ? m.body.text : ''} (edited)`;
     if (conv.recalled.has(m.seq)) return 'Message withdrawn';
     return `${who}${typeof m.body === 'string' ? m.body : ''}`;
   }

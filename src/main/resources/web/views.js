@@ -69,6 +69,7 @@ export class View {
   }
 
   openConversation(id) {
+    if (this.client.openId !== id) this.cancelEdit();
     this.showPanel('chats-panel');
     this.client.open(id);
     this.render();
@@ -76,6 +77,7 @@ export class View {
   }
 
   closeConversation() {
+    this.cancelEdit();
     const id = this.client.openId;
     this.client.close();
     this.render();
