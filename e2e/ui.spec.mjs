@@ -123,6 +123,12 @@ await runSpec('ui', async (browser) => {
     await a.press('#composer-input', 'Enter');
     await waitLastText(p, fits);
     await a.waitForSelector('#composer-count', { state: 'hidden' });
+    // 12,000 control characters: 12,000 bytes, but 72,000 as JSON escapes, over the 64 KiB frame.
+    await a.fill('#composer-input', `x${'\u0001'.repeat(12_000)}x`);
+    await a.waitForSelector('#composer-count.over:has-text("control characters")');
+    check(await a.isDisabled('#composer-send'), 'Send is disabled for a body whose frame would be too large');
+    await a.fill('#composer-input', '');
+    await a.waitForSelector('#composer-count', { state: 'hidden' });
   });
 
   await step('refused: a send the server refuses says why and offers Retry and Discard', async () => {

@@ -7,6 +7,11 @@ import { $ } from './view-dom.js';
 // A text body is at most 16 KiB of UTF-8 (docs/protocol.md, "Body size"); the server refuses
 // more with too_large. Counted here in bytes, as the server does, not cut at a character count.
 export const MAX_TEXT_BYTES = 16 * 1024;
+// A frame is at most 64 KiB (docs/protocol.md 7), and JSON escapes control characters to six
+// bytes each: a body under 16 KiB can make a frame the server cannot take. What a send frame
+// holds besides the body (type, rid, conv, cid, kind) stays well under FRAME_OVERHEAD.
+const MAX_FRAME_BYTES = 64 * 1024;
+const FRAME_OVERHEAD = 512;
 // The count shows from this share of the limit on, so a long message is warned of in time.
 const SHOW_COUNT_FROM = 0.9;
 const utf8 = new TextEncoder();
@@ -39,14 +44,20 @@ export class ComposerMethods {
 
   /** Shows the byte count near the limit and disables sending above it; true when it fits. */
   checkLength() {
-    const bytes = utf8.encode($('composer-input').value.trim()).length;
-    const over = bytes > MAX_TEXT_BYTES;
+    const text = $('composer-input').value.trim();
+    const bytes = utf8.encode(text).length;
+    const framed = bytes > MAX_FRAME_BYTES / 6 - FRAME_OVERHEAD ? utf8.encode(JSON.stringify(text)).length + FRAME_OVERHEAD : 0;
+    const escapes = framed > MAX_FRAME_BYTES;
+    const over = bytes > MAX_TEXT_BYTES || escapes;
     const count = $('composer-count');
-    count.hidden = bytes < MAX_TEXT_BYTES * SHOW_COUNT_FROM;
+    count.hidden = !over && bytes < MAX_TEXT_BYTES * SHOW_COUNT_FROM;
     count.classList.toggle('over', over);
-    count.textContent = over
-      ? `Too long to send: ${bytes.toLocaleString()} of ${MAX_TEXT_BYTES.toLocaleString()} bytes`
-      : `${bytes.toLocaleString()} of ${MAX_TEXT_BYTES.toLocaleString()} bytes`;
+    const of = `${bytes.toLocaleString()} of ${MAX_TEXT_BYTES.toLocaleString()} bytes`;
+    count.textContent = !over
+      ? of
+      : escapes && bytes <= MAX_TEXT_BYTES
+        ? 'Too long to send: its control characters take too much room; remove some'
+        : `Too long to send: ${of}`;
     $('composer-send').disabled = over;
     $('composer-input').setAttribute('aria-invalid', String(over));
     return !over;
