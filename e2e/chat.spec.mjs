@@ -168,7 +168,8 @@ try {
     await expectExactly(a, 'alice', history);
     await waitFor(a, (n) => {
       const mine = [...document.querySelectorAll('#messages li.msg.mine')].slice(-n);
-      return mine.length === n && mine.every((li) => li.dataset.state === 'delivered');
+      // Stored (one tick), but no device of bob holds them yet: not "delivered".
+      return mine.length === n && mine.every((li) => li.dataset.state === 'sent');
     }, OFFLINE_BURST);
     check((await badgeOf(b1)) === '' && (await badgeOf(b2)) === '', 'offline tabs saw nothing yet');
   });
@@ -182,6 +183,12 @@ try {
     await expectCatchUp('bob-tab1', 2, missed);
     await expectCatchUp('bob-tab2', 2, missed);
     await waitFor(b2, ([sel, text]) => document.querySelector(`${sel} .conv-last`)?.textContent === text, [convButton, history.at(-1)]);
+    // Bob's devices acked the catch-up: alice sees two ticks (delivered), not yet read.
+    await waitFor(a, (n) => {
+      const mine = [...document.querySelectorAll('#messages li.msg.mine')].slice(-n);
+      return mine.length === n && mine.every((li) => li.dataset.state === 'delivered');
+    }, OFFLINE_BURST);
+    await screenshot(a, 'delivered');
   });
 
   await step('bob reads in tab 1: every message exactly once, in order; tab 2 badge clears', async () => {

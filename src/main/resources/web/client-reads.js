@@ -19,6 +19,13 @@ export class ReadMethods {
     }
   }
 
+  /** A device of `user` holds `conv` up to seq: our messages up to it show a double tick. */
+  onDelivered(f) {
+    if (typeof f.seq !== 'number' || f.user === this.me) return;
+    const c = this.conv(f.conv);
+    c.deliveredTo.set(f.user, Math.max(c.deliveredTo.get(f.user) ?? 0, f.seq));
+  }
+
   scheduleRead() {
     clearTimeout(this.timers.read);
     this.timers.read = setTimeout(() => this.markRead(), READ_DELAY_MS);

@@ -96,6 +96,9 @@ export class SyncMethods {
       case 'read':
         this.onRead(f);
         break;
+      case 'delivered':
+        this.onDelivered(f);
+        break;
       case 'typing':
         this.onTyping(f);
         break;

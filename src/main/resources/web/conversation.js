@@ -38,6 +38,7 @@ export class Conversation {
     this.loading = false; // a history request is out
     this.recalled = new Set();
     this.edits = new Map(); // seq -> {seq: the edit's own seq, text}: the latest text of an edited entry
+    this.deliveredTo = new Map(); // other member -> highest seq one of their devices holds
     this.receipts = new Map(); // other member -> highest seq they have read
     this.typing = new Map(); // user -> shown until (ms)
     this.members = null; // Set of members, once the group's "created" entry was seen
@@ -71,6 +72,11 @@ export class Conversation {
     return this.lastSeq > this.highest ? { after: this.highest, until: this.lastSeq } : null;
   }
 
+  deliveredToOthers(seq, me) {
+    for (const [user, upTo] of this.deliveredTo) if (user !== me && upTo >= seq) return true;
+    return false;
+  }
+
   /** Keeps an entry's newest text: edits may arrive in any order (push, pages, catch-up). */
   noteEdit(target, editSeq, text) {
     if (typeof target !== 'number' || typeof text !== 'string') return;
@@ -90,6 +96,7 @@ export class Conversation {
     this.atStart = false;
     this.recalled.clear();
     this.edits.clear();
+    this.deliveredTo.clear();
     this.receipts.clear();
   }
 }

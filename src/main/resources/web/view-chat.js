@@ -9,11 +9,14 @@ const STATE_MARK = { sending: '◷', sent: '✓', delivered: '✓✓', read: '�
 
 export class ChatMethods {
 
-  /** The state of one of our own messages: sending, sent, delivered (pushed back), read. */
+  /**
+   * The state of one of our own messages: sending, sent (stored: one tick), delivered (a device
+   * of the peer holds it, the server's `delivered`: two ticks) or read (two ticks in colour).
+   */
   ownState(conv, seq, item) {
     if (item && item.state !== 'sent') return item.state;
     if (conv.readByOthers(seq, this.client.me).length > 0) return 'read';
-    return conv.entries.has(seq) ? 'delivered' : 'sent';
+    return conv.deliveredToOthers(seq, this.client.me) ? 'delivered' : 'sent';
   }
 
   messageItems(conv) {
