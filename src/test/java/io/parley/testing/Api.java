@@ -77,7 +77,13 @@ public final class Api {
 
   /** Registers the user (password "password-" + user) and returns a fresh token. */
   public String registerAndLogin(String user) throws Exception {
-    Response created = register(user, "password-" + user);
+    return registerAndLogin(user, user);
+  }
+
+  /** As {@link #registerAndLogin(String)}, under this nickname. */
+  public String registerAndLogin(String user, String nickname) throws Exception {
+    Response created =
+        post("/users", Map.of("user", user, "password", "password-" + user, "nickname", nickname));
     if (created.status() != 201) throw new AssertionError("register " + user + ": " + created);
     Response session = post("/sessions", Map.of("user", user, "password", "password-" + user));
     if (session.status() != 200) throw new AssertionError("login " + user + ": " + session);

@@ -54,13 +54,7 @@ class PeopleSearchTest {
   }
 
   private String register(String user, String nickname) throws Exception {
-    Api.Response created =
-        api.post(
-            "/users", Map.of("user", user, "password", "password-" + user, "nickname", nickname));
-    assertEquals(201, created.status(), created.toString());
-    Api.Response session =
-        api.post("/sessions", Map.of("user", user, "password", "password-" + user));
-    return session.body().get("token").asText();
+    return api.registerAndLogin(user, nickname);
   }
 
   private Api.Response search(String token, String q, String cursor, Integer limit)

@@ -23,9 +23,13 @@ public record RequestDeps(
     this(settings, sharding, timeline, historyReads, Tracing.off());
   }
 
-  /** The limits and timeouts requests apply (from the edge's settings). */
+  /**
+   * The limits and timeouts requests apply (from the edge's settings). {@code titleTimeout}: how
+   * long a direct conversation's title waits for the other member's nickname.
+   */
   public record Settings(
       Duration askTimeout,
+      Duration titleTimeout,
       SendDeadline sendDeadline,
       int historyDefaultLimit,
       int maxPageBytes,

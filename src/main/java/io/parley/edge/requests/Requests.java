@@ -109,11 +109,13 @@ public final class Requests {
         .<UserEntity.Conversations>ask(
             UserEntity.GetConversations::new, deps.settings().askTimeout())
         .thenCompose(
-            convs ->
-                all(
-                    convs.reads().entrySet().stream()
-                        .map(read -> summary(user, read.getKey(), read.getValue()))
-                        .toList()))
+            convs -> {
+              Titles titles = titles();
+              return all(
+                  convs.reads().entrySet().stream()
+                      .map(read -> summary(user, read.getKey(), read.getValue(), titles))
+                      .toList());
+            })
         .thenApply(
             views ->
                 views.stream()
@@ -219,11 +221,12 @@ public final class Requests {
                     if (state.reads().containsKey(conv)) cursors.put(conv, seq);
                   });
               // A user may be in thousands of conversations: ask a few at a time, not all at once.
+              Titles titles = titles();
               return Source.from(List.copyOf(state.reads().entrySet()))
                   .mapAsync(
                       deps.settings().syncParallelism(),
                       read ->
-                          summary(user, read.getKey(), read.getValue())
+                          summary(user, read.getKey(), read.getValue(), titles)
                               .thenApply(Optional::ofNullable))
                   .filter(Optional::isPresent)
                   .map(Optional::get)
@@ -249,15 +252,19 @@ public final class Requests {
   /**
    * unread = last_seq - read_seq. read_seq is the user's read marker or their latest own entry,
    * whichever is later (writing implies having read), clamped to the timeline, and never before the
-   * first entry the user may read: a member added to a group late has not missed its past.
+   * first entry the user may read: a member added to a group late has not missed its past. The
+   * title is asked for beside the summary, not after it ({@link Titles}).
    */
-  private CompletionStage<ConversationView> summary(String user, String conv, long readSeq) {
+  private CompletionStage<ConversationView> summary(
+      String user, String conv, long readSeq, Titles titles) {
+    CompletionStage<String> title = titles.of(user, conv);
     return conversation(conv)
         .<Replies.SummaryReply>ask(
             replyTo -> new ConversationEntity.GetSummary(user, replyTo),
             deps.settings().askTimeout())
-        .thenApply(
-            reply -> {
+        .thenCombine(
+            title,
+            (reply, named) -> {
               if (!(reply instanceof Replies.Summary s)) return null;
               long first = Math.max(1, s.firstSeq());
               long read =
@@ -266,7 +273,7 @@ public final class Requests {
                   new ServerFrame.ConvState(
                       s.conv(),
                       s.kind(),
-                      s.title(),
+                      named != null ? named : s.title(),
                       s.lastSeq(),
                       read,
                       s.lastSeq() - read,
@@ -274,6 +281,10 @@ public final class Requests {
               return new ConversationView(
                   state, s.lastEntry() == null ? null : Frames.msg(s.lastEntry()), first);
             });
+  }
+
+  private Titles titles() {
+    return new Titles(deps.sharding(), deps.settings().titleTimeout());
   }
 
   private CompletionStage<Replies.PageReply> page(

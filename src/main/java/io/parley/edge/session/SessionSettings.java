@@ -26,6 +26,7 @@ public record SessionSettings(
     int outboundBufferBytes,
     int catchUpMax,
     int syncParallelism,
+    Duration titleTimeout,
     int maxHistoryInFlight,
     int maxFrameBytes,
     int maxBodyBytes,
@@ -58,6 +59,7 @@ public record SessionSettings(
             Math.toIntExact(s.getBytes("outbound-buffer-bytes")),
             s.getInt("catch-up-max"),
             s.getInt("sync-parallelism"),
+            s.getDuration("title-timeout"),
             s.getInt("max-history-in-flight"),
             l.getInt("max-frame-bytes"),
             l.getInt("max-body-bytes"),
@@ -88,6 +90,7 @@ public record SessionSettings(
   public RequestDeps.Settings requests() {
     return new RequestDeps.Settings(
         askTimeout,
+        titleTimeout,
         sendDeadline,
         historyDefaultLimit,
         maxPageBytes,

@@ -85,7 +85,8 @@ class SendAnswerTest {
             new ConversationSettings.Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)));
     EntityTestCluster.registerUsers(testKit, "ann", "ben", "cat", "dan");
     var settings =
-        new RequestDeps.Settings(Duration.ofSeconds(5), TIMES, 50, 256 * 1024, 4, 5000, 1000);
+        new RequestDeps.Settings(
+            Duration.ofSeconds(5), Duration.ofSeconds(1), TIMES, 50, 256 * 1024, 4, 5000, 1000);
     requests =
         new Requests(new RequestDeps(settings, sharding, null, new SendGate(1)), testKit.system());
   }

@@ -2,6 +2,7 @@ package io.parley.edge.requests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -86,6 +87,7 @@ class UnansweredTest {
     EntityTestCluster.registerUsers(testKit, "ann", "ben", "cat", "dan", "eve", "fay");
     var settings =
         new RequestDeps.Settings(
+            ASK_TIMEOUT,
             ASK_TIMEOUT,
             new SendDeadline(Duration.ofSeconds(3), Duration.ofSeconds(9)),
             50,
@@ -193,6 +195,26 @@ class UnansweredTest {
         get(people.handle("cat", new ClientFrame.FriendRequest("r-again", "dan"))));
     assertEquals(List.of("dan"), contactsOf("cat").pendingOut());
     assertEquals(List.of("cat"), contactsOf("dan").pendingIn());
+  }
+
+  @Test
+  void aDirectTitleNotAnsweredInTimeIsTheOtherMembersIdAndTheRestAreNotAsked() throws Exception {
+    get(
+        sharding
+            .entityRefFor(UserEntity.ENTITY_KEY, "gil")
+            .<UserEntity.RegisterReply>ask(r -> new UserEntity.Register("hash", "Gil N", r), WAIT));
+    assertEquals("Gil N", get(new Titles(sharding, ASK_TIMEOUT).of("ann", "d:ann:gil")));
+
+    hold(id -> id.equals(userId("eve")));
+    people.handle("fay", new ClientFrame.FriendRequest("r-held", "eve"));
+    assertTrue(await(reached), "eve's write was held");
+    Titles titles = new Titles(sharding, ASK_TIMEOUT);
+    assertEquals("eve", get(titles.of("ann", "d:ann:eve")));
+    // Given up for this sync: gil is titled by id at once, unasked.
+    CompletionStage<String> unasked = titles.of("ann", "d:ann:gil");
+    assertTrue(unasked.toCompletableFuture().isDone());
+    assertEquals("gil", get(unasked));
+    assertNull(get(titles.of("ann", "g:x")), "a group's own summary carries its title");
   }
 
   @Test
