@@ -57,11 +57,26 @@ public sealed interface ClientFrame {
     return conv != null && Text.wellFormed(conv);
   }
 
+  /**
+   * A hello whose token is missing, empty or not a string is refused with {@code unauthorized} (the
+   * contract's "bad or missing token"), not bad_request: {@link Codec}.
+   */
   record Hello(String rid, String token, String device, Map<String, Long> cursors)
       implements ClientFrame {
+    public static final String NO_TOKEN = "hello needs a token (a non-empty string); log in";
+
+    public boolean hasToken() {
+      return token != null && !token.isEmpty();
+    }
+
+    /** Whether a frame's {@code token} field holds a token ({@link #hasToken}). */
+    public static boolean isToken(JsonNode token) {
+      return token != null && token.isTextual() && !token.textValue().isEmpty();
+    }
+
     @Override
     public String validate(Limits limits) {
-      if (token == null || token.isEmpty()) return "hello needs a token";
+      if (!hasToken()) return NO_TOKEN;
       if (!Text.wellFormed(token)) return ILL_FORMED;
       if (!validDevice(device)) return DEVICE_RULE;
       if (cursors != null

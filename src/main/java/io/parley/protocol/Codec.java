@@ -84,6 +84,7 @@ public final class Codec {
     try {
       ClientFrame frame = strict.readValue(bytes, ClientFrame.class);
       if (frame != null && echoable(frame.rid())) {
+        if (frame instanceof ClientFrame.Hello h && !h.hasToken()) return tokenless(h.rid());
         String problem = frame.validate(limits);
         return problem == null ? new Decoded(frame, null) : failed(frame.rid(), problem);
       }
@@ -107,6 +108,9 @@ public final class Codec {
     JsonNode ridNode = tree.get("rid");
     if (ridNode != null && !ridNode.isNull() && rid == null)
       return failed(null, "rid must be a string of at most 64 chars");
+    // A token of the wrong JSON type is as missing as no token: the contract's unauthorized.
+    if (type.asText().equals("hello") && !ClientFrame.Hello.isToken(tree.get("token")))
+      return tokenless(rid);
     try {
       ClientFrame frame = strict.treeToValue(tree, ClientFrame.class);
       String problem = frame.validate(limits);
@@ -154,6 +158,12 @@ public final class Codec {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** A hello without a token is refused as a bad token is (the session closes on it). */
+  private static Decoded tokenless(String rid) {
+    return new Decoded(
+        null, ServerFrame.Error.of(rid, ErrorCode.UNAUTHORIZED, ClientFrame.Hello.NO_TOKEN));
   }
 
   /** A bad_request; its message may quote the client (a type, a value), so it is scrubbed. */

@@ -437,7 +437,8 @@ final class LiveFuzz {
               index, transport.cbor() ? Generator.Encoding.CBOR : Generator.Encoding.JSON);
       if (s.bytes().length > settings.maxFrameBytes()) continue;
       Codec.Decoded d = oracle.decode(s.bytes());
-      if (d.error() == null || skipReason(d) != null) continue;
+      // A hello without a token is refused unauthorized and closes the socket, as a bad token.
+      if (d.error() == null || skipReason(d) != null || isUnauthorized(d)) continue;
       if (d.error().rid() != null) {
         if (!ledger.claim(d.error().rid())) continue;
         ledger.expect(
@@ -463,6 +464,10 @@ final class LiveFuzz {
               + conn
               + ")");
     }
+  }
+
+  private static boolean isUnauthorized(Codec.Decoded d) {
+    return ErrorCode.UNAUTHORIZED.wire().equals(d.error().code());
   }
 
   private ObjectNode hello() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
@@ -50,6 +51,15 @@ class CodecTest {
         decode("{\"type\":\"hello\",\"token\":\"t\",\"device\":\"bad device!\"}").error().code());
     assertEquals(
         "bad_request", decode("{\"type\":\"ack\",\"conv\":\"c\",\"seq\":\"x\"}").error().code());
+  }
+
+  @Test
+  void aHelloWithoutATokenIsUnauthorizedOnBothDecodingPaths() {
+    for (String token : List.of("", "\"token\":\"\",", "\"token\":null,", "\"token\":7,")) {
+      var error = decode("{\"type\":\"hello\",\"rid\":\"h\"," + token + "\"device\":\"d\"}");
+      assertEquals("unauthorized", error.error().code(), token);
+      assertEquals("h", error.error().rid(), token);
+    }
   }
 
   @Test

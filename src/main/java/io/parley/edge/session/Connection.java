@@ -89,6 +89,10 @@ public final class Connection {
       SessionDeps deps, Outbox out, String transport, Inbound m) {
     Codec.Decoded decoded = m.decoded();
     if (decoded.error() != null) {
+      // A hello without a token (the only refusal the codec makes unauthorized) ends the socket.
+      if (decoded.error().code().equals(ErrorCode.UNAUTHORIZED.wire())) {
+        return close(out, ErrorCode.UNAUTHORIZED, decoded.error().message());
+      }
       out.tell(new Outbound.Frame(decoded.error()));
       return ack(m.ackTo());
     }
