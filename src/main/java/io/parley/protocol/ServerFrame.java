@@ -29,7 +29,8 @@ import java.util.List;
 })
 public sealed interface ServerFrame {
 
-  record Welcome(String user, String device, long heartbeatMs, long serverTime)
+  /** {@code rid}: the hello's, echoed (null when it had none). */
+  record Welcome(String rid, String user, String device, long heartbeatMs, long serverTime)
       implements ServerFrame {}
 
   /** {@code epoch}: the log's incarnation (docs/protocol.md); "" while the log is empty. */

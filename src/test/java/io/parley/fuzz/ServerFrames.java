@@ -13,7 +13,7 @@ final class ServerFrames {
 
   static ServerFrame random(Class<?> shape, SplittableRandom r) throws Exception {
     if (shape == ServerFrame.Welcome.class)
-      return new ServerFrame.Welcome(text(r), text(r), r.nextLong(), r.nextLong());
+      return new ServerFrame.Welcome(text(r), text(r), text(r), r.nextLong(), r.nextLong());
     if (shape == ServerFrame.ConvState.class) {
       return new ServerFrame.ConvState(
           text(r), text(r), maybe(r), r.nextLong(), r.nextLong(), r.nextLong(), text(r));

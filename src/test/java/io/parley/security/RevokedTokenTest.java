@@ -50,7 +50,7 @@ class RevokedTokenTest {
     Api.Response logout = new Rest(node.httpAddress()).call("DELETE", "/sessions", token, null);
     assertEquals(204, logout.status(), logout.toString());
 
-    attacker.send(frame("hello", "token", token, "device", "stolen"));
+    attacker.send(frame("hello", "rid", "h", "token", token, "device", "stolen"));
     try {
       for (int i = 0; i < 30; i++) {
         attacker.send(
@@ -63,6 +63,7 @@ class RevokedTokenTest {
     }
     JsonNode error = attacker.awaitType("error");
     assertEquals("unauthorized", error.get("code").asText(), error.toString());
+    assertEquals("h", error.path("rid").asText(null), "the refusal answers the hello");
     attacker.awaitClose();
     for (JsonNode f : attacker.othersSnapshot()) {
       assertTrue(!"sent".equals(f.path("type").asText()), "a send was served: " + f);

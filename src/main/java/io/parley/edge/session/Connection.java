@@ -78,9 +78,9 @@ public final class Connection {
             })
         .onMessageEquals(
             HelloTimeout.INSTANCE,
-            () -> close(out, ErrorCode.UNAUTHORIZED, "no hello within the hello timeout"))
+            () -> close(out, null, ErrorCode.UNAUTHORIZED, "no hello within the hello timeout"))
         .onMessageEquals(
-            Drain.INSTANCE, () -> close(out, ErrorCode.UNAVAILABLE, RECONNECT_ELSEWHERE))
+            Drain.INSTANCE, () -> close(out, null, ErrorCode.UNAVAILABLE, RECONNECT_ELSEWHERE))
         .onMessageEquals(StreamClosed.INSTANCE, Behaviors::stopped)
         .build();
   }
@@ -91,29 +91,36 @@ public final class Connection {
     if (decoded.error() != null) {
       // A hello without a token (the only refusal the codec makes unauthorized) ends the socket.
       if (decoded.error().code().equals(ErrorCode.UNAUTHORIZED.wire())) {
-        return close(out, ErrorCode.UNAUTHORIZED, decoded.error().message());
+        return close(out, decoded.error().rid(), ErrorCode.UNAUTHORIZED, decoded.error().message());
       }
       out.tell(new Outbound.Frame(decoded.error()));
       return ack(m.ackTo());
     }
     if (!(decoded.frame() instanceof ClientFrame.Hello hello)) {
-      return close(out, ErrorCode.UNAUTHORIZED, "send hello first");
+      return close(out, decoded.frame().rid(), ErrorCode.UNAUTHORIZED, "send hello first");
     }
+    String rid = hello.rid();
     Optional<Tokens.Claims> claims = deps.tokens().claims(hello.token());
-    if (claims.isEmpty()) return close(out, ErrorCode.UNAUTHORIZED, "invalid or expired token");
+    if (claims.isEmpty()) {
+      return close(out, rid, ErrorCode.UNAUTHORIZED, "invalid or expired token");
+    }
     if (!deps.sessions().admit(claims.get().user(), out.ref())) {
       return close(
-          out, ErrorCode.RATE_LIMITED, "too many sockets for this user on this node; retry later");
+          out,
+          rid,
+          ErrorCode.RATE_LIMITED,
+          "too many sockets for this user on this node; retry later");
     }
     return TokenCheck.start(deps, out, transport, claims.get(), hello, m.ackTo());
   }
 
   /**
    * Writes the error, then closes the socket once it is written. The actor lives on until the
-   * stream has ended: stopping at once would cancel the stream and drop the error frame.
+   * stream has ended: stopping at once would cancel the stream and drop the error frame. {@code
+   * rid}: the request the close answers (a refused hello's), null when it answers none.
    */
-  static Behavior<SessionMessage> close(Outbox out, ErrorCode code, String message) {
-    out.tell(new Outbound.Frame(ServerFrame.Error.of(null, code, message)));
+  static Behavior<SessionMessage> close(Outbox out, String rid, ErrorCode code, String message) {
+    out.tell(new Outbound.Frame(ServerFrame.Error.of(rid, code, message)));
     out.tell(new Outbound.Close(code, message));
     return Behaviors.receive(SessionMessage.class)
         .onMessage(Inbound.class, m -> ack(m.ackTo()))

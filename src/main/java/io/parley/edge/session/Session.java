@@ -116,7 +116,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
     attach();
     write(
         new ServerFrame.Welcome(
-            user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
+            hello.rid(), user, device, s.heartbeat().toMillis(), System.currentTimeMillis()));
     sync.start(user, device, hello.cursors() == null ? Map.of() : hello.cursors());
     presenceList = new PresenceListing();
     presenceList.start(ctx, deps.presence(), user, s);
@@ -245,7 +245,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   private Behavior<SessionMessage> closeSession(ErrorCode code, String message) {
     detach();
-    return Connection.close(out, code, message);
+    return Connection.close(out, null, code, message);
   }
 
   private Behavior<SessionMessage> onSendAnswered(SendAnswered m) {

@@ -54,6 +54,7 @@ final class TokenCheck {
                               if (wait == null) {
                                 return Connection.close(
                                     out,
+                                    hello.rid(),
                                     ErrorCode.UNAVAILABLE,
                                     "could not check the token; reconnect");
                               }
@@ -62,7 +63,10 @@ final class TokenCheck {
                             }
                             if (checked.revoked()) {
                               return Connection.close(
-                                  out, ErrorCode.UNAUTHORIZED, "logged out; log in again");
+                                  out,
+                                  hello.rid(),
+                                  ErrorCode.UNAUTHORIZED,
+                                  "logged out; log in again");
                             }
                             helloAck.tell(Ack.INSTANCE);
                             return Session.start(deps, out, transport, claims, hello);
@@ -77,7 +81,10 @@ final class TokenCheck {
                           Connection.Drain.INSTANCE,
                           () ->
                               Connection.close(
-                                  out, ErrorCode.UNAVAILABLE, Connection.RECONNECT_ELSEWHERE))
+                                  out,
+                                  hello.rid(),
+                                  ErrorCode.UNAVAILABLE,
+                                  Connection.RECONNECT_ELSEWHERE))
                       .onMessageEquals(Connection.StreamClosed.INSTANCE, Behaviors::stopped)
                       .build();
                 }));

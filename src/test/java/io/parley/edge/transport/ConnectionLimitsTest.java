@@ -120,11 +120,11 @@ class ConnectionLimitsTest {
           TcpClient four = new TcpClient(node.tcpAddress())) {
         one.hello(token, "one", null);
         two.hello(token, "two", null);
-        three.send(WsClient.frame("hello", "token", token, "device", "three"));
-        assertEquals("rate_limited", three.awaitType("error").get("code").asText());
+        three.send(WsClient.frame("hello", "rid", "h3", "token", token, "device", "three"));
+        assertEquals("rate_limited", three.awaitReply("h3").get("code").asText());
         three.awaitClose();
-        four.send(TcpClient.frame("hello", "token", token, "device", "four"));
-        assertEquals("rate_limited", four.awaitType("error").get("code").asText());
+        four.send(TcpClient.frame("hello", "rid", "h4", "token", token, "device", "four"));
+        assertEquals("rate_limited", four.awaitReply("h4").get("code").asText());
         four.awaitClose();
 
         // Other users are not affected.
