@@ -3,6 +3,7 @@ package io.parley.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -119,6 +120,41 @@ public final class Codec {
       return failed(rid, "unknown frame type \"" + type.asText() + "\"");
     } catch (JsonProcessingException e) {
       return failed(rid, "malformed " + type.asText() + " frame: " + e.getOriginalMessage());
+    }
+  }
+
+  /**
+   * The answer to a frame over {@code maxFrameBytes}, of which {@code head} is the start: {@code
+   * too_large}, with the frame's rid when the head holds all of it as a top-level field.
+   */
+  public Decoded tooLarge(byte[] head, int maxFrameBytes) {
+    String message = "frame exceeds " + maxFrameBytes + " bytes; it was dropped";
+    return new Decoded(null, ServerFrame.Error.of(ridIn(head), ErrorCode.TOO_LARGE, message));
+  }
+
+  /**
+   * A top-level string rid in the first bytes of a frame, read token by token (what follows is cut
+   * off, so a whole parse would fail); null when none is there whole or it may not be echoed.
+   */
+  private String ridIn(byte[] head) {
+    try (JsonParser parser = mapper.getFactory().createParser(head)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) return null;
+      for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
+        boolean isRid = "rid".equals(parser.currentName());
+        JsonToken value = parser.nextToken();
+        if (isRid) {
+          if (value != JsonToken.VALUE_STRING) return null;
+          String rid = parser.getText();
+          // JSON is checked as UTF-8 up to the rid's end; Jackson decodes ill-formed bytes.
+          long end = parser.currentLocation().getByteOffset();
+          boolean utf8 = !checksUtf8 || Text.validUtf8(java.util.Arrays.copyOf(head, (int) end));
+          return utf8 && echoable(rid) ? rid : null;
+        }
+        parser.skipChildren();
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return null; // cut off (or broken) before a whole rid
     }
   }
 

@@ -10,6 +10,7 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.ServerFrame;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,6 @@ final class LiveFuzz {
   private static final int RECENT = 20;
   // Frames that must close the connection: how rare they are (each costs a reconnect).
   private static final int VIOLATION_ONE_IN = 500;
-  private static final int TCP_OVERSIZED_ONE_IN = 4;
   // Tries of a send still unanswered or unavailable; and how often they are made: well within
   // the conversation's dedup window (1,000 cids), beyond which a retry may store a second entry.
   private static final int RETRIES = 3;
@@ -129,19 +129,18 @@ final class LiveFuzz {
     String what = s.describe();
     byte[] bytes = s.bytes();
     if (bytes.length > settings.maxFrameBytes()) {
-      if (transport == FuzzSocket.Transport.TCP) {
-        // A length prefix over the limit cannot be skipped: the connection closes
-        // (docs/protocol.md).
-        // Each close costs a reconnect and its sync, so only some of these are sent.
-        if (r.nextInt(TCP_OVERSIZED_ONE_IN) > 0) {
-          skipped.merge(
-              "over the TCP frame limit (1 in " + TCP_OVERSIZED_ONE_IN + " sent)", 1, Integer::sum);
+      // Skipped unread and answered too_large on every transport, with its rid when its first
+      // bytes hold one (docs/protocol.md, "Body size").
+      byte[] head = Arrays.copyOf(bytes, Math.min(bytes.length, settings.oversizeRidScanBytes()));
+      String rid = oracle.tooLarge(head, settings.maxFrameBytes()).error().rid();
+      if (rid != null) {
+        if (!ledger.claim(rid)) {
+          skipped.merge("rid used before", 1, Integer::sum);
           return false;
         }
-        isolated(what, Set.of(0, -1), true, () -> socket.send(bytes, r));
-      } else {
-        write(bytes, r); // skipped unread and answered too_large, without a rid
+        ledger.expect(new Ledger.Expect(rid, what, null, ErrorCode.TOO_LARGE.wire(), connection));
       }
+      write(bytes, r);
       return true;
     }
     Codec.Decoded d = oracle.decode(bytes);
@@ -313,10 +312,9 @@ final class LiveFuzz {
   private void transportViolation(long index, SplittableRandom r) throws Exception {
     byte[] ping = encode(ping("ignored-" + index));
     if (transport == FuzzSocket.Transport.TCP) {
-      int length =
-          r.nextBoolean()
-              ? settings.maxFrameBytes() + 1 + r.nextInt(1 << 20)
-              : -1 - r.nextInt(1000);
+      // A length of 2^31 or more (negative as a signed int); one merely over the frame limit is
+      // skipped and answered too_large (step).
+      int length = -1 - r.nextInt(1000);
       isolated(
           "tcp length prefix " + length,
           Set.of(0, -1),

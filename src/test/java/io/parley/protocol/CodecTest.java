@@ -63,6 +63,35 @@ class CodecTest {
   }
 
   @Test
+  void anOversizedFramesRidIsReadFromItsStartOnlyAtTopLevel() throws Exception {
+    String body = "x".repeat(100);
+    assertEquals("r1", tooLarge(json, "{\"rid\":\"r1\",\"type\":\"send\",\"body\":\"" + body));
+    assertEquals(
+        "r2",
+        tooLarge(
+            json,
+            "{\"type\":\"send\",\"meta\":{\"rid\":\"no\"},\"rid\":\"r2\",\"body\":\"" + body));
+    assertNull(tooLarge(json, "{\"type\":\"send\",\"body\":\"" + body + "\",\"rid\":\"late"));
+    assertNull(tooLarge(json, "{\"rid\":\"cut off"), "a rid the start ends inside");
+    assertNull(tooLarge(json, "{\"rid\":7,\"body\":\"" + body));
+    assertNull(tooLarge(json, "{\"rid\":\"" + "r".repeat(65) + "\",\"body\":\"" + body));
+    assertNull(tooLarge(json, "[\"rid\",\"r\"" + body));
+    byte[] cbor =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.cbor.CBORFactory())
+            .writeValueAsBytes(java.util.Map.of("rid", "c1"));
+    assertEquals(
+        "c1", this.cbor.tooLarge(java.util.Arrays.copyOf(cbor, cbor.length), 9).error().rid());
+    var error = json.tooLarge(new byte[0], 65536).error();
+    assertEquals("too_large", error.code());
+    assertTrue(error.message().contains("65536"));
+  }
+
+  private static String tooLarge(Codec codec, String head) {
+    return codec.tooLarge(head.getBytes(StandardCharsets.UTF_8), 65536).error().rid();
+  }
+
+  @Test
   void aFrameIsOneObjectWithEachKeyOnce() {
     assertEquals("bad_request", decode("{\"type\":\"ping\",\"rid\":\"p\"} xx").error().code());
     assertEquals("bad_request", decode("{\"type\":\"ping\"}{\"type\":\"ping\"}").error().code());

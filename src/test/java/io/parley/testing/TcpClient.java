@@ -71,6 +71,12 @@ public final class TcpClient extends TestClient {
     out.flush();
   }
 
+  /** Sends a length prefix alone (for framing tests). */
+  public synchronized void sendPrefix(int length) throws IOException {
+    out.writeInt(length);
+    out.flush();
+  }
+
   /** The TLS session, or null on a plaintext socket. */
   public SSLSession tlsSession() {
     return socket instanceof SSLSocket secure ? secure.getSession() : null;

@@ -62,6 +62,11 @@ public final class SessionFlow implements SocketHandler {
   }
 
   @Override
+  public int oversizeRidScanBytes() {
+    return deps.settings().oversizeRidScanBytes();
+  }
+
+  @Override
   public int maxOutboundFrameBytes() {
     return deps.settings().outboundBufferBytes();
   }

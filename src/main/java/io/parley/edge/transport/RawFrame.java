@@ -1,29 +1,35 @@
 package io.parley.edge.transport;
 
 import io.parley.protocol.Codec;
-import io.parley.protocol.ErrorCode;
-import io.parley.protocol.ServerFrame;
 import org.apache.pekko.japi.function.Function;
 
 /**
- * One inbound message as the WebSocket framing read it; {@code bytes} is null when it was too
- * large. {@link #KEEPALIVE} (compared by identity) is traffic without a frame, e.g. a WebSocket
- * ping.
+ * One inbound message as a transport's framing read it. When {@code tooLarge}, the message was over
+ * the frame limit and {@code bytes} holds only its first bytes (at most the rid scan's), where its
+ * rid may be read; the rest was dropped unread. {@link #KEEPALIVE} (compared by identity) is
+ * traffic without a frame, e.g. a WebSocket ping.
  */
-record RawFrame(byte[] bytes) {
-  static final RawFrame TOO_LARGE = new RawFrame(null);
+record RawFrame(byte[] bytes, boolean tooLarge) {
   static final RawFrame KEEPALIVE = new RawFrame(new byte[0]);
 
   private static final Codec.Decoded KEEPALIVE_DECODED = new Codec.Decoded(null, null);
 
-  /** Decodes what the WebSocket framing passes up, its keep-alives and oversized messages too. */
+  RawFrame(byte[] bytes) {
+    this(bytes, false);
+  }
+
+  /** A message over the limit, of which {@code head} is the start. */
+  static RawFrame tooLarge(byte[] head) {
+    return new RawFrame(head, true);
+  }
+
+  /** Decodes what a framing passes up, its keep-alives and oversized messages too. */
   static Function<RawFrame, Codec.Decoded> decoder(Codec codec, int maxFrameBytes) {
-    ServerFrame.Error tooLarge =
-        ServerFrame.Error.of(
-            null, ErrorCode.TOO_LARGE, "frame exceeds " + maxFrameBytes + " bytes; it was dropped");
     return raw ->
         raw == KEEPALIVE
             ? KEEPALIVE_DECODED
-            : raw.bytes() == null ? new Codec.Decoded(null, tooLarge) : codec.decode(raw.bytes());
+            : raw.tooLarge()
+                ? codec.tooLarge(raw.bytes(), maxFrameBytes)
+                : codec.decode(raw.bytes());
   }
 }

@@ -19,6 +19,9 @@ public interface SocketHandler {
   /** The largest frame a client may send, in bytes. */
   int maxFrameBytes();
 
+  /** Of a frame over {@link #maxFrameBytes}, the first bytes kept to read its rid from. */
+  int oversizeRidScanBytes();
+
   /**
    * The largest frame the server writes: what one socket's outbox holds. Every legal reply fits,
    * though a history page or a body of escaped characters may exceed {@link #maxFrameBytes}.

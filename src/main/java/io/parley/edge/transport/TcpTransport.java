@@ -18,7 +18,8 @@ import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * Raw TCP framing: each frame is a 4-byte big-endian length and that many bytes of UTF-8 JSON. A
- * length above the frame limit cannot be skipped safely, so such a connection is closed.
+ * frame over the limit is answered too_large, with its rid when its start holds one, and skipped as
+ * it arrives ({@link TcpFrames}); the connection stays open.
  *
  * <p>Every connection takes a slot of {@link ConnectionCaps} first; over a cap it gets an {@code
  * unavailable} error frame and is closed. Before hello the connection's hello timeout bounds a
@@ -36,13 +37,11 @@ public final class TcpTransport {
       int port,
       int backlog) {
     Codec json = Codec.json(handler.frameLimits());
-    Function<ByteString, Codec.Decoded> decode = bytes -> json.decode(bytes.toArray());
+    Function<RawFrame, Codec.Decoded> decode = RawFrame.decoder(json, handler.maxFrameBytes());
     // One decoder stage for every connection (a stage made per socket keeps its blueprint for
     // the socket's life); the encoder is per connection, as it tells the socket's outbox.
-    Flow<ByteString, ByteString, NotUsed> decoder =
-        Flow.fromGraph(
-            org.apache.pekko.stream.scaladsl.Framing.simpleFramingProtocolDecoder(
-                handler.maxFrameBytes()));
+    Flow<ByteString, RawFrame, NotUsed> decoder =
+        Flow.fromGraph(new TcpFrames(handler.maxFrameBytes(), handler.oversizeRidScanBytes()));
     return server.bind(
         host,
         port,
@@ -51,12 +50,13 @@ public final class TcpTransport {
           InetAddress from = remote.getAddress();
           ConnectionCaps.Refusal refusal = caps.tryOpen(from);
           if (refusal != null) return refused(json, caps.message(refusal));
-          // Guarded inside the framing, which passes demand and cancellation through.
+          // The guard next to the socket, as on the HTTP port.
           Outbox outbox = new Outbox();
-          Flow<ByteString, ByteString, ?> session =
-              SocketGuard.create(caps.limits().writeStallTimeout(), () -> caps.closed(from))
+          Flow<ByteString, ByteString, NotUsed> framed =
+              framing(decoder, handler.maxOutboundFrameBytes(), outbox)
                   .join(handler.open("tcp", json, outbox, decode));
-          return framing(decoder, handler.maxOutboundFrameBytes(), outbox).join(session);
+          return SocketGuard.create(caps.limits().writeStallTimeout(), () -> caps.closed(from))
+              .join(framed);
         });
   }
 
@@ -67,8 +67,8 @@ public final class TcpTransport {
    * arrive. The outbound side is one stage that also tells {@code outbox} each frame it takes (see
    * {@link SocketHandler#open}).
    */
-  static BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> framing(
-      Flow<ByteString, ByteString, NotUsed> decoder, int maxOut, Outbox outbox) {
+  static BidiFlow<ByteString, RawFrame, ByteString, ByteString, NotUsed> framing(
+      Flow<ByteString, RawFrame, NotUsed> decoder, int maxOut, Outbox outbox) {
     Flow<ByteString, ByteString, NotUsed> encoder =
         Flow.of(ByteString.class)
             .map(

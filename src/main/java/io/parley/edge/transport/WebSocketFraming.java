@@ -50,6 +50,7 @@ final class WebSocketFraming
       BidiShape.of(fromNet, toSession, fromSession, toNet);
 
   private final int maxMessageBytes;
+  private final int ridScanBytes;
   private final int dataOpcode;
   private final Outbox outbox;
   private final ByteString greeting;
@@ -58,10 +59,17 @@ final class WebSocketFraming
   /**
    * Session frames go out as binary frames when {@code binary}, else as text frames. {@code
    * greeting} is written before any frame; {@code pending} is read before the socket's next bytes.
+   * Of a message over {@code maxMessageBytes}, the first {@code ridScanBytes} are passed up.
    */
   WebSocketFraming(
-      int maxMessageBytes, boolean binary, Outbox outbox, ByteString greeting, ByteString pending) {
+      int maxMessageBytes,
+      int ridScanBytes,
+      boolean binary,
+      Outbox outbox,
+      ByteString greeting,
+      ByteString pending) {
     this.maxMessageBytes = maxMessageBytes;
+    this.ridScanBytes = ridScanBytes;
     this.dataOpcode = binary ? BINARY : TEXT;
     this.outbox = outbox;
     this.greeting = greeting;
@@ -79,7 +87,8 @@ final class WebSocketFraming
   }
 
   private final class Logic extends GraphStageLogic {
-    private final WebSocketReader reader = new WebSocketReader(maxMessageBytes, pending);
+    private final WebSocketReader reader =
+        new WebSocketReader(maxMessageBytes, ridScanBytes, pending);
     private boolean closing;
     // Waiting for the socket to take them: the answer to the latest ping, and a session frame.
     private ByteString pong;

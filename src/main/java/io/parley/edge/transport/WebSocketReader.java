@@ -12,7 +12,8 @@ import org.apache.pekko.util.ByteString;
 /**
  * Reads a client's RFC 6455 frames from the socket's bytes, for {@link WebSocketFraming}: checks
  * each header, removes the masks, joins a message's fragments, and counts (without holding) the
- * bytes of a message over the limit. One per socket, used by its stage alone.
+ * bytes of a message over the limit, but for its first {@code ridScanBytes}, where its rid may be
+ * read. One per socket, used by its stage alone.
  */
 final class WebSocketReader {
   /** What {@link #next} found. */
@@ -21,6 +22,7 @@ final class WebSocketReader {
   private static final byte[] NO_BYTES = new byte[0];
 
   private final int maxMessageBytes;
+  private final int ridScanBytes;
   private ByteString buffer;
   // The frame being read: its payload is consumed as it arrives.
   private boolean inPayload;
@@ -41,8 +43,9 @@ final class WebSocketReader {
   private String problem;
 
   /** {@code pending}: bytes that came in before the socket's first read. */
-  WebSocketReader(int maxMessageBytes, ByteString pending) {
+  WebSocketReader(int maxMessageBytes, int ridScanBytes, ByteString pending) {
     this.maxMessageBytes = maxMessageBytes;
+    this.ridScanBytes = ridScanBytes;
     this.buffer = pending;
   }
 
@@ -96,8 +99,9 @@ final class WebSocketReader {
    */
   RawFrame takeMessage() {
     if (!fin) return null;
-    // Whole: each frame's bytes were read into room made for exactly them.
-    RawFrame whole = tooLarge ? RawFrame.TOO_LARGE : new RawFrame(message);
+    // Whole: each frame's bytes were read into room made for exactly them (too large: its start).
+    RawFrame whole =
+        tooLarge ? RawFrame.tooLarge(Arrays.copyOf(message, messageLength)) : new RawFrame(message);
     inMessage = false;
     message = null;
     return whole;
@@ -134,9 +138,14 @@ final class WebSocketReader {
       control = new byte[(int) payloadLength]; // at most 125: checked above
       controlLength = 0;
     } else if (!tooLarge) {
-      // Room for this frame's payload; past the limit what was kept is dropped, the rest counted.
+      // Room for this frame's payload; past the limit only the start is kept, the rest counted.
       tooLarge = messageLength + payloadLength > maxMessageBytes;
-      message = tooLarge ? null : Arrays.copyOf(message, messageLength + (int) payloadLength);
+      if (tooLarge) {
+        messageLength = Math.min(messageLength, ridScanBytes);
+        message = Arrays.copyOf(message, ridScanBytes);
+      } else {
+        message = Arrays.copyOf(message, messageLength + (int) payloadLength);
+      }
     }
     inPayload = true;
     remaining = payloadLength;
@@ -160,20 +169,20 @@ final class WebSocketReader {
   }
 
   /**
-   * Unmasks and keeps a piece of the current frame's payload (its buffer has room for all of it).
+   * Unmasks and keeps a piece of the current frame's payload: all of it (its buffer has room), or
+   * of a message over the limit what still fits the start kept for its rid.
    */
   private void take(ByteString piece) {
-    int n = piece.size();
     boolean isControl = opcode >= CLOSE;
-    if (!isControl && tooLarge) {
-      maskOffset += n;
-      return;
-    }
+    int n =
+        isControl || !tooLarge
+            ? piece.size()
+            : Math.min(piece.size(), ridScanBytes - messageLength);
     byte[] into = isControl ? control : message;
     int at = isControl ? controlLength : messageLength;
     piece.copyToArray(into, at, n);
     for (int i = 0; i < n; i++) into[at + i] ^= mask[(int) ((maskOffset + i) & 3)];
-    maskOffset += n;
+    maskOffset += piece.size();
     if (isControl) controlLength += n;
     else messageLength += n;
   }

@@ -82,7 +82,13 @@ public final class WebSocketTransport {
     Outbox outbox = new Outbox();
     BidiFlow<ByteString, RawFrame, ByteString, ByteString, NotUsed> framing =
         BidiFlow.fromGraph(
-            new WebSocketFraming(handler.maxFrameBytes(), binary, outbox, greeting, pending));
+            new WebSocketFraming(
+                handler.maxFrameBytes(),
+                handler.oversizeRidScanBytes(),
+                binary,
+                outbox,
+                greeting,
+                pending));
     return framing.join(
         binary
             ? handler.open("ws-cbor", cbor, outbox, cborDecoder)

@@ -2,8 +2,9 @@ package io.parley.edge.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.pekko.util.ByteString;
@@ -16,7 +17,7 @@ class WebSocketReaderTest {
   @Test
   void aMaskedFrameSplitAnywhereIsReadWholeAndUnmasked() {
     ByteString frame = clientFrame(true, WebSocketFrames.TEXT, "hello");
-    WebSocketReader reader = new WebSocketReader(1024, frame.take(3));
+    WebSocketReader reader = new WebSocketReader(1024, 16, frame.take(3));
     assertEquals(WebSocketReader.MORE, reader.next());
     reader.add(frame.drop(3).take(4));
     assertEquals(WebSocketReader.MORE, reader.next());
@@ -32,6 +33,7 @@ class WebSocketReaderTest {
     WebSocketReader reader =
         new WebSocketReader(
             8,
+            3,
             clientFrame(false, WebSocketFrames.TEXT, "abc")
                 .concat(clientFrame(true, WebSocketFrames.CONTINUATION, "def"))
                 .concat(clientFrame(false, WebSocketFrames.BINARY, "12345"))
@@ -43,7 +45,33 @@ class WebSocketReaderTest {
     assertEquals(WebSocketReader.FRAME, reader.next());
     assertNull(reader.takeMessage());
     assertEquals(WebSocketReader.FRAME, reader.next());
-    assertSame(RawFrame.TOO_LARGE, reader.takeMessage());
+    RawFrame tooLarge = reader.takeMessage();
+    assertTrue(tooLarge.tooLarge());
+    assertArrayEquals(bytes("123"), tooLarge.bytes(), "only its start, unmasked, for its rid");
+  }
+
+  @Test
+  void anOversizedMessageKeepsItsStartAcrossFragmentsAndTheNextMessageIsWhole() {
+    WebSocketReader reader =
+        new WebSocketReader(
+            8,
+            4,
+            clientFrame(false, WebSocketFrames.TEXT, "ab")
+                .concat(clientFrame(false, WebSocketFrames.CONTINUATION, "cdef"))
+                .concat(clientFrame(true, WebSocketFrames.CONTINUATION, "ghijklmn"))
+                .concat(clientFrame(true, WebSocketFrames.TEXT, "ok")));
+    assertEquals(WebSocketReader.FRAME, reader.next());
+    assertNull(reader.takeMessage());
+    assertEquals(WebSocketReader.FRAME, reader.next());
+    assertNull(reader.takeMessage());
+    assertEquals(WebSocketReader.FRAME, reader.next());
+    RawFrame tooLarge = reader.takeMessage();
+    assertTrue(tooLarge.tooLarge());
+    assertArrayEquals(bytes("abcd"), tooLarge.bytes());
+    assertEquals(WebSocketReader.FRAME, reader.next());
+    RawFrame next = reader.takeMessage();
+    assertFalse(next.tooLarge());
+    assertArrayEquals(bytes("ok"), next.bytes());
   }
 
   @Test
@@ -51,6 +79,7 @@ class WebSocketReaderTest {
     WebSocketReader reader =
         new WebSocketReader(
             64,
+            16,
             clientFrame(false, WebSocketFrames.TEXT, "ab")
                 .concat(clientFrame(true, WebSocketFrames.PING, "p"))
                 .concat(clientFrame(true, WebSocketFrames.CONTINUATION, "cd")));
@@ -67,11 +96,11 @@ class WebSocketReaderTest {
   void anUnmaskedFrameOrAStrayContinuationBreaksTheProtocol() {
     // Read as far as a masked header would reach, then refused.
     byte[] unmasked = {(byte) (0x80 | WebSocketFrames.TEXT), 5, 'h', 'e', 'l', 'l', 'o'};
-    WebSocketReader reader = new WebSocketReader(64, ByteString.fromArray(unmasked));
+    WebSocketReader reader = new WebSocketReader(64, 16, ByteString.fromArray(unmasked));
     assertEquals(WebSocketReader.BROKEN, reader.next());
     assertEquals("client frames must be masked", reader.problem());
 
-    reader = new WebSocketReader(64, clientFrame(true, WebSocketFrames.CONTINUATION, "x"));
+    reader = new WebSocketReader(64, 16, clientFrame(true, WebSocketFrames.CONTINUATION, "x"));
     assertEquals(WebSocketReader.BROKEN, reader.next());
     assertEquals("continuation without a message", reader.problem());
   }
