@@ -145,8 +145,9 @@ cassandra_start() {
   data_dir="$(cd "$data_dir" && pwd)"
   local log="$data_dir/logs/system.log" out="$data_dir/cassandra.out"
   local pid
-  pid="$(cassandra_pid "$data_dir")"
   CASSANDRA_STARTED=0
+  cassandra_await_stop "$data_dir" || return 1
+  pid="$(cassandra_pid "$data_dir")"
 
   if cassandra_alive "$pid"; then
     echo "Cassandra already running for $data_dir (pid $pid), reusing it."
@@ -236,11 +237,56 @@ cassandra_failed() {
     "PARLEY_CASSANDRA_START_TIMEOUT (seconds, now ${PARLEY_CASSANDRA_START_TIMEOUT:-240})." >&2
 }
 
+# cassandra_stopping DATA_DIR: marks the node of DATA_DIR as being stopped by this shell, so
+# that a launcher started meanwhile (./parley run right after a Ctrl-C of the previous one) waits
+# for it to go instead of reusing it and losing it moments later. Called as soon as a stop
+# begins, before the Parley node is stopped; cassandra_stop removes the mark.
+cassandra_stopping() {
+  local pid
+  pid="$(cassandra_pid "$1")"
+  if [[ -n "$pid" ]]; then echo "$pid $$" >"$1/cassandra.stopping"; fi
+}
+
+# cassandra_await_stop DATA_DIR: if a launcher marked the node of DATA_DIR as stopping, waits
+# until that node is gone and the launcher has finished its stop (so that its clean-up cannot
+# remove the pid file of a node started here), printing progress, at most
+# PARLEY_CASSANDRA_STOP_WAIT seconds (120: that launcher's node stop, 30 s, and its Cassandra
+# stop, 60 s, with room). If that launcher died before finishing the stop, finishes it here.
+# Fails with a message past the bound.
+cassandra_await_stop() {
+  local data_dir="$1" mark="$1/cassandra.stopping" pid="" stopper="" start=$SECONDS elapsed report=0
+  local bound="${PARLEY_CASSANDRA_STOP_WAIT:-120}"
+  [[ -f "$mark" ]] || return 0
+  read -r pid stopper <"$mark" || true
+  while [[ -f "$mark" ]] && { cassandra_alive "$pid" || process_running "$stopper"; }; do
+    elapsed=$((SECONDS - start))
+    if ! process_running "$stopper"; then
+      echo "The launcher that was stopping the previous Cassandra (pid $pid) is gone; stopping it here."
+      echo "$pid" >"$data_dir/cassandra.pid"
+      cassandra_stop "$data_dir"
+      break
+    fi
+    if ((elapsed >= bound)); then
+      echo "The previous Cassandra (pid $pid) is still stopping after ${bound}s; giving up." >&2
+      echo "Wait for it (or stop it: kill $pid) and start again; PARLEY_CASSANDRA_STOP_WAIT sets the wait." >&2
+      return 1
+    fi
+    if ((elapsed >= report)); then
+      echo "waiting for the previous Cassandra (pid $pid) to stop ... ${elapsed}s"
+      report=$((report + 5))
+    fi
+    sleep 1
+  done
+  rm -f "$mark"
+  if [[ "$(cassandra_pid "$data_dir")" == "$pid" ]]; then rm -f "$data_dir/cassandra.pid"; fi
+}
+
 # cassandra_stop DATA_DIR: SIGTERM (Cassandra drains and flushes), SIGKILL after 60 s.
 cassandra_stop() {
   local data_dir="$1" pid start elapsed report=5
   pid="$(cassandra_pid "$data_dir")"
   if cassandra_alive "$pid"; then
+    cassandra_stopping "$data_dir"
     echo "Stopping Cassandra (pid $pid) ..."
     kill -TERM "$pid" 2>/dev/null || true
     start=$SECONDS
@@ -259,5 +305,7 @@ cassandra_stop() {
     done
     echo "Cassandra stopped after $((SECONDS - start))s."
   fi
-  rm -f "$data_dir/cassandra.pid"
+  # Only this node's pid file: a launcher that waited for this stop may have started another.
+  if [[ "$(cassandra_pid "$data_dir")" == "$pid" ]]; then rm -f "$data_dir/cassandra.pid"; fi
+  rm -f "$data_dir/cassandra.stopping"
 }
