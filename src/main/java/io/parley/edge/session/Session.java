@@ -2,7 +2,6 @@ package io.parley.edge.session;
 
 import io.parley.auth.Tokens;
 import io.parley.edge.requests.Frames;
-import io.parley.edge.requests.Requests;
 import io.parley.edge.session.Connection.Ack;
 import io.parley.edge.session.Connection.Inbound;
 import io.parley.edge.session.SessionMessages.Filled;
@@ -25,7 +24,6 @@ import io.parley.tracing.TraceSpan;
 import io.parley.tracing.Tracing;
 import io.parley.user.UserEntity;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -73,6 +71,7 @@ final class Session extends AbstractBehavior<SessionMessage> {
   // Non-null until the friends' presence list is written: the pushes that may be newer.
   private PresenceListing presenceList;
   private final InFlight inFlight;
+  private final SessionRequests requests;
   private final Liveness liveness;
   private final TimerScheduler<SessionMessage> timers;
 
@@ -99,6 +98,18 @@ final class Session extends AbstractBehavior<SessionMessage> {
     SessionSettings s = deps.settings();
     this.budgets = deps.frameBudgets().connection(user);
     this.pushRef = ctx.getSelf().narrow();
+    this.requests =
+        new SessionRequests(
+            ctx,
+            deps,
+            user,
+            device,
+            tokenId,
+            cursors,
+            rooms,
+            inFlight,
+            this::userEntity,
+            this::write);
     this.reads =
         new PatientReads(
             (conv, from, to) -> deps.requests().entries(conv, from, to),
@@ -198,39 +209,8 @@ final class Session extends AbstractBehavior<SessionMessage> {
     ClientFrame frame = m.decoded().frame();
     ServerFrame.Error overBudget = budgets.refuse(frame);
     if (overBudget != null) return write(overBudget);
-    ServerFrame.Error roomProblem = rooms.problem(frame);
-    if (roomProblem != null) write(roomProblem);
-    else if (frame instanceof ClientFrame.Ping p) write(new ServerFrame.Pong(p.rid()));
-    else if (frame instanceof ClientFrame.Send s) refused(inFlight.send(getContext(), user, s));
-    else if (frame instanceof ClientFrame.History h)
-      refused(inFlight.history(getContext(), user, h));
-    else if (frame instanceof ClientFrame.Ack a) onAck(a);
-    else if (frame instanceof ClientFrame.Read r)
-      pipe(deps.requests().read(user, device, r, cursors.seen(r.conv())), r.rid());
-    else if (frame instanceof ClientFrame.Join j && SessionRooms.isRoom(j.conv()))
-      pipe(rooms.join(j), j.rid());
-    else if (frame instanceof ClientFrame.Leave l && SessionRooms.isRoom(l.conv()))
-      write(rooms.leave(l));
-    else if (frame instanceof ClientFrame.ContactOp c) pipe(deps.people().handle(user, c), c.rid());
-    else if (frame instanceof ClientFrame.Contacts c)
-      pipe(deps.people().contacts(user, c), c.rid());
-    else if (frame instanceof ClientFrame.Typing t) typing(t);
-    else if (frame instanceof ClientFrame.Create c) pipe(deps.groups().create(user, c), c.rid());
-    else if (frame instanceof ClientFrame.GroupOp g) pipe(deps.groups().handle(user, g), g.rid());
-    else if (frame instanceof ClientFrame.PushOp p)
-      pipe(deps.devices().handle(user, device, tokenId, p), p.rid());
-    else if (frame instanceof ClientFrame.FindPeople f)
-      pipe(deps.search().find(user, f.rid(), f.q(), f.cursor(), f.limit()), f.rid());
-    else if (frame instanceof ClientFrame.PresenceQuery q)
-      pipe(deps.presence().query(user, q), q.rid());
-    else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
+    requests.handle(frame);
     return this;
-  }
-
-  /** Typing is fire-and-forget; one that carries a rid still gets its one reply. */
-  private void typing(ClientFrame.Typing t) {
-    deps.groups().typing(user, t);
-    write(new ServerFrame.Ok(t.rid()));
   }
 
   private Behavior<SessionMessage> typing(Push.TypingNotice t) {
@@ -251,27 +231,6 @@ final class Session extends AbstractBehavior<SessionMessage> {
   private Behavior<SessionMessage> onSendAnswered(SendAnswered m) {
     inFlight.sendAnswered();
     return write(m.frame());
-  }
-
-  /**
-   * Acks are coalesced ({@link DeviceCursors}); one with a rid is stored at once and answered when
-   * it is.
-   */
-  private void onAck(ClientFrame.Ack a) {
-    if (!cursors.acked(a.conv(), a.seq())) {
-      error(a.rid(), ErrorCode.FORBIDDEN, "not a member of this conversation");
-      return;
-    }
-    // A delivered receipt's way starts here, only when this device's ack rises in a direct
-    // conversation: an ack storm of one seq costs the core nothing.
-    long rose = cursors.rose(a.conv());
-    if (rose > 0) userEntity().tell(new UserEntity.Acked(a.conv(), rose));
-    if (a.rid() == null) return;
-    pipe(
-        cursors
-            .storeNow(userEntity(), device, deps.settings().askTimeout())
-            .thenApply(done -> new ServerFrame.Ok(a.rid())),
-        a.rid());
   }
 
   private Behavior<SessionMessage> flushAcks() {
@@ -353,21 +312,6 @@ final class Session extends AbstractBehavior<SessionMessage> {
 
   private EntityRef<UserEntity.Command> userEntity() {
     return deps.sharding().entityRefFor(UserEntity.ENTITY_KEY, user);
-  }
-
-  private void pipe(CompletionStage<ServerFrame> reply, String rid) {
-    getContext()
-        .pipeToSelf(
-            reply,
-            (frame, failure) -> new Reply(failure == null ? frame : Requests.notAnswered(rid)));
-  }
-
-  private void refused(ServerFrame.Error refusal) {
-    if (refusal != null) write(refusal);
-  }
-
-  private void error(String rid, ErrorCode code, String message) {
-    write(ServerFrame.Error.of(rid, code, message));
   }
 
   private Behavior<SessionMessage> write(ServerFrame frame) {
