@@ -76,14 +76,7 @@ public sealed interface ClientFrame {
 
     @Override
     public String validate(Limits limits) {
-      if (!hasToken()) return NO_TOKEN;
-      if (!Text.wellFormed(token)) return ILL_FORMED;
-      if (!validDevice(device)) return DEVICE_RULE;
-      if (cursors != null
-          && (cursors.values().stream().anyMatch(s -> s == null || s < 0)
-              || !Text.wellFormed(cursors.keySet())))
-        return "cursors must map conversation ids to seqs >= 0";
-      return null;
+      return FrameChecks.hello(this);
     }
   }
 
@@ -112,35 +105,7 @@ public sealed interface ClientFrame {
 
     @Override
     public String validate(Limits limits) {
-      if (conv == null || conv.isEmpty()) return "send needs a conv";
-      if (cid == null || cid.isEmpty() || cid.length() > MAX_ID_CHARS)
-        return "cid must be 1-64 chars";
-      if (!Text.wellFormed(conv) || !Text.wellFormed(cid)) return ILL_FORMED;
-      if (kind == null || kind.equals("text")) {
-        if (body == null || !body.isTextual()) return "body must be a string";
-        return Text.wellFormed(body.textValue()) ? null : ILL_FORMED;
-      }
-      if (kind.equals("recall")) {
-        // Only the seq is stored (the conversation rebuilds the body), so nothing else counts.
-        JsonNode seq = body == null ? null : body.get("seq");
-        return seq != null && seq.isIntegralNumber() && seq.canConvertToLong() && seq.asLong() >= 1
-            ? null
-            : "a recall's body must be {\"seq\": n} with n >= 1";
-      }
-      if (kind.equals("edit")) {
-        JsonNode seq = body == null ? null : body.get("seq");
-        JsonNode text = body == null ? null : body.get("text");
-        if (seq == null
-            || !seq.isIntegralNumber()
-            || !seq.canConvertToLong()
-            || seq.asLong() < 1
-            || text == null
-            || !text.isTextual()
-            || text.textValue().isEmpty())
-          return "an edit's body must be {\"seq\": n, \"text\": \"new text\"} with n >= 1";
-        return Text.wellFormed(text.textValue()) ? null : ILL_FORMED;
-      }
-      return "kind must be \"text\", \"recall\" or \"edit\"";
+      return SendChecks.problem(this);
     }
   }
 
@@ -156,13 +121,7 @@ public sealed interface ClientFrame {
       implements ClientFrame {
     @Override
     public String validate(Limits limits) {
-      if (!hasConv(conv)) return "history needs a conv";
-      if (before != null && after != null) return "give before or after, not both";
-      if ((before != null && before < 0) || (after != null && after < 0))
-        return "before and after must be >= 0";
-      if (limit != null && (limit < 1 || limit > limits.historyMaxLimit()))
-        return "limit must be 1.." + limits.historyMaxLimit();
-      return null;
+      return FrameChecks.history(this, limits);
     }
   }
 
@@ -190,13 +149,7 @@ public sealed interface ClientFrame {
       implements ClientFrame {
     @Override
     public String validate(Limits limits) {
-      if (!"group".equals(kind)) return "create needs kind \"group\"";
-      if (title == null || title.isBlank() || title.length() > MAX_TITLE)
-        return "title must be 1-128 chars";
-      if (!Text.wellFormed(title)) return ILL_FORMED;
-      if (members == null || members.stream().anyMatch(m -> !UserIds.valid(m)))
-        return "members must be a list of user ids";
-      return null;
+      return FrameChecks.create(this);
     }
   }
 
@@ -337,7 +290,7 @@ public sealed interface ClientFrame {
       implements PushOp {
     @Override
     public String validate(Limits limits) {
-      return pushProblem(device, provider, token, limits.maxPushTokenBytes());
+      return PushChecks.problem(device, provider, token, limits.maxPushTokenBytes());
     }
   }
 
@@ -346,23 +299,6 @@ public sealed interface ClientFrame {
     public String validate(Limits limits) {
       return device == null || validDevice(device) ? null : DEVICE_RULE;
     }
-  }
-
-  /**
-   * What is wrong with a push registration's fields, or null (the socket frame and the REST call
-   * alike). {@code device} may be null (the session's own); a token is 1 to {@code maxTokenBytes}
-   * chars of printable ASCII without spaces, as every provider's tokens are.
-   */
-  static String pushProblem(String device, String provider, String token, int maxTokenBytes) {
-    if (device != null && !validDevice(device)) return DEVICE_RULE;
-    if (provider == null) return "provider is required";
-    if (token == null || token.isEmpty()) return "token is required";
-    if (token.length() > maxTokenBytes) return "token must be at most " + maxTokenBytes + " bytes";
-    for (int i = 0; i < token.length(); i++) {
-      char c = token.charAt(i);
-      if (c < '!' || c > '~') return "token must be printable ASCII without spaces";
-    }
-    return null;
   }
 
   String DEVICE_RULE = "device must be 1-64 chars of [A-Za-z0-9_.-]";

@@ -18,8 +18,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 /**
  * Push registrations over the socket ({@code push_register}, {@code push_unregister}) and REST
  * ({@code /api/v1/me/devices}): the frame's fields were checked by its codec ({@link
- * ClientFrame#pushProblem}); the provider is checked here, against the ones the node knows; the
- * user entity stores, and refuses a new device beyond {@code parley.push.max-devices-per-user}.
+ * ClientFrame.PushRegister#validate}); the provider is checked here, against the ones the node
+ * knows; the user entity stores, and refuses a new device beyond {@code
+ * parley.push.max-devices-per-user}.
  */
 public final class Devices {
   private static final String PROVIDERS =
