@@ -27,6 +27,11 @@ public record Account(
     return passwordHash != null;
   }
 
+  /** The profile as {@code GetProfile} answers it. */
+  UserEntity.Profile profile() {
+    return new UserEntity.Profile(registered(), nickname, avatar, findable());
+  }
+
   /** Findable by default: an opt-out, stored as such, so old snapshots read as findable. */
   boolean findable() {
     return !unfindable;

@@ -42,7 +42,7 @@ final class AccountHandlers {
   }
 
   ReplyEffect<Event, State> onUpdateProfile(State state, UpdateProfile cmd) {
-    if (!state.registered()) return effects.reply(cmd.replyTo(), state.profile());
+    if (!state.registered()) return effects.reply(cmd.replyTo(), state.account().profile());
     String nickname = cmd.nickname() == null ? state.account().nickname() : cmd.nickname();
     String avatar =
         cmd.avatar() == null
@@ -57,11 +57,11 @@ final class AccountHandlers {
     if (findable != state.account().findable()) {
       events.add(new PeopleProtocol.FindableSet(findable));
     }
-    if (events.isEmpty()) return effects.reply(cmd.replyTo(), state.profile());
+    if (events.isEmpty()) return effects.reply(cmd.replyTo(), state.account().profile());
     return effects
         .persist(events)
         .thenRun(listing::relist)
-        .thenReply(cmd.replyTo(), State::profile);
+        .thenReply(cmd.replyTo(), s -> s.account().profile());
   }
 
   /** The token's devices stop getting pushes too ({@link PushDevices#loggedOut}). */

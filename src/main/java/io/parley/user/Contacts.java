@@ -4,6 +4,7 @@ import io.parley.CborSerializable;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One user's side of their contacts: friends, friend requests in and out, and the users they block.
@@ -132,6 +133,11 @@ public record Contacts(
   public record View(
       List<String> friends, List<String> pendingIn, List<String> pendingOut, List<String> blocked)
       implements CborSerializable {}
+
+  /** Which of these users this user blocks. */
+  Set<String> blocksAmong(List<String> users) {
+    return users.stream().filter(blocked::contains).collect(Collectors.toUnmodifiableSet());
+  }
 
   View view() {
     return new View(sorted(friends), sorted(pendingIn), sorted(pendingOut), sorted(blocked));

@@ -52,7 +52,7 @@ final class MembershipHandlers {
 
   ReplyEffect<Event, State> onLink(State state, LinkConversation cmd) {
     if (!state.registered()) return effects.reply(cmd.replyTo(), new LinkReply(false, Set.of()));
-    LinkReply linked = new LinkReply(true, state.blocksAmong(cmd.others()));
+    LinkReply linked = new LinkReply(true, state.contacts().blocksAmong(cmd.others()));
     if (state.isMember(cmd.conv())) return effects.reply(cmd.replyTo(), linked);
     return effects
         .persist(new ConversationLinked(cmd.conv()))
@@ -83,7 +83,8 @@ final class MembershipHandlers {
 
   ReplyEffect<Event, State> onMarkRead(State state, MarkRead cmd) {
     if (!state.isMember(cmd.conv())) return effects.reply(cmd.replyTo(), ReadReply.NOT_A_MEMBER);
-    if (cmd.seq() <= state.readSeq(cmd.conv())) return effects.reply(cmd.replyTo(), ReadReply.DONE);
+    if (cmd.seq() <= state.inbox().readSeq(cmd.conv()))
+      return effects.reply(cmd.replyTo(), ReadReply.DONE);
     return effects
         .persist(new ReadMarked(cmd.conv(), cmd.seq()))
         .thenRun(

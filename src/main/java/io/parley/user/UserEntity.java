@@ -9,7 +9,6 @@ import io.parley.timeline.Entry;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -311,21 +310,6 @@ public final class UserEntity
     boolean isMember(String conv) {
       return inbox.lists(conv);
     }
-
-    long readSeq(String conv) {
-      return inbox.readSeq(conv);
-    }
-
-    /** Which of these users this user blocks. */
-    Set<String> blocksAmong(List<String> users) {
-      return users.stream()
-          .filter(contacts.blocked()::contains)
-          .collect(Collectors.toUnmodifiableSet());
-    }
-
-    Profile profile() {
-      return new Profile(registered(), account.nickname(), account.avatar(), account.findable());
-    }
   }
 
   private final int snapshotEvery;
@@ -342,11 +326,7 @@ public final class UserEntity
     return State.EMPTY;
   }
 
-  /**
-   * One handler rather than a builder case per command: a builder's cases and their lambdas are
-   * built again for every entity, about 3 KB that each online user would carry (the same reason as
-   * {@code Session.createReceive}). The commonest commands come first.
-   */
+  /** One handler for every entity, not a builder per entity: {@link UserCommands#onCommand}. */
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return commands::onCommand;
