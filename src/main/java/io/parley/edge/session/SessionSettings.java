@@ -76,6 +76,14 @@ public record SessionSettings(
             config.getInt("parley.user.max-pending-requests"),
             config.getInt("parley.push.max-token-bytes"),
             config.getInt("parley.push.max-devices-per-user"));
+    if (settings.oversizeRidScanBytes() < 0
+        || settings.oversizeRidScanBytes() > settings.maxFrameBytes())
+      throw new IllegalArgumentException(
+          "parley.limits.oversize-rid-scan-bytes must be between 0 and max-frame-bytes ("
+              + settings.maxFrameBytes()
+              + "), not "
+              + settings.oversizeRidScanBytes()
+              + ": it is what one oversized frame makes the node hold, per socket");
     String problem =
         PageFit.problem(
             settings.maxPageBytes(), settings.maxBodyBytes(), settings.outboundBufferBytes());
