@@ -9,9 +9,12 @@ import io.parley.testing.WsClient;
 import java.util.List;
 
 /**
- * The ids of one live fuzz: {@code self} fuzzes; {@code pools.main()} is the checked conversation.
+ * The ids of one live fuzz: {@code self} fuzzes; {@code pools.main()} is the checked conversation,
+ * whose seq 1 is an entry of the peer's ({@link #PEER_CID}), so that recalls and edits of someone
+ * else's entry are tried.
  */
 record FuzzSetup(Node node, String self, String token, Shapes.Pools pools) {
+  static final String PEER_CID = "peer-first";
 
   /**
    * Two new users (self signed in), a group of theirs, fresh rooms, an id never registered, and
@@ -23,7 +26,7 @@ record FuzzSetup(Node node, String self, String token, Shapes.Pools pools) {
     String peer = Ids.user("fz" + label + "p");
     String ghost = Ids.user("fz" + label + "g"); // never registered
     String token = api.registerAndLogin(self);
-    api.registerAndLogin(peer);
+    String peerToken = api.registerAndLogin(peer);
     String group;
     try (WsClient client = WsClient.json(node.httpAddress())) {
       client.hello(token, "setup", null);
@@ -31,6 +34,14 @@ record FuzzSetup(Node node, String self, String token, Shapes.Pools pools) {
           TestClient.frame(
               "create", "rid", "g", "kind", "group", "title", "fuzz", "members", List.of(peer)));
       group = client.awaitReply("g").get("conv").asText();
+    }
+    try (WsClient client = WsClient.json(node.httpAddress())) {
+      client.hello(peerToken, "setup", null);
+      client.send(
+          TestClient.frame(
+              "send", "rid", "p", "conv", Ids.direct(self, peer), "cid", PEER_CID, "body", "hi"));
+      if (client.awaitReply("p").get("seq").asLong() != 1)
+        throw new AssertionError("the peer's entry is not seq 1");
     }
     String suffix = self.substring(self.lastIndexOf('-') + 1);
     String unsorted = "d:" + (self.compareTo(peer) < 0 ? peer + ":" + self : self + ":" + peer);

@@ -184,23 +184,38 @@ final class Shapes {
   private void send(ObjectNode f, long index, SplittableRandom r) {
     f.put("conv", r.nextInt(10) < 8 ? pools.main : conv(r));
     f.put("cid", r.nextInt(8) == 0 ? padded("c" + index + "-", 64) : "c" + index);
-    if (r.nextInt(12) == 0) {
+    int pick = r.nextInt(12);
+    if (pick == 0) {
       f.put("kind", "recall");
-      f.putObject("body").put("seq", r.nextLong(1, index / 4 + 3));
+      f.putObject("body").put("seq", target(index, r));
+      return;
+    }
+    if (pick == 1) {
+      // Seq 1 is the peer's entry (FuzzSetup): editing it is forbidden.
+      f.put("kind", "edit");
+      f.putObject("body").put("seq", target(index, r)).put("text", text(index, r));
       return;
     }
     if (r.nextBoolean()) f.put("kind", "text");
+    f.put("body", text(index, r));
+  }
+
+  /** A seq a recall or an edit names: mostly one stored already, sometimes one not yet. */
+  private static long target(long index, SplittableRandom r) {
+    return r.nextLong(1, index / 4 + 3);
+  }
+
+  /** A text body or an edit's new text. */
+  private String text(long index, SplittableRandom r) {
     int limit = pools.maxBodyBytes;
-    String body =
-        switch (r.nextInt(20)) {
-          case 0 -> "a".repeat(limit); // at the limit
-          case 1 -> "a".repeat(limit + 1); // one byte over: too_large, nothing stored
-          case 2 -> Texts.longText(r, 1 + r.nextInt(limit / 4));
-          case 3, 4 -> Texts.control(r);
-          case 5, 6, 7 -> Texts.unicode(r);
-          default -> Texts.word(r) + " " + index;
-        };
-    f.put("body", body);
+    return switch (r.nextInt(20)) {
+      case 0 -> "a".repeat(limit); // at the limit
+      case 1 -> "a".repeat(limit + 1); // one byte over: too_large, nothing stored
+      case 2 -> Texts.longText(r, 1 + r.nextInt(limit / 4));
+      case 3, 4 -> Texts.control(r);
+      case 5, 6, 7 -> Texts.unicode(r);
+      default -> Texts.word(r) + " " + index;
+    };
   }
 
   private String conv(SplittableRandom r) {
@@ -306,14 +321,28 @@ final class Shapes {
       case 1 ->
           f.put("device", List.of("", "bad device!", "d".repeat(65), "dév").get(r.nextInt(4)));
       case 2 -> f.put("cid", r.nextBoolean() ? "" : "c" + index + "x".repeat(64));
-      case 3 -> f.put("kind", List.of("image", "system", "TEXT", "").get(r.nextInt(4)));
+      case 3 ->
+          f.put("kind", List.of("image", "system", "TEXT", "", "edit", "EDIT").get(r.nextInt(6)));
       case 4 -> f.put("role", List.of("owner", "", "ADMIN").get(r.nextInt(3)));
       case 5 -> f.put("limit", List.of(0, 201, -5, Integer.MAX_VALUE).get(r.nextInt(4)));
       case 6 -> f.put("title", List.of("", "   ", "t".repeat(129)).get(r.nextInt(3)));
       case 7 -> f.putArray(r.nextBoolean() ? "users" : "members").add(r.nextBoolean() ? "BAD" : "");
       case 8 -> f.put("before", 5).put("after", 3);
-      default -> f.putObject("body").put("seq", r.nextBoolean() ? 0 : -3);
+      default -> f.set("body", invalidBody(r));
     }
+  }
+
+  /** A body no recall and no edit takes (and no text send: it is not a string). */
+  private static JsonNode invalidBody(SplittableRandom r) {
+    ObjectNode body = NODES.objectNode();
+    return switch (r.nextInt(6)) {
+      case 0 -> body.put("seq", r.nextBoolean() ? 0 : -3);
+      case 1 -> body.put("seq", r.nextBoolean() ? 0 : -3).put("text", "x");
+      case 2 -> body.put("seq", 1).put("text", ""); // an edit's text must not be empty
+      case 3 -> body.put("seq", 1).put("text", 7);
+      case 4 -> body.put("text", "no seq");
+      default -> body.put("seq", 1.5).put("text", "x");
+    };
   }
 
   private static String anyKey(ObjectNode f, SplittableRandom r) {

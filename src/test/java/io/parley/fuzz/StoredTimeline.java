@@ -29,6 +29,7 @@ final class StoredTimeline {
     }
     Map<String, Long> sent = ledger.sentSeq();
     Map<String, Long> stored = new HashMap<>();
+    EditsAndRecalls rules = new EditsAndRecalls(timeline, setup.self());
     for (int i = 0; i < timeline.size(); i++) {
       JsonNode entry = timeline.get(i);
       long seq = entry.get("seq").asLong();
@@ -36,8 +37,11 @@ final class StoredTimeline {
       if (seq != i + 1)
         ledger.finding(
             "the timeline has a gap or disorder at seq " + seq + " (position " + (i + 1) + ")");
-      if (!setup.self().equals(entry.get("from").asText()))
+      boolean peers = FuzzSetup.PEER_CID.equals(cid);
+      if (!setup.self().equals(entry.get("from").asText())
+          && !(peers && setup.pools().peer().equals(entry.get("from").asText())))
         ledger.finding("an entry not sent by the fuzzing user: " + entry);
+      rules.checkStored(entry, ledger);
       Long twice = stored.put(cid, seq);
       if (twice != null)
         ledger.finding(
@@ -50,12 +54,13 @@ final class StoredTimeline {
                 + " (retries came within the dedup window)");
       Candidate c = candidates.get(cid);
       if (c == null) {
-        ledger.finding("stored, but no valid send had its cid: " + entry);
+        if (!peers) ledger.finding("stored, but no valid send had its cid: " + entry);
       } else if (!c.kind().equals(entry.get("kind").asText())
-          || !Decodes.same(c.body(), entry.get("body"))) {
+          || !Decodes.same(rules.shownBody(entry, c.body()), entry.get("body"))) {
         ledger.finding("stored differently from its send (" + c + "): " + entry);
       }
-      if (!sent.containsKey(cid)) ledger.finding("stored, but never answered sent: " + entry);
+      if (!peers && !sent.containsKey(cid))
+        ledger.finding("stored, but never answered sent: " + entry);
     }
     sent.forEach(
         (cid, seq) -> {
@@ -68,6 +73,11 @@ final class StoredTimeline {
                     + ": cid "
                     + cid);
         });
+    for (Candidate c : candidates.values()) {
+      String code = ledger.refusal(c.cid());
+      if (code != null && !sent.containsKey(c.cid()) && !c.kind().equals("text"))
+        rules.checkRefused(c, code, ledger);
+    }
     ledger
         .pushed()
         .forEach(
