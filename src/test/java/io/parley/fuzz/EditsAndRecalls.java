@@ -52,8 +52,10 @@ final class EditsAndRecalls {
     else if (!kind(target).equals("text")) why = "its entry is a " + kind(target);
     else if (!self.equals(target.get("from").asText())) why = "its entry is someone else's";
     else if (recalledBefore(n, seq)) why = "its entry was recalled before";
-    // Not checked: "too old" (more than WINDOW entries back). A run stored an edit of seq 527 at
-    // seq 1530; until that is understood, only refusals are held to the window.
+    // Not checked: "too old" (more than WINDOW entries back). The window is counted when the
+    // conversation takes the edit, from the entries already stored; posts taken while a write is in
+    // flight are written together after it, so a stored edit may sit a few seqs further than WINDOW
+    // from its target (a run stored an edit of seq 527 at seq 1530). Refusals are held to it.
     if (why != null) ledger.finding("a " + kind + " stored though " + why + ": " + entry);
   }
 
