@@ -102,6 +102,14 @@ public final class ConversationEntity
 
   public record GetSummary(String user, ActorRef<SummaryReply> replyTo) implements Command {}
 
+  /**
+   * A page of a group's members for member {@code user}: up to {@code limit} after {@code after}
+   * (null: the first page).
+   */
+  public record GetMembers(
+      String user, MembersCursor after, int limit, ActorRef<Replies.MembersReply> replyTo)
+      implements Command {}
+
   /** Starts a group: the owner and the members it was created with. */
   public record Create(
       String owner, String title, List<String> members, ActorRef<PostReply> replyTo)
@@ -274,6 +282,7 @@ public final class ConversationEntity
             .onCommand(Post.class, posts::onPost)
             .onCommand(Page.class, reads::onPage)
             .onCommand(GetSummary.class, reads::onSummary)
+            .onCommand(GetMembers.class, reads::onMembers)
             .onCommand(
                 GetEdits.class,
                 (state, cmd) ->

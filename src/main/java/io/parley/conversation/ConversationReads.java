@@ -90,7 +90,16 @@ final class ConversationReads {
             state.lastOwn(cmd.user()),
             state.epoch(),
             lastEntry,
-            firstSeq(state, cmd.user())));
+            firstSeq(state, cmd.user()),
+            state.membership().roleOf(cmd.user())));
+  }
+
+  /** Groups only: the edge answers for direct conversations and refuses rooms. */
+  ReplyEffect<Event, TimelineState> onMembers(
+      TimelineState state, ConversationEntity.GetMembers cmd) {
+    if (!conv.isGroup() || !mayUse(state, cmd.user()))
+      return reject(cmd.replyTo(), ErrorCode.FORBIDDEN);
+    return effects.reply(cmd.replyTo(), state.membership().page(cmd.after(), cmd.limit()));
   }
 
   ReplyEffect<Event, TimelineState> onForwardRead(TimelineState state, ForwardRead cmd) {

@@ -14,6 +14,8 @@ public final class Replies {
 
   public sealed interface SummaryReply extends CborSerializable {}
 
+  public sealed interface MembersReply extends CborSerializable {}
+
   /** The entry is durable with this seq (or was already, for a retried cid). */
   public record Posted(long seq, long ts) implements PostReply {}
 
@@ -23,7 +25,8 @@ public final class Replies {
   /**
    * lastEntry is null while the timeline is empty; epoch is "" then; title only for groups. {@code
    * firstSeq}: the first entry the user may read (in a group, the one that last added them; 0 from
-   * a node that predates it, read as 1).
+   * a node that predates it, read as 1). {@code role}: the user's role in a group (owner, admin,
+   * member); null otherwise, and from a node that predates it.
    */
   public record Summary(
       String conv,
@@ -33,8 +36,15 @@ public final class Replies {
       long lastOwnSeq,
       String epoch,
       Entry lastEntry,
-      long firstSeq)
+      long firstSeq,
+      String role)
       implements SummaryReply {}
+
+  /** One page of a group's members ({@link Membership#page}); {@code more}: later pages follow. */
+  public record MembersPage(java.util.List<MemberRole> members, boolean more)
+      implements MembersReply {}
+
+  public record MemberRole(String user, String role) implements CborSerializable {}
 
   /**
    * Edited entries and the seq of each one's latest edit: {@code targets[i]} was last edited by
@@ -47,7 +57,7 @@ public final class Replies {
   }
 
   public record Rejected(ErrorCode code, String message)
-      implements PostReply, PageReply, SummaryReply {}
+      implements PostReply, PageReply, SummaryReply, MembersReply {}
 
   /**
    * A post that reached its conversation (or its write) after its deadline: refused, never stored.

@@ -36,7 +36,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = ClientFrame.PushRegister.class, name = "push_register"),
   @JsonSubTypes.Type(value = ClientFrame.PushUnregister.class, name = "push_unregister"),
   @JsonSubTypes.Type(value = ClientFrame.FindPeople.class, name = "find_people"),
-  @JsonSubTypes.Type(value = ClientFrame.PresenceQuery.class, name = "presence")
+  @JsonSubTypes.Type(value = ClientFrame.PresenceQuery.class, name = "presence"),
+  @JsonSubTypes.Type(value = ClientFrame.Members.class, name = "members")
 })
 public sealed interface ClientFrame {
   int MAX_ID_CHARS = 64;
@@ -270,6 +271,19 @@ public sealed interface ClientFrame {
       if (users == null || users.stream().anyMatch(u -> u == null || !Text.wellFormed(u)))
         return "presence needs users: a list of user ids";
       return null;
+    }
+  }
+
+  /**
+   * A page of a conversation's members and their roles (extension, docs/protocol.md "Groups"); the
+   * largest {@code limit} is a setting, checked where it is answered.
+   */
+  record Members(String rid, String conv, String cursor, Integer limit) implements ClientFrame {
+    @Override
+    public String validate(Limits limits) {
+      if (!hasConv(conv)) return "members needs a conv";
+      if (limit != null && limit < 1) return "limit must be >= 1";
+      return cursor == null || Text.wellFormed(cursor) ? null : ILL_FORMED;
     }
   }
 

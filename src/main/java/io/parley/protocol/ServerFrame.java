@@ -25,6 +25,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Presence.class, name = "presence"),
   @JsonSubTypes.Type(value = ServerFrame.People.class, name = "people"),
   @JsonSubTypes.Type(value = ServerFrame.PresenceList.class, name = "presence_list"),
+  @JsonSubTypes.Type(value = ServerFrame.Members.class, name = "members"),
   @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error")
 })
 public sealed interface ServerFrame {
@@ -33,9 +34,19 @@ public sealed interface ServerFrame {
   record Welcome(String rid, String user, String device, long heartbeatMs, long serverTime)
       implements ServerFrame {}
 
-  /** {@code epoch}: the log's incarnation (docs/protocol.md); "" while the log is empty. */
+  /**
+   * {@code epoch}: the log's incarnation (docs/protocol.md); "" while the log is empty. {@code
+   * role}: the user's own role in a group ("owner", "admin", "member"); null otherwise.
+   */
   record ConvState(
-      String conv, String kind, String title, long lastSeq, long readSeq, long unread, String epoch)
+      String conv,
+      String kind,
+      String title,
+      long lastSeq,
+      long readSeq,
+      long unread,
+      String epoch,
+      String role)
       implements ServerFrame {}
 
   /** {@code user} has read {@code conv} up to {@code seq}. */
@@ -107,6 +118,15 @@ public sealed interface ServerFrame {
 
   /** {@code state} is "online" or "offline"; lastSeen (epoch ms) is set when offline and known. */
   record FriendState(String user, String state, Long lastSeen) {}
+
+  /**
+   * A page of a conversation's members: owner, then admins, then members, each by id. {@code more}
+   * is true, with the {@code cursor} of the next page, when more follow (else both left out).
+   */
+  record Members(String rid, String conv, List<MemberRole> members, Boolean more, String cursor)
+      implements ServerFrame {}
+
+  record MemberRole(String user, String role) {}
 
   record Error(String rid, String code, String message) implements ServerFrame {
     public static Error of(String rid, ErrorCode code, String message) {

@@ -45,6 +45,7 @@ final class Ledger {
           "contact",
           "presence",
           "presence_list",
+          "members",
           "people",
           "error");
   private static final int MAX_FINDINGS = 20;
@@ -167,6 +168,7 @@ final class Ledger {
           case "history" -> Set.of("history", "error");
           case "create" -> Set.of("created", "error");
           case "contacts" -> Set.of("contacts", "error");
+          case "members" -> Set.of("members", "error");
           case "hello" -> Set.of("error");
           default -> Set.of("ok", "error");
         };

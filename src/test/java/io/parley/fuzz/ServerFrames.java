@@ -16,7 +16,7 @@ final class ServerFrames {
       return new ServerFrame.Welcome(text(r), text(r), text(r), r.nextLong(), r.nextLong());
     if (shape == ServerFrame.ConvState.class) {
       return new ServerFrame.ConvState(
-          text(r), text(r), maybe(r), r.nextLong(), r.nextLong(), r.nextLong(), text(r));
+          text(r), text(r), maybe(r), r.nextLong(), r.nextLong(), r.nextLong(), text(r), maybe(r));
     }
     if (shape == ServerFrame.Synced.class) return new ServerFrame.Synced();
     if (shape == ServerFrame.Pong.class) return new ServerFrame.Pong(maybe(r));
@@ -54,6 +54,13 @@ final class ServerFrames {
         friends.add(new ServerFrame.FriendState(text(r), text(r), lastSeen));
       }
       return new ServerFrame.PresenceList(maybe(r), friends, r.nextBoolean() ? null : true);
+    }
+    if (shape == ServerFrame.Members.class) {
+      List<ServerFrame.MemberRole> members = new ArrayList<>();
+      for (int i = r.nextInt(4); i > 0; i--)
+        members.add(new ServerFrame.MemberRole(text(r), text(r)));
+      boolean more = r.nextBoolean();
+      return new ServerFrame.Members(maybe(r), text(r), members, more ? true : null, maybe(r));
     }
     if (shape == ServerFrame.Error.class) return new ServerFrame.Error(maybe(r), text(r), text(r));
     throw new AssertionError(

@@ -107,10 +107,11 @@ final class Shapes {
     "block",
     "unblock",
     "contacts",
+    "members",
     "hello"
   };
   private static final int[] WEIGHTS = {
-    36, 8, 4, 6, 4, 4, 1, 2, 2, 2, 2, 2, 3, 1, 1, 1, 1, 1, 2, 2
+    36, 8, 4, 6, 4, 4, 1, 2, 2, 2, 2, 2, 3, 1, 1, 1, 1, 1, 2, 2, 2
   };
   private static final int TOTAL_WEIGHT = java.util.Arrays.stream(WEIGHTS).sum();
 
@@ -175,6 +176,10 @@ final class Shapes {
               .put("role", r.nextBoolean() ? "admin" : "member");
       case "friend_request", "friend_accept", "friend_remove", "block", "unblock" ->
           f.put("user", user(r));
+      case "members" -> {
+        f.put("conv", r.nextBoolean() ? groupish(r) : conv(r));
+        if (r.nextBoolean()) f.put("limit", 1 + r.nextInt(600));
+      }
       case "ping", "contacts" -> {}
       default -> throw new IllegalArgumentException(type);
     }

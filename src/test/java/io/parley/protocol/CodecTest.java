@@ -133,7 +133,7 @@ class CodecTest {
   void serverFramesUseSnakeCaseAndLeaveOutNulls() {
     String text =
         new String(
-            json.encode(new ServerFrame.ConvState("d:a:b", "direct", null, 5, 2, 3, "k3x")),
+            json.encode(new ServerFrame.ConvState("d:a:b", "direct", null, 5, 2, 3, "k3x", null)),
             StandardCharsets.UTF_8);
     assertEquals(
         "{\"type\":\"conv_state\",\"conv\":\"d:a:b\",\"kind\":\"direct\",\"last_seq\":5,\"read_seq\":2,\"unread\":3,\"epoch\":\"k3x\"}",

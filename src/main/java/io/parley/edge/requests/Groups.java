@@ -2,6 +2,8 @@ package io.parley.edge.requests;
 
 import io.parley.conversation.ConversationEntity;
 import io.parley.conversation.ConversationId;
+import io.parley.conversation.MembersCursor;
+import io.parley.conversation.Membership;
 import io.parley.conversation.Replies;
 import io.parley.protocol.ClientFrame;
 import io.parley.protocol.ErrorCode;
@@ -65,9 +67,7 @@ public final class Groups {
 
   private CompletionStage<ServerFrame> changed(String user, ClientFrame.GroupOp op) {
     ConversationEntity.Manage manage = manage(user, op, null);
-    if (manage == null)
-      return done(
-          ServerFrame.Error.of(op.rid(), ErrorCode.FORBIDDEN, "not allowed in this conversation"));
+    if (manage == null) return done(notAllowed(op.rid()));
     if (op instanceof ClientFrame.Invite i) return invite(user, i);
     return ask(op.conv(), replyTo -> manage(user, op, replyTo), op.rid());
   }
@@ -94,6 +94,55 @@ public final class Groups {
                         return ask(
                             i.conv(), replyTo -> inviting(user, consent.added(), replyTo), i.rid());
                       });
+            });
+  }
+
+  /**
+   * A page of a conversation's members with their roles: a group's from its entity, for members
+   * only ({@code forbidden} otherwise, also when there is no such group); a direct conversation's
+   * two users (both "member") for either of them; rooms keep no member list ({@code bad_request}).
+   */
+  public CompletionStage<ServerFrame> members(String user, ClientFrame.Members m) {
+    return Unanswered.answered(m, membersPage(user, m));
+  }
+
+  private CompletionStage<ServerFrame> membersPage(String user, ClientFrame.Members m) {
+    int max = deps.settings().membersMaxLimit();
+    var conv = ConversationId.parse(m.conv());
+    if (conv.isEmpty() || conv.get().isRoom())
+      return done(
+          ServerFrame.Error.of(
+              m.rid(), ErrorCode.BAD_REQUEST, "not a group or direct conversation"));
+    if (m.limit() != null && m.limit() > max)
+      return done(ServerFrame.Error.of(m.rid(), ErrorCode.BAD_REQUEST, "limit must be 1.." + max));
+    var after = MembersCursor.parse(m.cursor());
+    if (m.cursor() != null && after.isEmpty())
+      return done(ServerFrame.Error.of(m.rid(), ErrorCode.BAD_REQUEST, "not a members cursor"));
+    if (conv.get().isDirect()) {
+      if (!conv.get().hasMember(user)) return done(notAllowed(m.rid()));
+      var both =
+          conv.get().members().stream()
+              .map(u -> new ServerFrame.MemberRole(u, Membership.MEMBER))
+              .toList();
+      return done(new ServerFrame.Members(m.rid(), m.conv(), both, null, null));
+    }
+    int limit = m.limit() == null ? max : m.limit();
+    return conversation(m.conv())
+        .<Replies.MembersReply>ask(
+            replyTo -> new ConversationEntity.GetMembers(user, after.orElse(null), limit, replyTo),
+            deps.settings().askTimeout())
+        .thenApply(
+            reply -> {
+              if (!(reply instanceof Replies.MembersPage page)) return rejected(m.rid(), reply);
+              var members =
+                  page.members().stream()
+                      .map(r -> new ServerFrame.MemberRole(r.user(), r.role()))
+                      .toList();
+              if (!page.more())
+                return new ServerFrame.Members(m.rid(), m.conv(), members, null, null);
+              var last = members.get(members.size() - 1);
+              String cursor = MembersCursor.after(last.user(), last.role());
+              return new ServerFrame.Members(m.rid(), m.conv(), members, true, cursor);
             });
   }
 
@@ -159,6 +208,10 @@ public final class Groups {
         rid,
         ErrorCode.BAD_REQUEST,
         "a group has at most " + deps.settings().maxGroupSize() + " members");
+  }
+
+  private static ServerFrame notAllowed(String rid) {
+    return ServerFrame.Error.of(rid, ErrorCode.FORBIDDEN, "not allowed in this conversation");
   }
 
   private static ServerFrame unknown(String rid, List<String> users) {

@@ -25,7 +25,8 @@ public record RequestDeps(
 
   /**
    * The limits and timeouts requests apply (from the edge's settings). {@code titleTimeout}: how
-   * long a direct conversation's title waits for the other member's nickname.
+   * long a direct conversation's title waits for the other member's nickname. {@code
+   * membersMaxLimit}: the default and largest page of a {@code members} query.
    */
   public record Settings(
       Duration askTimeout,
@@ -35,5 +36,6 @@ public record RequestDeps(
       int maxPageBytes,
       int syncParallelism,
       int maxGroupSize,
-      int maxPendingRequests) {}
+      int maxPendingRequests,
+      int membersMaxLimit) {}
 }

@@ -277,7 +277,8 @@ public final class Requests {
                       s.lastSeq(),
                       read,
                       s.lastSeq() - read,
-                      s.epoch());
+                      s.epoch(),
+                      s.role());
               return new ConversationView(
                   state, s.lastEntry() == null ? null : Frames.msg(s.lastEntry()), first);
             });

@@ -30,7 +30,8 @@ public final class Unanswered {
     if (request instanceof ClientFrame.History
         || request instanceof ClientFrame.Contacts
         || request instanceof ClientFrame.FindPeople
-        || request instanceof ClientFrame.PresenceQuery) {
+        || request instanceof ClientFrame.PresenceQuery
+        || request instanceof ClientFrame.Members) {
       return ServerFrame.Error.of(
           request.rid(), ErrorCode.UNAVAILABLE, "not answered in time; nothing was stored; retry");
     }

@@ -53,7 +53,8 @@ public final class FrameBudgets {
       if (f instanceof ClientFrame.History
           || f instanceof ClientFrame.Contacts
           || f instanceof ClientFrame.FindPeople
-          || f instanceof ClientFrame.PresenceQuery) return QUERIES;
+          || f instanceof ClientFrame.PresenceQuery
+          || f instanceof ClientFrame.Members) return QUERIES;
       if (f instanceof ClientFrame.Join j) return SessionRooms.isRoom(j.conv()) ? ROOMS : CHANGES;
       if (f instanceof ClientFrame.Leave l) return SessionRooms.isRoom(l.conv()) ? ROOMS : CHANGES;
       if (f instanceof ClientFrame.GroupOp

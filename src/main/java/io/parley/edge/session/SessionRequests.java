@@ -80,6 +80,7 @@ final class SessionRequests {
       pipe(deps.search().find(user, f.rid(), f.q(), f.cursor(), f.limit()), f.rid());
     else if (frame instanceof ClientFrame.PresenceQuery q)
       pipe(deps.presence().query(user, q), q.rid());
+    else if (frame instanceof ClientFrame.Members g) pipe(deps.groups().members(user, g), g.rid());
     else error(frame.rid(), ErrorCode.BAD_REQUEST, "already said hello");
   }
 

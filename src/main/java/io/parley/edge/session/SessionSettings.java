@@ -41,7 +41,8 @@ public record SessionSettings(
     int maxGroupSize,
     int maxPendingRequests,
     int maxPushTokenBytes,
-    int maxPushDevices) {
+    int maxPushDevices,
+    int membersMaxLimit) {
 
   public static SessionSettings from(Config config) {
     Config s = config.getConfig("parley.session");
@@ -75,7 +76,8 @@ public record SessionSettings(
             config.getInt("parley.conversation.max-group-size"),
             config.getInt("parley.user.max-pending-requests"),
             config.getInt("parley.push.max-token-bytes"),
-            config.getInt("parley.push.max-devices-per-user"));
+            config.getInt("parley.push.max-devices-per-user"),
+            l.getInt("members-max-limit"));
     if (settings.oversizeRidScanBytes() < 0
         || settings.oversizeRidScanBytes() > settings.maxFrameBytes())
       throw new IllegalArgumentException(
@@ -106,6 +108,7 @@ public record SessionSettings(
         maxPageBytes,
         syncParallelism,
         maxGroupSize,
-        maxPendingRequests);
+        maxPendingRequests,
+        membersMaxLimit);
   }
 }

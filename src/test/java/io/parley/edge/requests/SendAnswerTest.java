@@ -86,7 +86,15 @@ class SendAnswerTest {
     EntityTestCluster.registerUsers(testKit, "ann", "ben", "cat", "dan");
     var settings =
         new RequestDeps.Settings(
-            Duration.ofSeconds(5), Duration.ofSeconds(1), TIMES, 50, 256 * 1024, 4, 5000, 1000);
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(1),
+            TIMES,
+            50,
+            256 * 1024,
+            4,
+            5000,
+            1000,
+            500);
     requests =
         new Requests(new RequestDeps(settings, sharding, null, new SendGate(1)), testKit.system());
   }

@@ -94,7 +94,8 @@ class UnansweredTest {
             256 * 1024,
             4,
             5000,
-            1000);
+            1000,
+            500);
     RequestDeps deps = new RequestDeps(settings, sharding, null, new SendGate(4));
     requests = new Requests(deps, testKit.system());
     groups = new Groups(deps);

@@ -134,6 +134,7 @@ class ContractRepliesTest {
     frames.put("push_unregister", frame("push_unregister"));
     frames.put("find_people", frame("find_people", "q", peer.substring(0, 3)));
     frames.put("presence", frame("presence", "users", List.of(peer)));
+    frames.put("members", frame("members", "conv", group));
     return frames;
   }
 

@@ -89,7 +89,8 @@ class FailedJournalReadsTest {
     Journal journal = new Journal(2);
     TestProbe<Object> socket = KIT.createTestProbe();
     // The device holds up to 7 of a conversation at 18.
-    ServerFrame.ConvState state = new ServerFrame.ConvState(CONV, "direct", null, 18, 7, 11, null);
+    ServerFrame.ConvState state =
+        new ServerFrame.ConvState(CONV, "direct", null, 18, 7, 11, null, null);
     session(journal, settings(Map.of()), socket, () -> answered(List.of(state)));
 
     socket.expectMessage(state);
