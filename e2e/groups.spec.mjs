@@ -62,6 +62,29 @@ await runSpec('groups', async (browser) => {
     await screenshot(a, 'group-admin');
   });
 
+  await step('a member added later sees everyone\'s role, though not the entries that set them', async () => {
+    const late = unique('gl');
+    const l = await newPage(await browser.newContext(CONTEXT), late);
+    await register(l, late, 'Lea');
+    await o.fill('#invite-users', late);
+    await o.getByRole('button', { name: 'Invite' }).click();
+    await openGroup(l);
+    const want = JSON.stringify([`${owner}:owner`, `${admin}:admin`, `${member}:member`, `${late}:member`].sort());
+    await waitFor(l, (w) => JSON.stringify([...document.querySelectorAll('#group-members li')]
+      .map((li) => `${li.dataset.user}:${li.dataset.role}`).sort()) === w, want);
+    check(JSON.stringify(await managing(l)) === '{"rename":false,"invite":false}', 'the newcomer is a member');
+  });
+
+  await step('the owner reloads with the group\'s first entry a page away: her controls show', async () => {
+    for (let i = 0; i < 60; i++) await sendMessage(o, `filler ${i}`);
+    await waitLastText(o, 'filler 59');
+    await o.reload();
+    await waitFor(o, () => document.getElementById('conn-status')?.dataset.state === 'online');
+    await openGroup(o);
+    await waitFor(o, () => !document.getElementById('rename-form').hidden);
+    await waitFor(o, (u) => document.querySelector(`#group-members li[data-user="${u}"]`)?.dataset.role === 'admin', admin);
+  });
+
   await step('the admin removes Mia: she is told, and can send no more', async () => {
     await a.click(`#group-members button[data-op="kick"][data-user="${member}"]`);
     await waitFor(a, (u) => !document.querySelector(`#group-members button[data-user="${u}"]`), member);

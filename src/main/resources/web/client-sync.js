@@ -141,6 +141,8 @@ export class SyncMethods {
     this.synced = true;
     for (const c of this.convs.values()) {
       if (c.left || c.kind === 'room') continue;
+      c.roles = null; // entries missed while away may not all be pushed: ask again when shown
+
       if (c.entries.size > 0) this.fillGaps(c);
       else if (c.lastSeq > 0 && (!c.last || c.last.seq < c.lastSeq)) this.refreshPreview(c);
     }

@@ -30,6 +30,7 @@ export class TimelineMethods {
     c.known = true;
     if (s.kind) c.kind = s.kind;
     if (s.title) c.title = s.title;
+    if (s.role) c.role = s.role;
     if (c.epoch && s.epoch !== undefined && s.epoch !== c.epoch) {
       // The log was reset: our cursor and entries name other entries now (docs/protocol.md).
       c.reset();
@@ -76,6 +77,7 @@ export class TimelineMethods {
     if (m.kind === 'edit' && m.body) c.noteEdit(m.body.seq, m.seq, m.body.text);
     if (m.edited && typeof m.body === 'string') c.noteEdit(m.seq, m.edit_seq ?? m.seq, m.body);
     if (m.kind === 'system') this.applySystem(c, m);
+    if (m.kind === 'system' && source === 'push' && m.body) this.applyRoles(c, m.body);
     if (source === 'push') {
       if (had && m.seq > top + 1) this.fillGaps(c);
       if (c.kind !== 'room') this.scheduleAck(c); // rooms keep no delivery cursors

@@ -42,6 +42,9 @@ export class Conversation {
     this.receipts = new Map(); // other member -> highest seq they have read
     this.typing = new Map(); // user -> shown until (ms)
     this.members = null; // Set of members, once the group's "created" entry was seen
+    this.role = null; // the user's own role in a group (conv_state), kept by live entries
+    this.roles = null; // user -> role of every member (the members query), null until loaded
+    this.rolesLoading = false;
     this.known = false; // the server has described it (conv_state or the REST list)
     this.left = false;
     this.touched = 0; // local time it was started here (sorts it before it has entries)

@@ -1,4 +1,5 @@
-// Group management in a View's chat header: members with their roles, and only the actions
+// Group management in a View's chat header: members with their roles (the server's members
+// list and the user's own role from conv_state: client-groups.js), and only the actions
 // the user may take (docs/protocol.md "Groups": the owner and admins invite, rename and remove;
 // admins do not remove admins; nobody removes the owner; only the owner changes roles).
 // Methods of View (views.js mixes them into its prototype; `this` is the view).
@@ -71,6 +72,8 @@ export class GroupViewMethods {
         return { key: user, user, role, name, actions, sig: JSON.stringify([name, role, actions]) };
       });
     reconcile($('group-members'), items, () => el('li'), (node, item) => {
+      node.dataset.user = item.user;
+      node.dataset.role = item.role;
       setChildren(node,
         el('span', { class: 'person', text: item.user === c.me ? `${item.name} (you)` : item.name }),
         ROLE_LABEL[item.role] ? el('span', { class: 'tag', text: ROLE_LABEL[item.role] }) : null,
