@@ -182,9 +182,7 @@ public sealed interface ClientFrame {
     @Override
     public String validate(Limits limits) {
       if (!hasConv(conv)) return "title needs a conv";
-      if (title == null || title.isBlank() || title.length() > MAX_TITLE)
-        return "title must be 1-128 chars";
-      return Text.wellFormed(title) ? null : ILL_FORMED;
+      return FrameChecks.title(title);
     }
   }
 

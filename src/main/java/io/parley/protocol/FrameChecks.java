@@ -33,13 +33,18 @@ final class FrameChecks {
 
   static String create(ClientFrame.Create create) {
     if (!"group".equals(create.kind())) return "create needs kind \"group\"";
-    String title = create.title();
-    if (title == null || title.isBlank() || title.length() > ClientFrame.MAX_TITLE)
-      return "title must be 1-128 chars";
-    if (!Text.wellFormed(title)) return ClientFrame.ILL_FORMED;
+    String titleProblem = title(create.title());
+    if (titleProblem != null) return titleProblem;
     var members = create.members();
     if (members == null || members.stream().anyMatch(m -> !ClientFrame.UserIds.valid(m)))
       return "members must be a list of user ids";
     return null;
+  }
+
+  /** A group's title, as {@code create} and {@code title} take it. */
+  static String title(String title) {
+    if (title == null || title.isBlank() || title.length() > ClientFrame.MAX_TITLE)
+      return "title must be 1-" + ClientFrame.MAX_TITLE + " chars";
+    return Text.wellFormed(title) ? null : ClientFrame.ILL_FORMED;
   }
 }
