@@ -87,15 +87,7 @@ public final class ConversationRoutes extends AllDirectives {
   }
 
   private Route page(ServerFrame frame) {
-    if (frame instanceof ServerFrame.Error e) {
-      var status =
-          switch (e.code()) {
-            case "forbidden" -> StatusCodes.FORBIDDEN;
-            case "unavailable" -> StatusCodes.SERVICE_UNAVAILABLE;
-            default -> StatusCodes.BAD_REQUEST;
-          };
-      return Json.error(status, e.code(), e.message());
-    }
+    if (frame instanceof ServerFrame.Error e) return Json.error(e);
     ObjectNode body = json.valueToTree(frame);
     body.remove("type");
     return Json.complete(StatusCodes.OK, body);

@@ -81,7 +81,7 @@ public final class DeviceRoutes extends AllDirectives {
         devices.handle(claims.user(), null, claims.tokenId(), frame),
         reply ->
             reply instanceof ServerFrame.Error e
-                ? error(e)
+                ? Json.error(e)
                 : onSuccess(devices.list(claims.user()), view -> listed(view, device)));
   }
 
@@ -91,7 +91,9 @@ public final class DeviceRoutes extends AllDirectives {
     return onSuccess(
         devices.handle(claims.user(), null, claims.tokenId(), frame),
         reply ->
-            reply instanceof ServerFrame.Error e ? error(e) : complete(StatusCodes.NO_CONTENT));
+            reply instanceof ServerFrame.Error e
+                ? Json.error(e)
+                : complete(StatusCodes.NO_CONTENT));
   }
 
   private Route listed(PushDevices.View view, String device) {
@@ -108,17 +110,6 @@ public final class DeviceRoutes extends AllDirectives {
     for (PushDevices.Listed listed : view.devices())
       list.add((ObjectNode) json.valueToTree(listed));
     return list;
-  }
-
-  private static Route error(ServerFrame.Error e) {
-    var status =
-        switch (e.code()) {
-          case "forbidden" -> StatusCodes.FORBIDDEN;
-          case "unavailable" -> StatusCodes.SERVICE_UNAVAILABLE;
-          case "internal" -> StatusCodes.INTERNAL_SERVER_ERROR;
-          default -> StatusCodes.BAD_REQUEST;
-        };
-    return Json.error(status, e.code(), e.message());
   }
 
   private static Route badRequest(String message) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.edge.requests.PeopleSearch;
 import io.parley.protocol.ServerFrame;
 import java.util.Optional;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -64,16 +63,7 @@ public final class PeopleRoutes extends AllDirectives {
             body.put("cursor", page.cursor());
             return Json.complete(StatusCodes.OK, body);
           }
-          ServerFrame.Error e = (ServerFrame.Error) reply;
-          if ("rate_limited".equals(e.code())) return Json.tooManyRequests(1, e.message());
-          return Json.error(status(e.code()), e.code(), e.message());
+          return Json.error((ServerFrame.Error) reply);
         });
-  }
-
-  private static StatusCode status(String code) {
-    return switch (code) {
-      case "unavailable" -> StatusCodes.SERVICE_UNAVAILABLE;
-      default -> StatusCodes.BAD_REQUEST;
-    };
   }
 }
