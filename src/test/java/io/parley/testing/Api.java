@@ -85,6 +85,11 @@ public final class Api {
     Response created =
         post("/users", Map.of("user", user, "password", "password-" + user, "nickname", nickname));
     if (created.status() != 201) throw new AssertionError("register " + user + ": " + created);
+    return login(user);
+  }
+
+  /** A fresh token for a user registered by {@link #registerAndLogin(String)}: another login. */
+  public String login(String user) throws Exception {
     Response session = post("/sessions", Map.of("user", user, "password", "password-" + user));
     if (session.status() != 200) throw new AssertionError("login " + user + ": " + session);
     return session.body().get("token").asText();

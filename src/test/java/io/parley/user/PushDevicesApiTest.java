@@ -203,8 +203,8 @@ class PushDevicesApiTest {
   void logoutRemovesTheRegistrationsOfThatDevice() throws Exception {
     String user = Ids.user("fio");
     String keep = api.registerAndLogin(user);
-    String phoneToken = login(user);
-    String laptopToken = login(user);
+    String phoneToken = api.login(user);
+    String laptopToken = api.login(user);
     // The phone was registered from another of the user's logins, and logs out naming itself.
     register(keep, fields("phone", "apns", "tok-phone"));
     // The laptop registered over its socket, with the token it then logs out.
@@ -221,13 +221,6 @@ class PushDevicesApiTest {
     assertEquals(List.of("laptop", "tablet"), listed(keep));
     assertEquals(204, rest.call("DELETE", "/sessions", laptopToken, null).status());
     assertEquals(List.of("tablet"), listed(keep));
-  }
-
-  private String login(String user) throws Exception {
-    return api.post("/sessions", Map.of("user", user, "password", "password-" + user))
-        .body()
-        .get("token")
-        .asText();
   }
 
   /** A request's fields for a failure message, a long token cut short. */
