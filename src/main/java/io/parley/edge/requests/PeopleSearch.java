@@ -27,15 +27,19 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * blocks. Within a per-user budget. Holds no state but the budgets.
  */
 public final class PeopleSearch {
-  private static final int MAX_QUERY_CHARS = 64;
-
   /** The settings of {@code parley.people}. */
   public record Settings(
-      int minQueryChars, int defaultLimit, int maxLimit, RateLimiter perUser, int maxKeys) {
+      int minQueryChars,
+      int maxQueryChars,
+      int defaultLimit,
+      int maxLimit,
+      RateLimiter perUser,
+      int maxKeys) {
     public static Settings from(Config config) {
       Config p = config.getConfig("parley.people");
       return new Settings(
           p.getInt("min-query-chars"),
+          p.getInt("max-query-chars"),
           p.getInt("default-limit"),
           p.getInt("max-limit"),
           RateLimiter.from(p.getConfig("search"), ""),
@@ -66,12 +70,16 @@ public final class PeopleSearch {
       String me, String rid, String q, String cursor, Integer limit) {
     String prefix = PeopleTable.lower(q);
     int chars = prefix.codePointCount(0, prefix.length());
-    if (chars < settings.minQueryChars() || chars > MAX_QUERY_CHARS) {
+    if (chars < settings.minQueryChars() || chars > settings.maxQueryChars()) {
       return done(
           error(
               rid,
               ErrorCode.BAD_REQUEST,
-              "q must be " + settings.minQueryChars() + "-" + MAX_QUERY_CHARS + " characters"));
+              "q must be "
+                  + settings.minQueryChars()
+                  + "-"
+                  + settings.maxQueryChars()
+                  + " characters"));
     }
     int pageSize = limit == null ? settings.defaultLimit() : limit;
     if (pageSize < 1 || pageSize > settings.maxLimit()) {
