@@ -53,10 +53,6 @@ class PeopleSearchTest {
     return tag.toString();
   }
 
-  private String register(String user, String nickname) throws Exception {
-    return api.registerAndLogin(user, nickname);
-  }
-
   private Api.Response search(String token, String q, String cursor, Integer limit)
       throws Exception {
     StringBuilder path = new StringBuilder("/users?q=" + enc(q));
@@ -86,8 +82,8 @@ class PeopleSearchTest {
     String tag = tag();
     String ann = tag + "-ann";
     String bob = tag + "-bob";
-    String annToken = register(ann, "Zanna " + tag);
-    register(bob, "Ω" + tag.toUpperCase() + " Bob");
+    String annToken = api.registerAndLogin(ann, "Zanna " + tag);
+    api.registerAndLogin(bob, "Ω" + tag.toUpperCase() + " Bob");
 
     // By id prefix, sorted by id; the case of the query does not matter.
     assertEquals(List.of(ann, bob), awaitIds(annToken, tag.toUpperCase(), List.of(ann, bob)));
@@ -100,7 +96,7 @@ class PeopleSearchTest {
     assertTrue(byNickname.body().get("cursor").isNull(), "one page only: " + byNickname);
     // A user whose id and nickname both match is listed once.
     String cid = tag + "-cid";
-    register(cid, tag + "-cid the second");
+    api.registerAndLogin(cid, tag + "-cid the second");
     assertEquals(List.of(ann, bob, cid), awaitIds(annToken, tag, List.of(ann, bob, cid)));
 
     // The socket's find_people answers the same page.
@@ -123,7 +119,7 @@ class PeopleSearchTest {
     String token = null;
     for (int i = 0; i < 5; i++) {
       String user = tag + "-" + i;
-      String t = register(user, "Pager " + i);
+      String t = api.registerAndLogin(user, "Pager " + i);
       if (token == null) token = t;
       all.add(user);
     }
@@ -158,8 +154,8 @@ class PeopleSearchTest {
     String tag = tag();
     String dee = tag + "-dee";
     String eve = tag + "-eve";
-    String deeToken = register(dee, "Dee " + tag);
-    String eveToken = register(eve, "Eve " + tag);
+    String deeToken = api.registerAndLogin(dee, "Dee " + tag);
+    String eveToken = api.registerAndLogin(eve, "Eve " + tag);
     awaitIds(eveToken, tag, List.of(dee, eve));
 
     Api.Response hidden = rest.patchMe(deeToken, Map.of("findable", false));
@@ -187,9 +183,9 @@ class PeopleSearchTest {
     String fay = tag + "-fay";
     String gil = tag + "-gil";
     String hub = tag + "-hub";
-    String fayToken = register(fay, "Fay");
-    String gilToken = register(gil, "Gil");
-    String hubToken = register(hub, "Hub");
+    String fayToken = api.registerAndLogin(fay, "Fay");
+    String gilToken = api.registerAndLogin(gil, "Gil");
+    String hubToken = api.registerAndLogin(hub, "Hub");
     awaitIds(hubToken, tag, List.of(fay, gil, hub));
 
     try (WsClient fayPhone = WsClient.json(node.httpAddress())) {
@@ -205,7 +201,7 @@ class PeopleSearchTest {
   @Test
   void queriesOutOfBoundsAreBadRequests() throws Exception {
     String tag = tag();
-    String token = register(tag + "-ivy", "Ivy");
+    String token = api.registerAndLogin(tag + "-ivy", "Ivy");
     assertEquals(400, search(token, "a", null, null).status(), "one character");
     assertEquals(400, search(token, tag, null, 51).status(), "limit above max-limit");
     assertEquals(400, search(token, tag, null, 0).status());
