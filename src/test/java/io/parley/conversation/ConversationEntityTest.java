@@ -13,7 +13,6 @@ import io.parley.conversation.Replies.Rejected;
 import io.parley.protocol.ErrorCode;
 import io.parley.testing.EntityTestCluster;
 import io.parley.user.Contacts;
-import io.parley.user.UserEntities;
 import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -37,21 +36,10 @@ class ConversationEntityTest {
   static void startCluster() throws Exception {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
-    UserEntities.init(
-        testKit.system(),
-        100,
-        new io.parley.conversation.UserNotices(ClusterSharding.get(testKit.system())),
-        io.parley.notifications.NotificationSink.DISABLED);
     // Users tell their direct conversations about blocks through sharding.
+    EntityTestCluster.initUsers(testKit);
     ConversationEntity.init(testKit.system(), settings(1000));
-    for (String user : new String[] {"alice", "bob", "carol", "dan", "eve", "fay"}) {
-      sharding
-          .entityRefFor(UserEntity.ENTITY_KEY, user)
-          .<UserEntity.RegisterReply>ask(
-              r -> new UserEntity.Register("hash", user, r), Duration.ofSeconds(20))
-          .toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-    }
+    EntityTestCluster.registerUsers(testKit, "alice", "bob", "carol", "dan", "eve", "fay");
   }
 
   @AfterAll

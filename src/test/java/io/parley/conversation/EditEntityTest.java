@@ -13,7 +13,6 @@ import io.parley.conversation.Replies.Posted;
 import io.parley.conversation.Replies.Rejected;
 import io.parley.protocol.ErrorCode;
 import io.parley.testing.EntityTestCluster;
-import io.parley.user.UserEntities;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -32,11 +31,7 @@ class EditEntityTest {
   static void startCluster() throws Exception {
     testKit = EntityTestCluster.start();
     sharding = ClusterSharding.get(testKit.system());
-    UserEntities.init(
-        testKit.system(),
-        100,
-        new UserNotices(sharding),
-        io.parley.notifications.NotificationSink.DISABLED);
+    EntityTestCluster.initUsers(testKit);
     ConversationEntity.init(testKit.system(), settings(3, 1000, Duration.ofHours(48)));
     EntityTestCluster.registerUsers(testKit, "alice", "bob");
   }

@@ -2,6 +2,9 @@ package io.parley.testing;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.parley.conversation.UserNotices;
+import io.parley.notifications.NotificationSink;
+import io.parley.user.UserEntities;
 import io.parley.user.UserEntity;
 import java.time.Duration;
 import java.util.Map;
@@ -51,6 +54,18 @@ public final class EntityTestCluster {
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     return testKit;
+  }
+
+  /**
+   * Starts the user entities on the kit's system as entity tests want them: conversations told
+   * through sharding, pushes off.
+   */
+  public static void initUsers(ActorTestKit testKit) {
+    UserEntities.init(
+        testKit.system(),
+        100,
+        new UserNotices(ClusterSharding.get(testKit.system())),
+        NotificationSink.DISABLED);
   }
 
   /**
