@@ -15,11 +15,6 @@ import java.time.Duration;
 final class Edits {
   private Edits() {}
 
-  /** The seq an edit changes. */
-  static long seqOf(ConversationEntity.Post cmd) {
-    return cmd.body().path("seq").asLong(0);
-  }
-
   /** The new text (checked well-formed and not empty by {@link TimelineWrites#unstorable}). */
   static String textOf(ConversationEntity.Post cmd) {
     return cmd.body().path("text").textValue();
@@ -28,7 +23,7 @@ final class Edits {
   /** Why this edit may not be stored at {@code now}, or null when it may. */
   static Rejected check(
       TimelineState state, ConversationEntity.Post cmd, long now, Duration window) {
-    long seq = seqOf(cmd);
+    long seq = Targets.seqOf(cmd);
     Rejected problem = Targets.ownText(state, cmd.from(), seq, "edit");
     if (problem != null) return problem;
     DedupWindow.Record target = state.dedup().at(seq);

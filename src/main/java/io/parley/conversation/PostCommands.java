@@ -98,10 +98,10 @@ final class PostCommands {
     // body held.
     Timeline.Appended entry =
         recall
-            ? new Timeline.Recalled(cmd.from(), cmd.cid(), Recalls.seqOf(cmd), now)
+            ? new Timeline.Recalled(cmd.from(), cmd.cid(), Targets.seqOf(cmd), now)
             : edit
                 ? new Timeline.Edited(
-                    cmd.from(), cmd.cid(), Edits.seqOf(cmd), Edits.textOf(cmd), now)
+                    cmd.from(), cmd.cid(), Targets.seqOf(cmd), Edits.textOf(cmd), now)
                 : new Timeline.Posted(cmd.from(), cmd.cid(), cmd.body(), now);
     if (traces != null) traces.started(cmd, conv.value());
     if (settings.ackBeforePersist() && plain) return writes.ackBeforeAppend(state, entry, cmd);

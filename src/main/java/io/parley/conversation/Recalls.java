@@ -13,14 +13,9 @@ import io.parley.protocol.ErrorCode;
 final class Recalls {
   private Recalls() {}
 
-  /** The seq a recall withdraws (a recall stores nothing else the client put in its body). */
-  static long seqOf(ConversationEntity.Post cmd) {
-    return cmd.body().path("seq").asLong(0);
-  }
-
   /** Why this recall may not be stored, or null when it may. */
   static Rejected check(TimelineState state, ConversationEntity.Post cmd) {
-    long seq = seqOf(cmd);
+    long seq = Targets.seqOf(cmd);
     Rejected problem = Targets.ownText(state, cmd.from(), seq, "recall");
     if (problem != null) return problem;
     DedupWindow.Record target = state.dedup().at(seq);

@@ -8,6 +8,14 @@ final class Targets {
   private Targets() {}
 
   /**
+   * The seq a recall withdraws or an edit changes (a recall stores nothing else the client put in
+   * its body).
+   */
+  static long seqOf(ConversationEntity.Post cmd) {
+    return cmd.body().path("seq").asLong(0);
+  }
+
+  /**
    * Why {@code from} may not {@code verb} entry {@code seq}: it must exist ({@code not_found}), be
    * in the dedup window ({@code forbidden}, too old), be theirs ({@code forbidden}) and be text
    * ({@code bad_request}); null when it may.
