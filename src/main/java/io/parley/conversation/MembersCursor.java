@@ -1,6 +1,7 @@
 package io.parley.conversation;
 
 import io.parley.CborSerializable;
+import io.parley.user.UserId;
 import java.util.Comparator;
 import java.util.Optional;
 
@@ -26,7 +27,9 @@ public record MembersCursor(int rank, String user)
 
   /** A cursor given by a client; empty when it is not one this class wrote. */
   public static Optional<MembersCursor> parse(String wire) {
-    if (wire == null || !wire.matches("[0-2]:[a-z0-9_.-]{3,32}")) return Optional.empty();
+    // A rank, then a user id as UserId spells them.
+    if (wire == null || !wire.matches("[0-2]:.*") || !UserId.isValid(wire.substring(2)))
+      return Optional.empty();
     return Optional.of(new MembersCursor(wire.charAt(0) - '0', wire.substring(2)));
   }
 }
