@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Frames a client sends (docs/protocol.md sections 2-4). The {@code type} field picks the record;
@@ -317,17 +318,21 @@ public sealed interface ClientFrame {
 
   /** A device id as hello takes it. */
   static boolean validDevice(String device) {
-    return device != null && device.matches("[A-Za-z0-9_.-]{1,64}");
+    return device != null && UserIds.DEVICE.matcher(device).matches();
   }
 
   int MAX_TITLE = 128;
 
   /** User id syntax, kept here so the wire layer does not depend on the user package. */
   final class UserIds {
+    // Compiled once: String.matches compiles its pattern on every call (each hello, each member).
+    private static final Pattern USER = Pattern.compile("[a-z0-9_.-]{3,32}");
+    private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
     private UserIds() {}
 
     static boolean valid(String id) {
-      return id != null && id.matches("[a-z0-9_.-]{3,32}");
+      return id != null && USER.matcher(id).matches();
     }
   }
 
